@@ -1,0 +1,34 @@
+// Jest projects: unit (pure logic), integration (handlers on DynamoDB Local), infra (the CDK
+// template), e2e (real HTTP through the local gateway). `npm test` runs them all.
+const swc = [
+  '@swc/jest',
+  { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' }, sourceMaps: 'inline' },
+];
+
+const base = {
+  testEnvironment: 'node',
+  // jose ships ESM only, so it is transformed like our own sources.
+  transform: { '^.+\\.(t|j)sx?$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
+
+const withDynamoDbLocal = {
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...base, ...withDynamoDbLocal, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    {
+      ...base,
+      displayName: 'infra',
+      testMatch: ['<rootDir>/test/infra/**/*.test.ts'],
+      setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
+    },
+    { ...base, ...withDynamoDbLocal, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+  ],
+};

@@ -1,0 +1,16 @@
+// The one DynamoDB client of a process. Made once per cold start and reused, so connections
+// stay warm (the SDK's Node handler keeps sockets alive). Locally AWS_ENDPOINT_URL_DYNAMODB
+// points the same unchanged client at DynamoDB Local.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+let client: DynamoDBClient | undefined;
+
+export const dynamoDbClient = (): DynamoDBClient => {
+  client ??= new DynamoDBClient({
+    // Bounded waits: a DynamoDB that is down or unreachable turns into a prompt 503,
+    // never a request that hangs until the 30 s API Gateway timeout.
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+  });
+  return client;
+};
