@@ -24,13 +24,49 @@ export interface RouteDefinition {
 }
 
 export const routes = [
-  { method: 'POST', path: '/users', access: 'public', handler: 'createUser', summary: 'Sign up, or create a user as an admin' },
-  { method: 'POST', path: '/login', access: 'public', handler: 'login', summary: 'Log in and receive a bearer token' },
-  { method: 'GET', path: '/users', access: 'bearer', handler: 'listUsers', summary: 'List users, a page at a time (admin)' },
+  {
+    method: 'POST',
+    path: '/users',
+    access: 'public',
+    handler: 'createUser',
+    summary: 'Sign up, or create a user as an admin',
+  },
+  {
+    method: 'POST',
+    path: '/login',
+    access: 'public',
+    handler: 'login',
+    summary: 'Log in and receive a bearer token',
+  },
+  {
+    method: 'GET',
+    path: '/users',
+    access: 'bearer',
+    handler: 'listUsers',
+    summary: 'List users, a page at a time (admin)',
+  },
   { method: 'GET', path: '/users/{id}', access: 'bearer', handler: 'getUser', summary: 'Read a user' },
-  { method: 'PUT', path: '/users/{id}', access: 'bearer', handler: 'replaceUser', summary: 'Replace the writable fields of a user' },
-  { method: 'PATCH', path: '/users/{id}', access: 'bearer', handler: 'updateUser', summary: 'Change some fields of a user' },
-  { method: 'DELETE', path: '/users/{id}', access: 'bearer', handler: 'deleteUser', summary: 'Delete a user' },
+  {
+    method: 'PUT',
+    path: '/users/{id}',
+    access: 'bearer',
+    handler: 'replaceUser',
+    summary: 'Replace the writable fields of a user',
+  },
+  {
+    method: 'PATCH',
+    path: '/users/{id}',
+    access: 'bearer',
+    handler: 'updateUser',
+    summary: 'Change some fields of a user',
+  },
+  {
+    method: 'DELETE',
+    path: '/users/{id}',
+    access: 'bearer',
+    handler: 'deleteUser',
+    summary: 'Delete a user',
+  },
 ] as const satisfies readonly RouteDefinition[];
 
 export type Route = (typeof routes)[number];
@@ -38,7 +74,8 @@ export type HandlerKey = Route['handler'];
 /** `METHOD /path`, exactly as API Gateway puts it in `event.routeKey`. */
 export type RouteKey = `${Route['method']} ${Route['path']}`;
 
-export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>): string =>
+  `${route.method} ${route.path}`;
 
 /**
  * How long API Gateway may reuse an authorizer verdict for the same Authorization header.

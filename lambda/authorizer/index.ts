@@ -1,6 +1,58 @@
-// Authorizer Lambda entry: verify the bearer JWT → simple response with the verified claims.
-import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerResult } from 'aws-lambda';
+// Authorizer Lambda entry: verify the bearer JWT → a simple response whose context carries the
+// verified claims to the router. No database: the router checks the claims against the stored
+// user (deleted, password changed, role changed) on every call, so this stays small and fast.
+import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
+import { logger } from '../shared/logger';
+import { loadSigningSecret } from '../shared/signing-secret';
+import {
+  bearerToken,
+  createTokenService,
+  InvalidTokenError,
+  importSigningKey,
+  type TokenService,
+} from '../shared/tokens';
 
-export const handler = async (_event: APIGatewayRequestAuthorizerEventV2): Promise<APIGatewaySimpleAuthorizerResult> => {
-  return { isAuthorized: false };
+/** What the router receives as requestContext.authorizer.lambda. */
+export interface AuthorizerContext {
+  readonly sub: string;
+  readonly role: 'user' | 'admin';
+  readonly tv: number;
+  readonly iat: number;
+  readonly exp: number;
+}
+
+export interface AuthorizerResult {
+  readonly isAuthorized: boolean;
+  readonly context?: AuthorizerContext;
+}
+
+// The TTL does not matter for verifying: only the signature and the claims are checked.
+let tokens: Promise<TokenService> | undefined;
+const tokenService = (): Promise<TokenService> => {
+  tokens ??= loadSigningSecret()
+    .then(importSigningKey)
+    .then((key) => createTokenService(key, 0))
+    .catch((error: unknown) => {
+      tokens = undefined;
+      throw error;
+    });
+  return tokens;
+};
+tokenService().catch(() => undefined);
+
+const DENY: AuthorizerResult = { isAuthorized: false };
+
+export const handler = async (event: APIGatewayRequestAuthorizerEventV2): Promise<AuthorizerResult> => {
+  const token = bearerToken(event.identitySource?.[0] ?? event.headers?.authorization);
+  if (!token) return DENY;
+  try {
+    const claims = await (await tokenService()).verify(token);
+    return { isAuthorized: true, context: claims };
+  } catch (error) {
+    if (error instanceof InvalidTokenError) return DENY;
+    // Not the token's fault (e.g. the secret could not be read): API Gateway turns a throw into
+    // a 500, which is the truth, and the Lambda errors alarm sees it. A 403 would hide an outage.
+    logger.error('Authorizer failed', { requestId: event.requestContext?.requestId, error });
+    throw error;
+  }
 };

@@ -2,8 +2,8 @@
 // DynamoDB Local: the test harness, `npm start` and the benchmarks. Never used on AWS,
 // where CloudFormation owns the table.
 import {
-  type CreateTableCommandInput,
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   type DynamoDBClient,
   ListTablesCommand,
@@ -19,13 +19,19 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
   KeySchema: [{ AttributeName: usersTable.partitionKey.name, KeyType: 'HASH' }],
   AttributeDefinitions: [
     { AttributeName: usersTable.partitionKey.name, AttributeType: usersTable.partitionKey.type },
-    { AttributeName: usersTable.emailIndex.partitionKey.name, AttributeType: usersTable.emailIndex.partitionKey.type },
+    {
+      AttributeName: usersTable.emailIndex.partitionKey.name,
+      AttributeType: usersTable.emailIndex.partitionKey.type,
+    },
   ],
   GlobalSecondaryIndexes: [
     {
       IndexName: usersTable.emailIndex.name,
       KeySchema: [{ AttributeName: usersTable.emailIndex.partitionKey.name, KeyType: 'HASH' }],
-      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...usersTable.emailIndex.nonKeyAttributes] },
+      Projection: {
+        ProjectionType: 'INCLUDE',
+        NonKeyAttributes: [...usersTable.emailIndex.nonKeyAttributes],
+      },
     },
   ],
 });

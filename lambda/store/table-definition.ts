@@ -2,7 +2,14 @@
 // (store/create-table.ts) both build from this one definition, so they cannot drift.
 
 /** Attributes projected into the email index: exactly what a listing shows, never credentials. */
-export const LISTED_ATTRIBUTES = ['name', 'role', 'last_login', 'created_at', 'updated_at', 'version'] as const;
+export const LISTED_ATTRIBUTES = [
+  'name',
+  'role',
+  'last_login',
+  'created_at',
+  'updated_at',
+  'version',
+] as const;
 
 export const usersTable = {
   partitionKey: { name: 'id', type: 'S' },

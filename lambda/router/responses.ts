@@ -1,0 +1,81 @@
+// HTTP responses in payload 2.0 form. Every response is a full { statusCode, headers, body }:
+// a Lambda result without statusCode would be shipped whole as a 200 body.
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { AppError } from '../shared/errors';
+import type { User } from '../users/user';
+
+export type HttpResponse = APIGatewayProxyStructuredResultV2 & {
+  statusCode: number;
+  headers: Record<string, string>;
+};
+
+const BASE_HEADERS = {
+  // Responses carry users and tokens: no cache, shared or private, may keep them.
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+};
+
+export const json = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResponse => ({
+  statusCode,
+  headers: { ...BASE_HEADERS, 'Content-Type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+export const noContent = (headers: Record<string, string> = {}): HttpResponse => ({
+  statusCode: 204,
+  headers: { ...BASE_HEADERS, ...headers },
+  body: '',
+});
+
+/** The wire form of a user: snake_case, credentials long gone (User has none). */
+export const presentUser = (user: User) => ({
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  role: user.role,
+  last_login: user.lastLogin,
+  created_at: user.createdAt,
+  updated_at: user.updatedAt,
+});
+
+export const etagOf = (user: User): string => `"${user.version}"`;
+
+/** A single user, with the ETag that If-Match is checked against. */
+export const userResponse = (
+  statusCode: number,
+  user: User,
+  headers: Record<string, string> = {},
+): HttpResponse => json(statusCode, presentUser(user), { ETag: etagOf(user), ...headers });
+
+const PROBLEM_TYPE_BASE = 'https://user-api.dev/problems/';
+
+/** RFC 9457 problem details. */
+export const problem = (error: AppError): HttpResponse => ({
+  statusCode: error.status,
+  headers: { ...BASE_HEADERS, 'Content-Type': 'application/problem+json', ...error.headers },
+  body: JSON.stringify({
+    type: `${PROBLEM_TYPE_BASE}${error.type}`,
+    title: error.title,
+    status: error.status,
+    detail: error.detail,
+    ...(error.errors && error.errors.length > 0 ? { errors: error.errors } : {}),
+  }),
+});
+
+/** Anything unexpected: a generic body; the detail goes only to the log. */
+export const internalError = (requestId: string): HttpResponse => ({
+  statusCode: 500,
+  headers: { ...BASE_HEADERS, 'Content-Type': 'application/problem+json' },
+  body: JSON.stringify({
+    type: `${PROBLEM_TYPE_BASE}internal-error`,
+    title: 'Internal server error',
+    status: 500,
+    detail: `Something went wrong on our side. Quote request id ${requestId} if you report it.`,
+  }),
+});
+
+export const isAppError = (error: unknown): error is AppError => error instanceof AppError;

@@ -1,0 +1,83 @@
+// Bearer tokens: HS256 JWTs made and checked with jose. The key is imported once per cold
+// start (verifying with an imported CryptoKey is ~2.5x faster than passing raw bytes).
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+
+export const TOKEN_ISSUER = 'user-api';
+export const TOKEN_AUDIENCE = 'user-api';
+const ALGORITHM = 'HS256';
+
+export type TokenRole = 'user' | 'admin';
+
+/** What a verified token says; the router still checks it against the stored user. */
+export interface TokenClaims {
+  readonly sub: string;
+  readonly role: TokenRole;
+  /** Token version: the user's `token_version` when the token was issued; a password change bumps it. */
+  readonly tv: number;
+  readonly iat: number;
+  readonly exp: number;
+}
+
+export class InvalidTokenError extends Error {}
+
+/** An HMAC key imported into WebCrypto (Node's global `crypto`). */
+export type SigningKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
+export interface TokenService {
+  issue(
+    subject: { id: string; role: TokenRole; tokenVersion: number },
+    now: Date,
+  ): Promise<{ token: string; expiresIn: number }>;
+  verify(token: string): Promise<TokenClaims>;
+}
+
+export const importSigningKey = (secret: Uint8Array): Promise<SigningKey> =>
+  crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+
+const isClaims = (payload: Record<string, unknown>): payload is Record<string, unknown> & TokenClaims =>
+  typeof payload.sub === 'string' &&
+  (payload.role === 'user' || payload.role === 'admin') &&
+  Number.isSafeInteger(payload.tv) &&
+  (payload.tv as number) >= 0 &&
+  Number.isSafeInteger(payload.iat) &&
+  Number.isSafeInteger(payload.exp);
+
+export const createTokenService = (key: SigningKey, ttlSeconds: number): TokenService => ({
+  async issue(subject, now) {
+    const iat = Math.floor(now.getTime() / 1000);
+    const token = await new SignJWT({ role: subject.role, tv: subject.tokenVersion })
+      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+      .setSubject(subject.id)
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ttlSeconds)
+      .sign(key);
+    return { token, expiresIn: ttlSeconds };
+  },
+
+  async verify(token) {
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        // Pinned: without it jose would accept any HMAC algorithm for this key.
+        algorithms: [ALGORITHM],
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_AUDIENCE,
+        // jose checks exp only when present; a token without one must not live forever.
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      if (!isClaims(payload)) throw new InvalidTokenError('The token claims are malformed');
+      return { sub: payload.sub, role: payload.role, tv: payload.tv, iat: payload.iat, exp: payload.exp };
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw error;
+      if (error instanceof joseErrors.JOSEError) throw new InvalidTokenError(error.code);
+      throw error;
+    }
+  },
+});
+
+/** `Authorization: Bearer <token>` → the token, or undefined when the header is not of that form. */
+export const bearerToken = (authorization: string | undefined): string | undefined => {
+  const match = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization ?? '');
+  return match?.[1];
+};

@@ -1,0 +1,161 @@
+// Input schemas (valibot): what a request may say, validated at the edge before the domain
+// sees it. Objects are strict — an unknown or server-managed field is refused by name — and
+// values come out normalised (email trimmed and lower-cased, name trimmed).
+import * as v from 'valibot';
+import { type FieldIssue, ValidationError } from '../shared/errors';
+import { ROLES } from './user';
+
+/** Fields the server owns. Naming them in a body is a 400 that says so. */
+const SERVER_MANAGED = new Set([
+  'id',
+  'last_login',
+  'created_at',
+  'updated_at',
+  'version',
+  'token_version',
+  'password_hash',
+]);
+
+const MAX_EMAIL_LENGTH = 254;
+export const PASSWORD_MIN_BYTES = 8;
+/** bcrypt reads only 72 bytes: longer passwords are refused, never silently truncated. */
+export const PASSWORD_MAX_BYTES = 72;
+const NAME_MAX_CHARACTERS = 100;
+
+const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+export const emailSchema = v.pipe(
+  v.string('must be a string'),
+  v.trim(),
+  v.toLowerCase(),
+  v.nonEmpty('is required'),
+  v.maxLength(MAX_EMAIL_LENGTH, `must be at most ${MAX_EMAIL_LENGTH} characters`),
+  v.email('must be a valid email address'),
+);
+
+export const passwordSchema = v.pipe(
+  v.string('must be a string'),
+  v.check(
+    (password) => byteLength(password) >= PASSWORD_MIN_BYTES,
+    `must be at least ${PASSWORD_MIN_BYTES} bytes long`,
+  ),
+  v.check(
+    (password) => byteLength(password) <= PASSWORD_MAX_BYTES,
+    `must be at most ${PASSWORD_MAX_BYTES} bytes of UTF-8 (bcrypt would ignore the rest)`,
+  ),
+);
+
+export const nameSchema = v.pipe(
+  v.string('must be a string'),
+  v.trim(),
+  v.check((name) => name.length > 0, 'must not be empty'),
+  // Characters, not UTF-16 units: an emoji counts once.
+  v.check(
+    (name) => [...name].length <= NAME_MAX_CHARACTERS,
+    `must be at most ${NAME_MAX_CHARACTERS} characters`,
+  ),
+  v.regex(/^\P{Cc}*$/u, 'must not contain control characters'),
+);
+
+export const roleSchema = v.picklist(ROLES, `must be one of: ${ROLES.join(', ')}`);
+
+/** A password being checked, not set: any non-empty string; a wrong one is a failed login, not a 400. */
+const presentedPasswordSchema = v.pipe(
+  v.string('must be a string'),
+  v.nonEmpty('is required'),
+  v.maxLength(1024, 'must be at most 1024 characters'),
+);
+
+export const createUserSchema = v.object({
+  email: emailSchema,
+  name: nameSchema,
+  password: passwordSchema,
+  role: v.optional(roleSchema),
+});
+
+export const loginSchema = v.object({
+  email: emailSchema,
+  password: presentedPasswordSchema,
+});
+
+export const replaceUserSchema = v.object({
+  email: emailSchema,
+  name: nameSchema,
+  password: passwordSchema,
+  role: v.optional(roleSchema),
+  current_password: v.optional(presentedPasswordSchema),
+});
+
+export const updateUserSchema = v.object({
+  email: v.optional(emailSchema),
+  name: v.optional(nameSchema),
+  password: v.optional(passwordSchema),
+  role: v.optional(roleSchema),
+  current_password: v.optional(presentedPasswordSchema),
+});
+
+/** The first admin, made by `npm start` or `npm run create-admin`: held to the sign-up rules. */
+export const adminAccountSchema = v.object({ email: emailSchema, password: passwordSchema });
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 25;
+
+export const listUsersQuerySchema = v.object({
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,3}$/, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`),
+      v.transform(Number),
+      v.minValue(1, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`),
+      v.maxValue(MAX_PAGE_SIZE, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`),
+    ),
+    String(DEFAULT_PAGE_SIZE),
+  ),
+  cursor: v.optional(
+    v.pipe(v.string(), v.nonEmpty('must not be empty'), v.maxLength(2048, 'is not a valid cursor')),
+  ),
+});
+
+type ObjectSchema = v.ObjectSchema<v.ObjectEntries, undefined>;
+
+const describe = (issue: v.BaseIssue<unknown>): string => {
+  // A missing key reaches us as an object-level issue whose input is undefined.
+  if (issue.type === 'object' && issue.input === undefined) return 'is required';
+  return issue.message;
+};
+
+const summarise = (what: string, errors: readonly FieldIssue[]): string =>
+  `The ${what} is not valid: ${errors.map((error) => (error.path ? `${error.path} ${error.message}` : error.message)).join('; ')}.`;
+
+/**
+ * Validates `input` against a strict object schema. Every problem is reported, each naming
+ * its field: unknown fields, server-managed fields, missing and malformed values.
+ */
+export const parseStrict = <TSchema extends ObjectSchema>(
+  schema: TSchema,
+  input: unknown,
+  what = 'request body',
+): v.InferOutput<TSchema> => {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    const errors = [{ path: '', message: `must be a JSON object` }];
+    throw new ValidationError(summarise(what, errors), errors);
+  }
+  const errors: FieldIssue[] = [];
+  for (const key of Object.keys(input)) {
+    if (Object.hasOwn(schema.entries, key)) continue;
+    errors.push({
+      path: key,
+      message: SERVER_MANAGED.has(key)
+        ? 'is managed by the server and cannot be set'
+        : 'is not a known field',
+    });
+  }
+  const result = v.safeParse(schema, input);
+  if (!result.success) {
+    for (const issue of result.issues) {
+      errors.push({ path: v.getDotPath(issue) ?? '', message: describe(issue) });
+    }
+  }
+  if (errors.length > 0 || !result.success) throw new ValidationError(summarise(what, errors), errors);
+  return result.output;
+};

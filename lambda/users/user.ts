@@ -1,0 +1,42 @@
+// The user, as the domain knows it. No HTTP, no DynamoDB: plain data.
+
+export const ROLES = ['user', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What anyone allowed to see a user may see. Never a credential. */
+export interface User {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly lastLogin: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Bumped by every write; the ETag and the optimistic-concurrency check are built on it. */
+  readonly version: number;
+}
+
+/** A user with its credentials, as stored. Stays inside the service and the repository. */
+export interface StoredUser extends User {
+  readonly passwordHash: string;
+  /** Tokens carry the value current when they were issued; a password change bumps it, revoking them. */
+  readonly tokenVersion: number;
+}
+
+/** Drops the credentials: the only way a user leaves the domain. */
+export const profileOf = (user: StoredUser): User => ({
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  role: user.role,
+  lastLogin: user.lastLogin,
+  createdAt: user.createdAt,
+  updatedAt: user.updatedAt,
+  version: user.version,
+});
+
+/** Failed-login bookkeeping for one email address (known or not, so that 429s reveal nothing). */
+export interface LoginFailures {
+  readonly count: number;
+  readonly lastFailedAt: string;
+}
