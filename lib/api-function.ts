@@ -1,0 +1,88 @@
+// The defaults every Lambda of this API shares: runtime, architecture, bundling, its own log
+// group and role, and reading the JWT secret through the Parameters and Secrets extension.
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+export interface ApiFunctionProps {
+  readonly entry: string;
+  readonly description: string;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  /** Reaches the code as JWT_SECRET_ARN; the function may read it and nothing else of Secrets Manager. */
+  readonly jwtSecret: ISecret;
+  readonly environment?: Record<string, string>;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+export class ApiFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ApiFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy,
+    });
+
+    // An explicit role instead of AWSLambdaBasicExecutionRole: that managed policy lets the
+    // function write to every log group in the account; this one may write only to its own.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.description} (execution role)`,
+    });
+    this.logGroup.grantWrite(this.role);
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [props.jwtSecret.secretArn],
+      }),
+    );
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: {
+        ...props.environment,
+        JWT_SECRET_ARN: props.jwtSecret.secretArn,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      // The code reads the secret over http://localhost:2773 instead of importing the Secrets
+      // Manager SDK: no client in the bundle, and the extension caches the value.
+      paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(
+        lambda.ParamsAndSecretsVersions.V1_0_103,
+        {
+          cacheEnabled: true,
+        },
+      ),
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node24',
+        // ESM entry points of dependencies tree-shake better: ~380 KB instead of ~590 KB.
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        // Bundled, @aws-sdk imports ~3x faster on a cold start than the runtime's copy.
+        bundleAwsSDK: true,
+        // CommonJS dependencies call require(), which an ESM bundle does not define.
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+  }
+}

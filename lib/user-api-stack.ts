@@ -1,0 +1,74 @@
+// One User API deployment: its own table, secret, functions and HTTP API, for one git branch.
+import * as path from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { routes } from '../lambda/routes';
+import { ApiFunction } from './api-function';
+import { branchTagValue, isProductionBranch, PROJECT } from './branch';
+import { JwtSecret } from './jwt-secret';
+import { UserHttpApi } from './user-http-api';
+import { UsersTable } from './users-table';
+
+export interface UserApiStackProps extends StackProps {
+  readonly branch: string;
+}
+
+const lambdaEntry = (name: string): string => path.join(__dirname, '..', 'lambda', name, 'index.ts');
+
+export class UserApiStack extends Stack {
+  readonly users: UsersTable;
+  readonly jwtSecret: JwtSecret;
+  readonly router: ApiFunction;
+  readonly authorizer: ApiFunction;
+  readonly http: UserHttpApi;
+
+  constructor(scope: Construct, id: string, props: UserApiStackProps) {
+    super(scope, id, { description: `User API for branch ${branchTagValue(props.branch)}`, ...props });
+    Tags.of(this).add('project', PROJECT);
+    Tags.of(this).add('branch', branchTagValue(props.branch));
+
+    // Production keeps its data when the stack goes; every other branch cleans up after itself.
+    const production = isProductionBranch(props.branch);
+    const removalPolicy = production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.users = new UsersTable(this, 'Users', { removalPolicy, deletionProtection: production });
+    this.jwtSecret = new JwtSecret(this, 'JwtSecret', { removalPolicy });
+
+    this.router = new ApiFunction(this, 'Router', {
+      entry: lambdaEntry('router'),
+      description: 'User API router: serves every route',
+      // bcrypt at cost 10 is CPU-bound and Lambda CPU scales with memory: a hash takes ~0.7 s at
+      // 128 MB and ~90 ms at 1024 MB, for about the same GB-seconds per login.
+      memorySize: 1024,
+      timeout: Duration.seconds(10),
+      jwtSecret: this.jwtSecret.secret,
+      environment: {
+        TABLE_NAME: this.users.table.tableName,
+        BCRYPT_COST: '10',
+        JWT_TTL_SECONDS: '3600',
+      },
+      removalPolicy,
+    });
+    this.users.grantRouterAccess(this.router.function);
+
+    this.authorizer = new ApiFunction(this, 'Authorizer', {
+      entry: lambdaEntry('authorizer'),
+      description: 'User API authorizer: verifies bearer JWTs',
+      // One HMAC verify per call, microseconds of CPU: more memory would buy nothing.
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+      jwtSecret: this.jwtSecret.secret,
+      removalPolicy,
+    });
+
+    this.http = new UserHttpApi(this, 'Api', {
+      routes,
+      router: this.router.function,
+      authorizer: this.authorizer.function,
+      removalPolicy,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.http.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'TableName', { value: this.users.table.tableName, description: 'The users table' });
+  }
+}

@@ -1,0 +1,106 @@
+// The HTTP API: one route per row of the route table, all served by the router function, the
+// bearer ones behind the Lambda authorizer; a default stage with throttling and access logs.
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { AUTHORIZER_CACHE_TTL_SECONDS, type RouteDefinition } from '../lambda/routes';
+
+/** Steady-state requests per second and burst, for the whole stage. */
+export const STAGE_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
+
+export const AUTHORIZATION_HEADER = '$request.header.Authorization';
+
+// One JSON object per request; no request or response bodies, so no credentials, ever.
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  latency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  error: '$context.error.message',
+} as const;
+
+export interface UserHttpApiProps {
+  readonly routes: readonly RouteDefinition[];
+  readonly router: IFunction;
+  readonly authorizer: IFunction;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+export class UserHttpApi extends Construct {
+  readonly api: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly accessLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: UserHttpApiProps) {
+    super(scope, id);
+
+    // The stage is made below, not by HttpApi, so it can carry throttling and access logs.
+    this.api = new apigw.HttpApi(this, 'HttpApi', {
+      description: 'User API',
+      createDefaultStage: false,
+    });
+
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy,
+    });
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: STAGE_THROTTLE,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogGroup),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+
+    this.addRoutes(props);
+  }
+
+  get url(): string {
+    return this.stage.url;
+  }
+
+  private addRoutes({ routes, router, authorizer }: UserHttpApiProps): void {
+    const integration = new HttpLambdaIntegration('Router', router, {
+      payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
+    });
+    // SIMPLE responses: the authorizer returns { isAuthorized, context }, and one cached verdict
+    // per Authorization header serves every bearer route for AUTHORIZER_CACHE_TTL_SECONDS.
+    const bearer = new HttpLambdaAuthorizer('Bearer', authorizer, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: [AUTHORIZATION_HEADER],
+      resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_TTL_SECONDS),
+    });
+
+    for (const route of routes) {
+      const [added] = this.api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration,
+        authorizer: route.access === 'bearer' ? bearer : undefined,
+      });
+      if (added && route.access === 'public') {
+        Validations.of(added).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${route.method} ${route.path} is public by design in lambda/routes.ts (${route.summary}); the router still verifies any bearer token sent.`,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+// The users table, built from the same pure definition the local and test tables use.
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { usersTable } from '../lambda/store/table-definition';
+
+const attributeType = {
+  S: dynamodb.AttributeType.STRING,
+  N: dynamodb.AttributeType.NUMBER,
+  B: dynamodb.AttributeType.BINARY,
+} as const;
+
+/** Everything the router does to the table; its role gets exactly these and nothing more. */
+export const ROUTER_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
+/** Listing users scans the email index, never the base table (which holds password hashes). */
+export const ROUTER_INDEX_ACTIONS = ['dynamodb:Scan'] as const;
+
+export interface UsersTableProps {
+  readonly removalPolicy: RemovalPolicy;
+  readonly deletionProtection: boolean;
+}
+
+export class UsersTable extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: UsersTableProps) {
+    super(scope, id);
+
+    // No tableName: CloudFormation generates one from the stack name, which carries the branch.
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: {
+        name: usersTable.partitionKey.name,
+        type: attributeType[usersTable.partitionKey.type],
+      },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: usersTable.timeToLiveAttribute,
+      removalPolicy: props.removalPolicy,
+      deletionProtection: props.deletionProtection,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: usersTable.emailIndex.name,
+      partitionKey: {
+        name: usersTable.emailIndex.partitionKey.name,
+        type: attributeType[usersTable.emailIndex.partitionKey.type],
+      },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...usersTable.emailIndex.nonKeyAttributes],
+    });
+  }
+
+  /** The router's item reads and writes, and scans of the email index; no wildcard resources. */
+  grantRouterAccess(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: [...ROUTER_TABLE_ACTIONS], resources: [this.table.tableArn] }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [...ROUTER_INDEX_ACTIONS],
+        resources: [`${this.table.tableArn}/index/${usersTable.emailIndex.name}`],
+      }),
+    );
+  }
+}
