@@ -1,0 +1,47 @@
+// cdk-nag (AwsSolutions) finds nothing unacknowledged, and every acknowledgement is one we meant.
+
+import { Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { routes } from '../../lambda/routes';
+import { synthUserApi } from './synth';
+
+/** `rule id → construct paths` of every acknowledgement below the scope. */
+const acknowledgements = (scope: IConstruct): Record<string, string[]> => {
+  const found: Record<string, string[]> = {};
+  for (const construct of scope.node.findAll()) {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+        expect(reason.length).toBeGreaterThan(40);
+        const rule = id.replace(/^annotation::/i, '');
+        found[rule] = [...(found[rule] ?? []), construct.node.path];
+      }
+    }
+  }
+  return found;
+};
+
+describe.each(['main', 'feature/Foo_bar-1'])('cdk-nag on branch %s', (branch) => {
+  const { stack } = synthUserApi(branch);
+
+  it('reports no unacknowledged error or warning', () => {
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    expect(report.violations).toEqual([]);
+  });
+
+  it('leaves no synth error or warning annotations', () => {
+    const annotations = Annotations.fromStack(stack);
+    expect(annotations.findError('*', Match.anyValue())).toEqual([]);
+    expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  it('acknowledges only open public routes and the non-rotated signing key, each with a reason', () => {
+    const publicRoutes = routes.filter((route) => route.access === 'public');
+    const found = acknowledgements(stack);
+    expect(Object.keys(found).sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-SMG4']);
+    expect(found['AwsSolutions-APIG4']).toHaveLength(publicRoutes.length);
+    expect(found['AwsSolutions-SMG4']).toEqual([`${stack.node.path}/JwtSecret/Secret`]);
+  });
+});

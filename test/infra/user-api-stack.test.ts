@@ -1,0 +1,322 @@
+// What must never regress in the template, held to lambda/routes.ts and the table definition.
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { AUTHORIZER_CACHE_TTL_SECONDS, routeKey, routes } from '../../lambda/routes';
+import { LISTED_ATTRIBUTES } from '../../lambda/store/table-definition';
+import type { ApiFunction } from '../../lib/api-function';
+import type { UserApiStack } from '../../lib/user-api-stack';
+import { synthUserApi } from './synth';
+
+const feature = synthUserApi('feature/Foo_bar-1');
+const main = synthUserApi('main');
+const { stack, template } = feature;
+
+interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+}
+
+const logicalId = (owner: UserApiStack, construct: IConstruct): string =>
+  owner.getLogicalId(construct.node.defaultChild as CfnElement);
+
+const asList = (value: string | string[]): string[] => (Array.isArray(value) ? value : [value]);
+
+const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
+
+/** Every statement of every policy attached to the function's role. */
+const statementsOf = (fn: ApiFunction): Statement[] => {
+  const roleId = logicalId(stack, fn.role);
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+};
+
+const tableId = logicalId(stack, stack.users.table);
+const secretId = logicalId(stack, stack.jwtSecret.secret);
+const authorizerId = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
+
+describe('users table', () => {
+  it('is keyed by id (string) alone', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: Match.arrayWith([{ AttributeName: 'id', AttributeType: 'S' }]),
+    });
+  });
+
+  it('has the email index, projecting the listed attributes and never the password hash', () => {
+    const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
+    const indexes = table?.Properties.GlobalSecondaryIndexes as {
+      IndexName: string;
+      KeySchema: unknown;
+      Projection: { ProjectionType: string; NonKeyAttributes: string[] };
+    }[];
+    expect(indexes).toHaveLength(1);
+    const [index] = indexes;
+    expect(index?.IndexName).toBe('email-index');
+    expect(index?.KeySchema).toEqual([{ AttributeName: 'email', KeyType: 'HASH' }]);
+    expect(index?.Projection.ProjectionType).toBe('INCLUDE');
+    expect(index?.Projection.NonKeyAttributes).toEqual([...LISTED_ATTRIBUTES]);
+    expect(index?.Projection.NonKeyAttributes).not.toContain('password_hash');
+  });
+
+  it('is on-demand, with point-in-time recovery, TTL on expires_at and a generated name', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+      TableName: Match.absent(),
+    });
+  });
+});
+
+describe('removal policy by branch', () => {
+  const kept = ['AWS::DynamoDB::Table', 'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup'];
+
+  it.each(kept)('main retains every %s', (type) => {
+    for (const resource of Object.values(main.template.findResources(type))) {
+      expect(resource.DeletionPolicy).toBe('Retain');
+      expect(resource.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  it.each(kept)('a feature branch deletes every %s', (type) => {
+    for (const resource of Object.values(template.findResources(type))) {
+      expect(resource.DeletionPolicy).toBe('Delete');
+    }
+  });
+
+  it('protects the main table from deletion, and only that one', () => {
+    main.template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
+    template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
+  });
+});
+
+describe('functions', () => {
+  it('are exactly the router and the authorizer, on Node.js 24 and arm64', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions).sort()).toEqual(
+      [logicalId(stack, stack.router.function), logicalId(stack, stack.authorizer.function)].sort(),
+    );
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+    }
+  });
+
+  it('give the router its table, secret and settings', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('router'),
+      MemorySize: 1024,
+      Environment: {
+        Variables: Match.objectLike({
+          TABLE_NAME: { Ref: tableId },
+          JWT_SECRET_ARN: { Ref: secretId },
+          BCRYPT_COST: '10',
+          JWT_TTL_SECONDS: '3600',
+          NODE_OPTIONS: '--enable-source-maps',
+        }),
+      },
+    });
+  });
+
+  it('give the authorizer the secret and no table', () => {
+    const [authorizer] = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Description: Match.stringLikeRegexp('authorizer') },
+      }),
+    );
+    const variables = authorizer?.Properties.Environment.Variables as Record<string, unknown>;
+    expect(variables.JWT_SECRET_ARN).toEqual({ Ref: secretId });
+    expect(variables).not.toHaveProperty('TABLE_NAME');
+    expect(authorizer?.Properties.MemorySize).toBe(256);
+  });
+
+  it('read the secret through the Parameters and Secrets extension, with its cache on', () => {
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(JSON.stringify(fn.Properties.Layers)).toContain('ParamsandsecretslayerMap');
+      expect(fn.Properties.Environment.Variables.PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED).toBe('true');
+    }
+  });
+
+  it('log to a log group of their own, with a retention', () => {
+    const logGroups = template.findResources('AWS::Logs::LogGroup');
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      const { Ref } = fn.Properties.LoggingConfig.LogGroup as { Ref: string };
+      expect(logGroups[Ref]?.Properties.RetentionInDays).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('grants', () => {
+  it('let the router do exactly its DynamoDB actions: item access on the table, Scan on the email index', () => {
+    const dynamo = statementsOf(stack.router).filter((s) =>
+      asList(s.Action).some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(dynamo).toEqual([
+      {
+        Effect: 'Allow',
+        Action: [
+          'dynamodb:BatchGetItem',
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+        ],
+        Resource: getAtt(tableId),
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:Scan',
+        Resource: { 'Fn::Join': ['', [getAtt(tableId), '/index/email-index']] },
+      },
+    ]);
+  });
+
+  it('let the authorizer read the secret and write its own logs, and nothing else', () => {
+    expect(statementsOf(stack.authorizer)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: getAtt(logicalId(stack, stack.authorizer.logGroup)),
+      },
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: secretId } },
+    ]);
+  });
+
+  it('let the router read the secret with GetSecretValue only', () => {
+    const secrets = statementsOf(stack.router).filter((s) =>
+      asList(s.Action).some((a) => a.startsWith('secretsmanager:')),
+    );
+    expect(secrets).toEqual([
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: secretId } },
+    ]);
+  });
+
+  it('use no managed policies, inline role policies or wildcards', () => {
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(role.Properties.Policies).toBeUndefined();
+    }
+    for (const statement of [...statementsOf(stack.router), ...statementsOf(stack.authorizer)]) {
+      expect(asList(statement.Action).some((action) => action.includes('*'))).toBe(false);
+      expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"|:\*"/);
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  const routeResources = (t: Template) => Object.values(t.findResources('AWS::ApiGatewayV2::Route'));
+  const keysWhere = (predicate: (properties: Record<string, unknown>) => boolean): string[] =>
+    routeResources(template)
+      .filter((route) => predicate(route.Properties))
+      .map((route) => route.Properties.RouteKey as string)
+      .sort();
+
+  it('has one route per row of the route table, and no other', () => {
+    expect(keysWhere(() => true)).toEqual(routes.map(routeKey).sort());
+  });
+
+  it('puts the authorizer on exactly the bearer routes', () => {
+    const bearer = routes
+      .filter((route) => route.access === 'bearer')
+      .map(routeKey)
+      .sort();
+    expect(bearer.length).toBeGreaterThan(0);
+    expect(
+      keysWhere(
+        (p) =>
+          p.AuthorizationType === 'CUSTOM' &&
+          JSON.stringify(p.AuthorizerId) === JSON.stringify({ Ref: authorizerId }),
+      ),
+    ).toEqual(bearer);
+  });
+
+  it('leaves the public routes without any authorization', () => {
+    const open = routes
+      .filter((route) => route.access === 'public')
+      .map(routeKey)
+      .sort();
+    expect(keysWhere((p) => p.AuthorizationType === 'NONE' && p.AuthorizerId === undefined)).toEqual(open);
+  });
+
+  it('has one SIMPLE Lambda authorizer on the Authorization header, cached as the route table says', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_TTL_SECONDS,
+    });
+  });
+
+  it('sends every route to the router with payload format 2.0', () => {
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
+    expect(Object.values(integrations)).toEqual([
+      expect.objectContaining({
+        Properties: expect.objectContaining({
+          IntegrationType: 'AWS_PROXY',
+          PayloadFormatVersion: '2.0',
+          IntegrationUri: getAtt(logicalId(stack, stack.router.function)),
+        }),
+      }),
+    ]);
+    const [integrationId] = Object.keys(integrations);
+    for (const route of routeResources(template)) {
+      expect(route.Properties.Target).toEqual({
+        'Fn::Join': ['', ['integrations/', { Ref: integrationId }]],
+      });
+    }
+  });
+
+  it('has a default stage with throttling and JSON access logs to a log group with a retention', () => {
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(stage?.Properties.StageName).toBe('$default');
+    expect(stage?.Properties.AutoDeploy).toBe(true);
+    expect(stage?.Properties.DefaultRouteSettings).toEqual({
+      ThrottlingBurstLimit: expect.any(Number),
+      ThrottlingRateLimit: expect.any(Number),
+    });
+    const format = JSON.parse(stage?.Properties.AccessLogSettings.Format as string) as Record<string, string>;
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      integrationError: '$context.integrationErrorMessage',
+      authorizerError: '$context.authorizer.error',
+    });
+    const logGroupId = logicalId(stack, stack.http.accessLogGroup);
+    expect(stage?.Properties.AccessLogSettings.DestinationArn).toEqual(getAtt(logGroupId));
+    expect(
+      template.findResources('AWS::Logs::LogGroup')[logGroupId]?.Properties.RetentionInDays,
+    ).toBeGreaterThan(0);
+  });
+
+  it('has no CORS configuration yet', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+  });
+});
+
+describe('stack', () => {
+  it('is named after the branch slug', () => {
+    expect(stack.stackName).toMatch(/^UserApi-feature-foo-bar-1-[0-9a-f]{8}$/);
+    expect(main.stack.stackName).toBe('UserApi-main');
+  });
+
+  it('outputs the API URL and the table name', () => {
+    template.hasOutput('ApiUrl', {});
+    template.hasOutput('TableName', { Value: { Ref: tableId } });
+  });
+
+  it('tags its resources with the project and the branch', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      Tags: Match.arrayWith([
+        { Key: 'branch', Value: 'feature/Foo_bar-1' },
+        { Key: 'project', Value: 'user-api' },
+      ]),
+    });
+  });
+});
