@@ -2,7 +2,11 @@
 // template), e2e (real HTTP through the local gateway). `npm test` runs them all.
 const swc = [
   '@swc/jest',
-  { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' }, sourceMaps: 'inline' },
+  {
+    jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
 ];
 
 const base = {
@@ -14,6 +18,8 @@ const base = {
 };
 
 const withDynamoDbLocal = {
+  // bcrypt at cost 10 (~55 ms a hash) on two shared cores: give setup-heavy tests room.
+  testTimeout: 30_000,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
 };
@@ -22,7 +28,12 @@ const withDynamoDbLocal = {
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    { ...base, ...withDynamoDbLocal, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    {
+      ...base,
+      ...withDynamoDbLocal,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+    },
     {
       ...base,
       displayName: 'infra',

@@ -1,0 +1,275 @@
+// Every authorization rule of the contract, each from the side of the caller it concerns.
+import { SignJWT } from 'jose';
+import { createTestApi, TEST_SIGNING_SECRET, type TestApi, uniqueEmail } from '../support/api';
+
+const signWith = (claims: Record<string, unknown>, secret = TEST_SIGNING_SECRET, alg = 'HS256') =>
+  new SignJWT(claims).setProtectedHeader({ alg }).sign(new TextEncoder().encode(secret));
+
+const forgeryFor = (sub: string, overrides: Record<string, unknown> = {}) => {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    sub,
+    role: 'admin',
+    tv: 0,
+    iat: now,
+    exp: now + 600,
+    iss: 'user-api',
+    aud: 'user-api',
+    ...overrides,
+  };
+};
+
+describe('authorization', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await createTestApi();
+  });
+
+  describe('at the gateway', () => {
+    it.each([
+      ['GET', '/users'],
+      ['GET', '/users/00000000-0000-4000-8000-000000000000'],
+      ['PUT', '/users/00000000-0000-4000-8000-000000000000'],
+      ['PATCH', '/users/00000000-0000-4000-8000-000000000000'],
+      ['DELETE', '/users/00000000-0000-4000-8000-000000000000'],
+    ])('%s %s without a token is 401 Unauthorized', async (method, path) => {
+      const response = await api.call(method, path);
+
+      expect(response.status).toBe(401);
+      expect(response.body).toEqual({ message: 'Unauthorized' });
+    });
+
+    it.each([
+      ['garbage', 'not-a-jwt'],
+      ['the wrong key', signWith(forgeryFor('x'), 'some-other-secret-that-is-long-enough-1234')],
+      ['HS512', signWith(forgeryFor('x'), TEST_SIGNING_SECRET, 'HS512')],
+      ['no exp', signWith({ ...forgeryFor('x'), exp: undefined })],
+      ['an expired exp', signWith(forgeryFor('x', { exp: Math.floor(Date.now() / 1000) - 1 }))],
+      ['another issuer', signWith(forgeryFor('x', { iss: 'someone-else' }))],
+      ['another audience', signWith(forgeryFor('x', { aud: 'someone-else' }))],
+    ])('a token with %s is refused with 403 Forbidden', async (_, token) => {
+      const response = await api.call('GET', '/users', { token: await token });
+
+      expect(response.status).toBe(403);
+      expect(response.body).toEqual({ message: 'Forbidden' });
+    });
+
+    it('refuses an unsigned token (alg none)', async () => {
+      const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
+      const token = `${encode({ alg: 'none', typ: 'JWT' })}.${encode(forgeryFor('x'))}.`;
+
+      const response = await api.call('GET', '/users', { token });
+
+      expect(response.status).toBe(403);
+    });
+
+    it('refuses a token whose claims were edited after signing', async () => {
+      const user = await api.signUpAndLogIn();
+      const [header, payload, signature] = user.token.split('.');
+      const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8'));
+      const edited = Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url');
+
+      const response = await api.call('GET', '/users', { token: `${header}.${edited}.${signature}` });
+
+      expect(response.status).toBe(403);
+    });
+  });
+
+  describe('a user', () => {
+    it.each(['GET', 'PUT', 'PATCH', 'DELETE'])(
+      'is refused %s on another user with 403, and nothing changes',
+      async (method) => {
+        const user = await api.signUpAndLogIn();
+        const other = await api.signUpAndLogIn({ name: 'Other' });
+
+        const response = await api.call(method, `/users/${other.id}`, {
+          token: user.token,
+          ...(method === 'PUT' || method === 'PATCH'
+            ? { body: { email: other.email, name: 'Hijacked', password: 'hijacked-password' } }
+            : {}),
+        });
+
+        expect(response.status).toBe(403);
+        expect(response.headers['content-type']).toBe('application/problem+json');
+        const read = await api.call('GET', `/users/${other.id}`, { token: other.token });
+        expect(read.body.name).toBe('Other');
+      },
+    );
+
+    it('gets 403, not 404, for an id that does not exist: nothing leaks', async () => {
+      const user = await api.signUpAndLogIn();
+
+      const response = await api.call('GET', '/users/00000000-0000-4000-8000-000000000000', {
+        token: user.token,
+      });
+
+      expect(response.status).toBe(403);
+    });
+
+    it('may not list users', async () => {
+      const user = await api.signUpAndLogIn();
+
+      const response = await api.call('GET', '/users', { token: user.token });
+
+      expect(response.status).toBe(403);
+    });
+
+    it('may not give themselves a role, even their own', async () => {
+      const user = await api.signUpAndLogIn();
+
+      const promote = await api.call('PATCH', `/users/${user.id}`, {
+        token: user.token,
+        body: { role: 'admin' },
+      });
+      const same = await api.call('PATCH', `/users/${user.id}`, {
+        token: user.token,
+        body: { role: 'user' },
+      });
+
+      expect(promote.status).toBe(403);
+      expect(same.status).toBe(403);
+      const read = await api.call('GET', `/users/${user.id}`, { token: user.token });
+      expect(read.body.role).toBe('user');
+    });
+
+    it("cannot borrow an admin's identity by forging the token role: the stored role decides", async () => {
+      const user = await api.signUpAndLogIn();
+      const forged = await signWith(forgeryFor(user.id, { role: 'admin' }));
+
+      const response = await api.call('GET', '/users', { token: forged });
+
+      expect(response.status).toBe(403);
+    });
+
+    it('ignores spoofed role and identity headers', async () => {
+      const user = await api.signUpAndLogIn();
+
+      const response = await api.call('GET', '/users', {
+        token: user.token,
+        headers: { 'x-role': 'admin', 'x-user-id': 'admin', 'x-amzn-authorizer-role': 'admin' },
+      });
+
+      expect(response.status).toBe(403);
+    });
+  });
+
+  describe('an admin', () => {
+    it('may read, change the role of, and delete another user', async () => {
+      const admin = await api.admin();
+      const user = await api.signUpAndLogIn();
+
+      const read = await api.call('GET', `/users/${user.id}`, { token: admin.token });
+      const promoted = await api.call('PATCH', `/users/${user.id}`, {
+        token: admin.token,
+        body: { role: 'admin' },
+      });
+      const deleted = await api.call('DELETE', `/users/${user.id}`, { token: admin.token });
+
+      expect(read.status).toBe(200);
+      expect(promoted.status).toBe(200);
+      expect(promoted.body.role).toBe('admin');
+      expect(deleted.status).toBe(204);
+    });
+
+    it("may change another user's password without current_password", async () => {
+      const admin = await api.admin();
+      const user = await api.signUpAndLogIn();
+
+      const response = await api.call('PATCH', `/users/${user.id}`, {
+        token: admin.token,
+        body: { password: 'reset-by-admin' },
+      });
+
+      expect(response.status).toBe(200);
+      const login = await api.call('POST', '/login', {
+        body: { email: user.email, password: 'reset-by-admin' },
+      });
+      expect(login.status).toBe(200);
+    });
+
+    it('needs current_password to change their own password', async () => {
+      const admin = await api.admin();
+
+      const response = await api.call('PATCH', `/users/${admin.id}`, {
+        token: admin.token,
+        body: { password: 'new-admin-pass' },
+      });
+
+      expect(response.status).toBe(400);
+      expect(response.body.errors[0].path).toBe('current_password');
+    });
+  });
+
+  describe('revocation', () => {
+    it("refuses a deleted user's token with 401", async () => {
+      const user = await api.signUpAndLogIn();
+      await api.call('DELETE', `/users/${user.id}`, { token: user.token });
+
+      const response = await api.call('GET', `/users/${user.id}`, { token: user.token });
+
+      expect(response.status).toBe(401);
+      expect(response.headers['www-authenticate']).toMatch(/^Bearer/);
+    });
+
+    it('refuses a token issued before the user changed their password', async () => {
+      const user = await api.signUpAndLogIn();
+      await api.call('PATCH', `/users/${user.id}`, {
+        token: user.token,
+        body: { password: 'changed-password', current_password: user.password },
+      });
+
+      const response = await api.call('GET', `/users/${user.id}`, { token: user.token });
+
+      expect(response.status).toBe(401);
+    });
+
+    it('refuses a token issued before an admin reset the password', async () => {
+      const admin = await api.admin();
+      const user = await api.signUpAndLogIn();
+      await api.call('PATCH', `/users/${user.id}`, {
+        token: admin.token,
+        body: { password: 'admin-reset-1' },
+      });
+
+      const response = await api.call('GET', `/users/${user.id}`, { token: user.token });
+
+      expect(response.status).toBe(401);
+    });
+
+    it('keeps a token valid across a name or email change', async () => {
+      const user = await api.signUpAndLogIn();
+      await api.call('PATCH', `/users/${user.id}`, {
+        token: user.token,
+        body: { email: uniqueEmail('renamed'), name: 'Renamed', current_password: user.password },
+      });
+
+      const response = await api.call('GET', `/users/${user.id}`, { token: user.token });
+
+      expect(response.status).toBe(200);
+    });
+
+    it('takes a demoted admin’s admin rights at once, though their token still says admin', async () => {
+      const root = await api.admin();
+      const demoted = await api.admin();
+      const victim = await api.signUpAndLogIn();
+      await api.call('PATCH', `/users/${demoted.id}`, { token: root.token, body: { role: 'user' } });
+
+      const list = await api.call('GET', '/users', { token: demoted.token });
+      const readOther = await api.call('GET', `/users/${victim.id}`, { token: demoted.token });
+      const readSelf = await api.call('GET', `/users/${demoted.id}`, { token: demoted.token });
+
+      expect(list.status).toBe(403);
+      expect(readOther.status).toBe(403);
+      expect(readSelf.status).toBe(200);
+      expect(readSelf.body.role).toBe('user');
+    });
+
+    it('refuses a token naming a user that never existed, even if well signed', async () => {
+      const token = await signWith(forgeryFor('11111111-1111-4111-8111-111111111111'));
+
+      const response = await api.call('GET', '/users/11111111-1111-4111-8111-111111111111', { token });
+
+      expect(response.status).toBe(401);
+    });
+  });
+});

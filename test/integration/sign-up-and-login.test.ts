@@ -1,0 +1,194 @@
+import { createTestApi, type TestApi, uniqueEmail } from '../support/api';
+
+const PROBLEM_JSON = 'application/problem+json';
+const ISO_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('sign-up and login', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await createTestApi();
+  });
+
+  describe('POST /users', () => {
+    it('creates a user and answers 201 with the user, Location, ETag and no-store', async () => {
+      const email = uniqueEmail('denis');
+      const response = await api.call('POST', '/users', {
+        body: { email: `  ${email.toUpperCase()} `, name: '  Denis ', password: 'correct horse' },
+      });
+
+      expect(response.status).toBe(201);
+      expect(response.body).toEqual({
+        id: expect.stringMatching(UUID_V4),
+        email,
+        name: 'Denis',
+        role: 'user',
+        last_login: null,
+        created_at: expect.stringMatching(ISO_MILLIS),
+        updated_at: expect.stringMatching(ISO_MILLIS),
+      });
+      expect(response.headers.location).toBe(`/users/${response.body.id}`);
+      expect(response.headers.etag).toMatch(/^"\d+"$/);
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.headers['content-type']).toBe('application/json');
+    });
+
+    it('refuses a second user with the same email, whatever its case and spacing, with 409', async () => {
+      const email = uniqueEmail();
+      await api.call('POST', '/users', { body: { email, name: 'First', password: 'password-one' } });
+
+      const response = await api.call('POST', '/users', {
+        body: { email: ` ${email.toUpperCase()}`, name: 'Second', password: 'password-two' },
+      });
+
+      expect(response.status).toBe(409);
+      expect(response.headers['content-type']).toBe(PROBLEM_JSON);
+      expect(response.body).toMatchObject({
+        status: 409,
+        title: 'Email already in use',
+        errors: [{ path: 'email' }],
+      });
+    });
+
+    it('refuses role from an anonymous caller with 403', async () => {
+      const response = await api.call('POST', '/users', {
+        body: { email: uniqueEmail(), name: 'Mallory', password: 'password-123', role: 'admin' },
+      });
+
+      expect(response.status).toBe(403);
+      expect(response.body.status).toBe(403);
+    });
+
+    it("refuses role from a signed-in user's token with 403", async () => {
+      const user = await api.signUpAndLogIn();
+
+      const response = await api.call('POST', '/users', {
+        token: user.token,
+        body: { email: uniqueEmail(), name: 'Mallory', password: 'password-123', role: 'user' },
+      });
+
+      expect(response.status).toBe(403);
+    });
+
+    it("lets an admin's token create an admin", async () => {
+      const admin = await api.admin();
+
+      const response = await api.call('POST', '/users', {
+        token: admin.token,
+        body: { email: uniqueEmail(), name: 'New Admin', password: 'password-123', role: 'admin' },
+      });
+
+      expect(response.status).toBe(201);
+      expect(response.body.role).toBe('admin');
+    });
+
+    it('refuses a bad bearer token on the public sign-up route with 401, never treating it as anonymous', async () => {
+      const response = await api.call('POST', '/users', {
+        token: 'not.a.token',
+        body: { email: uniqueEmail(), name: 'Anon', password: 'password-123' },
+      });
+
+      expect(response.status).toBe(401);
+      expect(response.headers['content-type']).toBe(PROBLEM_JSON);
+    });
+
+    it('refuses an Authorization header that is not a bearer token on a public route with 401', async () => {
+      const response = await api.call('POST', '/users', {
+        headers: { authorization: 'Basic dXNlcjpwYXNz' },
+        body: { email: uniqueEmail(), name: 'Anon', password: 'password-123' },
+      });
+
+      expect(response.status).toBe(401);
+    });
+
+    it('stores only a bcrypt hash of cost 10 or more', async () => {
+      const email = uniqueEmail();
+      await api.call('POST', '/users', { body: { email, name: 'Hashed', password: 'plain-text-password' } });
+
+      const { DynamoDbUserRepository } = await import('../../lambda/store/user-repository');
+      const stored = await new DynamoDbUserRepository(api.tableName).getByEmail(email);
+
+      expect(stored?.passwordHash).toMatch(/^\$2[aby]\$(1\d)\$/);
+      expect(stored?.passwordHash).not.toContain('plain-text-password');
+    });
+  });
+
+  describe('POST /login', () => {
+    it('returns a bearer token, its lifetime and the user with last_login just set', async () => {
+      const email = uniqueEmail();
+      const created = await api.call('POST', '/users', {
+        body: { email, name: 'Login', password: 'password-123' },
+      });
+      const before = Date.now();
+
+      const response = await api.call('POST', '/login', {
+        body: { email: email.toUpperCase(), password: 'password-123' },
+      });
+
+      expect(response.status).toBe(200);
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.body).toEqual({
+        token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+        token_type: 'Bearer',
+        expires_in: 3600,
+        user: { ...created.body, last_login: expect.stringMatching(ISO_MILLIS) },
+      });
+      expect(Date.parse(response.body.user.last_login)).toBeGreaterThanOrEqual(before - 5);
+    });
+
+    it('issues an HS256 token with sub, role, iat, exp one hour later, iss and aud', async () => {
+      const user = await api.signUpAndLogIn();
+
+      const [header, payload] = user.token
+        .split('.')
+        .slice(0, 2)
+        .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
+
+      expect(header.alg).toBe('HS256');
+      expect(payload).toMatchObject({ sub: user.id, role: 'user', iss: 'user-api', aud: 'user-api' });
+      expect(payload.exp - payload.iat).toBe(3600);
+    });
+
+    it('persists last_login, as a later read shows', async () => {
+      const user = await api.signUpAndLogIn();
+
+      const response = await api.call('GET', `/users/${user.id}`, { token: user.token });
+
+      expect(response.body.last_login).toMatch(ISO_MILLIS);
+    });
+
+    it('answers a wrong password and an unknown email with the same 401 body', async () => {
+      const user = await api.signUpAndLogIn();
+
+      const wrongPassword = await api.call('POST', '/login', {
+        body: { email: user.email, password: 'wrong-password' },
+      });
+      const unknownEmail = await api.call('POST', '/login', {
+        body: { email: uniqueEmail('nobody'), password: 'wrong-password' },
+      });
+
+      expect(wrongPassword.status).toBe(401);
+      expect(unknownEmail.status).toBe(401);
+      expect(wrongPassword.text).toBe(unknownEmail.text);
+      expect(wrongPassword.headers['content-type']).toBe(PROBLEM_JSON);
+    });
+
+    it('refuses a password longer than 72 bytes whose first 72 bytes are right: nothing is truncated', async () => {
+      const password = 'p'.repeat(72);
+      const user = await api.signUpAndLogIn({ password });
+
+      const response = await api.call('POST', '/login', {
+        body: { email: user.email, password: `${password}extra` },
+      });
+
+      expect(response.status).toBe(401);
+    });
+
+    it('validates the login body with 400 naming the field', async () => {
+      const response = await api.call('POST', '/login', { body: { email: 'not-an-email', password: 'x' } });
+
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([{ path: 'email', message: 'must be a valid email address' }]);
+    });
+  });
+});

@@ -1,0 +1,216 @@
+// Drives the real router and authorizer handlers with HTTP API payload 2.0 events, the way API
+// Gateway does (authorizer first on bearer routes, its 401/403 answers), against a table of
+// this test file's own in DynamoDB Local. Every response is checked for leaked secrets.
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type Route, routes } from '../../lambda/routes';
+import type { UserService } from '../../lambda/users/service';
+import { createTestTable } from './tables';
+
+export const TEST_SIGNING_SECRET = 'integration-test-secret-0123456789-abcdefghijklmnop';
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field in tests
+  readonly body: any;
+}
+
+export interface RequestOptions {
+  readonly body?: unknown;
+  /** Sent as is when a string (raw bodies, wrong JSON); JSON-encoded otherwise. */
+  readonly rawBody?: string;
+  readonly token?: string;
+  readonly headers?: Record<string, string>;
+}
+
+export interface TestApi {
+  readonly tableName: string;
+  readonly service: UserService;
+  call(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
+  /** Signs up and logs in a fresh user; returns its id, token and credentials. */
+  signUpAndLogIn(overrides?: { email?: string; password?: string; name?: string }): Promise<TestUser>;
+  /** An admin made through the same bootstrap as `npm start`, logged in. */
+  admin(): Promise<TestUser>;
+  /** Every password sent so far: none may ever come back. */
+  readonly sentPasswords: Set<string>;
+}
+
+export interface TestUser {
+  readonly id: string;
+  readonly email: string;
+  readonly password: string;
+  readonly token: string;
+  readonly etag: string;
+}
+
+const BCRYPT_HASH = /\$2[abxy]\$\d\d\$/;
+
+const matchRoute = (
+  method: string,
+  path: string,
+): { route: Route; pathParameters: Record<string, string> } | undefined => {
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const names: string[] = [];
+    const pattern = new RegExp(
+      `^${route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+        names.push(name);
+        return '([^/]+)';
+      })}$`,
+    );
+    const match = pattern.exec(path);
+    if (match) {
+      return {
+        route,
+        pathParameters: Object.fromEntries(
+          names.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]),
+        ),
+      };
+    }
+  }
+  return undefined;
+};
+
+const toResponse = (result: APIGatewayProxyStructuredResultV2): ApiResponse => {
+  const text = result.body ?? '';
+  const headers = Object.fromEntries(
+    Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+  );
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return { status: result.statusCode ?? 200, headers, text, body };
+};
+
+const gatewayAnswer = (status: number, message: string): ApiResponse => ({
+  status,
+  headers: { 'content-type': 'application/json' },
+  text: JSON.stringify({ message }),
+  body: { message },
+});
+
+let emailCounter = 0;
+export const uniqueEmail = (label = 'user'): string => `${label}-${Date.now()}-${++emailCounter}@example.com`;
+
+export const createTestApi = async (): Promise<TestApi> => {
+  const tableName = await createTestTable();
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    JWT_SECRET: TEST_SIGNING_SECRET,
+    BCRYPT_COST: '10',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+  });
+  // Imported after the environment is set: the modules read their configuration at load.
+  const { handler: router } = await import('../../lambda/router');
+  const { handler: authorizer } = await import('../../lambda/authorizer');
+  const { createUserService } = await import('../../lambda/router/composition');
+  const service = await createUserService();
+  const sentPasswords = new Set<string>();
+
+  const assertNoSecrets = (response: ApiResponse): void => {
+    const everything = `${JSON.stringify(response.headers)}\n${response.text}`;
+    if (BCRYPT_HASH.test(everything)) throw new Error(`A bcrypt hash leaked in a response: ${everything}`);
+    for (const password of sentPasswords) {
+      if (everything.includes(password)) throw new Error(`A password leaked in a response: ${everything}`);
+    }
+  };
+
+  const call = async (method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> => {
+    const [rawPath = '', rawQueryString = ''] = path.split('?');
+    const matched = matchRoute(method, rawPath);
+    if (!matched) return gatewayAnswer(404, 'Not Found');
+    const headers: Record<string, string> = {};
+    if (options.body !== undefined || options.rawBody !== undefined)
+      headers['content-type'] = 'application/json';
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+    if (options.body && typeof options.body === 'object') {
+      for (const field of ['password', 'current_password']) {
+        const value = (options.body as Record<string, unknown>)[field];
+        if (typeof value === 'string' && value.length >= 8) sentPasswords.add(value);
+      }
+    }
+    const query = new URLSearchParams(rawQueryString);
+    const queryStringParameters: Record<string, string> = {};
+    for (const key of new Set(query.keys())) queryStringParameters[key] = query.getAll(key).join(',');
+    const requestId = randomUUID();
+    const event: APIGatewayProxyEventV2 = {
+      version: '2.0',
+      routeKey: `${matched.route.method} ${matched.route.path}`,
+      rawPath,
+      rawQueryString,
+      headers,
+      ...(rawQueryString ? { queryStringParameters } : {}),
+      ...(Object.keys(matched.pathParameters).length > 0 ? { pathParameters: matched.pathParameters } : {}),
+      requestContext: {
+        accountId: '123456789012',
+        apiId: 'local',
+        domainName: 'localhost',
+        domainPrefix: 'localhost',
+        http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
+        requestId,
+        routeKey: `${matched.route.method} ${matched.route.path}`,
+        stage: '$default',
+        time: new Date().toUTCString(),
+        timeEpoch: Date.now(),
+      },
+      body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+      isBase64Encoded: false,
+    };
+    if (matched.route.access === 'bearer') {
+      if (headers.authorization === undefined) return gatewayAnswer(401, 'Unauthorized');
+      const verdict = await authorizer({
+        version: '2.0',
+        type: 'REQUEST',
+        routeArn: `arn:aws:execute-api:us-east-1:123456789012:local/$default/${method}${rawPath}`,
+        identitySource: [headers.authorization],
+        routeKey: event.routeKey,
+        rawPath,
+        rawQueryString,
+        headers,
+        requestContext: event.requestContext,
+        ...(event.pathParameters ? { pathParameters: event.pathParameters } : {}),
+      } as never);
+      if (!verdict.isAuthorized) return gatewayAnswer(403, 'Forbidden');
+      (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: verdict.context };
+    }
+    const response = toResponse(await router(event));
+    assertNoSecrets(response);
+    return response;
+  };
+
+  const logIn = async (email: string, password: string) => {
+    const response = await call('POST', '/login', { body: { email, password } });
+    if (response.status !== 200) throw new Error(`login failed: ${response.status} ${response.text}`);
+    return response.body as { token: string; user: { id: string } };
+  };
+
+  const signUpAndLogIn: TestApi['signUpAndLogIn'] = async (overrides = {}) => {
+    const email = overrides.email ?? uniqueEmail();
+    const password = overrides.password ?? `pw-${randomUUID()}`;
+    const created = await call('POST', '/users', {
+      body: { email, password, name: overrides.name ?? 'Test User' },
+    });
+    if (created.status !== 201) throw new Error(`sign-up failed: ${created.status} ${created.text}`);
+    const { token, user } = await logIn(email, password);
+    const read = await call('GET', `/users/${user.id}`, { token });
+    return { id: user.id, email, password, token, etag: read.headers.etag ?? '' };
+  };
+
+  const admin: TestApi['admin'] = async () => {
+    const email = uniqueEmail('admin');
+    const password = `admin-${randomUUID()}`;
+    sentPasswords.add(password);
+    await service.ensureAdmin(email, password);
+    const { token, user } = await logIn(email, password);
+    const read = await call('GET', `/users/${user.id}`, { token });
+    return { id: user.id, email, password, token, etag: read.headers.etag ?? '' };
+  };
+
+  return { tableName, service, call, signUpAndLogIn, admin, sentPasswords };
+};
