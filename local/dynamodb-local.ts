@@ -48,7 +48,8 @@ export const freePort = (): Promise<number> =>
     });
   });
 
-export const javaIsInstalled = (): boolean => spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;
+export const javaIsInstalled = (): boolean =>
+  spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;
 
 export const startDynamoDbLocal = async (options: StartOptions = {}): Promise<DynamoDbLocal> => {
   if (!javaIsInstalled()) {
