@@ -1,0 +1,271 @@
+// The local stack behind `npm start`, the end-to-end tests and the benchmarks: the gateway's port
+// → DynamoDB Local → the users table → handler configuration → the two handler modules → the
+// bootstrap admin → the gateway serving. One stack per process: the handler modules read their
+// configuration once, when they are first imported.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { RequestListener, Server } from 'node:http';
+import { createServer } from 'node:http';
+import { join, resolve } from 'node:path';
+import { ensureUsersTable } from '../lambda/store/create-table';
+import { dynamoDbClient } from '../lambda/store/dynamodb-client';
+import { type DynamoDbLocal, freePort, localAwsEnvironment, startDynamoDbLocal } from './dynamodb-local';
+import { createGateway, type GatewayHandlers, type GatewayOptions } from './gateway';
+
+/** The table name everywhere on this machine (on AWS, CloudFormation names it per branch). */
+export const LOCAL_TABLE_NAME = 'users-local';
+/** Everything `npm start` keeps between runs: the database files and the signing secret. */
+export const LOCAL_DATA_DIR = resolve(__dirname, '..', '.local');
+const MIN_SECRET_LENGTH = 32;
+
+/** A startup failure the user can act on; its message is the one line `npm start` prints. */
+export class LocalStackError extends Error {}
+
+export interface LocalStackOptions {
+  /** Keep no data: DynamoDB Local in memory, a fresh signing secret. */
+  readonly inMemory?: boolean;
+  /** The gateway's port; 0 or omitted takes a free one. */
+  readonly port?: number;
+  /** DynamoDB Local's port; omitted takes a free one. */
+  readonly dynamoDbPort?: number;
+  /** An already running DynamoDB Local to use instead of starting one (the Jest harness has one). */
+  readonly dynamoDbEndpoint?: string;
+  readonly tableName?: string;
+  /** Omitted: the one kept in `.local/jwt-secret` (made on first start), or a random one in memory. */
+  readonly jwtSecret?: string;
+  /** When given, this admin exists once the stack is up. */
+  readonly admin?: { readonly email: string; readonly password: string };
+  readonly onRequest?: GatewayOptions['onRequest'];
+  readonly onError?: GatewayOptions['onError'];
+}
+
+export type AdminOutcome = 'created' | 'promoted' | 'password-reset' | 'unchanged';
+
+export interface LocalStack {
+  /** Base URL of the gateway, e.g. `http://localhost:3000`. */
+  readonly url: string;
+  readonly port: number;
+  readonly tableName: string;
+  readonly dynamoDb: {
+    readonly endpoint: string;
+    readonly pid: number | undefined;
+    readonly inMemory: boolean;
+  };
+  readonly admin: AdminOutcome | undefined;
+  /** Settles when a DynamoDB Local this stack started exits, for whatever reason. */
+  readonly dynamoDbExited: Promise<void>;
+  /** Closes the gateway, then stops DynamoDB Local if this stack started it. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const newSecret = (): string => randomBytes(48).toString('base64url');
+
+/** The signing secret kept under `.local/` (0600), made on first use. */
+const keptSecret = (): string => {
+  const file = join(LOCAL_DATA_DIR, 'jwt-secret');
+  mkdirSync(LOCAL_DATA_DIR, { recursive: true });
+  try {
+    writeFileSync(file, `${newSecret()}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return readFileSync(file, 'utf8').trim();
+};
+
+const resolveSecret = (options: LocalStackOptions): string => {
+  const secret = options.jwtSecret || (options.inMemory ? newSecret() : keptSecret());
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new LocalStackError(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters long.`);
+  }
+  return secret;
+};
+
+const listen = (server: Server, port: number, host: string): Promise<number> =>
+  new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolveListen(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+
+const closeServer = (server: Server): Promise<void> =>
+  new Promise((resolveClose) => {
+    server.close(() => resolveClose());
+    server.closeAllConnections();
+  });
+
+/**
+ * Binds the gateway's port on both loopback addresses before anything slow starts, so a port in
+ * use fails in milliseconds. Requests that arrive before `serve` wait for it, as they would
+ * through a cold start.
+ */
+const bindGateway = async (port: number) => {
+  let serve: (gateway: RequestListener) => void = () => {};
+  const gateway = new Promise<RequestListener>((resolveGateway) => {
+    serve = resolveGateway;
+  });
+  const makeServer = () => {
+    const server = createServer({ keepAlive: true }, (req, res) => {
+      void gateway.then((listener) => listener(req, res));
+    });
+    server.keepAliveTimeout = 60_000;
+    return server;
+  };
+  const ipv4 = makeServer();
+  let bound: number;
+  try {
+    bound = await listen(ipv4, port, '127.0.0.1');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new LocalStackError(
+        `Port ${port} is already in use: stop whatever holds it, or set PORT to another port.`,
+      );
+    }
+    throw error;
+  }
+  // `localhost` may resolve to ::1 first; serve it there too when the machine has IPv6.
+  const servers = [ipv4];
+  const ipv6 = makeServer();
+  try {
+    await listen(ipv6, bound, '::1');
+    servers.push(ipv6);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' && port !== 0) {
+      await closeServer(ipv4);
+      throw new LocalStackError(
+        `Port ${port} is already in use on ::1: stop whatever holds it, or set PORT to another port.`,
+      );
+    }
+  }
+  return {
+    port: bound,
+    // `localhost` only when both loopback addresses answer, whichever one a client tries first.
+    host: servers.length === 2 ? 'localhost' : '127.0.0.1',
+    serve,
+    close: () => Promise.all(servers.map(closeServer)).then(() => undefined),
+  };
+};
+
+const assertPortFree = async (port: number, variable: string): Promise<void> => {
+  const probe = createServer();
+  try {
+    await listen(probe, port, '127.0.0.1');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new LocalStackError(
+        `${variable} ${port} is already in use: stop whatever holds it, or choose another port.`,
+      );
+    }
+    throw error;
+  } finally {
+    await closeServer(probe);
+  }
+};
+
+const loadHandlers = async (): Promise<GatewayHandlers> => {
+  try {
+    const [router, authorizer] = await Promise.all([
+      import('../lambda/router/index'),
+      import('../lambda/authorizer/index'),
+    ]);
+    return { router: router.handler, authorizer: authorizer.handler };
+  } catch (error) {
+    throw new LocalStackError(
+      `The handler modules failed to load: ${error instanceof Error ? error.message : error}`,
+    );
+  }
+};
+
+const ADMIN_VARIABLES: Record<string, string> = { email: 'ADMIN_EMAIL', password: 'ADMIN_PASSWORD' };
+
+const ensureAdmin = async (admin: { email: string; password: string }): Promise<AdminOutcome> => {
+  const [{ createUserService }, { ValidationError }] = await Promise.all([
+    import('../lambda/router/composition'),
+    import('../lambda/shared/errors'),
+  ]);
+  const service = await createUserService();
+  try {
+    return await service.ensureAdmin(admin.email, admin.password);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    // The API's own words, addressed to the variable that carries the value (never the value).
+    const reasons = error.errors.map(
+      (issue) => `${ADMIN_VARIABLES[issue.path] ?? issue.path} ${issue.message}`,
+    );
+    throw new LocalStackError(`The admin was not created: ${reasons.join('; ') || error.detail}`);
+  }
+};
+
+export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
+  const inMemory = options.inMemory ?? false;
+  const tableName = options.tableName ?? LOCAL_TABLE_NAME;
+  const jwtSecret = resolveSecret(options);
+  if (options.dynamoDbPort !== undefined && !options.dynamoDbEndpoint) {
+    await assertPortFree(options.dynamoDbPort, 'DYNAMODB_PORT');
+  }
+  const gateway = await bindGateway(options.port ?? 0);
+
+  let dynamoDb: DynamoDbLocal | undefined;
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      await gateway.close();
+      dynamoDbClient().destroy();
+      await dynamoDb?.stop();
+    })();
+    return stopped;
+  };
+  try {
+    const dynamoDbPort = options.dynamoDbEndpoint ? undefined : (options.dynamoDbPort ?? (await freePort()));
+    const endpoint = options.dynamoDbEndpoint ?? `http://127.0.0.1:${dynamoDbPort}`;
+    Object.assign(process.env, localAwsEnvironment(endpoint), {
+      TABLE_NAME: tableName,
+      JWT_SECRET: jwtSecret,
+    });
+    // The handlers' JSON log lines are for CloudWatch; locally the gateway's request lines say enough.
+    process.env.LOG_LEVEL ??= 'warn';
+
+    // Java takes seconds to come up; load the handler modules meanwhile.
+    const [started, handlers] = await Promise.allSettled([
+      dynamoDbPort === undefined
+        ? Promise.resolve(undefined)
+        : startDynamoDbLocal({
+            port: dynamoDbPort,
+            ...(inMemory ? {} : { dataDir: join(LOCAL_DATA_DIR, 'dynamodb') }),
+          }),
+      loadHandlers(),
+    ]);
+    if (started.status === 'fulfilled' && started.value) {
+      const child = started.value.process;
+      dynamoDb = started.value;
+      // Whatever ends this process, Java must not outlive it.
+      process.once('exit', () => child.kill('SIGKILL'));
+    }
+    if (started.status === 'rejected') throw started.reason;
+    if (handlers.status === 'rejected') throw handlers.reason;
+
+    await ensureUsersTable(dynamoDbClient(), tableName);
+    const admin = options.admin ? await ensureAdmin(options.admin) : undefined;
+
+    gateway.serve(
+      createGateway({ ...handlers.value, onRequest: options.onRequest, onError: options.onError }),
+    );
+    const exited = dynamoDb
+      ? new Promise<void>((resolveExit) => dynamoDb?.process.once('exit', () => resolveExit()))
+      : new Promise<void>(() => {});
+    return {
+      url: `http://${gateway.host}:${gateway.port}`,
+      port: gateway.port,
+      tableName,
+      dynamoDb: { endpoint, pid: dynamoDb?.process.pid, inMemory },
+      admin,
+      dynamoDbExited: exited,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};

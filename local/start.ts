@@ -1,0 +1,94 @@
+// `npm start`: reads flags and env, starts the local stack (stack.ts), prints where it is and one
+// line per request, and stops everything it started on Ctrl-C or SIGTERM. Every startup failure
+// is one line on stderr and a non-zero exit.
+import { type LocalStackOptions, startLocalStack } from './stack';
+
+const USAGE = `Usage: npm start [-- --in-memory]
+
+Serves the User API on http://localhost:$PORT, on DynamoDB Local (needs Java 17+).
+  --in-memory      keep no data (default: kept under .local/, reused by the next start)
+Environment: PORT (3000), DYNAMODB_PORT (free port), ADMIN_EMAIL + ADMIN_PASSWORD (an admin that
+exists after start), JWT_SECRET (default: kept in .local/jwt-secret), BCRYPT_COST, JWT_TTL_SECONDS,
+LOG_LEVEL (warn).`;
+
+const fail = (message: string, code = 1): never => {
+  console.error(`npm start: ${message}`);
+  process.exit(code);
+};
+
+const portFromEnv = (name: string): number | undefined => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    fail(`${name} must be a port number (0-65535), got "${raw}".`);
+  return port;
+};
+
+const optionsFromCommandLine = (): LocalStackOptions => {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const unknown = args.filter((arg) => arg !== '--in-memory');
+  if (unknown.length > 0) fail(`unknown argument ${unknown.join(' ')} (try --help)`, 2);
+
+  const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = process.env;
+  if (Boolean(email) !== Boolean(password)) fail('set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither.');
+  const dynamoDbPort = portFromEnv('DYNAMODB_PORT');
+  return {
+    inMemory: args.includes('--in-memory'),
+    port: portFromEnv('PORT') ?? 3000,
+    ...(dynamoDbPort ? { dynamoDbPort } : {}),
+    ...(process.env.JWT_SECRET ? { jwtSecret: process.env.JWT_SECRET } : {}),
+    ...(email && password ? { admin: { email, password } } : {}),
+    // Method, path, status, time: never a body, a header or a query string (they carry secrets).
+    onRequest: ({ method, path, status, ms }) => console.log(`${method} ${path} ${status} ${ms} ms`),
+    onError: (error, handler) => console.error(`${handler} failed:`, error),
+  };
+};
+
+const main = async (): Promise<void> => {
+  const options = optionsFromCommandLine();
+  const startedAt = Date.now();
+  let stopping = false;
+  let stopStack: (() => Promise<void>) | undefined;
+  const shutdown = async (code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await stopStack?.();
+    process.exit(code);
+  };
+  // A signal during startup is honoured once the stack is up: startLocalStack cannot be cut
+  // short halfway without leaving Java behind, and it ends within DynamoDB Local's ready timeout.
+  let signalled = false;
+  const onSignal = () => {
+    signalled = true;
+    if (stopStack) void shutdown(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  // npm runs scripts through `sh -c`, and a SIGTERM to npm stops that shell but not its child:
+  // orphaned, this process would keep the port and Java. A changed parent id means exactly that.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && onSignal(), 500).unref();
+
+  const stack = await startLocalStack(options);
+  stopStack = stack.stop;
+  if (signalled) return shutdown(0);
+  void stack.dynamoDbExited.then(() => {
+    if (stopping) return;
+    console.error('npm start: DynamoDB Local stopped unexpectedly; stopping.');
+    void shutdown(1);
+  });
+
+  const storage = stack.dynamoDb.inMemory ? 'in memory' : 'data in .local/';
+  console.log(`User API on ${stack.url}  (DynamoDB Local at ${stack.dynamoDb.endpoint}, ${storage})`);
+  if (options.admin) console.log(`Admin ${options.admin.email}: ${stack.admin}`);
+  const body = JSON.stringify({ email: 'ada@example.com', name: 'Ada', password: 'correct horse battery' });
+  console.log(`Try:  curl -i ${stack.url}/users -H 'content-type: application/json' -d '${body}'`);
+  console.log(`Ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s. Ctrl-C stops it.`);
+};
+
+// LocalStackError and DynamoDbLocalError messages are written for this line; others are bugs.
+main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
