@@ -18,14 +18,15 @@ const base = {
 };
 
 const withDynamoDbLocal = {
-  // bcrypt at cost 10 (~55 ms a hash) on two shared cores: give setup-heavy tests room.
-  testTimeout: 30_000,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
 };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // bcrypt at cost 10 (~55 ms a hash) on two shared cores: give setup-heavy tests room.
+  // (A global option: Jest ignores testTimeout inside a project.)
+  testTimeout: 30_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDbUserRepository } from '../../lambda/store/user-repository';
+import { createTestApi, type TestApi, uniqueEmail } from '../support/api';
+
+describe('GET /users', () => {
+  let api: TestApi;
+  let adminToken: string;
+  const created = new Set<string>();
+
+  beforeAll(async () => {
+    api = await createTestApi();
+    const admin = await api.admin();
+    adminToken = admin.token;
+    created.add(admin.id);
+    // Users written straight through the repository, sharing one hash: sign-up is covered
+    // elsewhere, and 70 bcrypt hashes would only slow the suite down.
+    const repository = new DynamoDbUserRepository(api.tableName);
+    const at = new Date().toISOString();
+    await Promise.all(
+      Array.from({ length: 70 }, (_, index) => {
+        const id = randomUUID();
+        created.add(id);
+        return repository.create({
+          id,
+          email: uniqueEmail(`page${index}`),
+          name: `Paged ${index}`,
+          role: 'user',
+          passwordHash: '$2b$10$abcdefghijklmnopqrstuu0123456789012345678901234567890',
+          tokenVersion: 0,
+          lastLogin: null,
+          createdAt: at,
+          updatedAt: at,
+          version: 1,
+        });
+      }),
+    );
+  });
+
+  it('returns 25 users by default with an opaque next_cursor', async () => {
+    const response = await api.call('GET', '/users', { token: adminToken });
+
+    expect(response.status).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.body.items).toHaveLength(25);
+    expect(typeof response.body.next_cursor).toBe('string');
+    expect(response.body.next_cursor).not.toMatch(/email|#|\{/);
+    expect(Object.keys(response.body.items[0]).sort()).toEqual(
+      ['created_at', 'email', 'id', 'last_login', 'name', 'role', 'updated_at'].sort(),
+    );
+  });
+
+  it('walks more than three pages with no duplicates, no gaps and no guard items', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = cursor ? `?limit=20&cursor=${encodeURIComponent(cursor)}` : '?limit=20';
+      const response = await api.call('GET', `/users${query}`, { token: adminToken });
+      expect(response.status).toBe(200);
+      expect(response.body.items.length).toBeLessThanOrEqual(20);
+      seen.push(...response.body.items.map((user: { id: string }) => user.id));
+      cursor = response.body.next_cursor;
+      pages++;
+    } while (cursor);
+
+    expect(pages).toBeGreaterThan(3);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(new Set(seen)).toEqual(created);
+  });
+
+  it('ends with next_cursor null', async () => {
+    const response = await api.call('GET', '/users?limit=100', { token: adminToken });
+
+    expect(response.body.items).toHaveLength(created.size);
+    expect(response.body.next_cursor).toBeNull();
+  });
+
+  it('refuses a tampered cursor with 400', async () => {
+    const first = await api.call('GET', '/users?limit=5', { token: adminToken });
+    const cursor: string = first.body.next_cursor;
+    const [payload, signature] = cursor.split('.');
+    const position = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8'));
+    const forged = `${Buffer.from(JSON.stringify({ ...position, id: 'email#x' })).toString('base64url')}.${signature}`;
+
+    const tampered = await api.call('GET', `/users?cursor=${encodeURIComponent(forged)}`, {
+      token: adminToken,
+    });
+    const truncated = await api.call('GET', `/users?cursor=${encodeURIComponent(cursor.slice(0, -2))}`, {
+      token: adminToken,
+    });
+
+    expect(tampered.status).toBe(400);
+    expect(tampered.body.errors).toEqual([{ path: 'cursor', message: 'is not valid' }]);
+    expect(truncated.status).toBe(400);
+  });
+});

@@ -1,0 +1,101 @@
+// Failed logins back off per account, Cognito style: five free failures, then 429s.
+import { createTestApi, type TestApi, uniqueEmail } from '../support/api';
+
+describe('failed-login back-off', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await createTestApi();
+  });
+
+  const logIn = (email: string, password: string) =>
+    api.call('POST', '/login', { body: { email, password } });
+
+  const failTimes = async (email: string, times: number) => {
+    const results: number[] = [];
+    for (let attempt = 0; attempt < times; attempt++)
+      results.push((await logIn(email, 'wrong-password')).status);
+    return results;
+  };
+
+  it('answers the first five failures with 401 and the sixth with 429 and Retry-After', async () => {
+    const user = await api.signUpAndLogIn();
+
+    const first = await failTimes(user.email, 5);
+    const sixth = await logIn(user.email, 'wrong-password');
+
+    expect(first).toEqual([401, 401, 401, 401, 401]);
+    expect(sixth.status).toBe(429);
+    expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(0);
+    expect(sixth.headers['content-type']).toBe('application/problem+json');
+  });
+
+  it('refuses even the right password during the back-off', async () => {
+    const user = await api.signUpAndLogIn();
+    await failTimes(user.email, 6);
+
+    const response = await logIn(user.email, user.password);
+
+    expect(response.status).toBe(429);
+    expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('grows the back-off with further failures', async () => {
+    const { lockSeconds } = await import('../../lambda/users/login-throttle');
+
+    expect([5, 6, 7, 8, 9].map(lockSeconds)).toEqual([0, 5, 10, 20, 40]);
+    expect(lockSeconds(100)).toBe(15 * 60);
+  });
+
+  it('resets the count after a success', async () => {
+    const user = await api.signUpAndLogIn();
+    await failTimes(user.email, 5);
+
+    const success = await logIn(user.email, user.password);
+    const afterwards = await failTimes(user.email, 5);
+
+    expect(success.status).toBe(200);
+    expect(afterwards).toEqual([401, 401, 401, 401, 401]);
+  });
+
+  it('throttles unknown emails the same way, so a 429 reveals nothing about who exists', async () => {
+    const email = uniqueEmail('ghost');
+
+    const statuses = await failTimes(email, 6);
+
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+
+  it('counts every failure of a concurrent burst: twelve parallel guesses lock the account', async () => {
+    const user = await api.signUpAndLogIn();
+
+    const burst = await Promise.all(Array.from({ length: 12 }, () => logIn(user.email, 'wrong-password')));
+    const after = await logIn(user.email, user.password);
+
+    expect(burst.filter((response) => response.status === 429).length).toBeGreaterThanOrEqual(6);
+    expect(after.status).toBe(429);
+  });
+
+  it('counts a wrong current_password as a failed login', async () => {
+    const user = await api.signUpAndLogIn();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await api.call('PATCH', `/users/${user.id}`, {
+        token: user.token,
+        body: { password: 'new-password-1', current_password: 'nope-nope' },
+      });
+    }
+
+    const login = await logIn(user.email, 'wrong-password');
+
+    expect(login.status).toBe(429);
+  });
+
+  it('does not lock other accounts', async () => {
+    const victim = await api.signUpAndLogIn();
+    const bystander = await api.signUpAndLogIn();
+    await failTimes(victim.email, 6);
+
+    const response = await logIn(bystander.email, bystander.password);
+
+    expect(response.status).toBe(200);
+  });
+});

@@ -1,0 +1,33 @@
+import { createCursorSealer } from '../../lambda/shared/cursor';
+
+const secret = new TextEncoder().encode('unit-test-secret-0123456789abcdefghij');
+
+describe('cursor sealer', () => {
+  const sealer = createCursorSealer(secret);
+
+  it('opens what it sealed', () => {
+    const position = JSON.stringify({ id: 'a', email: 'b@example.com' });
+
+    expect(sealer.open(sealer.seal(position))).toBe(position);
+  });
+
+  it('hides the position from the client: no key material in clear text', () => {
+    expect(sealer.seal('{"email":"someone@example.com"}')).not.toContain('@');
+  });
+
+  it.each([
+    ['an edited payload', (cursor: string) => `x${cursor}`],
+    ['an edited signature', (cursor: string) => `${cursor.slice(0, -1)}${cursor.endsWith('A') ? 'B' : 'A'}`],
+    ['a missing signature', (cursor: string) => cursor.split('.')[0] ?? ''],
+    ['an extra segment', (cursor: string) => `${cursor}.more`],
+    ['an empty string', () => ''],
+  ])('refuses %s', (_, tamper) => {
+    expect(sealer.open(tamper(sealer.seal('{"id":"a","email":"b"}')))).toBeUndefined();
+  });
+
+  it('refuses a cursor sealed with another secret', () => {
+    const other = createCursorSealer(new TextEncoder().encode('another-secret-0123456789abcdefghijkl'));
+
+    expect(sealer.open(other.seal('{"id":"a"}'))).toBeUndefined();
+  });
+});
