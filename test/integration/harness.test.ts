@@ -1,4 +1,8 @@
-import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
 import { createTestTable, deleteTestTable } from '../support/tables';
 
@@ -16,9 +20,13 @@ describe('DynamoDB Local harness', () => {
   });
 
   it('accepts a conditional transactional write on a table made by the helper', async () => {
-    await dynamoDbClient().send(new TransactWriteItemsCommand({ TransactItems: [putIfAbsent('a'), putIfAbsent('b')] }));
+    await dynamoDbClient().send(
+      new TransactWriteItemsCommand({ TransactItems: [putIfAbsent('a'), putIfAbsent('b')] }),
+    );
 
-    const stored = await dynamoDbClient().send(new GetItemCommand({ TableName: tableName, Key: { id: { S: 'a' } } }));
+    const stored = await dynamoDbClient().send(
+      new GetItemCommand({ TableName: tableName, Key: { id: { S: 'a' } } }),
+    );
     expect(stored.Item?.id?.S).toBe('a');
   });
 
@@ -29,11 +37,12 @@ describe('DynamoDB Local harness', () => {
 
     const error = await write.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TransactionCanceledException);
-    expect((error as TransactionCanceledException).CancellationReasons?.map((reason) => reason.Code)).toEqual([
-      'None',
-      'ConditionalCheckFailed',
-    ]);
-    const notWritten = await dynamoDbClient().send(new GetItemCommand({ TableName: tableName, Key: { id: { S: 'c' } } }));
+    expect((error as TransactionCanceledException).CancellationReasons?.map((reason) => reason.Code)).toEqual(
+      ['None', 'ConditionalCheckFailed'],
+    );
+    const notWritten = await dynamoDbClient().send(
+      new GetItemCommand({ TableName: tableName, Key: { id: { S: 'c' } } }),
+    );
     expect(notWritten.Item).toBeUndefined();
   });
 });
