@@ -129,6 +129,10 @@ const commaJoined = (entries: Iterable<[string, string]>): Record<string, string
   return Object.keys(joined).length > 0 ? joined : undefined;
 };
 
+/** `{ [key]: value }`, or nothing at all: HTTP API leaves absent fields out rather than null. */
+const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
+  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+
 interface RequestParts {
   readonly event: Omit<GatewayEvent, 'routeKey' | 'pathParameters' | 'body' | 'isBase64Encoded'>;
   readonly authorization: string | undefined;
@@ -161,9 +165,9 @@ const requestParts = (
       version: '2.0',
       rawPath,
       rawQueryString,
-      ...(cookies ? { cookies } : {}),
+      ...optional('cookies', cookies),
       headers,
-      queryStringParameters: commaJoined(new URLSearchParams(rawQueryString)),
+      ...optional('queryStringParameters', commaJoined(new URLSearchParams(rawQueryString))),
       requestContext: {
         accountId: ACCOUNT_ID,
         apiId: API_ID,
@@ -395,8 +399,11 @@ export const createGateway = (options: GatewayOptions): RequestListener => {
     const event: GatewayEvent = {
       ...parts.event,
       routeKey: key,
-      ...(Object.keys(matched.pathParameters).length > 0 ? { pathParameters: matched.pathParameters } : {}),
-      requestContext: { ...parts.event.requestContext, routeKey: key, ...(authorizer ? { authorizer } : {}) },
+      ...optional(
+        'pathParameters',
+        Object.keys(matched.pathParameters).length > 0 ? matched.pathParameters : undefined,
+      ),
+      requestContext: { ...parts.event.requestContext, routeKey: key, ...optional('authorizer', authorizer) },
       ...bodyFields(body),
     };
     try {

@@ -7,8 +7,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { RequestListener, Server } from 'node:http';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
+import { ValidationError } from '../lambda/shared/errors';
 import { ensureUsersTable } from '../lambda/store/create-table';
 import { dynamoDbClient } from '../lambda/store/dynamodb-client';
+import { adminAccountSchema, parseStrict } from '../lambda/users/schemas';
 import { type DynamoDbLocal, freePort, localAwsEnvironment, startDynamoDbLocal } from './dynamodb-local';
 import { createGateway, type GatewayHandlers, type GatewayOptions } from './gateway';
 
@@ -180,14 +182,10 @@ const loadHandlers = async (): Promise<GatewayHandlers> => {
 
 const ADMIN_VARIABLES: Record<string, string> = { email: 'ADMIN_EMAIL', password: 'ADMIN_PASSWORD' };
 
-const ensureAdmin = async (admin: { email: string; password: string }): Promise<AdminOutcome> => {
-  const [{ createUserService }, { ValidationError }] = await Promise.all([
-    import('../lambda/router/composition'),
-    import('../lambda/shared/errors'),
-  ]);
-  const service = await createUserService();
+/** Runs `work`, turning the API's refusal of the admin account into one line about the variables. */
+const refusingAdmin = async <T>(work: () => T | Promise<T>): Promise<T> => {
   try {
-    return await service.ensureAdmin(admin.email, admin.password);
+    return await work();
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     // The API's own words, addressed to the variable that carries the value (never the value).
@@ -198,10 +196,19 @@ const ensureAdmin = async (admin: { email: string; password: string }): Promise<
   }
 };
 
+const ensureAdmin = async (admin: { email: string; password: string }): Promise<AdminOutcome> => {
+  const { createUserService } = await import('../lambda/router/composition');
+  const service = await createUserService();
+  return refusingAdmin(() => service.ensureAdmin(admin.email, admin.password));
+};
+
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
   const inMemory = options.inMemory ?? false;
   const tableName = options.tableName ?? LOCAL_TABLE_NAME;
   const jwtSecret = resolveSecret(options);
+  // The same rules again inside ensureAdmin; checked here too, so a refusal costs no Java start.
+  if (options.admin)
+    await refusingAdmin(() => parseStrict(adminAccountSchema, options.admin, 'admin account'));
   if (options.dynamoDbPort !== undefined && !options.dynamoDbEndpoint) {
     await assertPortFree(options.dynamoDbPort, 'DYNAMODB_PORT');
   }
