@@ -3,6 +3,7 @@
 // values come out normalised (email trimmed and lower-cased, name trimmed).
 import * as v from 'valibot';
 import { type FieldIssue, ValidationError } from '../shared/errors';
+import { isCommonPassword } from './common-passwords';
 import { ROLES } from './user';
 
 /** Fields the server owns. Naming them in a body is a 400 that says so. */
@@ -43,6 +44,7 @@ export const passwordSchema = v.pipe(
     (password) => byteLength(password) <= PASSWORD_MAX_BYTES,
     `must be at most ${PASSWORD_MAX_BYTES} bytes of UTF-8 (bcrypt would ignore the rest)`,
   ),
+  v.check((password) => !isCommonPassword(password), 'is one of the most common passwords; choose another'),
 );
 
 export const nameSchema = v.pipe(
