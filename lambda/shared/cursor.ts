@@ -1,7 +1,7 @@
-// Opaque, tamper-evident page cursors: the repository's position (a DynamoDB key) is sealed
-// with an HMAC, so clients never see or forge keys, and an edited cursor is told apart from
-// a valid one.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// Opaque, tamper-evident page cursors: the repository's position (a DynamoDB key, which holds an
+// email) is encrypted and authenticated with AES-256-GCM, so clients can neither read nor forge
+// keys, and an edited cursor is told apart from a valid one.
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 export interface CursorSealer {
   seal(position: string): string;
@@ -9,22 +9,34 @@ export interface CursorSealer {
   open(cursor: string): string | undefined;
 }
 
+const CIPHER = 'aes-256-gcm';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
 export const createCursorSealer = (secret: Uint8Array): CursorSealer => {
-  // A key of its own, derived from the signing secret, so a cursor MAC can never pass for a JWT MAC.
+  // A key of its own, derived from the signing secret, so a cursor can never pass for a JWT MAC.
   const key = createHmac('sha256', secret).update('user-api/cursor/v1').digest();
-  const mac = (payload: string) => createHmac('sha256', key).update(payload).digest();
   return {
+    /** `<iv + ciphertext>.<tag>`, both base64url. */
     seal(position) {
-      const payload = Buffer.from(position, 'utf8').toString('base64url');
-      return `${payload}.${mac(payload).toString('base64url')}`;
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv(CIPHER, key, iv);
+      const sealed = Buffer.concat([iv, cipher.update(position, 'utf8'), cipher.final()]);
+      return `${sealed.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}`;
     },
     open(cursor) {
-      const [payload, signature, ...rest] = cursor.split('.');
-      if (!payload || !signature || rest.length > 0) return undefined;
-      const expected = mac(payload);
-      const given = Buffer.from(signature, 'base64url');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-      return Buffer.from(payload, 'base64url').toString('utf8');
+      const [payload, tag, ...rest] = cursor.split('.');
+      if (!payload || !tag || rest.length > 0) return undefined;
+      const sealed = Buffer.from(payload, 'base64url');
+      const authTag = Buffer.from(tag, 'base64url');
+      if (sealed.length <= IV_BYTES || authTag.length !== TAG_BYTES) return undefined;
+      try {
+        const decipher = createDecipheriv(CIPHER, key, sealed.subarray(0, IV_BYTES));
+        decipher.setAuthTag(authTag);
+        return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES)), decipher.final()]).toString('utf8');
+      } catch {
+        return undefined;
+      }
     },
   };
 };

@@ -15,6 +15,16 @@ describe('cursor sealer', () => {
     expect(sealer.seal('{"email":"someone@example.com"}')).not.toContain('@');
   });
 
+  it('hides the position even from a client who decodes the cursor', () => {
+    const cursor = sealer.seal('{"id":"0f8a2c1e","email":"someone@example.com"}');
+    const decoded = cursor
+      .split('.')
+      .map((part) => Buffer.from(part, 'base64url').toString('latin1'))
+      .join('');
+
+    expect(decoded).not.toMatch(/someone|example|0f8a2c1e/);
+  });
+
   it.each([
     ['an edited payload', (cursor: string) => `x${cursor}`],
     ['an edited signature', (cursor: string) => `${cursor.slice(0, -1)}${cursor.endsWith('A') ? 'B' : 'A'}`],
