@@ -16,8 +16,8 @@ import { createGateway, type GatewayHandlers, type GatewayOptions } from './gate
 
 /** The table name everywhere on this machine (on AWS, CloudFormation names it per branch). */
 export const LOCAL_TABLE_NAME = 'users-local';
-/** Everything `npm start` keeps between runs: the database files and the signing secret. */
-export const LOCAL_DATA_DIR = resolve(__dirname, '..', '.local');
+/** Where `npm start` keeps the database files and the signing secret between runs, by default. */
+export const DEFAULT_DATA_DIR = resolve(__dirname, '..', '.local');
 const MIN_SECRET_LENGTH = 32;
 
 /** A startup failure the user can act on; its message is the one line `npm start` prints. */
@@ -26,6 +26,8 @@ export class LocalStackError extends Error {}
 export interface LocalStackOptions {
   /** Keep no data: DynamoDB Local in memory, a fresh signing secret. */
   readonly inMemory?: boolean;
+  /** Where data is kept unless `inMemory`; `.local/` at the repository root by default. */
+  readonly dataDir?: string;
   /** The gateway's port; 0 or omitted takes a free one. */
   readonly port?: number;
   /** DynamoDB Local's port; omitted takes a free one. */
@@ -60,12 +62,14 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+const dataDirOf = (options: LocalStackOptions): string => resolve(options.dataDir || DEFAULT_DATA_DIR);
+
 const newSecret = (): string => randomBytes(48).toString('base64url');
 
 /** The signing secret kept under `.local/` (0600), made on first use. */
-const keptSecret = (): string => {
-  const file = join(LOCAL_DATA_DIR, 'jwt-secret');
-  mkdirSync(LOCAL_DATA_DIR, { recursive: true });
+const keptSecret = (dataDir: string): string => {
+  const file = join(dataDir, 'jwt-secret');
+  mkdirSync(dataDir, { recursive: true });
   try {
     writeFileSync(file, `${newSecret()}\n`, { mode: 0o600, flag: 'wx' });
   } catch (error) {
@@ -75,7 +79,7 @@ const keptSecret = (): string => {
 };
 
 const resolveSecret = (options: LocalStackOptions): string => {
-  const secret = options.jwtSecret || (options.inMemory ? newSecret() : keptSecret());
+  const secret = options.jwtSecret || (options.inMemory ? newSecret() : keptSecret(dataDirOf(options)));
   if (secret.length < MIN_SECRET_LENGTH) {
     throw new LocalStackError(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters long.`);
   }
@@ -240,7 +244,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         ? Promise.resolve(undefined)
         : startDynamoDbLocal({
             port: dynamoDbPort,
-            ...(inMemory ? {} : { dataDir: join(LOCAL_DATA_DIR, 'dynamodb') }),
+            ...(inMemory ? {} : { dataDir: join(dataDirOf(options), 'dynamodb') }),
           }),
       loadHandlers(),
     ]);

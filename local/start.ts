@@ -8,8 +8,8 @@ const USAGE = `Usage: npm start [-- --in-memory]
 Serves the User API on http://localhost:$PORT, on DynamoDB Local (needs Java 17+).
   --in-memory      keep no data (default: kept under .local/, reused by the next start)
 Environment: PORT (3000), DYNAMODB_PORT (free port), ADMIN_EMAIL + ADMIN_PASSWORD (an admin that
-exists after start), JWT_SECRET (default: kept in .local/jwt-secret), BCRYPT_COST, JWT_TTL_SECONDS,
-LOG_LEVEL (warn).`;
+exists after start), JWT_SECRET (default: kept in .local/jwt-secret), LOCAL_DATA_DIR (.local),
+BCRYPT_COST, JWT_TTL_SECONDS, LOG_LEVEL (warn).`;
 
 const fail = (message: string, code = 1): never => {
   console.error(`npm start: ${message}`);
@@ -39,6 +39,7 @@ const optionsFromCommandLine = (): LocalStackOptions => {
   const dynamoDbPort = portFromEnv('DYNAMODB_PORT');
   return {
     inMemory: args.includes('--in-memory'),
+    ...(process.env.LOCAL_DATA_DIR ? { dataDir: process.env.LOCAL_DATA_DIR } : {}),
     port: portFromEnv('PORT') ?? 3000,
     ...(dynamoDbPort ? { dynamoDbPort } : {}),
     ...(process.env.JWT_SECRET ? { jwtSecret: process.env.JWT_SECRET } : {}),
@@ -82,7 +83,7 @@ const main = async (): Promise<void> => {
     void shutdown(1);
   });
 
-  const storage = stack.dynamoDb.inMemory ? 'in memory' : 'data in .local/';
+  const storage = stack.dynamoDb.inMemory ? 'in memory' : `data in ${options.dataDir ?? '.local/'}`;
   console.log(`User API on ${stack.url}  (DynamoDB Local at ${stack.dynamoDb.endpoint}, ${storage})`);
   if (options.admin) console.log(`Admin ${options.admin.email}: ${stack.admin}`);
   const body = JSON.stringify({ email: 'ada@example.com', name: 'Ada', password: 'correct horse battery' });
