@@ -3,10 +3,28 @@
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+
+/**
+ * How every API function is bundled (esbuild, locally, no Docker). Exported so that `npm run bench`
+ * rebuilds the bundles with exactly these options to find their largest contributors.
+ */
+export const API_FUNCTION_BUNDLING: BundlingOptions = {
+  forceDockerBundling: false,
+  format: OutputFormat.ESM,
+  target: 'node24',
+  // ESM entry points of dependencies tree-shake better: ~380 KB instead of ~590 KB.
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourceMap: true,
+  // Bundled, @aws-sdk imports ~3x faster on a cold start than the runtime's copy.
+  bundleAwsSDK: true,
+  // CommonJS dependencies call require(), which an ESM bundle does not define.
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+};
 
 export interface ApiFunctionProps {
   readonly entry: string;
@@ -69,20 +87,7 @@ export class ApiFunction extends Construct {
           cacheEnabled: true,
         },
       ),
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node24',
-        // ESM entry points of dependencies tree-shake better: ~380 KB instead of ~590 KB.
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        // Bundled, @aws-sdk imports ~3x faster on a cold start than the runtime's copy.
-        bundleAwsSDK: true,
-        // CommonJS dependencies call require(), which an ESM bundle does not define.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
+      bundling: API_FUNCTION_BUNDLING,
     });
   }
 }
