@@ -3,14 +3,17 @@ import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { routes } from '../lambda/routes';
+import { UserApiAlarms } from './alarms';
 import { ApiFunction } from './api-function';
 import { branchTagValue, isProductionBranch, PROJECT } from './branch';
 import { JwtSecret } from './jwt-secret';
+import type { UserApiSettings } from './stack-settings';
 import { UserHttpApi } from './user-http-api';
 import { UsersTable } from './users-table';
 
 export interface UserApiStackProps extends StackProps {
   readonly branch: string;
+  readonly settings?: UserApiSettings;
 }
 
 const lambdaEntry = (name: string): string => path.join(__dirname, '..', 'lambda', name, 'index.ts');
@@ -21,6 +24,7 @@ export class UserApiStack extends Stack {
   readonly router: ApiFunction;
   readonly authorizer: ApiFunction;
   readonly http: UserHttpApi;
+  readonly alarms: UserApiAlarms;
 
   constructor(scope: Construct, id: string, props: UserApiStackProps) {
     super(scope, id, { description: `User API for branch ${branchTagValue(props.branch)}`, ...props });
@@ -66,6 +70,14 @@ export class UserApiStack extends Stack {
       router: this.router.function,
       authorizer: this.authorizer.function,
       removalPolicy,
+      corsOrigins: props.settings?.corsOrigins,
+    });
+
+    this.alarms = new UserApiAlarms(this, 'Alarms', {
+      stage: this.http.stage,
+      functions: { Router: this.router.function, Authorizer: this.authorizer.function },
+      deployment: `User API ${branchTagValue(props.branch)}`,
+      alarmEmail: props.settings?.alarmEmail,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.http.url, description: 'Base URL of the HTTP API' });

@@ -38,7 +38,32 @@ export interface UserHttpApiProps {
   readonly router: IFunction;
   readonly authorizer: IFunction;
   readonly removalPolicy: RemovalPolicy;
+  /** Browser origins that may call the API; empty or absent: no CORS configuration at all. */
+  readonly corsOrigins?: readonly string[];
 }
+
+/** Request headers a browser client sends: the bearer token, JSON bodies, conditional writes. */
+export const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'if-match', 'if-none-match'] as const;
+/** Response headers a browser client must be able to read. */
+export const CORS_EXPOSE_HEADERS = ['etag', 'location', 'retry-after'] as const;
+
+/** Exactly the given origins, the route table's methods, our headers; no credentials (tokens travel in a header). */
+const corsPreflight = (
+  origins: readonly string[] | undefined,
+  routes: readonly RouteDefinition[],
+): apigw.CorsPreflightOptions | undefined => {
+  if (!origins || origins.length === 0) return undefined;
+  return {
+    allowOrigins: [...origins],
+    allowMethods: [...new Set(routes.map((route) => route.method))].map(
+      (method) => apigw.CorsHttpMethod[method],
+    ),
+    allowHeaders: [...CORS_ALLOW_HEADERS],
+    exposeHeaders: [...CORS_EXPOSE_HEADERS],
+    allowCredentials: false,
+    maxAge: Duration.hours(1),
+  };
+};
 
 export class UserHttpApi extends Construct {
   readonly api: apigw.HttpApi;
@@ -52,6 +77,8 @@ export class UserHttpApi extends Construct {
     this.api = new apigw.HttpApi(this, 'HttpApi', {
       description: 'User API',
       createDefaultStage: false,
+      // With CORS set, API Gateway answers preflight requests itself and adds the CORS headers.
+      corsPreflight: corsPreflight(props.corsOrigins, props.routes),
     });
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {

@@ -23,8 +23,15 @@ const acknowledgements = (scope: IConstruct): Record<string, string[]> => {
   return found;
 };
 
-describe.each(['main', 'feature/Foo_bar-1'])('cdk-nag on branch %s', (branch) => {
-  const { stack } = synthUserApi(branch);
+const WITH_EMAIL_AND_CORS = { alarmEmail: 'ops@example.com', corsOrigins: 'https://app.example.com' };
+
+describe.each([
+  ['main', {}],
+  ['feature/Foo_bar-1', {}],
+  ['feature/Foo_bar-1', WITH_EMAIL_AND_CORS],
+])('cdk-nag on branch %s, context %j', (branch, context) => {
+  const { stack } = synthUserApi(branch, context);
+  const alarmTopic = 'alarmEmail' in context;
 
   it('reports no unacknowledged error or warning', () => {
     const report = new AwsSolutionsChecks().validateScope(stack);
@@ -37,10 +44,13 @@ describe.each(['main', 'feature/Foo_bar-1'])('cdk-nag on branch %s', (branch) =>
     expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
   });
 
-  it('acknowledges only open public routes and the non-rotated signing key, each with a reason', () => {
+  it('acknowledges only open public routes, the non-rotated signing key and an unencrypted alarm topic, each with a reason', () => {
     const publicRoutes = routes.filter((route) => route.access === 'public');
     const found = acknowledgements(stack);
-    expect(Object.keys(found).sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-SMG4']);
+    expect(Object.keys(found).sort()).toEqual(
+      ['AwsSolutions-APIG4', 'AwsSolutions-SMG4', ...(alarmTopic ? ['AwsSolutions-SNS2'] : [])].sort(),
+    );
+    if (alarmTopic) expect(found['AwsSolutions-SNS2']).toEqual([`${stack.node.path}/Alarms/Topic`]);
     expect(found['AwsSolutions-APIG4']).toHaveLength(publicRoutes.length);
     expect(found['AwsSolutions-SMG4']).toEqual([`${stack.node.path}/JwtSecret/Secret`]);
   });

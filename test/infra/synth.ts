@@ -7,7 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { addUserApiStack } from '../../lib/user-api-app';
 import type { UserApiStack } from '../../lib/user-api-stack';
 
-const cdkJsonContext = (): Record<string, unknown> => {
+export const cdkJsonContext = (): Record<string, unknown> => {
   const cdkJson = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
     context?: Record<string, unknown>;
   };
@@ -20,8 +20,9 @@ export interface Synthesized {
   readonly template: Template;
 }
 
-export const synthUserApi = (branch: string): Synthesized => {
-  const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+/** `context` is what `-c key=value` adds on the command line (e.g. corsOrigins, alarmEmail). */
+export const synthUserApi = (branch: string, context: Record<string, unknown> = {}): Synthesized => {
+  const app = new App({ context: { ...cdkJsonContext(), ...context, 'aws:cdk:bundling-stacks': [] } });
   const stack = addUserApiStack(app, branch);
   return { app, stack, template: Template.fromStack(stack) };
 };

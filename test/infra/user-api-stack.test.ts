@@ -295,7 +295,7 @@ describe('HTTP API', () => {
     ).toBeGreaterThan(0);
   });
 
-  it('has no CORS configuration yet', () => {
+  it('has no CORS configuration by default (see operations.test.ts for corsOrigins)', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
   });
 });

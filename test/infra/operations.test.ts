@@ -1,0 +1,154 @@
+// What a deployment needs to be operated: alarms (with optional email), log retention, and CORS
+// only for the origins given in context.
+import { Match } from 'aws-cdk-lib/assertions';
+import { routes } from '../../lambda/routes';
+import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from '../../lib/user-http-api';
+import { synthUserApi } from './synth';
+
+const plain = synthUserApi('feature/ops');
+const withEmail = synthUserApi('feature/ops', { alarmEmail: 'ops@example.com' });
+
+const alarms = (template = plain.template) => Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+const ref = (construct: { node: { defaultChild?: unknown } }, stack = plain.stack) =>
+  ({ Ref: stack.getLogicalId(construct.node.defaultChild as never) }) as const;
+
+describe('alarms', () => {
+  const byMetric = (namespace: string, metric: string) =>
+    alarms().filter((a) => a.Properties.Namespace === namespace && a.Properties.MetricName === metric);
+
+  it('watch the API stage for 5xx responses', () => {
+    const [api5xx, ...others] = byMetric('AWS/ApiGateway', '5xx');
+    expect(others).toEqual([]);
+    expect(api5xx?.Properties.Dimensions).toEqual([
+      { Name: 'ApiId', Value: ref(plain.stack.http.api) },
+      { Name: 'Stage', Value: '$default' },
+    ]);
+  });
+
+  it.each(['Errors', 'Throttles'])('watch %s of the router and of the authorizer', (metric) => {
+    const watched = byMetric('AWS/Lambda', metric).map((a) => a.Properties.Dimensions);
+    expect(watched).toEqual(
+      expect.arrayContaining([
+        [{ Name: 'FunctionName', Value: ref(plain.stack.router.function) }],
+        [{ Name: 'FunctionName', Value: ref(plain.stack.authorizer.function) }],
+      ]),
+    );
+    expect(watched).toHaveLength(2);
+  });
+
+  it('fire on the first occurrence in 5 minutes, and treat no data as healthy', () => {
+    expect(alarms()).toHaveLength(5);
+    for (const alarm of alarms()) {
+      expect(alarm.Properties).toMatchObject({
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      expect(alarm.Properties.AlarmDescription).toContain('feature/ops');
+    }
+  });
+
+  it('notify nobody without alarmEmail: no topic, no actions', () => {
+    plain.template.resourceCountIs('AWS::SNS::Topic', 0);
+    for (const alarm of alarms()) expect(alarm.Properties.AlarmActions).toBeUndefined();
+  });
+
+  it('with alarmEmail, email a topic of their own on alarm and on recovery', () => {
+    const topic = withEmail.stack.alarms.topic;
+    expect(topic).toBeDefined();
+    const topicRef = ref(topic as never, withEmail.stack);
+    withEmail.template.resourceCountIs('AWS::SNS::Topic', 1);
+    withEmail.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: topicRef,
+    });
+    for (const alarm of alarms(withEmail.template)) {
+      expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
+      expect(alarm.Properties.OKActions).toEqual([topicRef]);
+    }
+  });
+
+  it('with alarmEmail, refuse publishing to the topic over plain HTTP', () => {
+    withEmail.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Principal: '*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('refuse an alarmEmail that is not an email address', () => {
+    expect(() => synthUserApi('feature/ops', { alarmEmail: 'ops at example' })).toThrow(
+      'alarmEmail: "ops at example" is not an email address.',
+    );
+  });
+});
+
+describe('logs', () => {
+  it('keep every log group for a set time, and delete them with a feature branch', () => {
+    const groups = Object.values(plain.template.findResources('AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(3);
+    for (const group of groups) {
+      expect(group.Properties.RetentionInDays).toBe(30);
+      expect(group.DeletionPolicy).toBe('Delete');
+    }
+  });
+});
+
+describe('CORS', () => {
+  const corsOf = (context: Record<string, unknown>) => {
+    const [api] = Object.values(
+      synthUserApi('feature/cors', context).template.findResources('AWS::ApiGatewayV2::Api'),
+    );
+    return api?.Properties.CorsConfiguration;
+  };
+
+  it('is absent by default', () => {
+    expect(corsOf({})).toBeUndefined();
+    expect(corsOf({ corsOrigins: '' })).toBeUndefined();
+  });
+
+  it('allows exactly the origins given, comma-separated, and nothing else', () => {
+    const cors = corsOf({ corsOrigins: 'https://app.example.com, http://localhost:5173' });
+    expect(cors).toEqual({
+      AllowOrigins: ['https://app.example.com', 'http://localhost:5173'],
+      AllowMethods: [...new Set(routes.map((route) => route.method))],
+      AllowHeaders: [...CORS_ALLOW_HEADERS],
+      ExposeHeaders: [...CORS_EXPOSE_HEADERS],
+      AllowCredentials: false,
+      MaxAge: 3600,
+    });
+    expect(CORS_ALLOW_HEADERS).toEqual(['authorization', 'content-type', 'if-match', 'if-none-match']);
+    expect(CORS_EXPOSE_HEADERS).toEqual(['etag', 'location', 'retry-after']);
+  });
+
+  it('takes a JSON array too, as cdk.json or -c would carry it', () => {
+    expect(corsOf({ corsOrigins: ['https://a.example.com'] }).AllowOrigins).toEqual([
+      'https://a.example.com',
+    ]);
+    expect(
+      corsOf({ corsOrigins: '["https://a.example.com","https://b.example.com:8443"]' }).AllowOrigins,
+    ).toEqual(['https://a.example.com', 'https://b.example.com:8443']);
+  });
+
+  it.each([
+    ['*', /wildcard/],
+    ['https://*.example.com', /wildcard/],
+    ['https://app.example.com/path', /scheme, host and port only/],
+    ['app.example.com', /not an origin/],
+    ['ftp://example.com', /scheme, host and port only/],
+    ['[oops', /not a JSON array/],
+  ])('refuses %j at synth time', (corsOrigins, message) => {
+    expect(() => synthUserApi('feature/cors', { corsOrigins })).toThrow(message);
+  });
+});
