@@ -1,0 +1,173 @@
+// `npm run create-admin -- --branch NAME --email E`: makes (or promotes, or resets) the first admin of
+// a deployed branch, through the very code the router runs: createUserService() → ensureAdmin(),
+// so the admin obeys the API's own rules. The password comes from a hidden prompt, or from standard
+// input when that is not a terminal; never from the command line, where `ps` and shell history
+// would keep it. `--table NAME` (or TABLE_NAME) names the table directly instead of the branch.
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { ValidationError } from '../lambda/shared/errors';
+import { adminAccountSchema, parseStrict } from '../lambda/users/schemas';
+
+/** A wrong invocation: the message, then the usage, exit 2. */
+export class UsageError extends Error {}
+/** The admin could not be made as asked (e.g. the API's rules refuse the password): exit 1. */
+export class CreateAdminError extends Error {}
+
+const USAGE = `usage: npm run create-admin -- (--branch NAME | --table NAME) --email EMAIL
+  --branch NAME   the git branch whose deployed stack holds the users table (its TableName output)
+  --table NAME    the table itself (or set TABLE_NAME); no CloudFormation look-up
+  --email EMAIL   the admin's email
+The password is read from a hidden prompt, or from standard input when it is not a terminal:
+  printf '%s\\n' "$ADMIN_PASSWORD" | npm run create-admin -- --branch main --email admin@example.com
+AWS credentials and region come from the usual AWS environment (AWS_PROFILE, AWS_REGION, …).`;
+
+const PASSWORD_FLAG = /^--?password(=|$)|^-p$/i;
+
+export interface CreateAdminArgs {
+  readonly branch?: string | undefined;
+  readonly table?: string | undefined;
+  readonly email: string;
+}
+
+export const parseCreateAdminArgs = (argv: readonly string[], env: NodeJS.ProcessEnv): CreateAdminArgs => {
+  if (argv.some((arg) => PASSWORD_FLAG.test(arg))) {
+    throw new UsageError(
+      'refusing a password on the command line: other users of this machine can see it (ps) and your shell ' +
+        'history keeps it. Leave it out and type it at the prompt, or pipe it on standard input.',
+    );
+  }
+  let values: { branch?: string; table?: string; email?: string };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        branch: { type: 'string' },
+        table: { type: 'string' },
+        email: { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    // Node's message would quote the stray argument, which may well be a password.
+    if ((error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      throw new UsageError('unexpected argument: only the options below are accepted.');
+    }
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const table = values.table ?? (values.branch === undefined ? env.TABLE_NAME : undefined);
+  if (values.branch !== undefined && values.table !== undefined) {
+    throw new UsageError('give --branch or --table, not both.');
+  }
+  if (values.branch === undefined && !table)
+    throw new UsageError('name the branch (--branch) or the table (--table).');
+  if (!values.email) throw new UsageError('--email is required.');
+  return { branch: values.branch, table, email: values.email };
+};
+
+/** Standard input up to its end, first line only, without the line break. */
+const readPiped = async (): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return (Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '').replace(/\r$/, '');
+};
+
+/** Reads one line from the terminal without echoing it. */
+const promptHidden = (question: string): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const { stdin, stderr } = process;
+    let typed = '';
+    const finish = (error?: Error) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      stderr.write('\n');
+      if (error) reject(error);
+      else resolve(typed);
+    };
+    const onData = (data: Buffer) => {
+      for (const char of data.toString('utf8')) {
+        if (char === '\r' || char === '\n') return finish();
+        if (char === '\u0003' || char === '\u0004') return finish(new UsageError('cancelled.'));
+        if (char === '\u007f' || char === '\b') typed = [...typed].slice(0, -1).join('');
+        else typed += char;
+      }
+    };
+    stderr.write(question);
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.on('data', onData);
+  });
+
+const readPassword = async (): Promise<string> => {
+  if (!process.stdin.isTTY) return readPiped();
+  const password = await promptHidden('Admin password: ');
+  if ((await promptHidden('Repeat it: ')) !== password) throw new UsageError('the two passwords differ.');
+  return password;
+};
+
+const tableOf = async (args: CreateAdminArgs): Promise<string> => {
+  if (args.table) return args.table;
+  const { stackOutput } = await import('./stack-output');
+  return stackOutput({ branch: args.branch ?? '', key: 'TableName' });
+};
+
+const OUTCOMES = {
+  created: 'created admin',
+  promoted: 'promoted the existing user to admin (password unchanged)',
+  'password-reset': 'set a new password for admin (their tokens issued before now stop working)',
+  unchanged: 'already an admin with this password; nothing changed',
+} as const;
+
+/** The API's own words about each refused field; never the value that was refused. */
+const refusal = (error: ValidationError): CreateAdminError =>
+  new CreateAdminError(
+    `the admin was not created: ${error.errors.map((issue) => `${issue.path} ${issue.message}`).join('; ') || error.detail}`,
+  );
+
+export const createAdmin = async (args: CreateAdminArgs, password: string): Promise<string> => {
+  if (password === '') throw new CreateAdminError('no password given (empty prompt or standard input).');
+  // The same rules ensureAdmin applies, checked before any AWS call, so a typo costs no round trip.
+  try {
+    parseStrict(adminAccountSchema, { email: args.email, password }, 'admin account');
+  } catch (error) {
+    if (error instanceof ValidationError) throw refusal(error);
+    throw error;
+  }
+  const tableName = await tableOf(args);
+  // ensureAdmin signs nothing, but createUserService() wants the signing key of tokens and
+  // cursors. A throwaway key keeps this tool from needing read access to the stack's secret.
+  Object.assign(process.env, { TABLE_NAME: tableName, JWT_SECRET: randomBytes(48).toString('base64url') });
+  process.env.LOG_LEVEL ??= 'warn';
+  // Imported once the environment is set: the composition root reads its configuration when it loads.
+  const { createUserService } = await import('../lambda/router/composition');
+  const service = await createUserService();
+  try {
+    const outcome = await service.ensureAdmin(args.email, password);
+    return `${OUTCOMES[outcome]}: ${args.email.trim().toLowerCase()} in table ${tableName}.`;
+  } catch (error) {
+    if (error instanceof ValidationError) throw refusal(error);
+    throw error;
+  }
+};
+
+const main = async (): Promise<void> => {
+  // The SDK's notice about Node 22 for its future releases; this tool pins its SDK version.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
+  const args = parseCreateAdminArgs(process.argv.slice(2), process.env);
+  const password = await readPassword();
+  console.log(await createAdmin(args, password));
+};
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`create-admin: ${error.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(`create-admin: ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
+  });
+}
