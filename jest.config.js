@@ -1,5 +1,5 @@
 // Jest projects: unit (pure logic), integration (handlers on DynamoDB Local), infra (the CDK
-// template), e2e (real HTTP through the local gateway). `npm test` runs them all.
+// template), e2e (real HTTP through the local gateway), security. `npm test` runs them all.
 const swc = [
   '@swc/jest',
   {
@@ -42,5 +42,12 @@ module.exports = {
       setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
     },
     { ...base, ...withDynamoDbLocal, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    // OWASP API Top 10, fuzzing and fault injection, black-box over HTTP (docs/SECURITY.md).
+    {
+      ...base,
+      ...withDynamoDbLocal,
+      displayName: 'security',
+      testMatch: ['<rootDir>/test/security/**/*.test.ts'],
+    },
   ],
 };

@@ -1,0 +1,179 @@
+// OWASP API2:2023 Broken Authentication, black-box over HTTP: every forged, altered, expired or
+// revoked token is refused — by the gateway (403 Forbidden) on bearer routes, by the router
+// (401 problem) on public ones — and login gives an attacker nothing to tell accounts apart.
+import {
+  type Account,
+  claimsFor,
+  editedToken,
+  expectGateway,
+  expectProblem,
+  securityStackForThisFile,
+  signToken,
+  uniqueEmail,
+  unsignedToken,
+} from './support';
+
+const api = securityStackForThisFile();
+let user: Account;
+
+beforeAll(async () => {
+  user = await api.signUp('authn');
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/** Each forgery names the user (or the admin) it tries to be, with claims that are right but for one flaw. */
+const forgeries: [string, () => string | Promise<string>][] = [
+  ['alg none', () => unsignedToken(claimsFor(api.admin.id))],
+  [
+    'alg none with a signature kept',
+    () => `${unsignedToken(claimsFor(api.admin.id))}${user.token.split('.')[2]}`,
+  ],
+  ['HS512 with the right key', () => signToken(claimsFor(api.admin.id), { alg: 'HS512' })],
+  ['HS384 with the right key', () => signToken(claimsFor(api.admin.id), { alg: 'HS384' })],
+  [
+    'the wrong key',
+    () => signToken(claimsFor(api.admin.id), { secret: 'an-attacker-secret-0123456789-abcdefghijklmn' }),
+  ],
+  ['no exp', () => signToken(claimsFor(user.id, { role: 'user', exp: undefined }))],
+  ['an expired exp', () => signToken(claimsFor(user.id, { role: 'user', exp: now() - 1 }))],
+  ['no sub', () => signToken(claimsFor(api.admin.id, { sub: undefined }))],
+  ['no iat', () => signToken(claimsFor(user.id, { role: 'user', iat: undefined }))],
+  ['another issuer', () => signToken(claimsFor(api.admin.id, { iss: 'someone-else' }))],
+  ['another audience', () => signToken(claimsFor(api.admin.id, { aud: 'another-api' }))],
+  ['a role that does not exist', () => signToken(claimsFor(user.id, { role: 'root' }))],
+  ['a negative token version', () => signToken(claimsFor(user.id, { role: 'user', tv: -1 }))],
+  ['its role edited to admin', () => editedToken(user.token, { role: 'admin' })],
+  ['its sub edited to the admin', () => editedToken(user.token, { sub: api.admin.id })],
+  ['its exp pushed a year on', () => editedToken(user.token, { exp: now() + 365 * 24 * 3600 })],
+  ['its signature cut off', () => user.token.split('.').slice(0, 2).join('.')],
+  ['its signature emptied', () => `${user.token.split('.').slice(0, 2).join('.')}.`],
+  ['a byte of its signature flipped', () => user.token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))],
+  ['garbage', () => 'not.a.jwt'],
+];
+
+describe.each(forgeries)('a token with %s', (_, forge) => {
+  it('is refused by the gateway on a bearer route with 403 Forbidden', async () => {
+    const token = await forge();
+
+    const list = await api.call('GET', '/users', { token });
+    const own = await api.call('GET', `/users/${user.id}`, { token });
+
+    expectGateway(list, 403);
+    expectGateway(own, 403);
+  });
+
+  it('is refused on the public sign-up route with a 401 problem, never taken as anonymous', async () => {
+    const answer = await api.call('POST', '/users', {
+      token: await forge(),
+      json: { email: uniqueEmail('forged'), name: 'Forged', password: 'forged token password' },
+    });
+
+    expectProblem(answer, 401);
+  });
+});
+
+describe('the Authorization header', () => {
+  it('missing on a bearer route is the gateway’s 401 Unauthorized', async () => {
+    expectGateway(await api.call('GET', `/users/${user.id}`), 401);
+  });
+
+  it.each([
+    ['Basic credentials', 'Basic YWRtaW46YWRtaW4='],
+    ['a bare token without the Bearer scheme', () => user.token],
+    ['an empty bearer', 'Bearer '],
+    ['two tokens', () => `Bearer ${user.token} ${user.token}`],
+    ['a token in a cookie instead', 'Cookie-Token'],
+  ])('with %s is refused on a bearer route', async (_, value) => {
+    const header = typeof value === 'function' ? value() : value;
+
+    const answer = await api.call('GET', `/users/${user.id}`, {
+      headers: header === 'Cookie-Token' ? { cookie: `token=${user.token}` } : { authorization: header },
+    });
+
+    expect([401, 403]).toContain(answer.status);
+    expect(answer.body?.id).toBeUndefined();
+  });
+
+  it('with Basic credentials is a 401 problem on the public login route', async () => {
+    const answer = await api.call('POST', '/login', {
+      headers: { authorization: 'Basic YWRtaW46YWRtaW4=' },
+      json: { email: user.email, password: user.password },
+    });
+
+    expectProblem(answer, 401);
+  });
+});
+
+describe('revocation', () => {
+  it("refuses a deleted user's token with a 401 problem from the router", async () => {
+    const doomed = await api.signUp('doomed');
+    expect((await api.call('DELETE', `/users/${doomed.id}`, { token: doomed.token })).status).toBe(204);
+
+    expectProblem(await api.call('GET', `/users/${doomed.id}`, { token: doomed.token }), 401);
+  });
+
+  it('refuses a token issued before a password change with a 401 problem, on bearer and public routes', async () => {
+    const account = await api.signUp('rotating');
+    const changed = await api.call('PATCH', `/users/${account.id}`, {
+      token: account.token,
+      json: { password: 'a brand new password', current_password: account.password },
+    });
+    expect(changed.status).toBe(200);
+
+    expectProblem(await api.call('GET', `/users/${account.id}`, { token: account.token }), 401);
+    expectProblem(
+      await api.call('POST', '/users', {
+        token: account.token,
+        json: { email: uniqueEmail(), name: 'X', password: 'yet another password' },
+      }),
+      401,
+    );
+  });
+
+  it('refuses a well-signed token for a user who never existed with a 401 problem', async () => {
+    const token = await signToken(claimsFor('00000000-0000-4000-8000-000000000000', { role: 'user' }));
+
+    expectProblem(await api.call('GET', '/users/00000000-0000-4000-8000-000000000000', { token }), 401);
+  });
+});
+
+describe('login', () => {
+  it('answers an unknown email and a wrong password with one body, after comparable work', async () => {
+    const known = await api.signUp('timing');
+    const wrong: number[] = [];
+    const unknown: number[] = [];
+    let wrongBody: unknown;
+    let unknownBody: unknown;
+    // Four of each: under the five free failures, so the back-off never answers instead.
+    for (let round = 0; round < 4; round++) {
+      const a = await api.call('POST', '/login', {
+        json: { email: known.email, password: 'not the password' },
+      });
+      const b = await api.call('POST', '/login', {
+        json: { email: uniqueEmail(), password: 'not the password' },
+      });
+      wrong.push(a.ms);
+      unknown.push(b.ms);
+      wrongBody = a.body;
+      unknownBody = b.body;
+      expectProblem(a, 401);
+      expectProblem(b, 401);
+    }
+
+    expect(unknownBody).toEqual(wrongBody);
+    const median = (values: number[]) => [...values].sort((x, y) => x - y)[values.length >> 1] ?? 0;
+    // An unknown email still costs a bcrypt compare: it is not answered in a fraction of the time.
+    expect(median(unknown)).toBeGreaterThan(median(wrong) * 0.5);
+  });
+
+  it('never issues a token for a password that merely starts with the right 72 bytes', async () => {
+    const email = uniqueEmail('prefix');
+    const password = 'p'.repeat(72);
+    expect((await api.call('POST', '/users', { json: { email, name: 'P', password } })).status).toBe(201);
+
+    const longer = await api.call('POST', '/login', { json: { email, password: `${password}-and-more` } });
+
+    expectProblem(longer, 401);
+  });
+});
