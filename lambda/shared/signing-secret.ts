@@ -15,9 +15,10 @@ const fromExtension = async (secretArn: string): Promise<string> => {
     try {
       const response = await fetch(url, { headers, signal: AbortSignal.timeout(2_000) });
       if (response.ok) {
-        const { SecretString } = (await response.json()) as { SecretString?: string };
-        if (SecretString) return SecretString;
-        lastProblem = 'the secret has no SecretString';
+        // A parse error would quote the body, which may be the secret itself: never pass it on.
+        const body = (await response.json().catch(() => undefined)) as { SecretString?: string } | undefined;
+        if (body?.SecretString) return body.SecretString;
+        lastProblem = body === undefined ? 'its answer is not JSON' : 'the secret has no SecretString';
       } else {
         lastProblem = `the extension answered ${response.status}`;
       }

@@ -1,0 +1,193 @@
+// OWASP API10:2023 Unsafe Consumption of APIs: what this API consumes — items read back from
+// DynamoDB and the signing secret from the Parameters and Secrets extension — is checked, never
+// trusted. A corrupt or hostile upstream answer grants nothing and leaks nothing. (DynamoDB
+// going away mid-run is faults.test.ts.)
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
+import { type Account, expectProblem, leakIn, securityStackForThisFile, uniqueEmail } from './support';
+
+const api = securityStackForThisFile();
+let user: Account;
+
+beforeAll(async () => {
+  user = await api.signUp('consumer');
+});
+
+const put = (item: Record<string, string>) =>
+  dynamoDbClient().send(
+    new PutItemCommand({
+      TableName: api.stack.tableName,
+      Item: Object.fromEntries(
+        Object.entries(item).map(([key, value]) => [key, /^\d+$/.test(value) ? { N: value } : { S: value }]),
+      ),
+    }),
+  );
+
+/** A well-formed user item, written straight to the table, as a compromised writer might. */
+const plantUser = async (fields: Record<string, string> = {}) => {
+  const id = randomUUID();
+  const email = uniqueEmail('planted');
+  const at = new Date().toISOString();
+  // The hash of "planted password" at cost 10 would need bcrypt; a real user's hash serves.
+  await put({
+    id,
+    email,
+    name: 'Planted',
+    role: 'user',
+    password_hash: '$2b$10$abcdefghijklmnopqrstuu0123456789012345678901234567890',
+    token_version: '0',
+    created_at: at,
+    updated_at: at,
+    version: '1',
+    ...fields,
+  });
+  await put({ id: `email#${email}`, owner_id: id });
+  return { id, email };
+};
+
+describe('items read back from DynamoDB', () => {
+  it('answers a login whose email guard points at no user with the usual 401', async () => {
+    const email = uniqueEmail('orphan');
+    await put({ id: `email#${email}`, owner_id: randomUUID() });
+
+    const answer = await api.call('POST', '/login', { json: { email, password: 'orphan password' } });
+
+    expectProblem(answer, 401);
+  });
+
+  it('never reads a guard pointing at a login-failure record as a user', async () => {
+    const email = uniqueEmail('pointer');
+    await api.call('POST', '/login', { json: { email, password: 'one failure' } });
+    await put({ id: `email#${email}-alias`, owner_id: `login-failures#${email}` });
+
+    const answer = await api.call('POST', '/login', {
+      json: { email: `${email}-alias`, password: 'one failure' },
+    });
+
+    expectProblem(answer, 400);
+  });
+
+  it('treats a stored password hash that is not bcrypt as a failed login, never a match', async () => {
+    const { email } = await plantUser({ password_hash: 'plain text password' });
+
+    const answer = await api.call('POST', '/login', { json: { email, password: 'plain text password' } });
+
+    expectProblem(answer, 401);
+  });
+
+  it('grants nothing for a stored role that is not one of ours', async () => {
+    const planted = await plantUser({ role: 'superuser' });
+    const { SignJWT } = await import('jose');
+    const { SIGNING_SECRET } = await import('./support');
+    const now = Math.floor(Date.now() / 1000);
+    // A token as the service would issue it for this user (the role claim says user).
+    const token = await new SignJWT({ role: 'user', tv: 0 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(planted.id)
+      .setIssuer('user-api')
+      .setAudience('user-api')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .sign(new TextEncoder().encode(SIGNING_SECRET));
+
+    expectProblem(await api.call('GET', '/users', { token }), 403);
+    expectProblem(await api.call('GET', `/users/${user.id}`, { token }), 403);
+    expectProblem(await api.call('PATCH', `/users/${planted.id}`, { token, json: { role: 'admin' } }), 403);
+  });
+
+  it('shows a corrupt item (a user without a name) as a generic 500 that says nothing of it', async () => {
+    const { id } = await plantUser({ name: '' });
+    await put({ id, email: uniqueEmail('corrupt'), version: '1' });
+
+    const answer = await api.call('GET', `/users/${id}`, { token: api.admin.token });
+
+    expect(answer.status).toBe(500);
+    expect(leakIn(answer.status, answer.text)).toBeUndefined();
+    expect(answer.text).not.toMatch(/lacks|attribute|corrupt/);
+  });
+});
+
+describe('the signing secret from the Parameters and Secrets extension', () => {
+  const SECRET = 'a-signing-secret-from-secrets-manager-0123456789';
+  const requests: { path: string; token: string | undefined }[] = [];
+  let extension: Server;
+
+  /** A stand-in extension on loopback whose answer depends on the secret id asked for. */
+  const answers: Record<string, (res: import('node:http').ServerResponse) => void> = {
+    good: (res) => res.end(JSON.stringify({ SecretString: SECRET })),
+    failing: (res) => {
+      res.statusCode = 500;
+      res.end(`internal error; by the way the secret is ${SECRET}`);
+    },
+    // The raw secret instead of the JSON envelope: a parser's error message quotes its start.
+    garbage: (res) => res.end(SECRET),
+    binary: (res) => res.end(JSON.stringify({ SecretBinary: 'AAAA' })),
+    short: (res) => res.end(JSON.stringify({ SecretString: 'too-short-secret' })),
+  };
+
+  beforeAll(async () => {
+    extension = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      requests.push({ path: url.pathname, token: req.headers['x-aws-parameters-secrets-token'] as string });
+      (answers[url.searchParams.get('secretId') ?? ''] ?? answers.garbage)?.(res);
+    });
+    await new Promise<void>((resolve) => extension.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => extension.close(resolve));
+  });
+
+  /** loadSigningSecret as a cold start on AWS runs it: no JWT_SECRET, the ARN and a session token. */
+  const loadFrom = async (secretId: string): Promise<Uint8Array> => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      JWT_SECRET: '',
+      JWT_SECRET_ARN: secretId,
+      AWS_SESSION_TOKEN: 'session-token',
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String((extension.address() as AddressInfo).port),
+    });
+    try {
+      let module: typeof import('../../lambda/shared/signing-secret') | undefined;
+      // A fresh module: it reads the extension's port when it loads, as at a cold start.
+      jest.isolateModules(() => {
+        module = require('../../lambda/shared/signing-secret');
+      });
+      if (!module) throw new Error('signing-secret did not load');
+      return await module.loadSigningSecret();
+    } finally {
+      process.env = saved;
+    }
+  };
+
+  it('reads the secret with the session token, on loopback', async () => {
+    const secret = await loadFrom('good');
+
+    expect(new TextDecoder().decode(secret)).toBe(SECRET);
+    expect(requests.at(-1)).toEqual({ path: '/secretsmanager/get', token: 'session-token' });
+  });
+
+  it.each([
+    ['a 500 whose body holds the secret', 'failing', /answered 500/],
+    ['a body that is not JSON', 'garbage', /Could not read the signing secret/],
+    ['no SecretString', 'binary', /no SecretString/],
+    ['a secret too short to sign with', 'short', /at least 32 characters/],
+  ])('refuses %s within a bounded time, saying nothing of the answer', async (_, secretId, message) => {
+    const started = Date.now();
+
+    const error = await loadFrom(secretId).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toBeInstanceOf(Error);
+    const text = String((error as Error).message);
+    expect(text).toMatch(message);
+    expect(text).not.toContain(SECRET.slice(0, 8));
+    expect(text).not.toContain('too-short-secret');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
