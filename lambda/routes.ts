@@ -67,6 +67,13 @@ export const routes = [
     handler: 'deleteUser',
     summary: 'Delete a user',
   },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    access: 'public',
+    handler: 'openApiDocument',
+    summary: 'The OpenAPI 3.1 document of this API',
+  },
 ] as const satisfies readonly RouteDefinition[];
 
 export type Route = (typeof routes)[number];

@@ -4,8 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const run = (command: string, args: string[]): number =>
-  spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' } })
-    .status ?? 1;
+  spawnSync(command, args, {
+    stdio: 'inherit',
+    env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' },
+  }).status ?? 1;
 
 const finish = (passed: number, failed: number, code: number): never => {
   console.log(`tests: ${passed} passed, ${failed} failed`);

@@ -1,6 +1,8 @@
 // One thin handler per route: read the request, call the service, shape the response.
 // `satisfies Record<HandlerKey, …>` makes a route without a handler a compile error.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+// The committed document (`npm run openapi`), inlined by esbuild: the generator stays out of the bundle.
+import openApi from '../../docs/openapi.json';
 import type { HandlerKey } from '../routes';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../shared/errors';
 import {
@@ -111,5 +113,9 @@ export const handlers = {
     const id = targetId(request);
     await request.service.remove(signedIn(request.caller), id, expectedVersions(request.event));
     return noContent();
+  },
+
+  async openApiDocument() {
+    return json(200, openApi);
   },
 } satisfies Record<HandlerKey, RouteHandler>;

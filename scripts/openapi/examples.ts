@@ -1,0 +1,110 @@
+// Examples for the OpenAPI document, made by the code that makes real responses (presentUser,
+// problem(), internalError(), parseStrict), so their shape cannot drift from what clients get.
+// Also the catalogue of problem types: every AppError the API raises, one instance each.
+import { internalError, presentUser, problem } from '../../lambda/router/responses';
+import {
+  type AppError,
+  ForbiddenError,
+  InvalidCredentialsError,
+  MalformedRequestError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PreconditionFailedError,
+  ServiceUnavailableError,
+  TooManyAttemptsError,
+  UnauthenticatedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../../lambda/shared/errors';
+import { EmailTakenError, WriteContentionError } from '../../lambda/users/errors';
+import { createUserSchema, parseStrict } from '../../lambda/users/schemas';
+import type { User } from '../../lambda/users/user';
+
+const SIGNED_UP = '2026-11-28T12:00:00.000Z';
+const LOGGED_IN = '2026-11-28T12:05:00.000Z';
+
+const denis: User = {
+  id: '3f0c8a1e-5b7d-4c2a-9e1f-6d8b0a2c4e6f',
+  email: 'denis@example.com',
+  name: 'Denis',
+  role: 'user',
+  lastLogin: null,
+  createdAt: SIGNED_UP,
+  updatedAt: SIGNED_UP,
+  version: 1,
+};
+
+const ada: User = {
+  ...denis,
+  id: '9e3a6c1d-2b7f-4d48-8c0e-6a1b2c3d4e5f',
+  email: 'ada@example.com',
+  name: 'Ada',
+  role: 'admin',
+  lastLogin: LOGGED_IN,
+};
+
+const EXAMPLE_PASSWORD = 'correct horse battery';
+
+const validationError = (): ValidationError => {
+  try {
+    parseStrict(createUserSchema, { email: 'not-an-email', name: 'Denis', password: 'short', id: denis.id });
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    throw error;
+  }
+  throw new Error('the example body was expected to be refused');
+};
+
+/** One instance of every error the API answers with, grouped into responses by status. */
+export const problemCatalogue = (): readonly AppError[] => [
+  validationError(),
+  new MalformedRequestError('The body is not valid JSON (UTF-8).'),
+  new UnauthenticatedError('The token has expired.'),
+  new InvalidCredentialsError(),
+  new ForbiddenError('You may only act on your own user.'),
+  new NotFoundError(`No user has the id "${denis.id}".`),
+  new EmailTakenError(),
+  new WriteContentionError(),
+  new PreconditionFailedError('The user changed since you read it.'),
+  new PayloadTooLargeError('The body is 20480 bytes; at most 16384 are accepted.'),
+  new UnsupportedMediaTypeError(
+    'The body must be JSON, sent as Content-Type: application/json, not text/plain.',
+  ),
+  new TooManyAttemptsError(30),
+  new ServiceUnavailableError('The user store is not answering right now; retry shortly.'),
+];
+
+/** The wire body of a problem, as the router writes it. */
+export const problemBody = (error: AppError): Record<string, unknown> =>
+  JSON.parse(problem(error).body ?? '{}');
+
+export const internalErrorBody = (): Record<string, unknown> =>
+  JSON.parse(internalError('kqD4ChPWoAMEb9A=').body ?? '{}');
+
+export const examples = {
+  user: presentUser(denis),
+  login: {
+    token:
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzZjBjOGExZS01YjdkLTRjMmEtOWUxZi02ZDhiMGEyYzRlNmYiLCJyb2xlIjoidXNlciJ9.c2lnbmF0dXJl',
+    token_type: 'Bearer' as const,
+    expires_in: 3600,
+    user: presentUser({ ...denis, lastLogin: LOGGED_IN }),
+  },
+  list: {
+    items: [presentUser(ada), presentUser(denis)],
+    next_cursor: 'eyJ2IjoxLCJrIjoiOWUzYTZjMWQifQ',
+  },
+  etag: '"1"',
+  id: denis.id,
+  requests: {
+    CreateUserRequest: { email: 'Denis@Example.com', name: 'Denis', password: EXAMPLE_PASSWORD },
+    LoginRequest: { email: 'denis@example.com', password: EXAMPLE_PASSWORD },
+    ReplaceUserRequest: {
+      email: 'denis@example.org',
+      name: 'Denis R.',
+      password: 'a new and longer passphrase',
+      current_password: EXAMPLE_PASSWORD,
+    },
+    UpdateUserRequest: { name: 'Denis R.' },
+  },
+};

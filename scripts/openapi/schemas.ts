@@ -1,0 +1,254 @@
+// The JSON Schemas of the OpenAPI document, converted from valibot: the request schemas the
+// router validates with (lambda/users/schemas.ts), and response schemas written here in valibot
+// for the wire shapes of lambda/router/responses.ts. Responses are strict objects, so the contract
+// test fails on any field the document does not name (a credential, say).
+import { type ConversionConfig, type JsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema';
+import * as v from 'valibot';
+import {
+  createUserSchema,
+  DEFAULT_PAGE_SIZE,
+  emailSchema,
+  listUsersQuerySchema,
+  loginSchema,
+  MAX_PAGE_SIZE,
+  nameSchema,
+  passwordSchema,
+  replaceUserSchema,
+  roleSchema,
+  updateUserSchema,
+} from '../../lambda/users/schemas';
+import { examples } from './examples';
+
+/** The wire form of every time: ISO 8601 UTC with milliseconds. */
+const timestamp = v.pipe(v.string(), v.isoTimestamp(), v.regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/));
+
+const userSchema = v.pipe(
+  v.strictObject({
+    id: v.pipe(v.string(), v.uuid(), v.description('Assigned by the server (UUID v4).')),
+    email: v.pipe(v.string(), v.email(), v.description('Lower-case; unique across users.')),
+    name: v.string(),
+    role: roleSchema,
+    last_login: v.pipe(
+      v.nullable(timestamp),
+      v.description('When the user last logged in; null before that.'),
+    ),
+    created_at: timestamp,
+    updated_at: timestamp,
+  }),
+  v.title('User'),
+  v.description('A user, as every response shows it. Never a password or a hash.'),
+  v.examples([examples.user]),
+);
+
+const loginResponseSchema = v.pipe(
+  v.strictObject({
+    token: v.pipe(
+      v.string(),
+      v.regex(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+      v.description('An HS256 JWT: send it as `Authorization: Bearer <token>`.'),
+    ),
+    token_type: v.literal('Bearer'),
+    expires_in: v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(1),
+      v.description('Seconds until the token expires.'),
+    ),
+    user: userSchema,
+  }),
+  v.title('LoginResponse'),
+  v.examples([examples.login]),
+);
+
+const userListSchema = v.pipe(
+  v.strictObject({
+    items: v.array(userSchema),
+    next_cursor: v.pipe(
+      v.nullable(v.string()),
+      v.description('Opaque: pass it as `cursor` for the next page. null on the last page.'),
+    ),
+  }),
+  v.title('UserList'),
+  v.examples([examples.list]),
+);
+
+const problemSchema = v.pipe(
+  v.strictObject({
+    type: v.pipe(
+      v.string(),
+      v.url(),
+      v.description('Stable identifier of the kind of problem: branch on it.'),
+    ),
+    title: v.string(),
+    status: v.pipe(v.number(), v.integer(), v.description('The HTTP status, repeated.')),
+    detail: v.string(),
+    errors: v.optional(
+      v.pipe(
+        v.array(
+          v.strictObject({
+            path: v.pipe(v.string(), v.description('The field (`email`), or empty for the whole body.')),
+            message: v.string(),
+          }),
+        ),
+        v.minLength(1),
+        v.description('One entry per offending field.'),
+      ),
+    ),
+  }),
+  v.title('Problem'),
+  v.description('RFC 9457 problem details (`application/problem+json`).'),
+);
+
+const gatewayMessageSchema = v.pipe(
+  v.strictObject({ message: v.string() }),
+  v.title('GatewayMessage'),
+  v.description(
+    'An answer from API Gateway itself, before or instead of the API: `Unauthorized`, `Forbidden`, `Not Found`, `Request Entity Too Large`, `Internal Server Error`, `Service Unavailable`.',
+  ),
+);
+
+/** What a request field is turned into before it is checked, as a reader needs to know. */
+const NORMALISATIONS: Readonly<Record<string, string>> = {
+  trim: 'surrounding whitespace removed',
+  to_lower_case: 'lower-cased',
+};
+
+// Collected while converting, then turned into the description (see describeRules).
+const NORMALISED = 'x-normalised';
+const CHECKED = 'x-checked';
+
+const noting = (schema: JsonSchema, key: string, note: string): JsonSchema => {
+  const notes = (schema as Record<string, unknown>)[key];
+  return { ...schema, [key]: [...(Array.isArray(notes) ? notes : []), note] };
+};
+
+/**
+ * Rules JSON Schema cannot state (normalisations, byte lengths, custom checks) are noted in the
+ * schema's own words; a rule that would otherwise be dropped silently fails the build instead.
+ */
+const noteUnconvertible: ConversionConfig['overrideAction'] = ({ valibotAction, jsonSchema, errors }) => {
+  const normalisation = NORMALISATIONS[valibotAction.type];
+  if (normalisation) return noting(jsonSchema, NORMALISED, normalisation);
+  const message = (valibotAction as { message?: unknown }).message;
+  if (valibotAction.type === 'check' && typeof message === 'string')
+    return noting(jsonSchema, CHECKED, message);
+  // valibot's `u` flag: JSON Schema 2020-12 patterns are Unicode-aware already.
+  const flags = (valibotAction as { requirement?: RegExp }).requirement?.flags;
+  if (
+    valibotAction.type === 'regex' &&
+    flags === 'u' &&
+    errors?.length === 1 &&
+    typeof message === 'string'
+  ) {
+    return noting(jsonSchema, CHECKED, message);
+  }
+  if (errors) throw new Error(`OpenAPI: ${errors.join(' ')}`);
+  return null;
+};
+
+/** Turns the collected notes into the description, at every depth of the schema. */
+const describeRules = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(describeRules);
+  if (typeof value !== 'object' || value === null) return value;
+  const { [NORMALISED]: normalised, [CHECKED]: checked, ...schema } = value as Record<string, unknown>;
+  const described = Object.fromEntries(
+    Object.entries(schema).map(([key, item]) => [key, describeRules(item)]),
+  );
+  const parts = [
+    typeof schema.description === 'string' ? schema.description : undefined,
+    Array.isArray(normalised) ? `Before it is checked: ${normalised.join(', ')}.` : undefined,
+    Array.isArray(checked)
+      ? `Refused (400) when it fails: ${checked.map((note) => `"${note}"`).join(', ')}.`
+      : undefined,
+  ].filter(Boolean);
+  return parts.length > 0 ? { ...described, description: parts.join(' ') } : described;
+};
+
+const conversion = {
+  target: 'draft-2020-12',
+  typeMode: 'input',
+  overrideAction: noteUnconvertible,
+  overrideRef: ({ referenceId }) => `#/components/schemas/${referenceId}`,
+} as const satisfies Omit<ConversionConfig, 'definitions'>;
+
+/** Fields whose meaning the schema alone cannot tell. */
+const FIELD_NOTES: Readonly<Record<string, string>> = {
+  role: 'Only an admin may set or change it; anyone else gets 403.',
+  current_password:
+    'Your current password: required when you change your own email or password (PUT always sets one). A wrong one counts as a failed login. An admin changing another user needs none.',
+};
+
+const finish = ({ $schema: _, ...schema }: JsonSchema): JsonSchema => describeRules(schema) as JsonSchema;
+
+/** Request bodies are strict: an unknown or server-managed field is a 400 that names it. */
+const requestBody = (schema: JsonSchema): JsonSchema => {
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties ?? {}).map(([name, property]) => {
+      const note = FIELD_NOTES[name];
+      return [name, note && typeof property === 'object' ? { ...property, description: note } : property];
+    }),
+  );
+  const { required, ...rest } = finish(schema);
+  return { ...rest, properties, ...(required?.length ? { required } : {}), additionalProperties: false };
+};
+
+const REQUEST_SCHEMAS = {
+  CreateUserRequest: createUserSchema,
+  LoginRequest: loginSchema,
+  ReplaceUserRequest: replaceUserSchema,
+  UpdateUserRequest: updateUserSchema,
+} as const;
+
+export type RequestSchemaName = keyof typeof REQUEST_SCHEMAS;
+
+export const RESPONSE_SCHEMAS = {
+  User: userSchema,
+  LoginResponse: loginResponseSchema,
+  UserList: userListSchema,
+  Problem: problemSchema,
+  GatewayMessage: gatewayMessageSchema,
+} as const;
+
+export type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;
+
+/** `components.schemas`: shared field schemas are referenced, not repeated. */
+export const componentSchemas = (): Record<string, JsonSchema> => {
+  const converted = toJsonSchemaDefs(
+    {
+      Email: emailSchema,
+      Name: nameSchema,
+      Password: passwordSchema,
+      Role: roleSchema,
+      ...REQUEST_SCHEMAS,
+      ...RESPONSE_SCHEMAS,
+    },
+    conversion,
+  );
+  const schemas: Record<string, JsonSchema> = {};
+  for (const [name, schema] of Object.entries(converted).sort(([a], [b]) => a.localeCompare(b))) {
+    schemas[name] = name in REQUEST_SCHEMAS ? requestBody(schema) : finish(schema);
+  }
+  // PATCH: at least one of the writable fields (current_password alone changes nothing).
+  schemas.UpdateUserRequest = {
+    ...schemas.UpdateUserRequest,
+    anyOf: ['email', 'name', 'password', 'role'].map((field) => ({ required: [field] })),
+  };
+  return schemas;
+};
+
+/** The query parameters of GET /users, from the schema the handler parses them with. */
+export const listUsersParameters = (): Record<string, unknown>[] => {
+  const [converted] = Object.values(toJsonSchemaDefs({ ListUsersQuery: listUsersQuerySchema }, conversion));
+  const required = new Set(converted?.required ?? []);
+  const descriptions: Record<string, string> = {
+    limit: `Page size, ${1} to ${MAX_PAGE_SIZE}; default ${DEFAULT_PAGE_SIZE}.`,
+    cursor: 'The `next_cursor` of the previous page. Opaque; a tampered one is a 400.',
+  };
+  return Object.entries(converted?.properties ?? {}).map(([name, schema]) => ({
+    name,
+    in: 'query',
+    required: required.has(name),
+    description: descriptions[name],
+    schema: finish(schema as JsonSchema),
+  }));
+};
