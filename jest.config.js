@@ -11,9 +11,9 @@ const swc = [
 
 const base = {
   testEnvironment: 'node',
-  // jose ships ESM only, so it is transformed like our own sources.
+  // jose and swagger-parser's ref parser ship ESM only, so they are transformed like our own sources.
   transform: { '^.+\\.(t|j)sx?$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@apidevtools/json-schema-ref-parser)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 
