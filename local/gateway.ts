@@ -17,6 +17,7 @@
 //   A handler that throws or answers malformed is 500; one that runs past 30 s is 503.
 // - A body over 10 MB is 413 {"message":"Request Entity Too Large"}.
 // Not emulated: stages other than $default, CORS, custom domains, mTLS, throttling.
+// Added, local only: GET /docs, the API reference page (docs-page.ts).
 import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
@@ -27,6 +28,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { AUTHORIZER_CACHE_TTL_SECONDS, type RouteDefinition, routeKey, routes } from '../lambda/routes';
+import { serveDocsPage } from './docs-page';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const INTEGRATION_TIMEOUT_MS = 30_000;
@@ -61,6 +63,8 @@ export interface GatewayOptions extends GatewayHandlers {
   readonly onRequest?: (entry: RequestLogEntry) => void;
   /** Called when a handler throws or answers malformed (the 500s), as Lambda would log it. */
   readonly onError?: (error: unknown, handler: 'router' | 'authorizer') => void;
+  /** Serve the API reference page at GET /docs (local only, not part of HTTP API). Default true. */
+  readonly docs?: boolean;
 }
 
 interface MatchedRoute {
@@ -426,6 +430,7 @@ export const createGateway = (options: GatewayOptions): RequestListener => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       options.onRequest?.({ method: req.method ?? '', path, status: res.statusCode, ms: Math.round(ms) });
     });
+    if ((options.docs ?? true) && serveDocsPage(req, res)) return;
     answer(req, requestId).then(
       (result) => send(res, result, requestId),
       (error: unknown) => {
