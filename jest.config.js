@@ -22,6 +22,9 @@ const withDynamoDbLocal = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
 };
 
+// Every response these suites receive is held to docs/openapi.json (test/support/openapi-contract.ts).
+const withOpenApiContract = { setupFilesAfterEnv: ['<rootDir>/test/support/openapi-contract-setup.ts'] };
+
 /** @type {import('jest').Config} */
 module.exports = {
   // bcrypt at cost 10 (~55 ms a hash) on two shared cores: give setup-heavy tests room.
@@ -32,6 +35,7 @@ module.exports = {
     {
       ...base,
       ...withDynamoDbLocal,
+      ...withOpenApiContract,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
     },
@@ -41,7 +45,13 @@ module.exports = {
       testMatch: ['<rootDir>/test/infra/**/*.test.ts'],
       setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
     },
-    { ...base, ...withDynamoDbLocal, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    {
+      ...base,
+      ...withDynamoDbLocal,
+      ...withOpenApiContract,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+    },
     // OWASP API Top 10, fuzzing and fault injection, black-box over HTTP (docs/SECURITY.md).
     {
       ...base,

@@ -94,6 +94,13 @@ const gatewayAnswer = (status: number, message: string): ApiResponse => ({
   body: { message },
 });
 
+/** Sees every response `call` returns, with the request that got it (the OpenAPI contract check). */
+export type ResponseObserver = (method: string, path: string, response: ApiResponse) => void;
+const responseObservers: ResponseObserver[] = [];
+export const observeResponses = (observer: ResponseObserver): void => {
+  responseObservers.push(observer);
+};
+
 let emailCounter = 0;
 export const uniqueEmail = (label = 'user'): string => `${label}-${Date.now()}-${++emailCounter}@example.com`;
 
@@ -120,7 +127,7 @@ export const createTestApi = async (): Promise<TestApi> => {
     }
   };
 
-  const call = async (method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> => {
+  const send = async (method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> => {
     const [rawPath = '', rawQueryString = ''] = path.split('?');
     const matched = matchRoute(method, rawPath);
     if (!matched) return gatewayAnswer(404, 'Not Found');
@@ -181,6 +188,12 @@ export const createTestApi = async (): Promise<TestApi> => {
     }
     const response = toResponse(await router(event));
     assertNoSecrets(response);
+    return response;
+  };
+
+  const call: TestApi['call'] = async (method, path, options) => {
+    const response = await send(method, path, options);
+    for (const observe of responseObservers) observe(method, path, response);
     return response;
   };
 
