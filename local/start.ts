@@ -88,6 +88,7 @@ const main = async (): Promise<void> => {
   if (options.admin) console.log(`Admin ${options.admin.email}: ${stack.admin}`);
   const body = JSON.stringify({ email: 'ada@example.com', name: 'Ada', password: 'correct horse battery' });
   console.log(`Try:  curl -i ${stack.url}/users -H 'content-type: application/json' -d '${body}'`);
+  console.log(`API reference: ${stack.url}/docs`);
   console.log(`Ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s. Ctrl-C stops it.`);
 };
 
