@@ -29,6 +29,8 @@ export const createCursorSealer = (secret: Uint8Array): CursorSealer => {
       if (!payload || !tag || rest.length > 0) return undefined;
       const sealed = Buffer.from(payload, 'base64url');
       const authTag = Buffer.from(tag, 'base64url');
+      // Node decodes base64 leniently; only the one canonical spelling of each part is ours.
+      if (sealed.toString('base64url') !== payload || authTag.toString('base64url') !== tag) return undefined;
       if (sealed.length <= IV_BYTES || authTag.length !== TAG_BYTES) return undefined;
       try {
         const decipher = createDecipheriv(CIPHER, key, sealed.subarray(0, IV_BYTES));
