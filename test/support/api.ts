@@ -3,8 +3,9 @@
 // this test file's own in DynamoDB Local. Every response is checked for leaked secrets.
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type Route, routes } from '../../lambda/routes';
+import { routes } from '../../lambda/routes';
 import type { UserService } from '../../lambda/users/service';
+import { createRouteMatcher } from '../../local/gateway';
 import { createTestTable } from './tables';
 
 export const TEST_SIGNING_SECRET = 'integration-test-secret-0123456789-abcdefghijklmnop';
@@ -47,31 +48,8 @@ export interface TestUser {
 
 const BCRYPT_HASH = /\$2[abxy]\$\d\d\$/;
 
-const matchRoute = (
-  method: string,
-  path: string,
-): { route: Route; pathParameters: Record<string, string> } | undefined => {
-  for (const route of routes) {
-    if (route.method !== method) continue;
-    const names: string[] = [];
-    const pattern = new RegExp(
-      `^${route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-        names.push(name);
-        return '([^/]+)';
-      })}$`,
-    );
-    const match = pattern.exec(path);
-    if (match) {
-      return {
-        route,
-        pathParameters: Object.fromEntries(
-          names.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]),
-        ),
-      };
-    }
-  }
-  return undefined;
-};
+// The local gateway's own matcher: the same routing rules as `npm start`.
+const matchRoute = createRouteMatcher(routes);
 
 const toResponse = (result: APIGatewayProxyStructuredResultV2): ApiResponse => {
   const text = result.body ?? '';
