@@ -1,0 +1,282 @@
+// Fault injection: DynamoDB Local goes away in the middle of a run — killed (a crash) or paused
+// (a hang) — and comes back on the same port. Requests meanwhile get a clean 503 problem with
+// Retry-After, within a bounded time and with no secret; the same gateway recovers by itself.
+// A storm of transactional writes cut short by a crash leaves the table consistent: no email
+// guard without its user, no user without its guard — checked in the table itself.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeleteItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ensureUsersTable } from '../../lambda/store/create-table';
+import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
+import {
+  type DynamoDbLocal,
+  freePort,
+  localAwsEnvironment,
+  startDynamoDbLocal,
+} from '../../local/dynamodb-local';
+import { type LocalStack, startLocalStack } from '../../local/stack';
+import { ADMIN, type Answer, type Call, client, expectProblem, SIGNING_SECRET, uniqueEmail } from './support';
+
+/** What a request may take, whatever DynamoDB does: well inside API Gateway's 30 s. */
+const BOUND_MS = 5_000;
+const TABLE = 'faults';
+
+let port: number;
+let dataDir: string;
+let dynamo: DynamoDbLocal;
+let stack: LocalStack;
+let call: Call;
+let adminToken: string;
+const figures: Record<string, number> = {};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** DynamoDB Local on the fixed port, keeping its data in `dataDir` so a restart finds it. */
+const startDynamo = async () => {
+  dynamo = await startDynamoDbLocal({ port, dataDir });
+  // Before the process's one DynamoDB client is first made: it reads the endpoint then.
+  Object.assign(process.env, localAwsEnvironment(dynamo.endpoint));
+  await ensureUsersTable(dynamoDbClient(), TABLE);
+};
+
+beforeAll(async () => {
+  port = await freePort();
+  dataDir = mkdtempSync(join(tmpdir(), 'user-api-faults-'));
+  await startDynamo();
+  process.env.BCRYPT_COST = '10';
+  process.env.LOG_LEVEL = 'silent';
+  stack = await startLocalStack({
+    inMemory: true,
+    port: 0,
+    dynamoDbEndpoint: dynamo.endpoint,
+    tableName: TABLE,
+    jwtSecret: SIGNING_SECRET,
+    admin: ADMIN,
+  });
+  call = client(stack.url).call;
+  adminToken = (await call('POST', '/login', { json: ADMIN })).body.token;
+}, 60_000);
+
+afterAll(async () => {
+  dynamo?.process.kill('SIGCONT');
+  await stack?.stop();
+  await dynamo?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  console.log(`faults: ${JSON.stringify(figures)}`);
+});
+
+interface Sample {
+  readonly at: number;
+  readonly answer: Answer;
+}
+
+/** `workers` loops of `next()` requests until `stop()` (at most `limit` each); every answer kept. */
+const traffic = (workers: number, next: (i: number) => Promise<Answer>, limit = 5_000) => {
+  const samples: Sample[] = [];
+  let running = true;
+  const loops = Array.from({ length: workers }, async (_, worker) => {
+    for (let i = 0; running && i < limit; i++) {
+      const at = Date.now();
+      samples.push({ at, answer: await next(worker * limit + i) });
+    }
+  });
+  return {
+    samples,
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+};
+
+const signUp = async (label: string) => {
+  const email = uniqueEmail(label);
+  const password = `${label} fault password`;
+  const created = await call('POST', '/users', { json: { email, name: label, password } });
+  const login = await call('POST', '/login', { json: { email, password } });
+  return { id: created.body.id as string, email, password, token: login.body.token as string };
+};
+
+const expectOnly503Problems = (samples: Sample[]) => {
+  const failed = samples.filter((sample) => sample.answer.status >= 500);
+  for (const { answer } of failed) {
+    expectProblem(answer, 503);
+    expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+  }
+  return failed;
+};
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0);
+};
+
+describe.each([
+  // A crash refuses connections at once; a hang must outlast the client's ~4 s of attempts.
+  ['killed (a crash)', 'SIGKILL', 2_000],
+  ['paused (a hang)', 'SIGSTOP', 5_000],
+] as const)('DynamoDB Local %s mid-run', (_, signal, outageMs) => {
+  it('answers a clean, bounded 503 meanwhile, and the same gateway recovers once it is back', async () => {
+    // Two accounts: logins bump the version that concurrent patches of the same user race on.
+    const [account, other] = await Promise.all([signUp(`outage-${signal}`), signUp(`login-${signal}`)]);
+    const operations = [
+      () => call('GET', `/users/${account.id}`, { token: account.token }),
+      (i: number) => call('PATCH', `/users/${account.id}`, { token: account.token, json: { name: `n${i}` } }),
+      () => call('GET', '/users?limit=10', { token: adminToken }),
+      () => call('POST', '/login', { json: { email: other.email, password: other.password } }),
+    ];
+    const load = traffic(4, (i) => (operations[i % operations.length] as (i: number) => Promise<Answer>)(i));
+    await sleep(1_000);
+
+    const downAt = Date.now();
+    dynamo.process.kill(signal);
+    if (signal === 'SIGKILL') await new Promise((resolve) => dynamo.process.once('exit', resolve));
+    await sleep(outageMs);
+    const restartAt = Date.now();
+    if (signal === 'SIGKILL') await startDynamo();
+    else dynamo.process.kill('SIGCONT');
+    const upAt = Date.now();
+    // Wait (bounded) for the first success after the restart, then a little more traffic.
+    for (let waited = 0; waited < 20_000; waited += 100) {
+      if (load.samples.some((sample) => sample.at >= upAt && sample.answer.status < 300)) break;
+      await sleep(100);
+    }
+    await sleep(1_000);
+    await load.stop();
+
+    const { samples } = load;
+    const end = (sample: Sample) => sample.at + sample.answer.ms;
+    const failed = expectOnly503Problems(samples);
+    // Answered while DynamoDB was away, from start to end: nothing else could be said but 503.
+    const during = samples.filter((sample) => sample.at >= downAt && end(sample) <= restartAt);
+    const firstSuccessAfter = samples.find((sample) => sample.at >= upAt && sample.answer.status < 300);
+    const settled = samples.filter((sample) => sample.at >= (firstSuccessAfter?.at ?? upAt) + 500);
+    const latencies = failed.map((sample) => sample.answer.ms);
+    const slowest = Math.max(...samples.map((sample) => sample.answer.ms));
+
+    expect(
+      samples.filter((sample) => end(sample) < downAt).every((sample) => sample.answer.status < 300),
+    ).toBe(true);
+    expect(during.length).toBeGreaterThan(0);
+    expect(during.filter((sample) => sample.answer.status !== 503)).toEqual([]);
+    expect(slowest).toBeLessThan(BOUND_MS);
+    expect(firstSuccessAfter).toBeDefined();
+    expect(settled.length).toBeGreaterThan(0);
+    expect(settled.filter((sample) => sample.answer.status >= 300)).toEqual([]);
+    // The stored account survived: the old token still works on the very same gateway.
+    expect((await call('GET', `/users/${account.id}`, { token: account.token })).status).toBe(200);
+
+    Object.assign(figures, {
+      [`${signal}.requests`]: samples.length,
+      [`${signal}.503s`]: failed.length,
+      [`${signal}.503p50Ms`]: percentile(latencies, 50),
+      [`${signal}.503maxMs`]: Math.round(Math.max(...latencies)),
+      [`${signal}.slowestMs`]: Math.round(slowest),
+      [`${signal}.recoveryMs`]: Math.round(
+        (firstSuccessAfter?.at ?? 0) + (firstSuccessAfter?.answer.ms ?? 0) - upAt,
+      ),
+    });
+  }, 90_000);
+});
+
+describe('transactions cut short', () => {
+  /** Every user has its guard and every guard its user, with the same email, in the table itself. */
+  const expectConsistentTable = async () => {
+    const items = [];
+    let startKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+    do {
+      const page = await dynamoDbClient().send(
+        new ScanCommand({ TableName: TABLE, ConsistentRead: true, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const users = new Map(items.filter((item) => item.email?.S).map((item) => [item.id?.S, item.email?.S]));
+    const guards = new Map(
+      items
+        .filter((item) => item.id?.S?.startsWith('email#'))
+        .map((item) => [item.id?.S?.slice(6), item.owner_id?.S]),
+    );
+
+    for (const [id, email] of users)
+      expect({ email, owner: guards.get(email ?? '') }).toEqual({ email, owner: id });
+    for (const [email, owner] of guards) expect({ owner, email: users.get(owner) }).toEqual({ owner, email });
+    return { users: users.size, guards: guards.size };
+  };
+
+  it('leave no half: a planted guard makes the email change fail whole, and nothing else moves', async () => {
+    const account = await signUp('planted');
+    const taken = uniqueEmail('taken');
+    // A guard whose user is gone: the second write of the transaction must fail, and undo the first.
+    const phantom = '00000000-0000-4000-8000-00000000beef';
+    await dynamoDbClient().send(
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: { id: { S: `email#${taken}` }, owner_id: { S: phantom } },
+      }),
+    );
+
+    const answer = await call('PATCH', `/users/${account.id}`, { token: adminToken, json: { email: taken } });
+
+    expectProblem(answer, 409);
+    const read = await call('GET', `/users/${account.id}`, { token: adminToken });
+    expect(read.body.email).toBe(account.email);
+    expect(
+      (await call('POST', '/login', { json: { email: account.email, password: account.password } })).status,
+    ).toBe(200);
+    const { Items = [] } = await dynamoDbClient().send(
+      new ScanCommand({
+        TableName: TABLE,
+        ConsistentRead: true,
+        FilterExpression: 'owner_id = :o',
+        ExpressionAttributeValues: { ':o': { S: phantom } },
+      }),
+    );
+    expect(Items.map((item) => item.id?.S)).toEqual([`email#${taken}`]);
+    // The planted guard is the one orphan in the table: gone again, so the next test sees none.
+    await dynamoDbClient().send(
+      new DeleteItemCommand({ TableName: TABLE, Key: { id: { S: `email#${taken}` } } }),
+    );
+  });
+
+  it('leave no half when DynamoDB Local is killed during a storm of email changes, sign-ups and deletes', async () => {
+    // Users made by the admin, whose email changes need no bcrypt: many transactions a second.
+    const users = await Promise.all(Array.from({ length: 8 }, (_, i) => signUp(`storm${i}`)));
+    const pool = Array.from({ length: 5 }, (_, i) => `shared-${i}-${Date.now()}@example.com`);
+    let deletes = 0;
+    const storm = traffic(6, (i) => {
+      const user = users[i % users.length];
+      if (!user) throw new Error('no user');
+      if (i % 17 === 0 && deletes++ < 3) return call('DELETE', `/users/${user.id}`, { token: adminToken });
+      if (i % 11 === 0)
+        return call('POST', '/users', {
+          json: { email: pool[i % pool.length], name: 'S', password: 'storm sign-up pw' },
+        });
+      const email = i % 3 === 0 ? user.email : (pool[i % pool.length] ?? user.email);
+      return call('PATCH', `/users/${user.id}`, { token: adminToken, json: { email } });
+    });
+    await sleep(1_500);
+    await expectConsistentTable();
+
+    dynamo.process.kill('SIGKILL');
+    await new Promise((resolve) => dynamo.process.once('exit', resolve));
+    await sleep(1_000);
+    await storm.stop();
+    await startDynamo();
+
+    const after = await expectConsistentTable();
+    const statuses = storm.samples.map((sample) => sample.answer.status);
+    expectOnly503Problems(storm.samples);
+    expect(statuses.filter((status) => status === 200).length).toBeGreaterThan(10);
+    expect(statuses).toContain(503);
+    Object.assign(figures, {
+      'storm.requests': statuses.length,
+      'storm.emailChanges': statuses.filter((status) => status === 200).length,
+      'storm.conflicts': statuses.filter((status) => status === 409).length,
+      'storm.503s': statuses.filter((status) => status === 503).length,
+      'storm.usersAfter': after.users,
+      'storm.guardsAfter': after.guards,
+    });
+  }, 90_000);
+});
