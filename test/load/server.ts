@@ -1,0 +1,30 @@
+// Child process of `npm run test:load`: the local stack (gateway, handlers, its own in-memory
+// DynamoDB Local) on a free loopback port. Prints one JSON line `{ "port": N }` once it serves;
+// stops everything when its parent closes stdin or sends SIGTERM.
+import { startLocalStack } from '../../local/stack';
+
+export const LOAD_ADMIN = { email: 'admin@load.example.com', password: 'load test admin password' } as const;
+
+const main = async (): Promise<void> => {
+  process.env.BCRYPT_COST ??= '10';
+  process.env.LOG_LEVEL = 'silent';
+  const stack = await startLocalStack({ inMemory: true, port: 0, admin: LOAD_ADMIN });
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.stdin.on('end', () => void stop());
+  process.stdin.resume();
+  console.log(JSON.stringify({ port: stack.port }));
+};
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
