@@ -1,0 +1,404 @@
+// `npm run bench`: speed as a measured property of the project. Each figure is set against a
+// baseline measured in the same run (these machines are shared and noisy; an absolute time from one
+// run means little in the next). Runs against the local stack on DynamoDB Local in memory, prints
+// a table, writes bench/results.json. docs/PERFORMANCE.md explains every metric.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import bcrypt from 'bcryptjs';
+import { dynamoDbClient } from '../lambda/store/dynamodb-client';
+import { localAwsEnvironment } from '../local/dynamodb-local';
+import { createGateway } from '../local/gateway';
+import { startLocalStack } from '../local/stack';
+import type { BundleInfo, BundleReport } from './bundles';
+import {
+  type ChildReport,
+  type ColdStartTarget,
+  EMPTY_HANDLER,
+  HS256_FLOOR,
+  measureColdStarts,
+  measureEmptyNodeWall,
+  measurePythonReference,
+} from './cold-start';
+import type { AutocannonResult, Latencies, LoadJob, LoadResult, Target } from './load';
+import { lastLine, runProcess } from './processes';
+import { startRawGetItemServer, timeRawGetItem } from './raw-server';
+import { report, type Throughput } from './report';
+import { seedUsers } from './seed';
+import { median, round } from './stats';
+
+const ROOT = join(__dirname, '..');
+const TABLE_NAME = 'users-bench';
+
+// Sample counts: enough for stable medians, within the 3-minute budget on two shared cores.
+const COLD_START_ROUNDS = 20;
+const PYTHON_ROUNDS = 10;
+const LATENCY_SECONDS = 12;
+const THROUGHPUT_SECONDS = 10;
+const THROUGHPUT_CONNECTIONS = 50;
+/** The 10 s of each throughput run come in chunks that take turns, against drift in the machine's load. */
+const THROUGHPUT_CHUNKS = 10;
+const LOGIN_PAIRS = 30;
+const BCRYPT_CPU_SAMPLES = 10;
+const LIST_SECONDS = 4;
+
+const began = performance.now();
+const elapsed = () => `${((performance.now() - began) / 1000).toFixed(1)}s`;
+const progress = (message: string) => process.stderr.write(`[bench ${elapsed()}] ${message}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// Child processes
+
+const runTsChild = async (script: string, args: readonly string[]): Promise<string> =>
+  lastLine(
+    (await runProcess(process.execPath, ['--import', 'tsx', join(__dirname, script), ...args], { cwd: ROOT }))
+      .stdout,
+  );
+
+const load = async (jobs: readonly LoadJob[]): Promise<LoadResult[]> =>
+  JSON.parse(await runTsChild('load.ts', [JSON.stringify(jobs)])) as LoadResult[];
+
+/** One request at a time to each target in turn; latencies per target, in the targets' order. */
+const alternate = async (targets: readonly Target[], seconds: number): Promise<Latencies[]> => {
+  const [result] = await load([{ kind: 'alternate', targets, seconds, warmupSeconds: 1 }]);
+  if (result?.kind !== 'alternate') throw new Error('the load generator answered no alternate result');
+  return [...result.targets];
+};
+
+/** Throughput of each target at `connections`, their chunks taking turns; 2xx per second over all chunks. */
+const throughputInTurns = async (targets: readonly Target[], connections: number): Promise<Throughput[]> => {
+  const jobs: LoadJob[] = [];
+  for (let chunk = 0; chunk < THROUGHPUT_CHUNKS; chunk++) {
+    for (const target of targets) {
+      jobs.push({
+        kind: 'autocannon',
+        ...target,
+        connections,
+        seconds: THROUGHPUT_SECONDS / THROUGHPUT_CHUNKS,
+        ...(chunk === 0 ? { warmupSeconds: 1 } : {}),
+      });
+    }
+  }
+  const results = (await load(jobs)) as AutocannonResult[];
+  return targets.map((_, turn) => {
+    const chunks = results.filter((__, index) => index % targets.length === turn);
+    const requests = chunks.reduce((sum, chunk) => sum + chunk.requests, 0);
+    const seconds = chunks.reduce((sum, chunk) => sum + chunk.seconds, 0);
+    return {
+      throughput: round(requests / seconds, 1),
+      requests,
+      seconds: round(seconds, 2),
+      chunks: chunks.map((chunk) => chunk.throughput),
+    };
+  });
+};
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+
+interface Account {
+  readonly id: string;
+  readonly email: string;
+  readonly password: string;
+  readonly authorization: string;
+  readonly claims: Record<string, unknown>;
+}
+
+const call = async (url: string, init: RequestInit = {}): Promise<Record<string, unknown>> => {
+  const response = await fetch(url, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+  });
+  const body = (await response.json()) as Record<string, unknown>;
+  if (!response.ok)
+    throw new Error(`${init.method ?? 'GET'} ${url}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+};
+
+const login = (base: string, email: string, password: string) =>
+  call(`${base}/login`, { method: 'POST', body: JSON.stringify({ email, password }) });
+
+const account = async (base: string, email: string, password: string): Promise<Account> => {
+  const { token, user } = (await login(base, email, password)) as { token: string; user: { id: string } };
+  const [, payload = ''] = token.split('.');
+  const { sub, role, tv, iat, exp } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<
+    string,
+    unknown
+  >;
+  return {
+    id: user.id,
+    email,
+    password,
+    authorization: `Bearer ${token}`,
+    claims: { sub, role, tv, iat, exp },
+  };
+};
+
+const strongPassword = () =>
+  `Bench-${Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString('base64url')}`;
+
+// ---------------------------------------------------------------------------------------------
+// Phases
+
+const coldStart = async (
+  work: string,
+  bundles: readonly BundleInfo[],
+  endpoint: string,
+  user: Account,
+  jwtSecret: string,
+) => {
+  const sample = JSON.parse(readFileSync(join(ROOT, 'events', 'get-user.json'), 'utf8')) as {
+    pathParameters: { id: string };
+  };
+  const demoId = sample.pathParameters.id;
+  const getUser = JSON.parse(JSON.stringify(sample).replaceAll(demoId, user.id)) as Record<
+    string,
+    unknown
+  > & {
+    headers: Record<string, string>;
+    requestContext: { authorizer: { lambda: Record<string, unknown> } };
+  };
+  getUser.headers.authorization = user.authorization;
+  getUser.requestContext.authorizer.lambda = user.claims;
+  const authorize = {
+    version: '2.0',
+    type: 'REQUEST',
+    routeArn: 'arn:aws:execute-api:us-east-1:123456789012:local/$default/GET/users/x',
+    identitySource: [user.authorization],
+    routeKey: 'GET /users/{id}',
+    rawPath: `/users/${user.id}`,
+    rawQueryString: '',
+    headers: { authorization: user.authorization },
+    requestContext: getUser.requestContext,
+  };
+  const routerEvent = join(work, 'router-event.json');
+  const authorizerEvent = join(work, 'authorizer-event.json');
+  writeFileSync(routerEvent, JSON.stringify(getUser));
+  writeFileSync(authorizerEvent, JSON.stringify(authorize));
+
+  const bundle = (name: BundleInfo['name']) => {
+    const found = bundles.find((candidate) => candidate.name === name);
+    if (!found) throw new Error(`no ${name} bundle`);
+    return found;
+  };
+  // Each process gets the function's own environment from the template (NODE_OPTIONS included),
+  // the local DynamoDB endpoint, and JWT_SECRET, so the secret needs no extension call.
+  const envOf = (info: BundleInfo): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    ...info.environment,
+    ...localAwsEnvironment(endpoint),
+    TABLE_NAME,
+    JWT_SECRET: jwtSecret,
+  });
+  const router = bundle('router');
+  const authorizer = bundle('authorizer');
+  const withoutSourceMaps = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...env, NODE_OPTIONS: '' });
+  const answers200 = (answer: ChildReport) => {
+    if (answer.statusCode !== 200) throw new Error(`cold router answered ${answer.statusCode}`);
+  };
+  const authorizes = (answer: ChildReport) => {
+    if (answer.isAuthorized !== true) throw new Error('cold authorizer refused a valid token');
+  };
+  const targets: ColdStartTarget[] = [
+    { name: 'empty', module: EMPTY_HANDLER, eventFile: routerEvent, env: envOf(router), check: () => {} },
+    { name: 'router', module: router.file, eventFile: routerEvent, env: envOf(router), check: answers200 },
+    {
+      name: 'authorizer',
+      module: authorizer.file,
+      eventFile: authorizerEvent,
+      env: envOf(authorizer),
+      check: authorizes,
+    },
+    // For reference: what --enable-source-maps (NODE_OPTIONS on every function) costs, and the
+    // least any HS256 verifier costs.
+    {
+      name: 'router without --enable-source-maps',
+      module: router.file,
+      eventFile: routerEvent,
+      env: withoutSourceMaps(envOf(router)),
+      check: answers200,
+    },
+    {
+      name: 'authorizer without --enable-source-maps',
+      module: authorizer.file,
+      eventFile: authorizerEvent,
+      env: withoutSourceMaps(envOf(authorizer)),
+      check: authorizes,
+    },
+    {
+      name: 'HS256 verify, no library',
+      module: HS256_FLOOR,
+      eventFile: authorizerEvent,
+      env: envOf(authorizer),
+      check: authorizes,
+    },
+  ];
+  const summaries = await measureColdStarts(targets, COLD_START_ROUNDS);
+  const emptyNodeWallMs = await measureEmptyNodeWall(10, envOf(router));
+  progress('cold start: python reference');
+  const python = await measurePythonReference(PYTHON_ROUNDS);
+  return { summaries, emptyNodeWallMs, python };
+};
+
+/** A second gateway on the same handler modules with the authorizer cache off: shows what caching saves. */
+const startUncachedGateway = async () => {
+  const [router, authorizer] = await Promise.all([
+    import('../lambda/router/index'),
+    import('../lambda/authorizer/index'),
+  ]);
+  const server = createServer(
+    { keepAlive: true },
+    createGateway({ router: router.handler, authorizer: authorizer.handler, authorizerCacheTtlSeconds: 0 }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+};
+
+const loginVersusCompare = async (base: string, user: Account) => {
+  const { Item } = await dynamoDbClient().send(
+    new GetItemCommand({ TableName: TABLE_NAME, Key: { id: { S: user.id } }, ConsistentRead: true }),
+  );
+  // The very hash login compares against: same cost, same work.
+  const hash = Item?.password_hash?.S;
+  if (!hash) throw new Error('the bench user has no stored hash');
+  const logins: number[] = [];
+  const compares: number[] = [];
+  for (let pair = -2; pair < LOGIN_PAIRS; pair++) {
+    // Taking turns one by one, so that the machine's other work weighs on both alike.
+    let started = performance.now();
+    await login(base, user.email, user.password);
+    const loginMs = performance.now() - started;
+    started = performance.now();
+    if (!(await bcrypt.compare(user.password, hash))) throw new Error('raw compare failed');
+    const compareMs = performance.now() - started;
+    // The first two pairs only warm up.
+    if (pair >= 0) {
+      logins.push(loginMs);
+      compares.push(compareMs);
+    }
+  }
+  // For the memory-size table: the CPU time of one compare, which waiting for a core on this
+  // shared machine does not inflate as it does wall time.
+  const compareCpu: number[] = [];
+  for (let i = 0; i < BCRYPT_CPU_SAMPLES; i++) {
+    const before = process.cpuUsage();
+    bcrypt.compareSync(user.password, hash);
+    const used = process.cpuUsage(before);
+    compareCpu.push((used.user + used.system) / 1000);
+  }
+  return {
+    hash,
+    cost: bcrypt.getRounds(hash),
+    loginP50Ms: round(median(logins), 2),
+    compareP50Ms: round(median(compares), 2),
+    compareCpuMs: round(median(compareCpu), 2),
+    samples: logins.length,
+  };
+};
+
+/**
+ * The first page of the listing, taking turns with GET own user as a control: the two table sizes
+ * are measured a minute apart, and the control tells a slower page from a busier machine.
+ */
+const listPhase = async (base: string, admin: Account, user: Account) => {
+  const [list, control] = await alternate(
+    [
+      { url: `${base}/users?limit=25`, headers: { authorization: admin.authorization } },
+      { url: `${base}/users/${user.id}`, headers: { authorization: user.authorization } },
+    ],
+    LIST_SECONDS,
+  );
+  return { list: list as Latencies, control: control as Latencies };
+};
+
+// ---------------------------------------------------------------------------------------------
+
+const main = async (): Promise<void> => {
+  const work = mkdtempSync(join(tmpdir(), 'user-api-bench-'));
+  const admin = { email: 'bench-admin@example.com', password: strongPassword() };
+  const jwtSecret = Buffer.from(crypto.getRandomValues(new Uint8Array(48))).toString('base64url');
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    progress('synthesizing the stack (bundles) while the local stack starts');
+    const [bundled, started] = await Promise.allSettled([
+      runTsChild('bundles.ts', [join(work, 'cdk.out')]).then((line) => JSON.parse(line) as BundleReport),
+      startLocalStack({ inMemory: true, port: 0, tableName: TABLE_NAME, jwtSecret, admin }),
+    ]);
+    if (started.status === 'fulfilled') closers.push(() => started.value.stop());
+    if (bundled.status === 'rejected') throw bundled.reason;
+    if (started.status === 'rejected') throw started.reason;
+    const bundleReport = bundled.value;
+    const stack = started.value;
+    const base = `http://127.0.0.1:${stack.port}`;
+    const userFields = { email: 'bench-user@example.com', name: 'Bench User', password: strongPassword() };
+    await call(`${base}/users`, { method: 'POST', body: JSON.stringify(userFields) });
+    const user = await account(base, userFields.email, userFields.password);
+    const adminAccount = await account(base, admin.email, admin.password);
+    const ownUser = { url: `${base}/users/${user.id}`, headers: { authorization: user.authorization } };
+
+    progress(`cold start: ${COLD_START_ROUNDS} fresh processes each of 6 kinds, taking turns`);
+    const cold = await coldStart(work, bundleReport.bundles, stack.dynamoDb.endpoint, user, jwtSecret);
+
+    const raw = await startRawGetItemServer(TABLE_NAME, user.id);
+    closers.unshift(() => raw.close());
+    const uncached = await startUncachedGateway();
+    closers.unshift(() => uncached.close());
+
+    progress(`warm overhead: GET own user vs raw GetItem, one request each in turn, ${LATENCY_SECONDS} s`);
+    const [rawLatency, gatewayLatency, uncachedLatency] = (await alternate(
+      [{ url: raw.url }, ownUser, { ...ownUser, url: `${uncached.url}/users/${user.id}` }],
+      LATENCY_SECONDS,
+    )) as [Latencies, Latencies, Latencies];
+    const inProcessGetItem = await timeRawGetItem(TABLE_NAME, user.id, 300);
+
+    progress(`throughput: ${THROUGHPUT_CONNECTIONS} connections, ${THROUGHPUT_SECONDS} s each, in turns`);
+    const [rawThroughput, gatewayThroughput] = (await throughputInTurns(
+      [{ url: raw.url }, ownUser],
+      THROUGHPUT_CONNECTIONS,
+    )) as [Throughput, Throughput];
+
+    progress('login vs raw bcrypt compare, taking turns');
+    const loginRun = await loginVersusCompare(base, user);
+
+    progress('list scaling: seeding 1,000 users');
+    // The admin and the bench user are two of the thousand.
+    await seedUsers(TABLE_NAME, 0, 998, loginRun.hash);
+    const list1k = await listPhase(base, adminAccount, user);
+    progress('list scaling: seeding to 10,000 users');
+    await seedUsers(TABLE_NAME, 998, 9_998, loginRun.hash);
+    const list10k = await listPhase(base, adminAccount, user);
+
+    report({
+      seconds: round((performance.now() - began) / 1000, 1),
+      bundles: bundleReport,
+      cold: { ...cold, rounds: COLD_START_ROUNDS },
+      warm: {
+        raw: rawLatency,
+        gateway: gatewayLatency,
+        authorizerCacheOff: uncachedLatency,
+        inProcessGetItem,
+      },
+      throughput: { connections: THROUGHPUT_CONNECTIONS, raw: rawThroughput, gateway: gatewayThroughput },
+      login: loginRun,
+      list: { users1k: list1k, users10k: list10k },
+    });
+  } finally {
+    for (const close of closers) await close();
+    rmSync(work, { recursive: true, force: true });
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
