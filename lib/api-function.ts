@@ -24,6 +24,12 @@ export const API_FUNCTION_BUNDLING: BundlingOptions = {
   bundleAwsSDK: true,
   // CommonJS dependencies call require(), which an ESM bundle does not define.
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  esbuildArgs: {
+    // Lambda passes the role's credentials in environment variables: the SDK's default chain
+    // (SSO, ini files, STS, metadata...: ~135 KB of the router) gives way to an env-only provider,
+    // lambda/store/credentials-from-env.ts. esbuild resolves the path from the project root.
+    '--alias': '@aws-sdk/credential-provider-node=./lambda/store/credentials-from-env.ts',
+  },
 };
 
 export interface ApiFunctionProps {
