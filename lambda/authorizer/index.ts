@@ -6,10 +6,10 @@ import { logger } from '../shared/logger';
 import { loadSigningSecret } from '../shared/signing-secret';
 import {
   bearerToken,
-  createTokenService,
+  createTokenVerifier,
   InvalidTokenError,
   importSigningKey,
-  type TokenService,
+  type TokenVerifier,
 } from '../shared/tokens';
 
 /** What the router receives as requestContext.authorizer.lambda. */
@@ -26,19 +26,19 @@ export interface AuthorizerResult {
   readonly context?: AuthorizerContext;
 }
 
-// The TTL does not matter for verifying: only the signature and the claims are checked.
-let tokens: Promise<TokenService> | undefined;
-const tokenService = (): Promise<TokenService> => {
+// A verifier only: this bundle never issues tokens, so jose's signing code stays out of it.
+let tokens: Promise<TokenVerifier> | undefined;
+const tokenVerifier = (): Promise<TokenVerifier> => {
   tokens ??= loadSigningSecret()
     .then(importSigningKey)
-    .then((key) => createTokenService(key, 0))
+    .then(createTokenVerifier)
     .catch((error: unknown) => {
       tokens = undefined;
       throw error;
     });
   return tokens;
 };
-tokenService().catch(() => undefined);
+tokenVerifier().catch(() => undefined);
 
 const DENY: AuthorizerResult = { isAuthorized: false };
 
@@ -46,7 +46,7 @@ export const handler = async (event: APIGatewayRequestAuthorizerEventV2): Promis
   const token = bearerToken(event.identitySource?.[0] ?? event.headers?.authorization);
   if (!token) return DENY;
   try {
-    const claims = await (await tokenService()).verify(token);
+    const claims = await (await tokenVerifier()).verify(token);
     return { isAuthorized: true, context: claims };
   } catch (error) {
     if (error instanceof InvalidTokenError) return DENY;
