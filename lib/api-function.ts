@@ -20,6 +20,9 @@ export const API_FUNCTION_BUNDLING: BundlingOptions = {
   mainFields: ['module', 'main'],
   minify: true,
   sourceMap: true,
+  // Stack traces need only the mappings: without the sources inlined the router's map is ~0.46 MB
+  // instead of ~1.5 MB, and --enable-source-maps reads and parses it on every cold start.
+  sourcesContent: false,
   // Bundled, @aws-sdk imports ~3x faster on a cold start than the runtime's copy.
   bundleAwsSDK: true,
   // CommonJS dependencies call require(), which an ESM bundle does not define.
