@@ -18,11 +18,15 @@ const SECRETS: readonly [string, RegExp][] = [
   ['a credential field', /"(password_hash|passwordHash|token_version|tokenVersion)"\s*:/],
   ['the signing secret', new RegExp(SIGNING_SECRET)],
 ];
-/** What no error may carry. (Success bodies may echo a user's name, which could say anything.) */
+/**
+ * What no error may carry. Success bodies may echo a user's name, which could say anything; and
+ * these are specific enough that input echoed in an error's detail (an id) does not look like one.
+ */
 const INTERNALS: readonly [string, RegExp][] = [
-  ['a stack frame', /\n\s+at |\bat [\w.<>]+ \(|\(node:internal|node_modules\//],
-  ['a source path', /\/(lambda|local|work|tmp|var\/task)\/|\.[tj]s:\d+/],
-  ['an exception name', /\b\w+(Exception|Error)\b(?!s)/],
+  // A frame on a line of its own, raw or JSON-escaped, or `at fn (file`.
+  ['a stack frame', /(\n|\\n)\s+at |\bat [\w.<>]+ \(|\(node:internal|node_modules\//],
+  ['a source path', /\/(work|var\/task|opt|home|tmp)\/\S+\.[cm]?[tj]s\b|\.[cm]?[tj]s:\d+:\d+/],
+  ['an exception name', /\b[A-Z]\w*(Exception|Error)\b/],
 ];
 
 /** The leak an answer shows, if any: checked on every answer of every security test. */
