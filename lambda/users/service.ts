@@ -127,8 +127,11 @@ export class UserService {
       if (!user) await this.passwords.verifyNothing(password);
       throw await this.loginFailed(email, now, new InvalidCredentialsError());
     }
-    if (failures) await this.repository.clearLoginFailures(email);
-    const loggedIn = await this.repository.recordLogin(user.id, now.toISOString());
+    // Independent writes: one round trip, not two.
+    const [loggedIn] = await Promise.all([
+      this.repository.recordLogin(user.id, now.toISOString()),
+      failures ? this.repository.clearLoginFailures(email) : undefined,
+    ]);
     if (!loggedIn) throw new InvalidCredentialsError();
     const { token, expiresIn } = await this.tokens.issue(loggedIn, now);
     return { token, expiresIn, user: profileOf(loggedIn) };
