@@ -1,23 +1,10 @@
 // Every authorization rule of the contract, each from the side of the caller it concerns.
-import { SignJWT } from 'jose';
+
 import { createTestApi, TEST_SIGNING_SECRET, type TestApi, uniqueEmail } from '../support/api';
+import { claimsFor, editedToken, signToken, unsignedToken } from '../support/forged-tokens';
 
 const signWith = (claims: Record<string, unknown>, secret = TEST_SIGNING_SECRET, alg = 'HS256') =>
-  new SignJWT(claims).setProtectedHeader({ alg }).sign(new TextEncoder().encode(secret));
-
-const forgeryFor = (sub: string, overrides: Record<string, unknown> = {}) => {
-  const now = Math.floor(Date.now() / 1000);
-  return {
-    sub,
-    role: 'admin',
-    tv: 0,
-    iat: now,
-    exp: now + 600,
-    iss: 'user-api',
-    aud: 'user-api',
-    ...overrides,
-  };
-};
+  signToken(claims, { secret, alg });
 
 describe('authorization', () => {
   let api: TestApi;
@@ -41,12 +28,12 @@ describe('authorization', () => {
 
     it.each([
       ['garbage', 'not-a-jwt'],
-      ['the wrong key', signWith(forgeryFor('x'), 'some-other-secret-that-is-long-enough-1234')],
-      ['HS512', signWith(forgeryFor('x'), TEST_SIGNING_SECRET, 'HS512')],
-      ['no exp', signWith({ ...forgeryFor('x'), exp: undefined })],
-      ['an expired exp', signWith(forgeryFor('x', { exp: Math.floor(Date.now() / 1000) - 1 }))],
-      ['another issuer', signWith(forgeryFor('x', { iss: 'someone-else' }))],
-      ['another audience', signWith(forgeryFor('x', { aud: 'someone-else' }))],
+      ['the wrong key', signWith(claimsFor('x'), 'some-other-secret-that-is-long-enough-1234')],
+      ['HS512', signWith(claimsFor('x'), TEST_SIGNING_SECRET, 'HS512')],
+      ['no exp', signWith({ ...claimsFor('x'), exp: undefined })],
+      ['an expired exp', signWith(claimsFor('x', { exp: Math.floor(Date.now() / 1000) - 1 }))],
+      ['another issuer', signWith(claimsFor('x', { iss: 'someone-else' }))],
+      ['another audience', signWith(claimsFor('x', { aud: 'someone-else' }))],
     ])('a token with %s is refused with 403 Forbidden', async (_, token) => {
       const response = await api.call('GET', '/users', { token: await token });
 
@@ -55,8 +42,7 @@ describe('authorization', () => {
     });
 
     it('refuses an unsigned token (alg none)', async () => {
-      const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
-      const token = `${encode({ alg: 'none', typ: 'JWT' })}.${encode(forgeryFor('x'))}.`;
+      const token = unsignedToken(claimsFor('x'));
 
       const response = await api.call('GET', '/users', { token });
 
@@ -65,11 +51,8 @@ describe('authorization', () => {
 
     it('refuses a token whose claims were edited after signing', async () => {
       const user = await api.signUpAndLogIn();
-      const [header, payload, signature] = user.token.split('.');
-      const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8'));
-      const edited = Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url');
 
-      const response = await api.call('GET', '/users', { token: `${header}.${edited}.${signature}` });
+      const response = await api.call('GET', '/users', { token: editedToken(user.token, { role: 'admin' }) });
 
       expect(response.status).toBe(403);
     });
@@ -134,7 +117,7 @@ describe('authorization', () => {
 
     it("cannot borrow an admin's identity by forging the token role: the stored role decides", async () => {
       const user = await api.signUpAndLogIn();
-      const forged = await signWith(forgeryFor(user.id, { role: 'admin' }));
+      const forged = await signWith(claimsFor(user.id, { role: 'admin' }));
 
       const response = await api.call('GET', '/users', { token: forged });
 
@@ -265,7 +248,7 @@ describe('authorization', () => {
     });
 
     it('refuses a token naming a user that never existed, even if well signed', async () => {
-      const token = await signWith(forgeryFor('11111111-1111-4111-8111-111111111111'));
+      const token = await signWith(claimsFor('11111111-1111-4111-8111-111111111111'));
 
       const response = await api.call('GET', '/users/11111111-1111-4111-8111-111111111111', { token });
 

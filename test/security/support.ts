@@ -1,12 +1,13 @@
 // Black-box harness for the security suite: one local stack per test file (the `npm start` stack,
 // on the Jest harness's DynamoDB Local, with a table of the file's own), a fetch client that
 // checks every answer for leaks, and the token forgeries the suite sends.
+
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { SignJWT } from 'jose';
 import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
 import { commonPasswords } from '../../lambda/users/common-passwords';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
+import { claimsOf, signToken as signForgedToken } from '../support/forged-tokens';
 
 export const SIGNING_SECRET = 'security-suite-signing-secret-0123456789-abcdefghijklmnop';
 export const ADMIN = { email: 'admin@security.example.com', password: 'security suite admin pw' } as const;
@@ -231,43 +232,9 @@ export const securityStackForThisFile = (options: Partial<LocalStackOptions> = {
   };
 };
 
-// ---------------------------------------------------------------------------------------------
-// Token forgeries
-
-const base64url = (part: unknown): string => Buffer.from(JSON.stringify(part)).toString('base64url');
-
-/** Claims that would pass every check but the one a test breaks. */
-export const claimsFor = (sub: string, overrides: Record<string, unknown> = {}): Record<string, unknown> => {
-  const now = Math.floor(Date.now() / 1000);
-  return {
-    sub,
-    role: 'admin',
-    tv: 0,
-    iat: now,
-    exp: now + 600,
-    iss: 'user-api',
-    aud: 'user-api',
-    ...overrides,
-  };
-};
-
+// Token forgeries, signed with this suite's secret by default.
+export { claimsFor, claimsOf, editedToken, unsignedToken } from '../support/forged-tokens';
 export const signToken = (
   claims: Record<string, unknown>,
   { secret = SIGNING_SECRET, alg = 'HS256' }: { secret?: string; alg?: string } = {},
-): Promise<string> => {
-  const defined = Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
-  return new SignJWT(defined).setProtectedHeader({ alg, typ: 'JWT' }).sign(new TextEncoder().encode(secret));
-};
-
-/** `alg: none`: a header and claims with an empty signature. */
-export const unsignedToken = (claims: Record<string, unknown>): string =>
-  `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.`;
-
-export const claimsOf = (token: string): Record<string, unknown> =>
-  JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
-
-/** A genuine token with its claims edited after signing: the signature no longer covers them. */
-export const editedToken = (token: string, edit: Record<string, unknown>): string => {
-  const [header, , signature] = token.split('.');
-  return `${header}.${base64url({ ...claimsOf(token), ...edit })}.${signature}`;
-};
+): Promise<string> => signForgedToken(claims, { secret, alg });
