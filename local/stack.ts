@@ -8,6 +8,7 @@ import type { RequestListener, Server } from 'node:http';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { ValidationError } from '../lambda/shared/errors';
+import { MIN_SIGNING_SECRET_LENGTH } from '../lambda/shared/signing-secret';
 import { ensureUsersTable } from '../lambda/store/create-table';
 import { dynamoDbClient } from '../lambda/store/dynamodb-client';
 import { adminAccountSchema, parseStrict } from '../lambda/users/schemas';
@@ -18,7 +19,6 @@ import { createGateway, type GatewayHandlers, type GatewayOptions } from './gate
 export const LOCAL_TABLE_NAME = 'users-local';
 /** Where `npm start` keeps the database files and the signing secret between runs, by default. */
 export const DEFAULT_DATA_DIR = resolve(__dirname, '..', '.local');
-const MIN_SECRET_LENGTH = 32;
 
 /** A startup failure the user can act on; its message is the one line `npm start` prints. */
 export class LocalStackError extends Error {}
@@ -80,8 +80,8 @@ const keptSecret = (dataDir: string): string => {
 
 const resolveSecret = (options: LocalStackOptions): string => {
   const secret = options.jwtSecret || (options.inMemory ? newSecret() : keptSecret(dataDirOf(options)));
-  if (secret.length < MIN_SECRET_LENGTH) {
-    throw new LocalStackError(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters long.`);
+  if (secret.length < MIN_SIGNING_SECRET_LENGTH) {
+    throw new LocalStackError(`JWT_SECRET must be at least ${MIN_SIGNING_SECRET_LENGTH} characters long.`);
   }
   return secret;
 };

@@ -3,13 +3,13 @@
 // user (deleted, password changed, role changed) on every call, so this stays small and fast.
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { logger } from '../shared/logger';
+import { memoizeUntilFailure } from '../shared/memoize';
 import { loadSigningSecret } from '../shared/signing-secret';
 import {
   bearerToken,
   createTokenVerifier,
   InvalidTokenError,
   importSigningKey,
-  type TokenVerifier,
 } from '../shared/tokens';
 
 /** What the router receives as requestContext.authorizer.lambda. */
@@ -27,17 +27,9 @@ export interface AuthorizerResult {
 }
 
 // A verifier only: this bundle never issues tokens, so jose's signing code stays out of it.
-let tokens: Promise<TokenVerifier> | undefined;
-const tokenVerifier = (): Promise<TokenVerifier> => {
-  tokens ??= loadSigningSecret()
-    .then(importSigningKey)
-    .then(createTokenVerifier)
-    .catch((error: unknown) => {
-      tokens = undefined;
-      throw error;
-    });
-  return tokens;
-};
+const tokenVerifier = memoizeUntilFailure(() =>
+  loadSigningSecret().then(importSigningKey).then(createTokenVerifier),
+);
 tokenVerifier().catch(() => undefined);
 
 const DENY: AuthorizerResult = { isAuthorized: false };

@@ -40,6 +40,27 @@ const targetId = ({ event, caller }: RouteRequest): string => {
   return id;
 };
 
+/** PUT and PATCH: they differ only in which fields their schema requires. */
+const changeUser = async (
+  request: RouteRequest,
+  schema: typeof replaceUserSchema | typeof updateUserSchema,
+): Promise<HttpResponse> => {
+  const id = targetId(request);
+  const { current_password, ...fields } = readBody(request.event, schema);
+  if (Object.values(fields).every((value) => value === undefined)) {
+    throw new ValidationError('Send at least one of email, name, password, role.', [
+      { path: '', message: 'must contain at least one of email, name, password, role' },
+    ]);
+  }
+  const user = await request.service.update(
+    signedIn(request.caller),
+    id,
+    { ...fields, currentPassword: current_password },
+    expectedVersions(request.event),
+  );
+  return userResponse(200, user);
+};
+
 export const handlers = {
   async createUser({ event, service, caller }) {
     const input = readBody(event, createUserSchema);
@@ -80,34 +101,9 @@ export const handlers = {
     return userResponse(200, user);
   },
 
-  async replaceUser(request) {
-    const id = targetId(request);
-    const { current_password, ...fields } = readBody(request.event, replaceUserSchema);
-    const user = await request.service.replace(
-      signedIn(request.caller),
-      id,
-      { ...fields, currentPassword: current_password },
-      expectedVersions(request.event),
-    );
-    return userResponse(200, user);
-  },
+  replaceUser: (request) => changeUser(request, replaceUserSchema),
 
-  async updateUser(request) {
-    const id = targetId(request);
-    const { current_password, ...fields } = readBody(request.event, updateUserSchema);
-    if (Object.values(fields).every((value) => value === undefined)) {
-      throw new ValidationError('Send at least one of email, name, password, role.', [
-        { path: '', message: 'must contain at least one of email, name, password, role' },
-      ]);
-    }
-    const user = await request.service.update(
-      signedIn(request.caller),
-      id,
-      { ...fields, currentPassword: current_password },
-      expectedVersions(request.event),
-    );
-    return userResponse(200, user);
-  },
+  updateUser: (request) => changeUser(request, updateUserSchema),
 
   async deleteUser(request) {
     const id = targetId(request);

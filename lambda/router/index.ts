@@ -2,9 +2,10 @@
 // The one place where errors become HTTP: domain errors as problem+json, anything else as a
 // generic 500 whose detail only reaches the log.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { type Route, routes } from '../routes';
+import { type Route, routeKey, routes } from '../routes';
 import { NotFoundError, UnauthenticatedError } from '../shared/errors';
 import { logger } from '../shared/logger';
+import { memoizeUntilFailure } from '../shared/memoize';
 import { bearerToken } from '../shared/tokens';
 import type { UserService } from '../users/service';
 import type { StoredUser } from '../users/user';
@@ -14,18 +15,11 @@ import { authorizerClaims } from './request';
 import { type HttpResponse, internalError, isAppError, problem } from './responses';
 
 const config = readRouterConfig();
-const routesByKey = new Map<string, Route>(routes.map((route) => [`${route.method} ${route.path}`, route]));
+const routesByKey = new Map<string, Route>(routes.map((route) => [routeKey(route), route]));
 
 // Started while the module loads, so the secret is fetched during the init phase. A failed
 // start is forgotten, so the next request tries again instead of failing forever.
-let service: Promise<UserService> | undefined;
-const userService = (): Promise<UserService> => {
-  service ??= createUserService(config).catch((error: unknown) => {
-    service = undefined;
-    throw error;
-  });
-  return service;
-};
+const userService = memoizeUntilFailure(() => createUserService(config));
 userService().catch(() => undefined);
 
 const identify = async (

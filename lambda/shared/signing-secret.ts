@@ -30,9 +30,15 @@ const fromExtension = async (secretArn: string): Promise<string> => {
   throw new ConfigurationError(`Could not read the signing secret: ${lastProblem}`);
 };
 
+/** HS256 wants a key of at least 256 bits. */
+export const MIN_SIGNING_SECRET_LENGTH = 32;
+
 export const loadSigningSecret = async (): Promise<Uint8Array> => {
   const secret = process.env.JWT_SECRET || (await fromExtension(requiredEnv('JWT_SECRET_ARN')));
-  if (secret.length < 32)
-    throw new ConfigurationError('The signing secret must be at least 32 characters long');
+  if (secret.length < MIN_SIGNING_SECRET_LENGTH) {
+    throw new ConfigurationError(
+      `The signing secret must be at least ${MIN_SIGNING_SECRET_LENGTH} characters long`,
+    );
+  }
   return new TextEncoder().encode(secret);
 };

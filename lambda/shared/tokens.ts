@@ -37,7 +37,10 @@ export interface TokenService extends TokenVerifier {
 export const importSigningKey = (secret: Uint8Array): Promise<SigningKey> =>
   crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 
-const isClaims = (payload: Record<string, unknown>): payload is Record<string, unknown> & TokenClaims =>
+/** The claim types a token must carry; also checks what the authorizer hands the router. */
+export const isTokenClaims = (
+  payload: Record<string, unknown>,
+): payload is Record<string, unknown> & TokenClaims =>
   typeof payload.sub === 'string' &&
   (payload.role === 'user' || payload.role === 'admin') &&
   Number.isSafeInteger(payload.tv) &&
@@ -60,7 +63,7 @@ export const createTokenVerifier = (key: SigningKey): TokenVerifier => ({
         // jose checks exp only when present; a token without one must not live forever.
         requiredClaims: ['sub', 'exp', 'iat'],
       });
-      if (!isClaims(payload)) throw new InvalidTokenError('The token claims are malformed');
+      if (!isTokenClaims(payload)) throw new InvalidTokenError('The token claims are malformed');
       return { sub: payload.sub, role: payload.role, tv: payload.tv, iat: payload.iat, exp: payload.exp };
     } catch (error) {
       if (error instanceof InvalidTokenError) throw error;

@@ -157,17 +157,10 @@ export class UserService {
     }
   }
 
-  /** PUT: email, name and password are all replaced; role too when given. */
-  async replace(
-    caller: StoredUser,
-    id: string,
-    input: NewUser & UserChanges,
-    expected: ExpectedVersions,
-  ): Promise<User> {
-    return this.update(caller, id, input, expected);
-  }
-
-  /** PATCH: only the fields given change. */
+  /**
+   * Changes the fields given, and only those. PUT is the case where email, name and password
+   * are all given (its schema requires them); PATCH gives any non-empty subset.
+   */
   async update(
     caller: StoredUser,
     id: string,
