@@ -5,12 +5,7 @@ import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { logger } from '../shared/logger';
 import { memoizeUntilFailure } from '../shared/memoize';
 import { loadSigningSecret } from '../shared/signing-secret';
-import {
-  bearerToken,
-  createTokenVerifier,
-  InvalidTokenError,
-  importSigningKey,
-} from '../shared/tokens';
+import { bearerToken, createTokenVerifier, InvalidTokenError, importSigningKey } from '../shared/tokens';
 
 /** What the router receives as requestContext.authorizer.lambda. */
 export interface AuthorizerContext {
