@@ -26,6 +26,15 @@ export interface StartOptions {
 }
 
 /** Credentials and region the SDK insists on even locally (DynamoDB Local wants alphanumeric keys). */
+/** How a client reaches DynamoDB Local: any region, and credentials it accepts (alphanumeric ids). */
+export const localClientOptions = (endpoint: string) =>
+  ({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  }) as const;
+
+/** The same, as environment variables, for child processes (the bench's cold starts, CLIs). */
 export const localAwsEnvironment = (endpoint: string): Record<string, string> => ({
   AWS_ENDPOINT_URL_DYNAMODB: endpoint,
   AWS_REGION: 'us-east-1',

@@ -40,10 +40,12 @@ const seed = async (stack: LocalStack, name: AccountName): Promise<Seeded> => {
   if (name === 'user') await post(stack, '/users', { email, name: displayName, password });
   const login = await post(stack, '/login', { email, password });
   const authorization = `Bearer ${login.token}`;
-  const { handler: authorize } = await import('../lambda/authorizer/index');
   // The authorizer reads only the identity source; the rest of its event is beside the point here.
   const event = { type: 'REQUEST', identitySource: [authorization], headers: { authorization } };
-  const verdict = await authorize(event as unknown as APIGatewayRequestAuthorizerEventV2);
+  const verdict = (await stack.handlers.authorizer(
+    event as unknown as APIGatewayRequestAuthorizerEventV2,
+    lambdaContext('authorizer', newRequestId()),
+  )) as { isAuthorized: boolean; context?: Record<string, unknown> };
   if (!verdict.isAuthorized || !verdict.context) throw new Error(`seeding: the authorizer refused ${email}`);
   return { id: (login.user as { id: string }).id, authorization, claims: { ...verdict.context } };
 };
@@ -98,8 +100,10 @@ const main = async (): Promise<number> => {
         `(admin, ${seeded.admin.id}); the event's demo ids now point at them.`,
     );
     const event = pointAtSeeded(raw, seeded);
-    const { handler } = await import('../lambda/router/index');
-    const result = await handler(event, lambdaContext('router', event.requestContext.requestId));
+    const result = await stack.handlers.router(
+      event,
+      lambdaContext('router', event.requestContext.requestId),
+    );
     console.log(JSON.stringify(result, null, 2));
     return 0;
   } finally {

@@ -1,18 +1,23 @@
 // The local stack behind `npm start`, the end-to-end tests and the benchmarks: the gateway's port
-// → DynamoDB Local → the users table → handler configuration → the two handler modules → the
-// bootstrap admin → the gateway serving. One stack per process: the handler modules read their
-// configuration once, when they are first imported.
+// → DynamoDB Local → the users table → the two handlers, built from their factories → the
+// bootstrap admin → the gateway serving. Nothing is configured through process.env, so several
+// stacks with different settings can live in one process.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { RequestListener, Server } from 'node:http';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type Clock, randomIds, systemClock } from '../lambda/shared/clock';
 import { ValidationError } from '../lambda/shared/errors';
-import { MIN_SIGNING_SECRET_LENGTH } from '../lambda/shared/signing-secret';
+import { createLogger, type Logger } from '../lambda/shared/logger';
+import { MIN_SIGNING_SECRET_LENGTH, signingSecretBytes } from '../lambda/shared/signing-secret';
 import { ensureUsersTable } from '../lambda/store/create-table';
-import { dynamoDbClient } from '../lambda/store/dynamodb-client';
+import { createDocumentClient, createDynamoDbClient } from '../lambda/store/dynamodb-client';
+import type { AdminBootstrapOutcome } from '../lambda/users/ensure-admin';
 import { adminAccountSchema, parseStrict } from '../lambda/users/schemas';
-import { type DynamoDbLocal, freePort, localAwsEnvironment, startDynamoDbLocal } from './dynamodb-local';
+import { createLocalApp } from './app';
+import { type DynamoDbLocal, freePort, localClientOptions, startDynamoDbLocal } from './dynamodb-local';
 import { createGateway, type GatewayHandlers, type GatewayOptions } from './gateway';
 
 /** The table name everywhere on this machine (on AWS, CloudFormation names it per branch). */
@@ -39,11 +44,16 @@ export interface LocalStackOptions {
   readonly jwtSecret?: string;
   /** When given, this admin exists once the stack is up. */
   readonly admin?: { readonly email: string; readonly password: string };
+  /** bcrypt cost (default 10) and access-token lifetime (default 3600 s), as the stack sets them. */
+  readonly bcryptCost?: number;
+  readonly tokenTtlSeconds?: number;
+  /** The handlers' logger; quiet (warnings and errors only) by default: the gateway logs requests. */
+  readonly logger?: Logger;
+  /** The handlers' clock; tests move it instead of sleeping. */
+  readonly clock?: Clock;
   readonly onRequest?: GatewayOptions['onRequest'];
   readonly onError?: GatewayOptions['onError'];
 }
-
-export type AdminOutcome = 'created' | 'promoted' | 'password-reset' | 'unchanged';
 
 export interface LocalStack {
   /** Base URL of the gateway, e.g. `http://localhost:3000`. */
@@ -55,7 +65,9 @@ export interface LocalStack {
     readonly pid: number | undefined;
     readonly inMemory: boolean;
   };
-  readonly admin: AdminOutcome | undefined;
+  readonly admin: AdminBootstrapOutcome | undefined;
+  /** The router and authorizer this stack's gateway calls, for tools that run one event (invoke). */
+  readonly handlers: GatewayHandlers;
   /** Settles when a DynamoDB Local this stack started exits, for whatever reason. */
   readonly dynamoDbExited: Promise<void>;
   /** Closes the gateway, then stops DynamoDB Local if this stack started it. Safe to call twice. */
@@ -170,20 +182,6 @@ const assertPortFree = async (port: number, variable: string): Promise<void> => 
   }
 };
 
-const loadHandlers = async (): Promise<GatewayHandlers> => {
-  try {
-    const [router, authorizer] = await Promise.all([
-      import('../lambda/router/index'),
-      import('../lambda/authorizer/index'),
-    ]);
-    return { router: router.handler, authorizer: authorizer.handler };
-  } catch (error) {
-    throw new LocalStackError(
-      `The handler modules failed to load: ${error instanceof Error ? error.message : error}`,
-    );
-  }
-};
-
 const ADMIN_VARIABLES: Record<string, string> = { email: 'ADMIN_EMAIL', password: 'ADMIN_PASSWORD' };
 
 /** Runs `work`, turning the API's refusal of the admin account into one line about the variables. */
@@ -200,12 +198,6 @@ const refusingAdmin = async <T>(work: () => T | Promise<T>): Promise<T> => {
   }
 };
 
-const ensureAdmin = async (admin: { email: string; password: string }): Promise<AdminOutcome> => {
-  const { createUserService } = await import('../lambda/router/composition');
-  const service = await createUserService();
-  return refusingAdmin(() => service.ensureAdmin(admin.email, admin.password));
-};
-
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
   const inMemory = options.inMemory ?? false;
   const tableName = options.tableName ?? LOCAL_TABLE_NAME;
@@ -219,11 +211,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const gateway = await bindGateway(options.port ?? 0);
 
   let dynamoDb: DynamoDbLocal | undefined;
+  let baseClient: DynamoDBClient | undefined;
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
       await gateway.close();
-      dynamoDbClient().destroy();
+      baseClient?.destroy();
       await dynamoDb?.stop();
     })();
     return stopped;
@@ -231,38 +224,37 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   try {
     const dynamoDbPort = options.dynamoDbEndpoint ? undefined : (options.dynamoDbPort ?? (await freePort()));
     const endpoint = options.dynamoDbEndpoint ?? `http://127.0.0.1:${dynamoDbPort}`;
-    Object.assign(process.env, localAwsEnvironment(endpoint), {
-      TABLE_NAME: tableName,
-      JWT_SECRET: jwtSecret,
+    baseClient = createDynamoDbClient(localClientOptions(endpoint));
+    const app = await createLocalApp({
+      settings: {
+        tableName,
+        bcryptCost: options.bcryptCost ?? 10,
+        tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+      },
+      signingSecret: signingSecretBytes(jwtSecret),
+      client: createDocumentClient(baseClient),
+      clock: options.clock ?? systemClock,
+      newId: randomIds,
+      // The handlers' JSON log lines are for CloudWatch; locally the gateway's request lines say enough.
+      logger: options.logger ?? createLogger({ level: 'warn' }),
     });
-    // The handlers' JSON log lines are for CloudWatch; locally the gateway's request lines say enough.
-    process.env.LOG_LEVEL ??= 'warn';
 
-    // Java takes seconds to come up; load the handler modules meanwhile.
-    const [started, handlers] = await Promise.allSettled([
-      dynamoDbPort === undefined
-        ? Promise.resolve(undefined)
-        : startDynamoDbLocal({
-            port: dynamoDbPort,
-            ...(inMemory ? {} : { dataDir: join(dataDirOf(options), 'dynamodb') }),
-          }),
-      loadHandlers(),
-    ]);
-    if (started.status === 'fulfilled' && started.value) {
-      const child = started.value.process;
-      dynamoDb = started.value;
+    if (dynamoDbPort !== undefined) {
+      dynamoDb = await startDynamoDbLocal({
+        port: dynamoDbPort,
+        ...(inMemory ? {} : { dataDir: join(dataDirOf(options), 'dynamodb') }),
+      });
+      const child = dynamoDb.process;
       // Whatever ends this process, Java must not outlive it.
       process.once('exit', () => child.kill('SIGKILL'));
     }
-    if (started.status === 'rejected') throw started.reason;
-    if (handlers.status === 'rejected') throw handlers.reason;
 
-    await ensureUsersTable(dynamoDbClient(), tableName);
-    const admin = options.admin ? await ensureAdmin(options.admin) : undefined;
+    await ensureUsersTable(baseClient, tableName);
+    const admin = options.admin
+      ? await refusingAdmin(() => app.ensureAdmin(options.admin?.email ?? '', options.admin?.password ?? ''))
+      : undefined;
 
-    gateway.serve(
-      createGateway({ ...handlers.value, onRequest: options.onRequest, onError: options.onError }),
-    );
+    gateway.serve(createGateway({ ...app.handlers, onRequest: options.onRequest, onError: options.onError }));
     const exited = dynamoDb
       ? new Promise<void>((resolveExit) => dynamoDb?.process.once('exit', () => resolveExit()))
       : new Promise<void>(() => {});
@@ -272,6 +264,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       tableName,
       dynamoDb: { endpoint, pid: dynamoDb?.process.pid, inMemory },
       admin,
+      handlers: app.handlers,
       dynamoDbExited: exited,
       stop,
     };

@@ -1,7 +1,12 @@
 // `npm start`: reads flags and env, starts the local stack (stack.ts), prints where it is and one
 // line per request, and stops everything it started on Ctrl-C or SIGTERM. Every startup failure
 // is one line on stderr and a non-zero exit.
+import { readRouterSettings } from '../lambda/router/dependencies';
+import { createLogger } from '../lambda/shared/logger';
 import { type LocalStackOptions, startLocalStack } from './stack';
+
+// The SDK's notice that its releases from 2027 want Node 22; this project pins its SDK version.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const USAGE = `Usage: npm start [-- --in-memory]
 
@@ -37,7 +42,17 @@ const optionsFromCommandLine = (): LocalStackOptions => {
   const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = process.env;
   if (Boolean(email) !== Boolean(password)) fail('set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither.');
   const dynamoDbPort = portFromEnv('DYNAMODB_PORT');
+  let handlerSettings: Pick<LocalStackOptions, 'bcryptCost' | 'tokenTtlSeconds'>;
+  try {
+    // The router's own rules for these two, so a value the stack would refuse is refused here.
+    const { bcryptCost, tokenTtlSeconds } = readRouterSettings({ ...process.env, TABLE_NAME: 'local' });
+    handlerSettings = { bcryptCost, tokenTtlSeconds };
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
   return {
+    ...handlerSettings,
+    logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
     inMemory: args.includes('--in-memory'),
     ...(process.env.LOCAL_DATA_DIR ? { dataDir: process.env.LOCAL_DATA_DIR } : {}),
     port: portFromEnv('PORT') ?? 3000,

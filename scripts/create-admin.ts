@@ -1,11 +1,19 @@
 // `npm run create-admin -- --branch NAME --email E`: makes (or promotes, or resets) the first admin of
-// a deployed branch, through the very code the router runs: createUserService() → ensureAdmin(),
+// a deployed branch, through the very use case `npm start` runs: ensureAdmin(),
 // so the admin obeys the API's own rules. The password comes from a hidden prompt, or from standard
 // input when that is not a terminal; never from the command line, where `ps` and shell history
 // would keep it. `--table NAME` (or TABLE_NAME) names the table directly instead of the branch.
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { randomIds, systemClock } from '../lambda/shared/clock';
 import { ValidationError } from '../lambda/shared/errors';
+import { createPasswordHasher } from '../lambda/shared/passwords';
+import {
+  createDocumentClient,
+  createDynamoDbClient,
+  type DynamoDbClientOptions,
+} from '../lambda/store/dynamodb-client';
+import { DynamoDbUserRepository } from '../lambda/store/user-repository';
+import { ensureAdmin } from '../lambda/users/ensure-admin';
 import { adminAccountSchema, parseStrict } from '../lambda/users/schemas';
 
 /** A wrong invocation: the message, then the usage, exit 2. */
@@ -123,7 +131,17 @@ const refusal = (error: ValidationError): CreateAdminError =>
     `the admin was not created: ${error.errors.map((issue) => `${issue.path} ${issue.message}`).join('; ') || error.detail}`,
   );
 
-export const createAdmin = async (args: CreateAdminArgs, password: string): Promise<string> => {
+export interface CreateAdminOptions {
+  /** Where DynamoDB is; the SDK's defaults (the AWS account of the shell) when omitted. */
+  readonly dynamoDb?: DynamoDbClientOptions;
+  readonly bcryptCost?: number;
+}
+
+export const createAdmin = async (
+  args: CreateAdminArgs,
+  password: string,
+  options: CreateAdminOptions = {},
+): Promise<string> => {
   if (password === '') throw new CreateAdminError('no password given (empty prompt or standard input).');
   // The same rules ensureAdmin applies, checked before any AWS call, so a typo costs no round trip.
   try {
@@ -133,19 +151,23 @@ export const createAdmin = async (args: CreateAdminArgs, password: string): Prom
     throw error;
   }
   const tableName = await tableOf(args);
-  // ensureAdmin signs nothing, but createUserService() wants the signing key of tokens and
-  // cursors. A throwaway key keeps this tool from needing read access to the stack's secret.
-  Object.assign(process.env, { TABLE_NAME: tableName, JWT_SECRET: randomBytes(48).toString('base64url') });
-  process.env.LOG_LEVEL ??= 'warn';
-  // Imported once the environment is set: the composition root reads its configuration when it loads.
-  const { createUserService } = await import('../lambda/router/composition');
-  const service = await createUserService();
+  // Exactly what the bootstrap needs: the table and bcrypt. No signing key, so this tool never
+  // needs read access to the stack's secret.
+  const base = createDynamoDbClient(options.dynamoDb);
+  const dependencies = {
+    repository: new DynamoDbUserRepository({ tableName, client: createDocumentClient(base) }),
+    passwords: createPasswordHasher(options.bcryptCost ?? 10),
+    clock: systemClock,
+    newId: randomIds,
+  };
   try {
-    const outcome = await service.ensureAdmin(args.email, password);
+    const outcome = await ensureAdmin(dependencies, args.email, password);
     return `${OUTCOMES[outcome]}: ${args.email.trim().toLowerCase()} in table ${tableName}.`;
   } catch (error) {
     if (error instanceof ValidationError) throw refusal(error);
     throw error;
+  } finally {
+    base.destroy();
   }
 };
 

@@ -3,6 +3,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { AppError } from '../shared/errors';
 import type { User } from '../users/user';
+import { headersOf, statusOf } from './problems';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & {
   statusCode: number;
@@ -54,17 +55,20 @@ export const userResponse = (
 const PROBLEM_TYPE_BASE = 'https://user-api.dev/problems/';
 
 /** RFC 9457 problem details. */
-export const problem = (error: AppError): HttpResponse => ({
-  statusCode: error.status,
-  headers: { ...BASE_HEADERS, 'Content-Type': 'application/problem+json', ...error.headers },
-  body: JSON.stringify({
-    type: `${PROBLEM_TYPE_BASE}${error.type}`,
-    title: error.title,
-    status: error.status,
-    detail: error.detail,
-    ...(error.errors && error.errors.length > 0 ? { errors: error.errors } : {}),
-  }),
-});
+export const problem = (error: AppError): HttpResponse => {
+  const status = statusOf(error);
+  return {
+    statusCode: status,
+    headers: { ...BASE_HEADERS, 'Content-Type': 'application/problem+json', ...headersOf(error) },
+    body: JSON.stringify({
+      type: `${PROBLEM_TYPE_BASE}${error.code}`,
+      title: error.title,
+      status,
+      detail: error.detail,
+      ...(error.errors && error.errors.length > 0 ? { errors: error.errors } : {}),
+    }),
+  };
+};
 
 /** Anything unexpected: a generic body; the detail goes only to the log. */
 export const internalError = (requestId: string): HttpResponse => ({

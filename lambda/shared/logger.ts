@@ -1,15 +1,30 @@
 // Structured JSON logs, one object per line (CloudWatch Logs Insights reads the fields).
 // Secrets never reach a log line: any field whose name looks like a credential is masked,
 // however deep it sits, and error details are logged by message and stack, never by payload.
+// A logger is a value: each Lambda's index.ts makes one from LOG_LEVEL; tests and the local
+// stack make their own (a quiet one, or one that writes to a list they inspect).
 
-type Level = 'debug' | 'info' | 'warn' | 'error';
-const LEVELS: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const SECRET_FIELD = /pass(word)?|hash|token|secret|authorization|cookie|credential/i;
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+// Second-factor codes and secrets are caught by name too (`code`, `otp…`, `recovery_codes`).
+const SECRET_FIELD = /pass(word)?|hash|token|secret|authorization|cookie|credential|^code$|otp|recovery/i;
 
-const configuredLevel = process.env.LOG_LEVEL?.toLowerCase();
-// `silent` keeps test output readable; anything unknown falls back to info.
-const threshold =
-  configuredLevel === 'silent' ? Number.POSITIVE_INFINITY : (LEVELS[configuredLevel as Level] ?? LEVELS.info);
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+export interface LoggerOptions {
+  /** `silent` writes nothing; an unknown or missing level means `info`. */
+  readonly level?: string | undefined;
+  /** Where a finished line goes; stdout/stderr by level when omitted (what Lambda ships to CloudWatch). */
+  readonly write?: (line: string, level: LogLevel) => void;
+  readonly now?: () => Date;
+}
 
 const redact = (value: unknown, depth = 0): unknown => {
   if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
@@ -23,21 +38,28 @@ const redact = (value: unknown, depth = 0): unknown => {
   );
 };
 
-const write = (level: Level, message: string, fields: Record<string, unknown>): void => {
-  if (LEVELS[level] < threshold) return;
-  const line = JSON.stringify({
-    level,
-    time: new Date().toISOString(),
-    message,
-    ...(redact(fields) as object),
-  });
+const toConsole = (line: string, level: LogLevel): void => {
   if (level === 'error' || level === 'warn') console.error(line);
   else console.log(line);
 };
 
-export const logger = {
-  debug: (message: string, fields: Record<string, unknown> = {}) => write('debug', message, fields),
-  info: (message: string, fields: Record<string, unknown> = {}) => write('info', message, fields),
-  warn: (message: string, fields: Record<string, unknown> = {}) => write('warn', message, fields),
-  error: (message: string, fields: Record<string, unknown> = {}) => write('error', message, fields),
+export const createLogger = (options: LoggerOptions = {}): Logger => {
+  const configured = options.level?.toLowerCase();
+  const threshold =
+    configured === 'silent' ? Number.POSITIVE_INFINITY : (LEVELS[configured as LogLevel] ?? LEVELS.info);
+  const write = options.write ?? toConsole;
+  const now = options.now ?? (() => new Date());
+  const log =
+    (level: LogLevel) =>
+    (message: string, fields: LogFields = {}): void => {
+      if (LEVELS[level] < threshold) return;
+      write(
+        JSON.stringify({ level, time: now().toISOString(), message, ...(redact(fields) as object) }),
+        level,
+      );
+    };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 };
+
+/** Writes nothing: for code paths whose caller does not care (scripts that print their own lines). */
+export const silentLogger: Logger = createLogger({ level: 'silent' });

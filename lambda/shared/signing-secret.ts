@@ -1,14 +1,24 @@
 // The HMAC secret behind tokens and cursors, read once per cold start.
 // On AWS it lives in Secrets Manager and is read through the AWS Parameters and Secrets Lambda
 // Extension (a localhost HTTP call), which keeps the AWS SDK out of both bundles: the
-// authorizer stays tiny and starts fast. Locally JWT_SECRET carries it.
-import { ConfigurationError, requiredEnv } from './env';
+// authorizer stays tiny and starts fast. Locally and in tests the secret is handed in directly.
+import { ConfigurationError } from './env';
 
-const EXTENSION_PORT = process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
+export interface SecretsExtension {
+  /** The secret's ARN. */
+  readonly secretId: string;
+  /** Lambda's AWS_SESSION_TOKEN: the extension wants it as proof the caller is the function. */
+  readonly sessionToken: string;
+  readonly port?: string | undefined;
+}
 
-const fromExtension = async (secretArn: string): Promise<string> => {
-  const url = `http://localhost:${EXTENSION_PORT}/secretsmanager/get?secretId=${encodeURIComponent(secretArn)}`;
-  const headers = { 'X-Aws-Parameters-Secrets-Token': requiredEnv('AWS_SESSION_TOKEN') };
+const fromExtension = async ({
+  secretId,
+  sessionToken,
+  port = '2773',
+}: SecretsExtension): Promise<string> => {
+  const url = `http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`;
+  const headers = { 'X-Aws-Parameters-Secrets-Token': sessionToken };
   let lastProblem = '';
   // The extension can still be starting during the first milliseconds of a cold start.
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -33,8 +43,8 @@ const fromExtension = async (secretArn: string): Promise<string> => {
 /** HS256 wants a key of at least 256 bits. */
 export const MIN_SIGNING_SECRET_LENGTH = 32;
 
-export const loadSigningSecret = async (): Promise<Uint8Array> => {
-  const secret = process.env.JWT_SECRET || (await fromExtension(requiredEnv('JWT_SECRET_ARN')));
+/** Checks a secret's length and turns it into key bytes. */
+export const signingSecretBytes = (secret: string): Uint8Array => {
   if (secret.length < MIN_SIGNING_SECRET_LENGTH) {
     throw new ConfigurationError(
       `The signing secret must be at least ${MIN_SIGNING_SECRET_LENGTH} characters long`,
@@ -42,3 +52,9 @@ export const loadSigningSecret = async (): Promise<Uint8Array> => {
   }
   return new TextEncoder().encode(secret);
 };
+
+/** The secret given directly (local runs), or read from Secrets Manager through the extension. */
+export const loadSigningSecret = async (
+  source: { readonly secret: string } | { readonly extension: SecretsExtension },
+): Promise<Uint8Array> =>
+  signingSecretBytes('secret' in source ? source.secret : await fromExtension(source.extension));

@@ -24,8 +24,7 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { ServiceUnavailableError } from '../shared/errors';
-import { logger } from '../shared/logger';
+import { UnavailableError } from '../shared/errors';
 import { EmailTakenError } from '../users/errors';
 import {
   InvalidPositionError,
@@ -34,7 +33,7 @@ import {
   type UserRepository,
 } from '../users/repository';
 import type { LoginFailures, Role, StoredUser, User } from '../users/user';
-import { dynamoDbClient } from './dynamodb-client';
+import type { DocumentClient } from './dynamodb-client';
 import { usersTable } from './table-definition';
 
 type Item = Record<string, AttributeValue>;
@@ -93,10 +92,13 @@ const TRANSIENT = [
 ] as const;
 
 export class DynamoDbUserRepository implements UserRepository {
-  constructor(
-    private readonly tableName: string,
-    private readonly client = dynamoDbClient(),
-  ) {}
+  private readonly tableName: string;
+  private readonly client: DocumentClient;
+
+  constructor(options: { readonly tableName: string; readonly client: DocumentClient }) {
+    this.tableName = options.tableName;
+    this.client = options.client;
+  }
 
   async getById(id: string): Promise<StoredUser | undefined> {
     const { Item } = await this.call(
@@ -333,8 +335,9 @@ export class DynamoDbUserRepository implements UserRepository {
     } catch (error) {
       const transient = TRANSIENT.some((type) => error instanceof type);
       if (error instanceof DynamoDBServiceException && !transient) throw error;
-      logger.warn('DynamoDB unavailable', { error });
-      throw new ServiceUnavailableError('The user store is not answering right now; retry shortly.');
+      throw new UnavailableError('The user store is not answering right now; retry shortly.', [], {
+        cause: error,
+      });
     }
   }
 }

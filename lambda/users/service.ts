@@ -16,16 +16,10 @@ import type { PasswordHasher } from '../shared/passwords';
 import type { TokenClaims, TokenService } from '../shared/tokens';
 import { WriteContentionError } from './errors';
 import { FREE_FAILURES, failureMemorySeconds, lockSeconds, retryAfterSeconds } from './login-throttle';
+import { type NewUser, newStoredUser } from './new-user';
 import { InvalidPositionError, StaleVersionError, type UserRepository } from './repository';
-import { adminAccountSchema, PASSWORD_MAX_BYTES, parseStrict } from './schemas';
+import { PASSWORD_MAX_BYTES } from './schemas';
 import { type LoginFailures, profileOf, type Role, type StoredUser, type User } from './user';
-
-export interface NewUser {
-  readonly email: string;
-  readonly name: string;
-  readonly password: string;
-  readonly role?: Role | undefined;
-}
 
 export interface UserChanges {
   readonly email?: string | undefined;
@@ -51,8 +45,6 @@ export interface UserListPage {
   readonly users: readonly User[];
   readonly nextCursor: string | null;
 }
-
-export type AdminBootstrapOutcome = 'created' | 'promoted' | 'password-reset' | 'unchanged';
 
 export interface UserServiceDependencies {
   readonly repository: UserRepository;
@@ -108,7 +100,10 @@ export class UserService {
     if (input.role !== undefined && caller?.role !== 'admin') {
       throw new ForbiddenError('Only an admin may set a role.');
     }
-    const user = await this.newUser(input);
+    const user = await newStoredUser(
+      { passwords: this.passwords, clock: this.now, newId: this.newId },
+      input,
+    );
     await this.repository.create(user);
     return profileOf(user);
   }
@@ -208,51 +203,6 @@ export class UserService {
       await this.repository.delete(current);
       return current;
     });
-  }
-
-  /**
-   * Makes sure an admin with this email and password exists (local start, first admin on AWS).
-   * Idempotent; throws ValidationError for an email or password the API itself would refuse.
-   */
-  async ensureAdmin(rawEmail: string, password: string): Promise<AdminBootstrapOutcome> {
-    // The API's own rules, so a bootstrap admin is never one the API could not have created.
-    const { email } = parseStrict(adminAccountSchema, { email: rawEmail, password }, 'admin account');
-    const existing = await this.repository.getByEmail(email);
-    if (!existing) {
-      await this.repository.create(
-        await this.newUser({ email, name: 'Administrator', password, role: 'admin' }),
-      );
-      return 'created';
-    }
-    const promote = existing.role !== 'admin';
-    const reset = !(await this.passwords.verify(password, existing.passwordHash));
-    if (!promote && !reset) return 'unchanged';
-    const passwordHash = reset ? await this.passwords.hash(password) : existing.passwordHash;
-    await this.repository.replace(existing, {
-      ...existing,
-      role: 'admin',
-      passwordHash,
-      tokenVersion: reset ? existing.tokenVersion + 1 : existing.tokenVersion,
-      version: existing.version + 1,
-      updatedAt: this.now().toISOString(),
-    });
-    return reset ? 'password-reset' : 'promoted';
-  }
-
-  private async newUser(input: NewUser): Promise<StoredUser> {
-    const at = this.now().toISOString();
-    return {
-      id: this.newId(),
-      email: input.email,
-      name: input.name,
-      role: input.role ?? 'user',
-      passwordHash: await this.passwords.hash(input.password),
-      tokenVersion: 0,
-      lastLogin: null,
-      createdAt: at,
-      updatedAt: at,
-      version: 1,
-    };
   }
 
   /** The user a caller acts on: themselves, or anyone for an admin. Others are refused before any look-up. */

@@ -3,6 +3,7 @@
 // (problem types by status). Dev-time only: `npm run openapi` writes it to docs/openapi.json,
 // which the router serves at GET /openapi.json without bundling this generator.
 
+import { statusOf } from '../../lambda/router/problems';
 import { MAX_BODY_BYTES } from '../../lambda/router/request';
 import { type HandlerKey, type Route, routes } from '../../lambda/routes';
 import packageJson from '../../package.json';
@@ -270,7 +271,7 @@ const errorResponses = (): Record<string, Json> => {
   const responses: Record<string, Json> = {};
   for (const [key, doc] of Object.entries(ERROR_RESPONSES)) {
     const status = Number(key);
-    const bodies = catalogue.filter((error) => error.status === status).map(problemBody);
+    const bodies = catalogue.filter((error) => statusOf(error) === status).map(problemBody);
     if (status === 500) bodies.push(internalErrorBody());
     if (bodies.length === 0) throw new Error(`OpenAPI: no problem type answers ${status}`);
     const types = [...new Set(bodies.map((body) => body.type))];

@@ -10,9 +10,9 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   PreconditionFailedError,
-  ServiceUnavailableError,
   TooManyAttemptsError,
   UnauthenticatedError,
+  UnavailableError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../../lambda/shared/errors';
@@ -71,7 +71,7 @@ export const problemCatalogue = (): readonly AppError[] => [
     'The body must be JSON, sent as Content-Type: application/json, not text/plain.',
   ),
   new TooManyAttemptsError(30),
-  new ServiceUnavailableError('The user store is not answering right now; retry shortly.'),
+  new UnavailableError('The user store is not answering right now; retry shortly.'),
 ];
 
 /** The wire body of a problem, as the router writes it. */

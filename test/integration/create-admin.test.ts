@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { DynamoDbUserRepository } from '../../lambda/store/user-repository';
 import { uniqueEmail } from '../support/api';
-import { createTestTable, deleteTestTable } from '../support/tables';
+import { createTestTable, deleteTestTable, testDocumentClient } from '../support/tables';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -41,7 +41,7 @@ describe('npm run create-admin', () => {
   let repository: DynamoDbUserRepository;
   beforeAll(async () => {
     table = await createTestTable('create-admin');
-    repository = new DynamoDbUserRepository(table);
+    repository = new DynamoDbUserRepository({ tableName: table, client: testDocumentClient() });
   });
   afterAll(async () => {
     await deleteTestTable(table);

@@ -2,6 +2,7 @@
 // per router call with what an operator needs (request id, route, status, latency, caller), and
 // never a password, a password hash, a token or the signing key, whatever the request carried.
 import { routes } from '../../lambda/routes';
+import { createLogger } from '../../lambda/shared/logger';
 import {
   type ApiResponse,
   createTestApi,
@@ -9,9 +10,6 @@ import {
   TEST_SIGNING_SECRET,
   uniqueEmail,
 } from '../support/api';
-
-// Read by the logger when the handlers load (createTestApi keeps a LOG_LEVEL that is already set).
-process.env.LOG_LEVEL = 'info';
 
 const BCRYPT_HASH = /\$2[aby]\$/;
 const ROUTE_KEYS = new Set<string>(routes.map((route) => `${route.method} ${route.path}`));
@@ -28,7 +26,9 @@ const isGatewayAnswer = (response: ApiResponse) =>
   Object.keys(response.body).length === 1;
 
 beforeAll(async () => {
-  const api = await createTestApi();
+  const api = await createTestApi({
+    logger: createLogger({ level: 'info', write: (line) => lines.push(line) }),
+  });
   const capture = (...args: unknown[]) => {
     lines.push(args.map(String).join(' '));
   };

@@ -6,7 +6,7 @@ import { DynamoDbUserRepository } from '../../lambda/store/user-repository';
 import { EmailTakenError } from '../../lambda/users/errors';
 import { StaleVersionError } from '../../lambda/users/repository';
 import type { StoredUser } from '../../lambda/users/user';
-import { createTestTable, deleteTestTable } from '../support/tables';
+import { createTestTable, deleteTestTable, testDocumentClient } from '../support/tables';
 
 const newUser = (email: string): StoredUser => ({
   id: randomUUID(),
@@ -26,7 +26,7 @@ describe('DynamoDbUserRepository', () => {
   let repository: DynamoDbUserRepository;
   beforeAll(async () => {
     tableName = await createTestTable('repository');
-    repository = new DynamoDbUserRepository(tableName);
+    repository = new DynamoDbUserRepository({ tableName: tableName, client: testDocumentClient() });
   });
   afterAll(async () => {
     await deleteTestTable(tableName);

@@ -1,4 +1,5 @@
 import { createTestApi, type TestApi, uniqueEmail } from '../support/api';
+import { testDocumentClient } from '../support/tables';
 
 const PROBLEM_JSON = 'application/problem+json';
 const ISO_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -106,7 +107,10 @@ describe('sign-up and login', () => {
       await api.call('POST', '/users', { body: { email, name: 'Hashed', password: 'plain-text-password' } });
 
       const { DynamoDbUserRepository } = await import('../../lambda/store/user-repository');
-      const stored = await new DynamoDbUserRepository(api.tableName).getByEmail(email);
+      const stored = await new DynamoDbUserRepository({
+        tableName: api.tableName,
+        client: testDocumentClient(),
+      }).getByEmail(email);
 
       expect(stored?.passwordHash).toMatch(/^\$2[aby]\$(1\d)\$/);
       expect(stored?.passwordHash).not.toContain('plain-text-password');

@@ -2,10 +2,12 @@
 // DynamoDB and the signing secret from the Parameters and Secrets extension — is checked, never
 // trusted. A corrupt or hostile upstream answer grants nothing and leaks nothing. (DynamoDB
 // going away mid-run is faults.test.ts.)
+
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { loadSigningSecret } from '../../lambda/shared/signing-secret';
 import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
 import { type Account, expectProblem, leakIn, securityStackForThisFile, uniqueEmail } from './support';
 
@@ -143,24 +145,13 @@ describe('the signing secret from the Parameters and Secrets extension', () => {
 
   /** loadSigningSecret as a cold start on AWS runs it: no JWT_SECRET, the ARN and a session token. */
   const loadFrom = async (secretId: string): Promise<Uint8Array> => {
-    const saved = { ...process.env };
-    Object.assign(process.env, {
-      JWT_SECRET: '',
-      JWT_SECRET_ARN: secretId,
-      AWS_SESSION_TOKEN: 'session-token',
-      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String((extension.address() as AddressInfo).port),
+    return loadSigningSecret({
+      extension: {
+        secretId,
+        sessionToken: 'session-token',
+        port: String((extension.address() as AddressInfo).port),
+      },
     });
-    try {
-      let module: typeof import('../../lambda/shared/signing-secret') | undefined;
-      // A fresh module: it reads the extension's port when it loads, as at a cold start.
-      jest.isolateModules(() => {
-        module = require('../../lambda/shared/signing-secret');
-      });
-      if (!module) throw new Error('signing-secret did not load');
-      return await module.loadSigningSecret();
-    } finally {
-      process.env = saved;
-    }
   };
 
   it('reads the secret with the session token, on loopback', async () => {

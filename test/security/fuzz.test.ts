@@ -8,9 +8,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { routes } from '../../lambda/routes';
+import { randomIds, systemClock } from '../../lambda/shared/clock';
+import { silentLogger } from '../../lambda/shared/logger';
 import { commonPasswords } from '../../lambda/users/common-passwords';
+import { UserService } from '../../lambda/users/service';
+import { createLocalApp } from '../../local/app';
 import { createRouteMatcher } from '../../local/gateway';
-import { createTestTable, deleteTestTable } from '../support/tables';
+import { createTestTable, deleteTestTable, testDocumentClient } from '../support/tables';
 import { claimsFor, editedToken, leakIn, SIGNING_SECRET, signToken, unsignedToken } from './support';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2_000);
@@ -473,22 +477,22 @@ const violation = (request: FuzzRequest, answer: Answer): string | undefined => 
 
 beforeAll(async () => {
   tableName = await createTestTable('fuzz');
-  Object.assign(process.env, {
-    TABLE_NAME: tableName,
-    JWT_SECRET: SIGNING_SECRET,
-    BCRYPT_COST: '10',
-    LOG_LEVEL: 'silent',
+  const app = await createLocalApp({
+    settings: { tableName, bcryptCost: 10, tokenTtlSeconds: 3600 },
+    signingSecret: new TextEncoder().encode(SIGNING_SECRET),
+    client: testDocumentClient(),
+    clock: systemClock,
+    newId: randomIds,
+    logger: silentLogger,
   });
-  // Imported once the environment is set: the modules read their configuration when they load.
-  router = (await import('../../lambda/router')).handler;
-  authorizer = (await import('../../lambda/authorizer')).handler as unknown as Authorizer;
-  const { createUserService } = await import('../../lambda/router/composition');
-  const service = await createUserService();
+  router = app.handlers.router as unknown as typeof router;
+  authorizer = app.handlers.authorizer as unknown as Authorizer;
+  const service = new UserService({ ...app.dependencies, now: app.dependencies.clock });
   let generation = 0;
   renew = async (role) => {
     const email = `fuzz-${role}-${++generation}@example.com`;
     const password = `fuzz ${role} secret pw`;
-    if (role === 'admin') await service.ensureAdmin(email, password);
+    if (role === 'admin') await app.ensureAdmin(email, password);
     else await service.signUp(undefined, { email, name: 'Fuzz target', password });
     const { token, user } = await service.login(email, password);
     return { id: user.id, email, password, token };

@@ -1,6 +1,8 @@
 // Passwords: the most common ones are refused wherever a password is set, none is ever
 // truncated, and every stored hash has a bcrypt cost of 10 or more.
+
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { readRouterSettings } from '../../lambda/router/dependencies';
 import { ConfigurationError } from '../../lambda/shared/env';
 import { costOf } from '../../lambda/shared/passwords';
 import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
@@ -138,25 +140,16 @@ describe('bcrypt cost', () => {
   });
 
   describe('configuration', () => {
-    // Imported late: its imports read LOG_LEVEL when they load, after the stack has set it.
-    const readRouterConfig = async () => (await import('../../lambda/router/composition')).readRouterConfig();
-    const saved = process.env.BCRYPT_COST;
-    afterEach(() => {
-      if (saved === undefined) delete process.env.BCRYPT_COST;
-      else process.env.BCRYPT_COST = saved;
+    const settingsWith = (env: Record<string, string>) => readRouterSettings({ TABLE_NAME: 'users', ...env });
+
+    it.each(['9', '4', '0', '-1', '10.5', 'ten'])('refuses BCRYPT_COST=%s', (cost) => {
+      expect(() => settingsWith({ BCRYPT_COST: cost })).toThrow(ConfigurationError);
     });
 
-    it.each(['9', '4', '0', '-1', '10.5', 'ten'])('refuses BCRYPT_COST=%s', async (cost) => {
-      process.env.BCRYPT_COST = cost;
-
-      await expect(readRouterConfig()).rejects.toThrow(ConfigurationError);
-    });
-
-    it('defaults to 10 and accepts 10 to 15', async () => {
-      delete process.env.BCRYPT_COST;
-      expect((await readRouterConfig()).bcryptCost).toBe(10);
-      process.env.BCRYPT_COST = '12';
-      expect((await readRouterConfig()).bcryptCost).toBe(12);
+    it('defaults to 10 and accepts 10 to 15', () => {
+      expect(settingsWith({}).bcryptCost).toBe(10);
+      expect(settingsWith({ BCRYPT_COST: '12' }).bcryptCost).toBe(12);
+      expect(settingsWith({ BCRYPT_COST: '15' }).bcryptCost).toBe(15);
     });
   });
 });

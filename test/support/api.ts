@@ -4,9 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { routes } from '../../lambda/routes';
-import type { UserService } from '../../lambda/users/service';
-import { createRouteMatcher } from '../../local/gateway';
-import { createTestTable } from './tables';
+import { type Clock, randomIds, systemClock } from '../../lambda/shared/clock';
+import { type Logger, silentLogger } from '../../lambda/shared/logger';
+import { UserService } from '../../lambda/users/service';
+import { createLocalApp } from '../../local/app';
+import { createRouteMatcher, lambdaContext } from '../../local/gateway';
+import { createTestTable, testDocumentClient } from './tables';
 
 export const TEST_SIGNING_SECRET = 'integration-test-secret-0123456789-abcdefghijklmnop';
 
@@ -82,19 +85,23 @@ export const observeResponses = (observer: ResponseObserver): void => {
 let emailCounter = 0;
 export const uniqueEmail = (label = 'user'): string => `${label}-${Date.now()}-${++emailCounter}@example.com`;
 
-export const createTestApi = async (): Promise<TestApi> => {
+export interface TestApiOptions {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+export const createTestApi = async (options: TestApiOptions = {}): Promise<TestApi> => {
   const tableName = await createTestTable();
-  Object.assign(process.env, {
-    TABLE_NAME: tableName,
-    JWT_SECRET: TEST_SIGNING_SECRET,
-    BCRYPT_COST: '10',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+  const app = await createLocalApp({
+    settings: { tableName, bcryptCost: 10, tokenTtlSeconds: 3600 },
+    signingSecret: new TextEncoder().encode(TEST_SIGNING_SECRET),
+    client: testDocumentClient(),
+    clock: options.clock ?? systemClock,
+    newId: randomIds,
+    logger: options.logger ?? silentLogger,
   });
-  // Imported after the environment is set: the modules read their configuration at load.
-  const { handler: router } = await import('../../lambda/router');
-  const { handler: authorizer } = await import('../../lambda/authorizer');
-  const { createUserService } = await import('../../lambda/router/composition');
-  const service = await createUserService();
+  const { router, authorizer } = app.handlers;
+  const service = new UserService({ ...app.dependencies, now: app.dependencies.clock });
   const sentPasswords = new Set<string>();
 
   const assertNoSecrets = (response: ApiResponse): void => {
@@ -149,22 +156,25 @@ export const createTestApi = async (): Promise<TestApi> => {
     };
     if (matched.route.access === 'bearer') {
       if (headers.authorization === undefined) return gatewayAnswer(401, 'Unauthorized');
-      const verdict = await authorizer({
-        version: '2.0',
-        type: 'REQUEST',
-        routeArn: `arn:aws:execute-api:us-east-1:123456789012:local/$default/${method}${rawPath}`,
-        identitySource: [headers.authorization],
-        routeKey: event.routeKey,
-        rawPath,
-        rawQueryString,
-        headers,
-        requestContext: event.requestContext,
-        ...(event.pathParameters ? { pathParameters: event.pathParameters } : {}),
-      } as never);
+      const verdict = (await authorizer(
+        {
+          version: '2.0',
+          type: 'REQUEST',
+          routeArn: `arn:aws:execute-api:us-east-1:123456789012:local/$default/${method}${rawPath}`,
+          identitySource: [headers.authorization],
+          routeKey: event.routeKey,
+          rawPath,
+          rawQueryString,
+          headers,
+          requestContext: event.requestContext,
+          ...(event.pathParameters ? { pathParameters: event.pathParameters } : {}),
+        } as never,
+        lambdaContext('authorizer', requestId),
+      )) as { isAuthorized: boolean; context?: unknown };
       if (!verdict.isAuthorized) return gatewayAnswer(403, 'Forbidden');
       (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: verdict.context };
     }
-    const response = toResponse(await router(event));
+    const response = toResponse((await router(event as never, lambdaContext('router', requestId))) as never);
     assertNoSecrets(response);
     return response;
   };
@@ -197,7 +207,7 @@ export const createTestApi = async (): Promise<TestApi> => {
     const email = uniqueEmail('admin');
     const password = `admin-${randomUUID()}`;
     sentPasswords.add(password);
-    await service.ensureAdmin(email, password);
+    await app.ensureAdmin(email, password);
     const { token, user } = await logIn(email, password);
     const read = await call('GET', `/users/${user.id}`, { token });
     return { id: user.id, email, password, token, etag: read.headers.etag ?? '' };

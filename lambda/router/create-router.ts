@@ -1,0 +1,64 @@
+// The router as a value: dependencies in, a Lambda handler for HTTP API payload 2.0 out.
+// The one place where errors become HTTP: domain errors as problem+json, anything else as a
+// generic 500 whose detail only reaches the log.
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { type Route, routeKey, routes } from '../routes';
+import { NotFoundError, UnauthenticatedError } from '../shared/errors';
+import { bearerToken } from '../shared/tokens';
+import { UserService } from '../users/service';
+import type { StoredUser } from '../users/user';
+import type { RouterDependencies } from './dependencies';
+import { handlers } from './handlers';
+import { authorizerClaims } from './request';
+import { type HttpResponse, internalError, isAppError, problem } from './responses';
+
+export type RouterHandler = (
+  event: APIGatewayProxyEventV2,
+  context?: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const routesByKey = new Map<string, Route>(routes.map((route) => [routeKey(route), route]));
+
+export const createRouter = (dependencies: RouterDependencies): RouterHandler => {
+  const { logger, clock } = dependencies;
+  const users = new UserService({ ...dependencies, now: clock });
+
+  const identify = async (route: Route, event: APIGatewayProxyEventV2): Promise<StoredUser | undefined> => {
+    if (route.access === 'bearer') return users.authenticate(authorizerClaims(event));
+    // Public route: no authorizer ran. A token sent anyway is checked, never silently ignored.
+    const authorization = event.headers?.authorization;
+    if (authorization === undefined) return undefined;
+    const token = bearerToken(authorization);
+    if (!token) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
+    return users.authenticateToken(token);
+  };
+
+  return async (event, context) => {
+    const started = performance.now();
+    const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? 'unknown';
+    let response: HttpResponse;
+    let callerId: string | undefined;
+    try {
+      const route = routesByKey.get(event.routeKey);
+      if (!route) throw new NotFoundError(`No route ${event.routeKey}.`);
+      const caller = await identify(route, event);
+      callerId = caller?.id;
+      response = await handlers[route.handler]({ event, service: users, caller });
+    } catch (error) {
+      if (isAppError(error)) {
+        response = problem(error);
+      } else {
+        logger.error('Unhandled error', { requestId, routeKey: event.routeKey, error });
+        response = internalError(requestId);
+      }
+    }
+    logger.info('request', {
+      requestId,
+      route: event.routeKey,
+      status: response.statusCode,
+      latencyMs: Math.round((performance.now() - started) * 10) / 10,
+      callerId,
+    });
+    return response;
+  };
+};

@@ -1,0 +1,48 @@
+// Domain errors → HTTP, in one place: the status, the extra headers, and the problem+json body
+// (RFC 9457). Nothing below the router knows a status code.
+import {
+  type AppError,
+  ConflictError,
+  ForbiddenError,
+  InvalidCredentialsError,
+  MalformedRequestError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PreconditionFailedError,
+  TooManyAttemptsError,
+  UnauthenticatedError,
+  UnavailableError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../shared/errors';
+
+// biome-ignore lint/suspicious/noExplicitAny: error classes differ in their constructor parameters
+type ErrorClass = abstract new (...args: any[]) => AppError;
+
+const STATUSES: readonly (readonly [ErrorClass, number])[] = [
+  [ValidationError, 400],
+  [MalformedRequestError, 400],
+  [UnauthenticatedError, 401],
+  [InvalidCredentialsError, 401],
+  [ForbiddenError, 403],
+  [NotFoundError, 404],
+  [ConflictError, 409],
+  [PreconditionFailedError, 412],
+  [PayloadTooLargeError, 413],
+  [UnsupportedMediaTypeError, 415],
+  [TooManyAttemptsError, 429],
+  [UnavailableError, 503],
+];
+
+export const statusOf = (error: AppError): number =>
+  STATUSES.find(([type]) => error instanceof type)?.[1] ?? 500;
+
+export const headersOf = (error: AppError): Record<string, string> => {
+  if (error instanceof UnauthenticatedError) {
+    return { 'WWW-Authenticate': 'Bearer realm="user-api", error="invalid_token"' };
+  }
+  if (error instanceof TooManyAttemptsError || error instanceof UnavailableError) {
+    return { 'Retry-After': String(error.retryAfterSeconds) };
+  }
+  return {};
+};

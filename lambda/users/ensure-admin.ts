@@ -1,0 +1,47 @@
+// Use case: make sure an admin with this email and password exists (`npm start`, and the first
+// admin of a deployed branch through `npm run create-admin`). Idempotent. Needs no signing key.
+import type { Clock, IdSource } from '../shared/clock';
+import type { PasswordHasher } from '../shared/passwords';
+import { newStoredUser } from './new-user';
+import type { UserRepository } from './repository';
+import { adminAccountSchema, parseStrict } from './schemas';
+
+export type AdminBootstrapOutcome = 'created' | 'promoted' | 'password-reset' | 'unchanged';
+
+export interface EnsureAdminDependencies {
+  readonly repository: UserRepository;
+  readonly passwords: PasswordHasher;
+  readonly clock: Clock;
+  readonly newId: IdSource;
+}
+
+/** Throws ValidationError for an email or password the API itself would refuse. */
+export const ensureAdmin = async (
+  deps: EnsureAdminDependencies,
+  rawEmail: string,
+  password: string,
+): Promise<AdminBootstrapOutcome> => {
+  // The API's own rules, so a bootstrap admin is never one the API could not have created.
+  const { email } = parseStrict(adminAccountSchema, { email: rawEmail, password }, 'admin account');
+  const existing = await deps.repository.getByEmail(email);
+  if (!existing) {
+    await deps.repository.create(
+      await newStoredUser(deps, { email, name: 'Administrator', password, role: 'admin' }),
+    );
+    return 'created';
+  }
+  const promote = existing.role !== 'admin';
+  const reset = !(await deps.passwords.verify(password, existing.passwordHash));
+  if (!promote && !reset) return 'unchanged';
+  const passwordHash = reset ? await deps.passwords.hash(password) : existing.passwordHash;
+  await deps.repository.replace(existing, {
+    ...existing,
+    role: 'admin',
+    passwordHash,
+    // A new password revokes every token issued before it.
+    tokenVersion: reset ? existing.tokenVersion + 1 : existing.tokenVersion,
+    version: existing.version + 1,
+    updatedAt: deps.clock().toISOString(),
+  });
+  return reset ? 'password-reset' : 'promoted';
+};
