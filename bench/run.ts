@@ -10,15 +10,18 @@ import { join } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import bcrypt from 'bcryptjs';
 import { dynamoDbClient } from '../lambda/store/dynamodb-client';
+import { type KeySet, publishedKeys } from '../lambda/keys/key-set';
+import { newKeySet } from '../lambda/keys/rotation';
 import { localAwsEnvironment } from '../local/dynamodb-local';
 import { createGateway } from '../local/gateway';
+import { memoryKeySetStore } from '../local/signing-keys';
 import { startLocalStack } from '../local/stack';
 import type { BundleInfo, BundleReport } from './bundles';
 import {
   type ChildReport,
   type ColdStartTarget,
   EMPTY_HANDLER,
-  HS256_FLOOR,
+  ES256_FLOOR,
   measureColdStarts,
   measureEmptyNodeWall,
   measurePythonReference,
@@ -124,7 +127,7 @@ const login = (base: string, email: string, password: string) =>
 const account = async (base: string, email: string, password: string): Promise<Account> => {
   const { token, user } = (await login(base, email, password)) as { token: string; user: { id: string } };
   const [, payload = ''] = token.split('.');
-  const { sub, role, tv, iat, exp } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<
+  const { sub, role, amr, tv, iat, exp } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<
     string,
     unknown
   >;
@@ -133,7 +136,8 @@ const account = async (base: string, email: string, password: string): Promise<A
     email,
     password,
     authorization: `Bearer ${token}`,
-    claims: { sub, role, tv, iat, exp },
+    // As the authorizer hands them on: amr as one space-separated string.
+    claims: { sub, role, amr: (amr as string[]).join(' '), tv, iat, exp },
   };
 };
 
@@ -148,7 +152,7 @@ const coldStart = async (
   bundles: readonly BundleInfo[],
   endpoint: string,
   user: Account,
-  jwtSecret: string,
+  keySet: KeySet,
 ) => {
   const sample = JSON.parse(readFileSync(join(ROOT, 'events', 'get-user.json'), 'utf8')) as {
     pathParameters: { id: string };
@@ -185,13 +189,16 @@ const coldStart = async (
     return found;
   };
   // Each process gets the function's own environment from the template (NODE_OPTIONS included),
-  // the local DynamoDB endpoint, and JWT_SECRET, so the secret needs no extension call.
+  // the local DynamoDB endpoint, and its keys as values (the router the key set, the authorizer
+  // the public keys only), so no extension call is made.
   const envOf = (info: BundleInfo): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH,
     ...info.environment,
     ...localAwsEnvironment(endpoint),
     TABLE_NAME,
-    JWT_SECRET: jwtSecret,
+    ...(info.name === 'router'
+      ? { SIGNING_KEYS: JSON.stringify(keySet) }
+      : { PUBLIC_KEYS: JSON.stringify(publishedKeys(keySet)) }),
   });
   const router = bundle('router');
   const authorizer = bundle('authorizer');
@@ -213,7 +220,7 @@ const coldStart = async (
       check: authorizes,
     },
     // For reference: what --enable-source-maps (NODE_OPTIONS on every function) costs, and the
-    // least any HS256 verifier costs.
+    // least any ES256 verifier costs.
     {
       name: 'router without --enable-source-maps',
       module: router.file,
@@ -229,8 +236,8 @@ const coldStart = async (
       check: authorizes,
     },
     {
-      name: 'HS256 verify, no library',
-      module: HS256_FLOOR,
+      name: 'ES256 verify, no library',
+      module: ES256_FLOOR,
       eventFile: authorizerEvent,
       env: envOf(authorizer),
       check: authorizes,
@@ -326,13 +333,19 @@ const listPhase = async (base: string, admin: Account, user: Account) => {
 const main = async (): Promise<void> => {
   const work = mkdtempSync(join(tmpdir(), 'user-api-bench-'));
   const admin = { email: 'bench-admin@example.com', password: strongPassword() };
-  const jwtSecret = Buffer.from(crypto.getRandomValues(new Uint8Array(48))).toString('base64url');
+  const keySet = await newKeySet(new Date());
   const closers: (() => Promise<void>)[] = [];
   try {
     progress('synthesizing the stack (bundles) while the local stack starts');
     const [bundled, started] = await Promise.allSettled([
       runTsChild('bundles.ts', [join(work, 'cdk.out')]).then((line) => JSON.parse(line) as BundleReport),
-      startLocalStack({ inMemory: true, port: 0, tableName: TABLE_NAME, jwtSecret, admin }),
+      startLocalStack({
+        inMemory: true,
+        port: 0,
+        tableName: TABLE_NAME,
+        keys: memoryKeySetStore(keySet),
+        admin,
+      }),
     ]);
     if (started.status === 'fulfilled') closers.push(() => started.value.stop());
     if (bundled.status === 'rejected') throw bundled.reason;
@@ -347,7 +360,7 @@ const main = async (): Promise<void> => {
     const ownUser = { url: `${base}/users/${user.id}`, headers: { authorization: user.authorization } };
 
     progress(`cold start: ${COLD_START_ROUNDS} fresh processes each of 6 kinds, taking turns`);
-    const cold = await coldStart(work, bundleReport.bundles, stack.dynamoDb.endpoint, user, jwtSecret);
+    const cold = await coldStart(work, bundleReport.bundles, stack.dynamoDb.endpoint, user, keySet);
 
     const raw = await startRawGetItemServer(TABLE_NAME, user.id);
     closers.unshift(() => raw.close());

@@ -74,6 +74,13 @@ export const routes = [
     handler: 'openApiDocument',
     summary: 'The OpenAPI 3.1 document of this API',
   },
+  {
+    method: 'GET',
+    path: '/.well-known/jwks.json',
+    access: 'public',
+    handler: 'jwks',
+    summary: 'The public keys that verify access tokens (JWKS)',
+  },
 ] as const satisfies readonly RouteDefinition[];
 
 export type Route = (typeof routes)[number];

@@ -43,7 +43,12 @@ export const createRouter = (dependencies: RouterDependencies): RouterHandler =>
       if (!route) throw new NotFoundError(`No route ${event.routeKey}.`);
       const caller = await identify(route, event);
       callerId = caller?.id;
-      response = await handlers[route.handler]({ event, service: users, caller });
+      response = await handlers[route.handler]({
+        event,
+        service: users,
+        caller,
+        tokens: dependencies.tokens,
+      });
     } catch (error) {
       if (isAppError(error)) {
         response = problem(error);

@@ -5,6 +5,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import openApi from '../../docs/openapi.json';
 import type { HandlerKey } from '../routes';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../shared/errors';
+import { JWKS_MAX_AGE_SECONDS } from '../shared/jwks';
+import type { TokenService } from '../shared/token-issuer';
 import {
   createUserSchema,
   listUsersQuerySchema,
@@ -23,6 +25,7 @@ export interface RouteRequest {
   readonly service: UserService;
   /** The caller as stored now; undefined on a public route called without a token. */
   readonly caller: StoredUser | undefined;
+  readonly tokens: TokenService;
 }
 
 type RouteHandler = (request: RouteRequest) => Promise<HttpResponse>;
@@ -113,5 +116,11 @@ export const handlers = {
 
   async openApiDocument() {
     return json(200, openApi);
+  },
+
+  async jwks({ tokens }) {
+    // Public keys only (jwks.ts picks their members); caches may keep them, for a bounded time.
+    const keys = await tokens.publishedKeys();
+    return json(200, keys, { 'Cache-Control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` });
   },
 } satisfies Record<HandlerKey, RouteHandler>;

@@ -13,7 +13,8 @@ import {
   ValidationError,
 } from '../shared/errors';
 import type { PasswordHasher } from '../shared/passwords';
-import type { TokenClaims, TokenService } from '../shared/tokens';
+import type { TokenService } from '../shared/token-issuer';
+import type { TokenClaims } from '../shared/tokens';
 import { WriteContentionError } from './errors';
 import { FREE_FAILURES, failureMemorySeconds, lockSeconds, retryAfterSeconds } from './login-throttle';
 import { type NewUser, newStoredUser } from './new-user';
@@ -128,7 +129,10 @@ export class UserService {
       failures ? this.repository.clearLoginFailures(email) : undefined,
     ]);
     if (!loggedIn) throw new InvalidCredentialsError();
-    const { token, expiresIn } = await this.tokens.issue(loggedIn, now);
+    const { token, expiresIn } = await this.tokens.issue(
+      { sub: loggedIn.id, role: loggedIn.role, amr: ['pwd'], tv: loggedIn.tokenVersion },
+      now,
+    );
     return { token, expiresIn, user: profileOf(loggedIn) };
   }
 

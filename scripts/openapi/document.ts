@@ -6,6 +6,7 @@
 import { statusOf } from '../../lambda/router/problems';
 import { MAX_BODY_BYTES } from '../../lambda/router/request';
 import { type HandlerKey, type Route, routes } from '../../lambda/routes';
+import { JWKS_MAX_AGE_SECONDS } from '../../lambda/shared/jwks';
 import packageJson from '../../package.json';
 import { examples, internalErrorBody, problemBody, problemCatalogue } from './examples';
 import {
@@ -33,8 +34,8 @@ interface Success {
   readonly description: string;
   readonly schema?: ResponseSchemaName | Json;
   readonly example?: unknown;
-  /** Response headers (components.headers), all of them always sent. */
-  readonly headers?: readonly string[];
+  /** Response headers (components.headers), all of them always sent: a name, or [name, component]. */
+  readonly headers?: readonly (string | readonly [name: string, component: string])[];
 }
 
 interface OperationDoc {
@@ -175,6 +176,57 @@ const OPERATIONS = {
           required: ['openapi', 'info', 'paths'],
           properties: { openapi: { type: 'string', pattern: '^3\\.1\\.\\d+$' } },
         },
+      },
+    ],
+    errors: [401],
+  },
+  jwks: {
+    tag: 'Authentication',
+    description:
+      "The public keys that verify access tokens (RFC 7517), for any service that wants to check a token itself: ES256, the key named by the token's `kid`. It lists the key that signs now, a new key published before it signs, and the previous key until every token it signed has expired. Never a private member.",
+    success: [
+      {
+        status: 200,
+        description: 'The key set.',
+        schema: {
+          type: 'object',
+          required: ['keys'],
+          additionalProperties: false,
+          properties: {
+            keys: {
+              type: 'array',
+              minItems: 1,
+              items: {
+                type: 'object',
+                required: ['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use'],
+                additionalProperties: false,
+                properties: {
+                  kty: { const: 'EC' },
+                  crv: { const: 'P-256' },
+                  x: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+                  y: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+                  kid: { type: 'string' },
+                  alg: { const: 'ES256' },
+                  use: { const: 'sig' },
+                },
+              },
+            },
+          },
+        },
+        example: {
+          keys: [
+            {
+              kty: 'EC',
+              crv: 'P-256',
+              x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+              y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+              kid: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
+              alg: 'ES256',
+              use: 'sig',
+            },
+          ],
+        },
+        headers: [['Cache-Control', 'PublicCacheControl']],
       },
     ],
     errors: [401],
@@ -333,6 +385,12 @@ const HEADERS: Record<string, Json> = {
     required: true,
     schema: { type: 'string', enum: ['no-store'] },
   },
+  PublicCacheControl: {
+    description: `Public keys only: any cache may keep them, for at most ${JWKS_MAX_AGE_SECONDS} s.`,
+    required: true,
+    schema: { type: 'string', pattern: '^public, max-age=\\d+$' },
+    example: `public, max-age=${JWKS_MAX_AGE_SECONDS}`,
+  },
   'Retry-After': {
     description:
       "Seconds to wait before trying again. Always sent with a problem+json body; absent from API Gateway's own answers.",
@@ -397,7 +455,11 @@ const SECURITY_SCHEMES = {
 // The document
 
 const successResponse = (success: Success): Json => {
-  const headers = Object.fromEntries((success.headers ?? []).map((name) => [name, ref('headers', name)]));
+  const headers = Object.fromEntries(
+    (success.headers ?? []).map((entry) =>
+      typeof entry === 'string' ? [entry, ref('headers', entry)] : [entry[0], ref('headers', entry[1])],
+    ),
+  );
   const schema = typeof success.schema === 'string' ? schemaRef(success.schema) : success.schema;
   return {
     description: success.description,

@@ -1,18 +1,21 @@
 // The local gateway as API Gateway HTTP API: routing, the Lambda authorizer's 401/403/500 and
 // its cache, payload 2.0 events and response rules, the body limit. The real authorizer and
-// router modules answer; spies around them show what the gateway handed over.
+// router answer, built by their own factories; spies around them show what the gateway handed over.
 import { randomUUID } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
+import { newKeySet } from '../../lambda/keys/rotation';
+import { randomIds, systemClock } from '../../lambda/shared/clock';
+import { silentLogger } from '../../lambda/shared/logger';
+import { createLocalApp } from '../../local/app';
 import {
   createGateway,
   type GatewayEvent,
   type GatewayHandlers,
   type GatewayOptions,
 } from '../../local/gateway';
-import { E2E_SIGNING_SECRET, useHandlerEnvironment } from '../support/local-stack';
-import { createTestTable, deleteTestTable } from '../support/tables';
+import { createTestTable, deleteTestTable, testDocumentClient } from '../support/tables';
 
 interface Answer {
   readonly status: number;
@@ -77,14 +80,17 @@ const lastRouterEvent = (): GatewayEvent => {
 
 beforeAll(async () => {
   tableName = await createTestTable('gateway');
-  useHandlerEnvironment();
-  process.env.TABLE_NAME = tableName;
-  process.env.JWT_SECRET = E2E_SIGNING_SECRET;
-  const [router, authorizer] = await Promise.all([
-    import('../../lambda/router/index'),
-    import('../../lambda/authorizer/index'),
-  ]);
-  real = { router: router.handler, authorizer: authorizer.handler };
+  // The handlers from their own factories, keys as values: nothing is configured through process.env.
+  const keySet = await newKeySet(new Date());
+  const app = await createLocalApp({
+    settings: { tableName, bcryptCost: 10, tokenTtlSeconds: 3600 },
+    keys: async () => keySet,
+    client: testDocumentClient(),
+    clock: systemClock,
+    newId: randomIds,
+    logger: silentLogger,
+  });
+  real = app.handlers;
   ({ server, port } = await serve({
     router: (event, context) => {
       routerEvents.push(event);

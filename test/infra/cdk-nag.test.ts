@@ -44,7 +44,7 @@ describe.each([
     expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
   });
 
-  it('acknowledges only open public routes, the non-rotated signing key and an unencrypted alarm topic, each with a reason', () => {
+  it('acknowledges only open public routes, the signing-key secrets (rotated by a command) and an unencrypted alarm topic, each with a reason', () => {
     const publicRoutes = routes.filter((route) => route.access === 'public');
     const found = acknowledgements(stack);
     expect(Object.keys(found).sort()).toEqual(
@@ -52,6 +52,9 @@ describe.each([
     );
     if (alarmTopic) expect(found['AwsSolutions-SNS2']).toEqual([`${stack.node.path}/Alarms/Topic`]);
     expect(found['AwsSolutions-APIG4']).toHaveLength(publicRoutes.length);
-    expect(found['AwsSolutions-SMG4']).toEqual([`${stack.node.path}/JwtSecret/Secret`]);
+    expect(found['AwsSolutions-SMG4']).toEqual([
+      `${stack.node.path}/SigningKeys/KeySet`,
+      `${stack.node.path}/SigningKeys/PublicKeys`,
+    ]);
   });
 });

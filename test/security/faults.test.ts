@@ -16,7 +16,16 @@ import {
   startDynamoDbLocal,
 } from '../../local/dynamodb-local';
 import { type LocalStack, startLocalStack } from '../../local/stack';
-import { ADMIN, type Answer, type Call, client, expectProblem, SIGNING_SECRET, uniqueEmail } from './support';
+import {
+  ADMIN,
+  type Answer,
+  type Call,
+  client,
+  expectProblem,
+  suiteKeySet,
+  suiteKeys,
+  uniqueEmail,
+} from './support';
 
 /** What a request may take, whatever DynamoDB does: well inside API Gateway's 30 s. */
 const BOUND_MS = 5_000;
@@ -46,12 +55,13 @@ beforeAll(async () => {
   await startDynamo();
   process.env.BCRYPT_COST = '10';
   process.env.LOG_LEVEL = 'silent';
+  await suiteKeySet();
   stack = await startLocalStack({
     inMemory: true,
     port: 0,
     dynamoDbEndpoint: dynamo.endpoint,
     tableName: TABLE,
-    jwtSecret: SIGNING_SECRET,
+    keys: suiteKeys,
     admin: ADMIN,
   });
   call = client(stack.url).call;

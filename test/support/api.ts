@@ -3,15 +3,16 @@
 // this test file's own in DynamoDB Local. Every response is checked for leaked secrets.
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { KeySet } from '../../lambda/keys/key-set';
+import { ensureKeySet, type KeySetStore } from '../../lambda/keys/rotation';
 import { routes } from '../../lambda/routes';
 import { type Clock, randomIds, systemClock } from '../../lambda/shared/clock';
 import { type Logger, silentLogger } from '../../lambda/shared/logger';
 import { UserService } from '../../lambda/users/service';
 import { createLocalApp } from '../../local/app';
 import { createRouteMatcher, lambdaContext } from '../../local/gateway';
+import { memoryKeySetStore } from '../../local/signing-keys';
 import { createTestTable, testDocumentClient } from './tables';
-
-export const TEST_SIGNING_SECRET = 'integration-test-secret-0123456789-abcdefghijklmnop';
 
 export interface ApiResponse {
   readonly status: number;
@@ -32,6 +33,9 @@ export interface RequestOptions {
 export interface TestApi {
   readonly tableName: string;
   readonly service: UserService;
+  /** Where this app's signing keys live: tests forge tokens with them, and rotate them. */
+  readonly keys: KeySetStore;
+  keySet(): Promise<KeySet>;
   call(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
   /** Signs up and logs in a fresh user; returns its id, token and credentials. */
   signUpAndLogIn(overrides?: { email?: string; password?: string; name?: string }): Promise<TestUser>;
@@ -88,15 +92,25 @@ export const uniqueEmail = (label = 'user'): string => `${label}-${Date.now()}-$
 export interface TestApiOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** A fresh key set in memory by default. */
+  readonly keys?: KeySetStore;
 }
 
 export const createTestApi = async (options: TestApiOptions = {}): Promise<TestApi> => {
   const tableName = await createTestTable();
+  const clock = options.clock ?? systemClock;
+  const keys = options.keys ?? memoryKeySetStore();
+  await ensureKeySet(keys, clock());
+  const keySet = async () => {
+    const set = await keys.read();
+    if (!set) throw new Error('the test key set has gone');
+    return set;
+  };
   const app = await createLocalApp({
     settings: { tableName, bcryptCost: 10, tokenTtlSeconds: 3600 },
-    signingSecret: new TextEncoder().encode(TEST_SIGNING_SECRET),
+    keys: keySet,
     client: testDocumentClient(),
-    clock: options.clock ?? systemClock,
+    clock,
     newId: randomIds,
     logger: options.logger ?? silentLogger,
   });
@@ -213,5 +227,5 @@ export const createTestApi = async (options: TestApiOptions = {}): Promise<TestA
     return { id: user.id, email, password, token, etag: read.headers.etag ?? '' };
   };
 
-  return { tableName, service, call, signUpAndLogIn, admin, sentPasswords };
+  return { tableName, service, keys, keySet, call, signUpAndLogIn, admin, sentPasswords };
 };

@@ -4,9 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
+import { memoryKeySetStore } from '../../local/signing-keys';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
 
-export const E2E_SIGNING_SECRET = 'e2e-test-signing-secret-0123456789-abcdefghijklmnop';
 export const E2E_ADMIN = { email: 'admin@e2e.example.com', password: 'admin password for e2e' } as const;
 
 /** Env the handler modules read when they are imported: set before the stack imports them. */
@@ -27,8 +27,9 @@ export const startTestStack = async (options: Partial<LocalStackOptions> = {}): 
   const stack = await startLocalStack({
     dynamoDbEndpoint: endpoint,
     tableName: `e2e-${randomUUID()}`,
-    jwtSecret: E2E_SIGNING_SECRET,
     admin: E2E_ADMIN,
+    // Fresh keys in memory: nothing of the repository's .local/ is read or written.
+    keys: memoryKeySetStore(),
     ...options,
   });
   return {
