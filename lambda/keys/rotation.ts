@@ -92,9 +92,10 @@ export const rotateKeySet = async (stored: KeySet, now: Date): Promise<Rotation>
   const set = settle(stored, now);
   const pending = keyInState(set, 'next');
   if (pending) {
+    const retired = Date.parse(pending.signsFrom ?? '') + (MAX_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000;
     throw new RotationRefusedError(
-      `Key ${pending.kid} is published and starts signing at ${pending.signsFrom}; rotate again after ` +
-        'the tokens of the key it replaces have expired.',
+      `Key ${pending.kid} is published and starts signing at ${pending.signsFrom}; the key it replaces ` +
+        `stays published until ${iso(retired)}. Rotate again after that.`,
     );
   }
   const previous = keyInState(set, 'previous');
@@ -116,7 +117,11 @@ export const rotateKeySet = async (stored: KeySet, now: Date): Promise<Rotation>
 /** Reads, rotates and writes back a store's key set. */
 export const rotateSigningKey = async (store: KeySetStore, now: Date): Promise<Rotation> => {
   const stored = await store.read();
-  if (!stored) throw new RotationRefusedError('There is no key set to rotate yet.');
+  if (!stored) {
+    throw new RotationRefusedError(
+      'There is no key set to rotate yet: a deployed stack makes one during `cdk deploy`, the local stack on its first start.',
+    );
+  }
   const rotation = await rotateKeySet(stored, now);
   await store.write(rotation.set);
   return rotation;

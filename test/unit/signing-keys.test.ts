@@ -1,5 +1,8 @@
 // The key set format, rotation's timing rules and the refresh of warm copies, as pure functions
 // over an injected clock.
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   isPlaceholder,
   type KeySet,
@@ -20,6 +23,8 @@ import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../lambda/routes';
 import { JWKS_MAX_AGE_SECONDS, KEY_SET_REFRESH_SECONDS, parseJwks } from '../../lambda/shared/jwks';
 import { refreshEvery } from '../../lambda/shared/refreshing';
 import { MAX_TOKEN_TTL_SECONDS } from '../../lambda/shared/token-issuer';
+import { fileKeySetStore } from '../../local/signing-keys';
+import { parseRotateArgs, rotateCommand, UsageError } from '../../scripts/rotate-signing-key';
 
 const T0 = new Date('2026-11-30T12:00:00.000Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
@@ -157,5 +162,35 @@ describe('refreshEvery', () => {
 
     await expect(get()).rejects.toThrow('not yet');
     expect(await get()).toBe('keys');
+  });
+});
+
+describe('npm run rotate-signing-key', () => {
+  it('takes a branch, or the local folder (LOCAL_DATA_DIR by default), and nothing else', () => {
+    expect(parseRotateArgs(['--branch', 'feature/x'], {})).toEqual({
+      target: { kind: 'branch', branch: 'feature/x' },
+      statusOnly: false,
+    });
+    expect(parseRotateArgs(['--local', '--status'], { LOCAL_DATA_DIR: '/data' })).toEqual({
+      target: { kind: 'local', dataDir: '/data' },
+      statusOnly: true,
+    });
+    expect(() => parseRotateArgs([], {})).toThrow(UsageError);
+    expect(() => parseRotateArgs(['--branch', 'x', '--local'], {})).toThrow(UsageError);
+    expect(() => parseRotateArgs(['--branch', 'x', '--data-dir', '/d'], {})).toThrow(UsageError);
+  });
+
+  it('rotates a key file, keeping it private to its owner, then refuses until the old key may go', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'rotate-'));
+    const store = fileKeySetStore(dataDir);
+    await store.write(first);
+
+    const printed = await rotateCommand(store, T0, false);
+
+    expect(printed[0]).toMatch(/^Published key \S+; it signs from /);
+    expect(statSync(store.file).mode & 0o777).toBe(0o600);
+    expect(printed.join('\n')).not.toContain(first.keys[0]?.jwk.d);
+    await expect(rotateCommand(store, at(60), false)).rejects.toThrow(RotationRefusedError);
+    expect(await rotateCommand(store, at(60), true)).toHaveLength(2);
   });
 });
