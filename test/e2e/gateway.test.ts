@@ -215,6 +215,7 @@ describe('the Lambda authorizer', () => {
     expect(lastRouterEvent().requestContext.authorizer?.lambda).toEqual({
       sub: userId,
       role: 'user',
+      amr: 'pwd',
       tv: expect.any(Number),
       iat: expect.any(Number),
       exp: expect.any(Number),
