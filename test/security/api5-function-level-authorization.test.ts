@@ -8,7 +8,13 @@ const api = securityStackForThisFile();
 let user: Account;
 
 /** The routes anyone may call without a token. A new one must be reviewed, then added here. */
-const REVIEWED_PUBLIC_ROUTES = ['GET /openapi.json', 'POST /login', 'POST /users'];
+// The JWKS is public by design: public keys only, which any verifier needs (README, "Tokens and signing keys").
+const REVIEWED_PUBLIC_ROUTES = [
+  'GET /openapi.json',
+  'GET /.well-known/jwks.json',
+  'POST /login',
+  'POST /users',
+];
 
 /** Headers a caller might hope the router trusts for identity or role: it must trust none. */
 const SPOOFED = {
