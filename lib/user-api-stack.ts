@@ -81,7 +81,7 @@ export class UserApiStack extends Stack {
     });
 
     // The API serves requests only once the first key set exists.
-    this.http.node.addDependency(this.signingKeys.firstKeySet);
+    this.http.stage.node.addDependency(this.signingKeys.firstKeySet);
 
     new CfnOutput(this, 'ApiUrl', { value: this.http.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.users.table.tableName, description: 'The users table' });
