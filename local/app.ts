@@ -21,7 +21,7 @@ export const createLocalApp = async (
   overrides: Partial<RouterDependencies> = {},
 ): Promise<LocalApp> => {
   const dependencies = { ...(await routerDependencies(parts)), ...overrides };
-  const verifier = createTokenVerifier(await importSigningKey(parts.signingSecret));
+  const verifier = createTokenVerifier(await importSigningKey(parts.signingSecret), dependencies.clock);
   const router = createRouter(dependencies);
   const authorizer = createAuthorizer({ verifier: async () => verifier, logger: dependencies.logger });
   return {

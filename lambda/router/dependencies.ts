@@ -49,7 +49,11 @@ export interface RouterParts {
 export const routerDependencies = async (parts: RouterParts): Promise<RouterDependencies> => ({
   repository: new DynamoDbUserRepository({ tableName: parts.settings.tableName, client: parts.client }),
   passwords: createPasswordHasher(parts.settings.bcryptCost),
-  tokens: createTokenService(await importSigningKey(parts.signingSecret), parts.settings.tokenTtlSeconds),
+  tokens: createTokenService(
+    await importSigningKey(parts.signingSecret),
+    parts.settings.tokenTtlSeconds,
+    parts.clock,
+  ),
   cursors: createCursorSealer(parts.signingSecret),
   clock: parts.clock,
   newId: parts.newId,

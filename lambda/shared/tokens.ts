@@ -1,6 +1,7 @@
 // Bearer tokens: HS256 JWTs made and checked with jose. The key is imported once per cold
 // start (verifying with an imported CryptoKey is ~2.5x faster than passing raw bytes).
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { type Clock, systemClock } from './clock';
 
 export const TOKEN_ISSUER = 'user-api';
 export const TOKEN_AUDIENCE = 'user-api';
@@ -52,7 +53,7 @@ export const isTokenClaims = (
  * Verification only, all the authorizer needs: kept apart from `issue` so that the authorizer's
  * bundle leaves jose's signing code out (its size and cold start are budgeted: docs/PERFORMANCE.md).
  */
-export const createTokenVerifier = (key: SigningKey): TokenVerifier => ({
+export const createTokenVerifier = (key: SigningKey, clock: Clock = systemClock): TokenVerifier => ({
   async verify(token) {
     try {
       const { payload } = await jwtVerify(token, key, {
@@ -62,6 +63,7 @@ export const createTokenVerifier = (key: SigningKey): TokenVerifier => ({
         audience: TOKEN_AUDIENCE,
         // jose checks exp only when present; a token without one must not live forever.
         requiredClaims: ['sub', 'exp', 'iat'],
+        currentDate: clock(),
       });
       if (!isTokenClaims(payload)) throw new InvalidTokenError('The token claims are malformed');
       return { sub: payload.sub, role: payload.role, tv: payload.tv, iat: payload.iat, exp: payload.exp };
@@ -73,8 +75,12 @@ export const createTokenVerifier = (key: SigningKey): TokenVerifier => ({
   },
 });
 
-export const createTokenService = (key: SigningKey, ttlSeconds: number): TokenService => ({
-  ...createTokenVerifier(key),
+export const createTokenService = (
+  key: SigningKey,
+  ttlSeconds: number,
+  clock: Clock = systemClock,
+): TokenService => ({
+  ...createTokenVerifier(key, clock),
   async issue(subject, now) {
     const iat = Math.floor(now.getTime() / 1000);
     const token = await new SignJWT({ role: subject.role, tv: subject.tokenVersion })

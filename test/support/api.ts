@@ -3,10 +3,10 @@
 // this test file's own in DynamoDB Local. Every response is checked for leaked secrets.
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { RouterDependencies } from '../../lambda/router/dependencies';
 import { routes } from '../../lambda/routes';
 import { type Clock, randomIds, systemClock } from '../../lambda/shared/clock';
 import { type Logger, silentLogger } from '../../lambda/shared/logger';
-import { UserService } from '../../lambda/users/service';
 import { createLocalApp } from '../../local/app';
 import { createRouteMatcher, lambdaContext } from '../../local/gateway';
 import { createTestTable, testDocumentClient } from './tables';
@@ -31,7 +31,8 @@ export interface RequestOptions {
 
 export interface TestApi {
   readonly tableName: string;
-  readonly service: UserService;
+  /** The dependencies the handlers were built from: call use cases directly with them. */
+  readonly deps: RouterDependencies;
   call(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
   /** Signs up and logs in a fresh user; returns its id, token and credentials. */
   signUpAndLogIn(overrides?: { email?: string; password?: string; name?: string }): Promise<TestUser>;
@@ -101,7 +102,6 @@ export const createTestApi = async (options: TestApiOptions = {}): Promise<TestA
     logger: options.logger ?? silentLogger,
   });
   const { router, authorizer } = app.handlers;
-  const service = new UserService({ ...app.dependencies, now: app.dependencies.clock });
   const sentPasswords = new Set<string>();
 
   const assertNoSecrets = (response: ApiResponse): void => {
@@ -213,5 +213,5 @@ export const createTestApi = async (options: TestApiOptions = {}): Promise<TestA
     return { id: user.id, email, password, token, etag: read.headers.etag ?? '' };
   };
 
-  return { tableName, service, call, signUpAndLogIn, admin, sentPasswords };
+  return { tableName, deps: app.dependencies, call, signUpAndLogIn, admin, sentPasswords };
 };
