@@ -5,6 +5,7 @@ import { integerEnv, requiredEnv } from '../shared/env';
 import { createPasswordHasher } from '../shared/passwords';
 import { loadSigningSecret } from '../shared/signing-secret';
 import { createTokenService, importSigningKey } from '../shared/tokens';
+import { createDocumentClient, createDynamoDbClient } from '../store/dynamodb-client';
 import { DynamoDbUserRepository } from '../store/user-repository';
 import { UserService } from '../users/service';
 
@@ -24,7 +25,10 @@ export const readRouterConfig = (): RouterConfig => ({
 export const createUserService = async (config: RouterConfig = readRouterConfig()): Promise<UserService> => {
   const secret = await loadSigningSecret();
   return new UserService({
-    repository: new DynamoDbUserRepository(config.tableName),
+    repository: new DynamoDbUserRepository({
+      tableName: config.tableName,
+      client: createDocumentClient(createDynamoDbClient()),
+    }),
     passwords: createPasswordHasher(config.bcryptCost),
     tokens: createTokenService(await importSigningKey(secret), config.tokenTtlSeconds),
     cursors: createCursorSealer(secret),

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import bcrypt from 'bcryptjs';
+import { createDocumentClient, createDynamoDbClient } from '../../lambda/store/dynamodb-client';
 import { DynamoDbUserRepository } from '../../lambda/store/user-repository';
 import { uniqueEmail } from '../support/api';
 import { createTestTable, deleteTestTable } from '../support/tables';
@@ -41,7 +42,10 @@ describe('npm run create-admin', () => {
   let repository: DynamoDbUserRepository;
   beforeAll(async () => {
     table = await createTestTable('create-admin');
-    repository = new DynamoDbUserRepository(table);
+    repository = new DynamoDbUserRepository({
+      tableName: table,
+      client: createDocumentClient(createDynamoDbClient()),
+    });
   });
   afterAll(async () => {
     await deleteTestTable(table);

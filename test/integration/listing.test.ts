@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createDocumentClient, createDynamoDbClient } from '../../lambda/store/dynamodb-client';
 import { DynamoDbUserRepository } from '../../lambda/store/user-repository';
 import { createTestApi, type TestApi, uniqueEmail } from '../support/api';
 
@@ -14,7 +15,10 @@ describe('GET /users', () => {
     created.add(admin.id);
     // Users written straight through the repository, sharing one hash: sign-up is covered
     // elsewhere, and 70 bcrypt hashes would only slow the suite down.
-    const repository = new DynamoDbUserRepository(api.tableName);
+    const repository = new DynamoDbUserRepository({
+      tableName: api.tableName,
+      client: createDocumentClient(createDynamoDbClient()),
+    });
     const at = new Date().toISOString();
     await Promise.all(
       Array.from({ length: 70 }, (_, index) => {

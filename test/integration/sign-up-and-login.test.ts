@@ -106,7 +106,11 @@ describe('sign-up and login', () => {
       await api.call('POST', '/users', { body: { email, name: 'Hashed', password: 'plain-text-password' } });
 
       const { DynamoDbUserRepository } = await import('../../lambda/store/user-repository');
-      const stored = await new DynamoDbUserRepository(api.tableName).getByEmail(email);
+      const { createDocumentClient, createDynamoDbClient } = await import(
+        '../../lambda/store/dynamodb-client'
+      );
+      const client = createDocumentClient(createDynamoDbClient());
+      const stored = await new DynamoDbUserRepository({ tableName: api.tableName, client }).getByEmail(email);
 
       expect(stored?.passwordHash).toMatch(/^\$2[aby]\$(1\d)\$/);
       expect(stored?.passwordHash).not.toContain('plain-text-password');
