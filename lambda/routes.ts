@@ -1,5 +1,15 @@
-// THE route table. Pure data: the CDK stack, the router and the local gateway all read it,
-// so a route exists everywhere or nowhere. An infra test holds the stack to it.
+// THE route table. One row per route carries everything about it: method, path, access, the
+// handler key, the schemas its request is validated with, and the responses it documents. The
+// CDK stack, the router, the gateway core and the OpenAPI generator all read these rows, so a
+// route exists everywhere or nowhere. An infra test holds the stack to it.
+import type * as v from 'valibot';
+import {
+  createUserSchema,
+  listUsersQuerySchema,
+  loginSchema,
+  replaceUserSchema,
+  updateUserSchema,
+} from './users/schemas';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -9,9 +19,28 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  *   (a bad one is a 401, never silently anonymous) — used for admin-made sign-ups.
  * - `bearer`: the Lambda authorizer runs first; API Gateway answers 401 when the
  *   Authorization header is missing and 403 when the authorizer denies.
- * Finer rules (own id or admin, admin only) live in the domain, against the stored user.
+ * Finer rules (own id or admin, admin only) live in each use case, against the stored user.
  */
 export type RouteAccess = 'public' | 'bearer';
+
+type ObjectSchema = v.ObjectSchema<v.ObjectEntries, undefined>;
+
+/** A request body: its schema, and its name in the OpenAPI document's components. */
+export interface BodyDefinition {
+  readonly name: string;
+  readonly schema: ObjectSchema;
+}
+
+/** A documented success response. `schema` names a response schema of the OpenAPI document. */
+export interface SuccessDefinition {
+  readonly status: number;
+  readonly description: string;
+  readonly schema?: string;
+  /** A key of the OpenAPI generator's examples. */
+  readonly example?: string;
+  /** Response headers (components.headers), all of them always sent: a name, or [name, component]. */
+  readonly headers?: readonly (string | readonly [name: string, component: string])[];
+}
 
 export interface RouteDefinition {
   readonly method: HttpMethod;
@@ -21,7 +50,20 @@ export interface RouteDefinition {
   /** Key of the router handler that serves the route. */
   readonly handler: string;
   readonly summary: string;
+  readonly tag: 'Users' | 'Authentication' | 'Reference';
+  readonly description: string;
+  readonly body?: BodyDefinition;
+  readonly query?: ObjectSchema;
+  /** A public route that also takes a token (an admin's, to set `role`). */
+  readonly optionalBearer?: boolean;
+  /** Request headers it honours (components.parameters). */
+  readonly requestHeaders?: readonly ('IfMatch' | 'IfNoneMatch')[];
+  readonly success: readonly SuccessDefinition[];
+  /** Error statuses beyond those every route of its kind has (body → 400/413/415, bearer → 401/403). */
+  readonly errors: readonly number[];
 }
+
+const USER_HEADERS = ['ETag', 'Cache-Control'] as const;
 
 export const routes = [
   {
@@ -30,6 +72,21 @@ export const routes = [
     access: 'public',
     handler: 'createUser',
     summary: 'Sign up, or create a user as an admin',
+    tag: 'Users',
+    description:
+      "Anyone may sign up: the new user has the role `user`. With an admin's bearer token, `role` may be set too; anyone else who sends `role` gets 403. The email is trimmed and lower-cased, and must not be in use (409).",
+    body: { name: 'CreateUserRequest', schema: createUserSchema },
+    optionalBearer: true,
+    success: [
+      {
+        status: 201,
+        description: 'The user, created.',
+        schema: 'User',
+        example: 'user',
+        headers: ['Location', ...USER_HEADERS],
+      },
+    ],
+    errors: [401, 403, 409],
   },
   {
     method: 'POST',
@@ -37,6 +94,20 @@ export const routes = [
     access: 'public',
     handler: 'login',
     summary: 'Log in and receive a bearer token',
+    tag: 'Authentication',
+    description:
+      'Exchanges an email and password for a bearer token. `last_login` is updated and the user in the answer shows it. A wrong password and an unknown email get the same 401. From the 6th consecutive failure for an account, every attempt (even with the right password) gets 429 with `Retry-After`, for a time that grows with each failure; a success resets the count.',
+    body: { name: 'LoginRequest', schema: loginSchema },
+    success: [
+      {
+        status: 200,
+        description: 'A bearer token and the user.',
+        schema: 'LoginResponse',
+        example: 'login',
+        headers: ['Cache-Control'],
+      },
+    ],
+    errors: [401],
   },
   {
     method: 'GET',
@@ -44,14 +115,58 @@ export const routes = [
     access: 'bearer',
     handler: 'listUsers',
     summary: 'List users, a page at a time (admin)',
+    tag: 'Users',
+    description:
+      'Admins only. A page of users and the cursor of the next one; follow `next_cursor` until it is null. A page may hold fewer than `limit` users even when more follow.',
+    query: listUsersQuerySchema,
+    success: [
+      {
+        status: 200,
+        description: 'A page of users.',
+        schema: 'UserList',
+        example: 'list',
+        headers: ['Cache-Control'],
+      },
+    ],
+    errors: [400],
   },
-  { method: 'GET', path: '/users/{id}', access: 'bearer', handler: 'getUser', summary: 'Read a user' },
+  {
+    method: 'GET',
+    path: '/users/{id}',
+    access: 'bearer',
+    handler: 'getUser',
+    summary: 'Read a user',
+    tag: 'Users',
+    description:
+      "Your own user, or any user for an admin. Anyone else's id is a 403 without a look-up. The `ETag` is what `If-Match` on a later write is checked against.",
+    requestHeaders: ['IfNoneMatch'],
+    success: [
+      { status: 200, description: 'The user.', schema: 'User', example: 'user', headers: USER_HEADERS },
+      { status: 304, description: '`If-None-Match` names the current ETag: no body.', headers: USER_HEADERS },
+    ],
+    errors: [404],
+  },
   {
     method: 'PUT',
     path: '/users/{id}',
     access: 'bearer',
     handler: 'replaceUser',
     summary: 'Replace the writable fields of a user',
+    tag: 'Users',
+    description:
+      'Replaces every writable field. Without `role`, the role stays as it is; only an admin may send one. Changing your own user needs `current_password` (a PUT always sets the password). With `If-Match`, a stale ETag is a 412 and nothing is written.',
+    body: { name: 'ReplaceUserRequest', schema: replaceUserSchema },
+    requestHeaders: ['IfMatch'],
+    success: [
+      {
+        status: 200,
+        description: 'The user, replaced.',
+        schema: 'User',
+        example: 'user',
+        headers: USER_HEADERS,
+      },
+    ],
+    errors: [404, 409, 412],
   },
   {
     method: 'PATCH',
@@ -59,6 +174,21 @@ export const routes = [
     access: 'bearer',
     handler: 'updateUser',
     summary: 'Change some fields of a user',
+    tag: 'Users',
+    description:
+      'Changes the fields sent (at least one of `email`, `name`, `password`, `role`). Only an admin may change `role`. Changing your own email or password needs `current_password`; a password change revokes the tokens issued before it. With `If-Match`, a stale ETag is a 412.',
+    body: { name: 'UpdateUserRequest', schema: updateUserSchema },
+    requestHeaders: ['IfMatch'],
+    success: [
+      {
+        status: 200,
+        description: 'The user, changed.',
+        schema: 'User',
+        example: 'user',
+        headers: USER_HEADERS,
+      },
+    ],
+    errors: [404, 409, 412],
   },
   {
     method: 'DELETE',
@@ -66,6 +196,12 @@ export const routes = [
     access: 'bearer',
     handler: 'deleteUser',
     summary: 'Delete a user',
+    tag: 'Users',
+    description:
+      'Deletes your own user, or any user for an admin. Its tokens stop working at once. With `If-Match`, a stale ETag is a 412 and the user stays.',
+    requestHeaders: ['IfMatch'],
+    success: [{ status: 204, description: 'Deleted: no body.', headers: ['Cache-Control'] }],
+    errors: [404, 409, 412],
   },
   {
     method: 'GET',
@@ -73,6 +209,11 @@ export const routes = [
     access: 'public',
     handler: 'openApiDocument',
     summary: 'The OpenAPI 3.1 document of this API',
+    tag: 'Reference',
+    description:
+      'This document. Generated from the route table and the request schemas by `npm run openapi`.',
+    success: [{ status: 200, description: 'The OpenAPI 3.1 document.', schema: 'OpenApiDocument' }],
+    errors: [401],
   },
   {
     method: 'GET',
@@ -80,6 +221,18 @@ export const routes = [
     access: 'public',
     handler: 'jwks',
     summary: 'The public keys that verify access tokens (JWKS)',
+    tag: 'Authentication',
+    description:
+      "The public keys that verify access tokens (RFC 7517), for any service that wants to check a token itself: ES256, the key named by the token's `kid`. It lists the key that signs now, a new key published before it signs, and the previous key until every token it signed has expired. Never a private member.",
+    success: [
+      {
+        status: 200,
+        description: 'The key set.',
+        schema: 'Jwks',
+        headers: [['Cache-Control', 'PublicCacheControl']],
+      },
+    ],
+    errors: [401],
   },
 ] as const satisfies readonly RouteDefinition[];
 

@@ -29,9 +29,9 @@ export const createLocalApp = async (
   const verifier = refreshEvery(
     async () => {
       const jwks = parseJwks(JSON.stringify(publishedKeys(await parts.keys())));
-      return createTokenVerifier(await importVerificationKeys(jwks), parts.clock);
+      return createTokenVerifier(await importVerificationKeys(jwks), dependencies.clock);
     },
-    { maxAgeSeconds: KEY_SET_REFRESH_SECONDS, clock: parts.clock },
+    { maxAgeSeconds: KEY_SET_REFRESH_SECONDS, clock: dependencies.clock },
   );
   const router = createRouter(dependencies);
   const authorizer = createAuthorizer({ verifier, logger: dependencies.logger });

@@ -114,7 +114,8 @@ export const startDynamoDbLocal = async (options: StartOptions = {}): Promise<Dy
   });
   try {
     await Promise.race([
-      waitForDynamoDb(client, options.readyTimeoutMs ?? 20_000),
+      // Generous: ready in ~3 s alone, but a machine busy with other builds can take many times that.
+      waitForDynamoDb(client, options.readyTimeoutMs ?? 45_000),
       exit.then(() => {
         throw new DynamoDbLocalError(`DynamoDB Local exited before it answered on port ${port}.`);
       }),

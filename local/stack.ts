@@ -213,33 +213,41 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const dynamoDbPort = options.dynamoDbEndpoint ? undefined : (options.dynamoDbPort ?? (await freePort()));
     const endpoint = options.dynamoDbEndpoint ?? `http://127.0.0.1:${dynamoDbPort}`;
     baseClient = createDynamoDbClient(localClientOptions(endpoint));
-    const app = await createLocalApp({
-      settings: {
-        tableName,
-        bcryptCost: options.bcryptCost ?? 10,
-        tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
-      },
-      keys: async () => {
-        const set = await keys.read();
-        if (!set) throw new LocalStackError('The signing key set has gone.');
-        return set;
-      },
-      client: createDocumentClient(baseClient),
-      clock,
-      newId: randomIds,
-      // The handlers' JSON log lines are for CloudWatch; locally the gateway's request lines say enough.
-      logger: options.logger ?? createLogger({ level: 'warn' }),
-    });
-
-    if (dynamoDbPort !== undefined) {
-      dynamoDb = await startDynamoDbLocal({
-        port: dynamoDbPort,
-        ...(inMemory ? {} : { dataDir: join(dataDirOf(options), 'dynamodb') }),
-      });
-      const child = dynamoDb.process;
+    // Java takes seconds to come up; build the app meanwhile.
+    const [started, built] = await Promise.allSettled([
+      dynamoDbPort === undefined
+        ? Promise.resolve(undefined)
+        : startDynamoDbLocal({
+            port: dynamoDbPort,
+            ...(inMemory ? {} : { dataDir: join(dataDirOf(options), 'dynamodb') }),
+          }),
+      createLocalApp({
+        settings: {
+          tableName,
+          bcryptCost: options.bcryptCost ?? 10,
+          tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+        },
+        keys: async () => {
+          const set = await keys.read();
+          if (!set) throw new LocalStackError('The signing key set has gone.');
+          return set;
+        },
+        client: createDocumentClient(baseClient),
+        clock,
+        newId: randomIds,
+        // The handlers' JSON log lines are for CloudWatch; locally the gateway's request lines say enough.
+        logger: options.logger ?? createLogger({ level: 'warn' }),
+      }),
+    ]);
+    if (started.status === 'fulfilled' && started.value) {
+      const child = started.value.process;
+      dynamoDb = started.value;
       // Whatever ends this process, Java must not outlive it.
       process.once('exit', () => child.kill('SIGKILL'));
     }
+    if (started.status === 'rejected') throw started.reason;
+    if (built.status === 'rejected') throw built.reason;
+    const app = built.value;
 
     await ensureUsersTable(baseClient, tableName);
     const admin = options.admin

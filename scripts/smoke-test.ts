@@ -1,5 +1,5 @@
 // The smoke test a deployment must pass: a fresh user signs up, logs in, reads itself and deletes
-// itself, each answer checked against SPEC.md. Any mismatch ends it with a non-zero exit and a line
+// itself, each answer checked against the contract (README). Any mismatch ends it with a non-zero exit and a line
 // that names the step, what was expected and what came back. The user it made is always deleted.
 // The deploy workflow runs it against the new stack; the e2e suite runs it against the local stack.
 //   npx tsx scripts/smoke-test.ts https://abc123.execute-api.eu-west-1.amazonaws.com/

@@ -3,12 +3,12 @@
 // generic 500 whose detail only reaches the log.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type Route, routeKey, routes } from '../routes';
-import { NotFoundError, UnauthenticatedError } from '../shared/errors';
+import { NotFoundError, UnauthenticatedError, UnavailableError } from '../shared/errors';
 import { bearerToken } from '../shared/tokens';
-import { UserService } from '../users/service';
+import { authenticate, authenticateToken } from '../users/authenticate';
 import type { StoredUser } from '../users/user';
 import type { RouterDependencies } from './dependencies';
-import { handlers } from './handlers';
+import { handlers, type RouteRequest, routeRequest } from './handlers';
 import { authorizerClaims } from './request';
 import { type HttpResponse, internalError, isAppError, problem } from './responses';
 
@@ -20,17 +20,16 @@ export type RouterHandler = (
 const routesByKey = new Map<string, Route>(routes.map((route) => [routeKey(route), route]));
 
 export const createRouter = (dependencies: RouterDependencies): RouterHandler => {
-  const { logger, clock } = dependencies;
-  const users = new UserService({ ...dependencies, now: clock });
+  const { logger } = dependencies;
 
   const identify = async (route: Route, event: APIGatewayProxyEventV2): Promise<StoredUser | undefined> => {
-    if (route.access === 'bearer') return users.authenticate(authorizerClaims(event));
+    if (route.access === 'bearer') return authenticate(dependencies, authorizerClaims(event));
     // Public route: no authorizer ran. A token sent anyway is checked, never silently ignored.
     const authorization = event.headers?.authorization;
     if (authorization === undefined) return undefined;
     const token = bearerToken(authorization);
     if (!token) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
-    return users.authenticateToken(token);
+    return authenticateToken(dependencies, token);
   };
 
   return async (event, context) => {
@@ -43,14 +42,13 @@ export const createRouter = (dependencies: RouterDependencies): RouterHandler =>
       if (!route) throw new NotFoundError(`No route ${event.routeKey}.`);
       const caller = await identify(route, event);
       callerId = caller?.id;
-      response = await handlers[route.handler]({
-        event,
-        service: users,
-        caller,
-        tokens: dependencies.tokens,
-      });
+      const handle = handlers[route.handler] as (request: RouteRequest) => Promise<HttpResponse>;
+      response = await handle(routeRequest(route, event, dependencies, caller));
     } catch (error) {
       if (isAppError(error)) {
+        if (error instanceof UnavailableError) {
+          logger.warn('Dependency unavailable', { requestId, routeKey: event.routeKey, error: error.cause });
+        }
         response = problem(error);
       } else {
         logger.error('Unhandled error', { requestId, routeKey: event.routeKey, error });

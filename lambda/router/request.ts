@@ -8,8 +8,8 @@ import {
   UnsupportedMediaTypeError,
 } from '../shared/errors';
 import { isTokenClaims, pickClaims, type TokenClaims } from '../shared/tokens';
+import type { ExpectedVersions } from '../users/optimistic-write';
 import { parseStrict } from '../users/schemas';
-import type { ExpectedVersions } from '../users/service';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 

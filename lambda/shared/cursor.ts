@@ -13,13 +13,17 @@ const CIPHER = 'aes-256-gcm';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export const createCursorSealer = (secret: Uint8Array): CursorSealer => {
+export const createCursorSealer = (
+  secret: Uint8Array,
+  /** Where IVs come from; only the OpenAPI examples pass a fixed one, to keep the document stable. */
+  newIv: (bytes: number) => Uint8Array = randomBytes,
+): CursorSealer => {
   // A key of its own, derived from the signing secret, so a cursor can never pass for a JWT MAC.
   const key = createHmac('sha256', secret).update('user-api/cursor/v1').digest();
   return {
     /** `<iv + ciphertext>.<tag>`, both base64url. */
     seal(position) {
-      const iv = randomBytes(IV_BYTES);
+      const iv = newIv(IV_BYTES);
       const cipher = createCipheriv(CIPHER, key, iv);
       const sealed = Buffer.concat([iv, cipher.update(position, 'utf8'), cipher.final()]);
       return `${sealed.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}`;

@@ -5,233 +5,63 @@
 
 import { statusOf } from '../../lambda/router/problems';
 import { MAX_BODY_BYTES } from '../../lambda/router/request';
-import { type HandlerKey, type Route, routes } from '../../lambda/routes';
+import { type Route, routes, type SuccessDefinition } from '../../lambda/routes';
 import { JWKS_MAX_AGE_SECONDS } from '../../lambda/shared/jwks';
 import packageJson from '../../package.json';
 import { examples, internalErrorBody, problemBody, problemCatalogue } from './examples';
 import {
   componentSchemas,
-  listUsersParameters,
+  queryParameters,
   type RequestSchemaName,
   type ResponseSchemaName,
 } from './schemas';
 
 type Json = Record<string, unknown>;
 
-const schemaRef = (name: ResponseSchemaName | RequestSchemaName): Json => ({
+const schemaRef = (name: ResponseSchemaName | RequestSchemaName | string): Json => ({
   $ref: `#/components/schemas/${name}`,
 });
 const ref = (kind: 'headers' | 'parameters' | 'responses', name: string): Json => ({
   $ref: `#/components/${kind}/${name}`,
 });
 
-// ---------------------------------------------------------------------------------------------
-// What each handler answers. `satisfies Record<HandlerKey, …>`: a new route fails to compile here
-// until it is documented.
-
-interface Success {
-  readonly status: number;
-  readonly description: string;
-  readonly schema?: ResponseSchemaName | Json;
-  readonly example?: unknown;
-  /** Response headers (components.headers), all of them always sent: a name, or [name, component]. */
-  readonly headers?: readonly (string | readonly [name: string, component: string])[];
-}
-
-interface OperationDoc {
-  readonly tag: 'Users' | 'Authentication' | 'Reference';
-  readonly description: string;
-  readonly body?: RequestSchemaName;
-  readonly query?: boolean;
-  /** A public route that also takes a token (an admin's, to set `role`). */
-  readonly optionalBearer?: boolean;
-  /** Request headers (components.parameters). */
-  readonly headers?: readonly ('IfMatch' | 'IfNoneMatch')[];
-  readonly success: readonly Success[];
-  /** Statuses beyond those every route of its kind has (see errorStatuses). */
-  readonly errors: readonly number[];
-}
-
-const USER_HEADERS = ['ETag', 'Cache-Control'] as const;
-
-const OPERATIONS = {
-  createUser: {
-    tag: 'Users',
-    description:
-      "Anyone may sign up: the new user has the role `user`. With an admin's bearer token, `role` may be set too; anyone else who sends `role` gets 403. The email is trimmed and lower-cased, and must not be in use (409).",
-    body: 'CreateUserRequest',
-    optionalBearer: true,
-    success: [
-      {
-        status: 201,
-        description: 'The user, created.',
-        schema: 'User',
-        example: examples.user,
-        headers: ['Location', ...USER_HEADERS],
-      },
-    ],
-    errors: [401, 403, 409],
+/** Response schemas that are not valibot schemas of ours (the document describes itself loosely). */
+const INLINE_SCHEMAS: Readonly<Record<string, Json>> = {
+  OpenApiDocument: {
+    type: 'object',
+    required: ['openapi', 'info', 'paths'],
+    properties: { openapi: { type: 'string', pattern: '^3\\.1\\.\\d+$' } },
   },
-  login: {
-    tag: 'Authentication',
-    description:
-      'Exchanges an email and password for a bearer token. `last_login` is updated and the user in the answer shows it. A wrong password and an unknown email get the same 401. From the 6th consecutive failure for an account, every attempt (even with the right password) gets 429 with `Retry-After`, for a time that grows with each failure; a success resets the count.',
-    body: 'LoginRequest',
-    success: [
-      {
-        status: 200,
-        description: 'A bearer token and the user.',
-        schema: 'LoginResponse',
-        example: examples.login,
-        headers: ['Cache-Control'],
-      },
-    ],
-    errors: [401],
-  },
-  listUsers: {
-    tag: 'Users',
-    description:
-      'Admins only. A page of users and the cursor of the next one; follow `next_cursor` until it is null. A page may hold fewer than `limit` users even when more follow.',
-    query: true,
-    success: [
-      {
-        status: 200,
-        description: 'A page of users.',
-        schema: 'UserList',
-        example: examples.list,
-        headers: ['Cache-Control'],
-      },
-    ],
-    errors: [400],
-  },
-  getUser: {
-    tag: 'Users',
-    description:
-      "Your own user, or any user for an admin. Anyone else's id is a 403 without a look-up. The `ETag` is what `If-Match` on a later write is checked against.",
-    headers: ['IfNoneMatch'],
-    success: [
-      {
-        status: 200,
-        description: 'The user.',
-        schema: 'User',
-        example: examples.user,
-        headers: USER_HEADERS,
-      },
-      { status: 304, description: '`If-None-Match` names the current ETag: no body.', headers: USER_HEADERS },
-    ],
-    errors: [404],
-  },
-  replaceUser: {
-    tag: 'Users',
-    description:
-      'Replaces every writable field. Without `role`, the role stays as it is; only an admin may send one. Changing your own user needs `current_password` (a PUT always sets the password). With `If-Match`, a stale ETag is a 412 and nothing is written.',
-    body: 'ReplaceUserRequest',
-    headers: ['IfMatch'],
-    success: [
-      {
-        status: 200,
-        description: 'The user, replaced.',
-        schema: 'User',
-        example: examples.user,
-        headers: USER_HEADERS,
-      },
-    ],
-    errors: [404, 409, 412],
-  },
-  updateUser: {
-    tag: 'Users',
-    description:
-      'Changes the fields sent (at least one of `email`, `name`, `password`, `role`). Only an admin may change `role`. Changing your own email or password needs `current_password`; a password change revokes the tokens issued before it. With `If-Match`, a stale ETag is a 412.',
-    body: 'UpdateUserRequest',
-    headers: ['IfMatch'],
-    success: [
-      {
-        status: 200,
-        description: 'The user, changed.',
-        schema: 'User',
-        example: examples.user,
-        headers: USER_HEADERS,
-      },
-    ],
-    errors: [404, 409, 412],
-  },
-  deleteUser: {
-    tag: 'Users',
-    description:
-      'Deletes your own user, or any user for an admin. Its tokens stop working at once. With `If-Match`, a stale ETag is a 412 and the user stays.',
-    headers: ['IfMatch'],
-    success: [{ status: 204, description: 'Deleted: no body.' }],
-    errors: [404, 409, 412],
-  },
-  openApiDocument: {
-    tag: 'Reference',
-    description:
-      'This document. Generated from the route table and the request schemas by `npm run openapi`.',
-    success: [
-      {
-        status: 200,
-        description: 'The OpenAPI 3.1 document.',
-        schema: {
+  Jwks: {
+    type: 'object',
+    required: ['keys'],
+    additionalProperties: false,
+    properties: {
+      keys: {
+        type: 'array',
+        minItems: 1,
+        items: {
           type: 'object',
-          required: ['openapi', 'info', 'paths'],
-          properties: { openapi: { type: 'string', pattern: '^3\\.1\\.\\d+$' } },
-        },
-      },
-    ],
-    errors: [401],
-  },
-  jwks: {
-    tag: 'Authentication',
-    description:
-      "The public keys that verify access tokens (RFC 7517), for any service that wants to check a token itself: ES256, the key named by the token's `kid`. It lists the key that signs now, a new key published before it signs, and the previous key until every token it signed has expired. Never a private member.",
-    success: [
-      {
-        status: 200,
-        description: 'The key set.',
-        schema: {
-          type: 'object',
-          required: ['keys'],
+          description: 'An ES256 public key: never a private member.',
+          required: ['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use'],
           additionalProperties: false,
           properties: {
-            keys: {
-              type: 'array',
-              minItems: 1,
-              items: {
-                type: 'object',
-                required: ['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use'],
-                additionalProperties: false,
-                properties: {
-                  kty: { const: 'EC' },
-                  crv: { const: 'P-256' },
-                  x: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
-                  y: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
-                  kid: { type: 'string' },
-                  alg: { const: 'ES256' },
-                  use: { const: 'sig' },
-                },
-              },
-            },
+            kty: { const: 'EC' },
+            crv: { const: 'P-256' },
+            x: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+            y: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+            kid: { type: 'string' },
+            alg: { const: 'ES256' },
+            use: { const: 'sig' },
           },
         },
-        example: {
-          keys: [
-            {
-              kty: 'EC',
-              crv: 'P-256',
-              x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
-              y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
-              kid: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
-              alg: 'ES256',
-              use: 'sig',
-            },
-          ],
-        },
-        headers: [['Cache-Control', 'PublicCacheControl']],
       },
-    ],
-    errors: [401],
+    },
   },
-} as const satisfies Record<HandlerKey, OperationDoc>;
+};
+
+const exampleOf = (key: string | undefined): unknown =>
+  key === undefined ? undefined : (examples as Record<string, unknown>)[key];
 
 // ---------------------------------------------------------------------------------------------
 // Errors: one reusable response per status, listing the problem types the API answers it with.
@@ -299,9 +129,8 @@ const BEARER_GATEWAY: Readonly<Record<number, ErrorResponseDoc['gateway']>> = {
 };
 
 const errorStatuses = (route: Route): number[] => {
-  const doc: OperationDoc = OPERATIONS[route.handler];
-  const statuses = new Set<number>(doc.errors);
-  if (doc.body) for (const status of [400, 413, 415]) statuses.add(status);
+  const statuses = new Set<number>(route.errors);
+  if ('body' in route) for (const status of [400, 413, 415]) statuses.add(status);
   if (route.access === 'bearer') for (const status of [401, 403]) statuses.add(status);
   for (const status of [429, 500, 503]) statuses.add(status);
   return [...statuses].sort((a, b) => a - b);
@@ -454,13 +283,17 @@ const SECURITY_SCHEMES = {
 // ---------------------------------------------------------------------------------------------
 // The document
 
-const successResponse = (success: Success): Json => {
+const successResponse = (success: SuccessDefinition): Json => {
   const headers = Object.fromEntries(
     (success.headers ?? []).map((entry) =>
       typeof entry === 'string' ? [entry, ref('headers', entry)] : [entry[0], ref('headers', entry[1])],
     ),
   );
-  const schema = typeof success.schema === 'string' ? schemaRef(success.schema) : success.schema;
+  const schema =
+    success.schema === undefined
+      ? undefined
+      : (INLINE_SCHEMAS[success.schema] ?? schemaRef(success.schema as ResponseSchemaName));
+  const example = exampleOf(success.example);
   return {
     description: success.description,
     ...(Object.keys(headers).length > 0 ? { headers } : {}),
@@ -469,7 +302,7 @@ const successResponse = (success: Success): Json => {
           content: {
             'application/json': {
               schema,
-              ...(success.example === undefined ? {} : { example: success.example }),
+              ...(example === undefined ? {} : { example }),
             },
           },
         }
@@ -478,36 +311,40 @@ const successResponse = (success: Success): Json => {
 };
 
 const operation = (route: Route): Json => {
-  const doc: OperationDoc = OPERATIONS[route.handler];
   const parameters = [
     ...pathParameters(route.path),
-    ...(doc.query ? listUsersParameters() : []),
-    ...(doc.headers ?? []).map((name) => ref('parameters', name)),
+    ...('query' in route ? queryParameters(route.query) : []),
+    ...('requestHeaders' in route ? route.requestHeaders : []).map((name) => ref('parameters', name)),
   ];
   const security =
     route.access === 'bearer'
       ? [{ bearerAuth: [] }]
-      : doc.optionalBearer
+      : 'optionalBearer' in route && route.optionalBearer
         ? [{}, { bearerAuth: [] }]
         : undefined;
   const responses: Record<string, Json> = {};
-  for (const success of doc.success) responses[String(success.status)] = successResponse(success);
+  for (const success of route.success as readonly SuccessDefinition[]) {
+    responses[String(success.status)] = successResponse(success);
+  }
   for (const status of errorStatuses(route)) {
     responses[String(status)] = ref('responses', errorResponseName(status, route.access));
   }
   return {
     operationId: route.handler,
-    tags: [doc.tag],
+    tags: [route.tag],
     summary: route.summary,
-    description: doc.description,
+    description: route.description,
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(security ? { security } : {}),
-    ...(doc.body
+    ...('body' in route
       ? {
           requestBody: {
             required: true,
             content: {
-              'application/json': { schema: schemaRef(doc.body), example: examples.requests[doc.body] },
+              'application/json': {
+                schema: schemaRef(route.body.name),
+                example: (examples.requests as Record<string, unknown>)[route.body.name],
+              },
             },
           },
         }

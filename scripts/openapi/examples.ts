@@ -2,6 +2,7 @@
 // problem(), internalError(), parseStrict), so their shape cannot drift from what clients get.
 // Also the catalogue of problem types: every AppError the API raises, one instance each.
 import { internalError, presentUser, problem } from '../../lambda/router/responses';
+import { createCursorSealer } from '../../lambda/shared/cursor';
 import {
   type AppError,
   ForbiddenError,
@@ -92,7 +93,10 @@ export const examples = {
   },
   list: {
     items: [presentUser(ada), presentUser(denis)],
-    next_cursor: 'eyJ2IjoxLCJrIjoiOWUzYTZjMWQifQ',
+    // A real cursor, sealed as the router seals one (with a fixed key and IV so the document is stable).
+    next_cursor: createCursorSealer(new Uint8Array(32).fill(7), (bytes) =>
+      new Uint8Array(bytes).fill(1),
+    ).seal(JSON.stringify({ id: denis.id, email: denis.email })),
   },
   etag: '"1"',
   id: denis.id,

@@ -4,18 +4,14 @@
 // test fails on any field the document does not name (a credential, say).
 import { type ConversionConfig, type JsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema';
 import * as v from 'valibot';
+import { type Route, routes } from '../../lambda/routes';
 import {
-  createUserSchema,
   DEFAULT_PAGE_SIZE,
   emailSchema,
-  listUsersQuerySchema,
-  loginSchema,
   MAX_PAGE_SIZE,
   nameSchema,
   passwordSchema,
-  replaceUserSchema,
   roleSchema,
-  updateUserSchema,
 } from '../../lambda/users/schemas';
 import { examples } from './examples';
 
@@ -45,7 +41,9 @@ const loginResponseSchema = v.pipe(
     token: v.pipe(
       v.string(),
       v.regex(/^[\w-]+\.[\w-]+\.[\w-]+$/),
-      v.description('An HS256 JWT: send it as `Authorization: Bearer <token>`.'),
+      v.description(
+        'An ES256 JWT (its `kid` names a key of `GET /.well-known/jwks.json`): send it as `Authorization: Bearer <token>`.',
+      ),
     ),
     token_type: v.literal('Bearer'),
     expires_in: v.pipe(
@@ -192,14 +190,12 @@ const requestBody = (schema: JsonSchema): JsonSchema => {
   return { ...rest, properties, ...(required?.length ? { required } : {}), additionalProperties: false };
 };
 
-const REQUEST_SCHEMAS = {
-  CreateUserRequest: createUserSchema,
-  LoginRequest: loginSchema,
-  ReplaceUserRequest: replaceUserSchema,
-  UpdateUserRequest: updateUserSchema,
-} as const;
+/** Every request body of the route table, by its component name. */
+const REQUEST_SCHEMAS: Record<string, v.GenericSchema> = Object.fromEntries(
+  routes.flatMap((route) => ('body' in route ? [[route.body.name, route.body.schema]] : [])),
+);
 
-export type RequestSchemaName = keyof typeof REQUEST_SCHEMAS;
+export type RequestSchemaName = Extract<Route, { body: unknown }>['body']['name'];
 
 export const RESPONSE_SCHEMAS = {
   User: userSchema,
@@ -236,14 +232,16 @@ export const componentSchemas = (): Record<string, JsonSchema> => {
   return schemas;
 };
 
-/** The query parameters of GET /users, from the schema the handler parses them with. */
-export const listUsersParameters = (): Record<string, unknown>[] => {
-  const [converted] = Object.values(toJsonSchemaDefs({ ListUsersQuery: listUsersQuerySchema }, conversion));
+const QUERY_DESCRIPTIONS: Record<string, string> = {
+  limit: `Page size, ${1} to ${MAX_PAGE_SIZE}; default ${DEFAULT_PAGE_SIZE}.`,
+  cursor: 'The `next_cursor` of the previous page. Opaque; a tampered one is a 400.',
+};
+
+/** A route's query parameters, from the schema the router parses them with. */
+export const queryParameters = (schema: v.GenericSchema): Record<string, unknown>[] => {
+  const [converted] = Object.values(toJsonSchemaDefs({ Query: schema }, conversion));
   const required = new Set(converted?.required ?? []);
-  const descriptions: Record<string, string> = {
-    limit: `Page size, ${1} to ${MAX_PAGE_SIZE}; default ${DEFAULT_PAGE_SIZE}.`,
-    cursor: 'The `next_cursor` of the previous page. Opaque; a tampered one is a 400.',
-  };
+  const descriptions = QUERY_DESCRIPTIONS;
   return Object.entries(converted?.properties ?? {}).map(([name, schema]) => ({
     name,
     in: 'query',

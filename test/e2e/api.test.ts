@@ -1,4 +1,4 @@
-// Every route of SPEC.md over real HTTP, through the local gateway and the deployed handler
+// Every route of the contract (README) over real HTTP, through the local gateway and the deployed handler
 // modules, on DynamoDB Local: what a client of `npm start` (or of the deployed API) sees.
 import { randomUUID } from 'node:crypto';
 import { E2E_ADMIN, httpClient, startTestStack, type TestStack } from '../support/local-stack';

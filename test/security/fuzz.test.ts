@@ -10,8 +10,10 @@ import fc from 'fast-check';
 import { routes } from '../../lambda/routes';
 import { randomIds, systemClock } from '../../lambda/shared/clock';
 import { silentLogger } from '../../lambda/shared/logger';
+import { authenticateToken } from '../../lambda/users/authenticate';
 import { commonPasswords } from '../../lambda/users/common-passwords';
-import { UserService } from '../../lambda/users/service';
+import { login } from '../../lambda/users/login';
+import { signUp } from '../../lambda/users/sign-up';
 import { createLocalApp } from '../../local/app';
 import { createRouteMatcher } from '../../local/gateway';
 import { createTestTable, deleteTestTable, testDocumentClient } from '../support/tables';
@@ -497,18 +499,18 @@ beforeAll(async () => {
   });
   router = app.handlers.router as unknown as typeof router;
   authorizer = app.handlers.authorizer as unknown as Authorizer;
-  const service = new UserService({ ...app.dependencies, now: app.dependencies.clock });
+  const deps = app.dependencies;
   let generation = 0;
   renew = async (role) => {
     const email = `fuzz-${role}-${++generation}@example.com`;
     const password = `fuzz ${role} secret pw`;
     if (role === 'admin') await app.ensureAdmin(email, password);
-    else await service.signUp(undefined, { email, name: 'Fuzz target', password });
-    const { token, user } = await service.login(email, password);
+    else await signUp(deps, undefined, { email, name: 'Fuzz target', password });
+    const { token, user } = await login(deps, email, password);
     return { id: user.id, email, password, token };
   };
   stillValid = (account, role) =>
-    service.authenticateToken(account.token).then(
+    authenticateToken(deps, account.token).then(
       (caller) => caller.role === role,
       () => false,
     );

@@ -5,10 +5,10 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { KeySet } from '../../lambda/keys/key-set';
 import { ensureKeySet, type KeySetStore } from '../../lambda/keys/rotation';
+import type { RouterDependencies } from '../../lambda/router/dependencies';
 import { routes } from '../../lambda/routes';
 import { type Clock, randomIds, systemClock } from '../../lambda/shared/clock';
 import { type Logger, silentLogger } from '../../lambda/shared/logger';
-import { UserService } from '../../lambda/users/service';
 import { createLocalApp } from '../../local/app';
 import { createRouteMatcher, lambdaContext } from '../../local/gateway';
 import { memoryKeySetStore } from '../../local/signing-keys';
@@ -32,7 +32,8 @@ export interface RequestOptions {
 
 export interface TestApi {
   readonly tableName: string;
-  readonly service: UserService;
+  /** The dependencies the handlers were built from: call use cases directly with them. */
+  readonly deps: RouterDependencies;
   /** Where this app's signing keys live: tests forge tokens with them, and rotate them. */
   readonly keys: KeySetStore;
   keySet(): Promise<KeySet>;
@@ -115,7 +116,6 @@ export const createTestApi = async (options: TestApiOptions = {}): Promise<TestA
     logger: options.logger ?? silentLogger,
   });
   const { router, authorizer } = app.handlers;
-  const service = new UserService({ ...app.dependencies, now: app.dependencies.clock });
   const sentPasswords = new Set<string>();
 
   const assertNoSecrets = (response: ApiResponse): void => {
@@ -227,5 +227,5 @@ export const createTestApi = async (options: TestApiOptions = {}): Promise<TestA
     return { id: user.id, email, password, token, etag: read.headers.etag ?? '' };
   };
 
-  return { tableName, service, keys, keySet, call, signUpAndLogIn, admin, sentPasswords };
+  return { tableName, deps: app.dependencies, keys, keySet, call, signUpAndLogIn, admin, sentPasswords };
 };

@@ -145,7 +145,7 @@ describe('docs/openapi.json', () => {
 
 describe('GET /openapi.json', () => {
   it('serves the committed document as JSON', async () => {
-    const response = await handlers.openApiDocument();
+    const response = await handlers.openApiDocument({} as never);
 
     expect(response.statusCode).toBe(200);
     expect(response.headers['Content-Type']).toBe('application/json');

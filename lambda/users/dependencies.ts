@@ -1,0 +1,16 @@
+// What the users use cases are given. Each use case takes only the part it needs (Pick), so a
+// caller such as `npm run create-admin` builds no more than that.
+import type { Clock, IdSource } from '../shared/clock';
+import type { CursorSealer } from '../shared/cursor';
+import type { PasswordHasher } from '../shared/passwords';
+import type { TokenService } from '../shared/token-issuer';
+import type { UserRepository } from './repository';
+
+export interface UsersDependencies {
+  readonly repository: UserRepository;
+  readonly passwords: PasswordHasher;
+  readonly tokens: TokenService;
+  readonly cursors: CursorSealer;
+  readonly clock: Clock;
+  readonly newId: IdSource;
+}

@@ -1,0 +1,18 @@
+// Use case: sign up (anyone; role `user`), or create a user with a role (an admin only).
+import { ForbiddenError } from '../shared/errors';
+import type { UsersDependencies } from './dependencies';
+import { type NewUser, newStoredUser } from './new-user';
+import { profileOf, type StoredUser, type User } from './user';
+
+export const signUp = async (
+  deps: Pick<UsersDependencies, 'repository' | 'passwords' | 'clock' | 'newId'>,
+  caller: StoredUser | undefined,
+  input: NewUser,
+): Promise<User> => {
+  if (input.role !== undefined && caller?.role !== 'admin') {
+    throw new ForbiddenError('Only an admin may set a role.');
+  }
+  const user = await newStoredUser(deps, input);
+  await deps.repository.create(user);
+  return profileOf(user);
+};

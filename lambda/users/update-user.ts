@@ -1,0 +1,58 @@
+// Use case: change the fields given, and only those. PUT is the case where email, name and
+// password are all given (its schema requires them); PATCH gives any non-empty subset.
+import { ForbiddenError } from '../shared/errors';
+import { targetUser } from './access';
+import { confirmCurrentPassword } from './credentials';
+import type { UsersDependencies } from './dependencies';
+import { checkExpected, type ExpectedVersions, writeWithRetry } from './optimistic-write';
+import { profileOf, type Role, type StoredUser, type User } from './user';
+
+export interface UserChanges {
+  readonly email?: string | undefined;
+  readonly name?: string | undefined;
+  readonly password?: string | undefined;
+  readonly role?: Role | undefined;
+  readonly currentPassword?: string | undefined;
+}
+
+export const updateUser = async (
+  deps: Pick<UsersDependencies, 'repository' | 'passwords' | 'clock'>,
+  caller: StoredUser,
+  id: string,
+  changes: UserChanges,
+  expected: ExpectedVersions,
+): Promise<User> => {
+  if (changes.role !== undefined && caller.role !== 'admin') {
+    throw new ForbiddenError('Only an admin may change a role.');
+  }
+  const first = await targetUser(deps, caller, id);
+  checkExpected(first, expected);
+  if (caller.id === first.id && (changes.password !== undefined || changes.email !== undefined)) {
+    await confirmCurrentPassword(deps, caller, changes.currentPassword, deps.clock());
+  }
+  // Hash once, outside the retry loop: bcrypt is the expensive part.
+  const passwordHash =
+    changes.password === undefined ? undefined : await deps.passwords.hash(changes.password);
+
+  const written = await writeWithRetry(deps, first, expected, async (current) => {
+    const next: StoredUser = {
+      ...current,
+      email: changes.email ?? current.email,
+      name: changes.name ?? current.name,
+      role: changes.role ?? current.role,
+      passwordHash: passwordHash ?? current.passwordHash,
+      // A new password revokes every token issued before it.
+      tokenVersion: passwordHash === undefined ? current.tokenVersion : current.tokenVersion + 1,
+    };
+    const unchanged =
+      passwordHash === undefined &&
+      next.email === current.email &&
+      next.name === current.name &&
+      next.role === current.role;
+    if (unchanged) return current;
+    const stored = { ...next, version: current.version + 1, updatedAt: deps.clock().toISOString() };
+    await deps.repository.replace(current, stored);
+    return stored;
+  });
+  return profileOf(written);
+};

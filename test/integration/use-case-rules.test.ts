@@ -1,0 +1,79 @@
+// Each use case enforces its own authorization rule, whatever the router checked before it: a
+// use case called directly (by a script, a future route, a background job) refuses the same
+// callers. Called here with the test kit's dependencies, no HTTP in between.
+
+import { ForbiddenError } from '../../lambda/shared/errors';
+import { deleteUser } from '../../lambda/users/delete-user';
+import { getUser } from '../../lambda/users/get-user';
+import { listUsers } from '../../lambda/users/list-users';
+import { signUp } from '../../lambda/users/sign-up';
+import { updateUser } from '../../lambda/users/update-user';
+import type { StoredUser } from '../../lambda/users/user';
+import { createTestApi, type TestApi } from '../support/api';
+
+let api: TestApi;
+let alice: StoredUser;
+let bob: StoredUser;
+let admin: StoredUser;
+
+const stored = async (id: string): Promise<StoredUser> => {
+  const user = await api.deps.repository.getById(id);
+  if (!user) throw new Error(`no user ${id}`);
+  return user;
+};
+
+beforeAll(async () => {
+  api = await createTestApi();
+  const [a, b, c] = await Promise.all([api.signUpAndLogIn(), api.signUpAndLogIn(), api.admin()]);
+  [alice, bob, admin] = await Promise.all([stored(a.id), stored(b.id), stored(c.id)]);
+});
+
+describe('a user acting on another user is refused by the use case itself', () => {
+  it('getUser', async () => {
+    await expect(getUser(api.deps, alice, bob.id)).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it('updateUser', async () => {
+    await expect(
+      updateUser(api.deps, alice, bob.id, { name: 'Taken over' }, undefined),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await stored(bob.id)).name).toBe(bob.name);
+  });
+
+  it('deleteUser', async () => {
+    await expect(deleteUser(api.deps, alice, bob.id, undefined)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await api.deps.repository.getById(bob.id)).toBeDefined();
+  });
+});
+
+describe('admin-only rules hold in the use cases', () => {
+  it('listUsers refuses a non-admin and serves an admin', async () => {
+    await expect(listUsers(api.deps, alice, 10, undefined)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(listUsers(api.deps, admin, 10, undefined)).resolves.toHaveProperty('users');
+  });
+
+  it('updateUser refuses a role change by a non-admin, even on their own user', async () => {
+    await expect(updateUser(api.deps, alice, alice.id, { role: 'admin' }, undefined)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    expect((await stored(alice.id)).role).toBe('user');
+  });
+
+  it('signUp refuses a role from anyone but an admin', async () => {
+    const input = {
+      email: `role-${Date.now()}@example.com`,
+      name: 'Role',
+      password: 'a fine password',
+      role: 'admin' as const,
+    };
+
+    await expect(signUp(api.deps, undefined, input)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(signUp(api.deps, alice, input)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(api.deps.repository.getByEmail(input.email)).resolves.toBeUndefined();
+    await expect(signUp(api.deps, admin, input)).resolves.toMatchObject({ role: 'admin' });
+  });
+
+  it('an admin may act on anyone', async () => {
+    await expect(getUser(api.deps, admin, bob.id)).resolves.toMatchObject({ id: bob.id });
+  });
+});
