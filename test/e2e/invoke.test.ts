@@ -76,6 +76,7 @@ describe('events/', () => {
         expect(context).toEqual({
           sub: account?.id,
           role: account === DEMO_ACCOUNTS.admin ? 'admin' : 'user',
+          amr: 'pwd',
           tv: expect.any(Number),
           iat: expect.any(Number),
           exp: expect.any(Number),
