@@ -13,7 +13,7 @@ import { type KeySet, publishedKeys } from '../lambda/keys/key-set';
 import { newKeySet } from '../lambda/keys/rotation';
 import { dynamoDbClient } from '../lambda/store/dynamodb-client';
 import { localAwsEnvironment } from '../local/dynamodb-local';
-import { createGateway } from '../local/gateway';
+import { createGateway, type GatewayHandlers } from '../local/gateway';
 import { memoryKeySetStore } from '../local/signing-keys';
 import { startLocalStack } from '../local/stack';
 import type { BundleInfo, BundleReport } from './bundles';
@@ -251,14 +251,12 @@ const coldStart = async (
 };
 
 /** A second gateway on the same handler modules with the authorizer cache off: shows what caching saves. */
-const startUncachedGateway = async () => {
-  const [router, authorizer] = await Promise.all([
-    import('../lambda/router/index'),
-    import('../lambda/authorizer/index'),
-  ]);
+const startUncachedGateway = async (handlers: GatewayHandlers) => {
+  // The local stack's own handlers (built from their factories, with its keys): importing the
+  // index modules here would need their environment in this process.
   const server = createServer(
     { keepAlive: true },
-    createGateway({ router: router.handler, authorizer: authorizer.handler, authorizerCacheTtlSeconds: 0 }),
+    createGateway({ ...handlers, authorizerCacheTtlSeconds: 0 }),
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -364,7 +362,7 @@ const main = async (): Promise<void> => {
 
     const raw = await startRawGetItemServer(TABLE_NAME, user.id);
     closers.unshift(() => raw.close());
-    const uncached = await startUncachedGateway();
+    const uncached = await startUncachedGateway(stack.handlers);
     closers.unshift(() => uncached.close());
 
     progress(`warm overhead: GET own user vs raw GetItem, one request each in turn, ${LATENCY_SECONDS} s`);
