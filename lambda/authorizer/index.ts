@@ -2,26 +2,19 @@
 // A verifier only, over the public keys only: this bundle never issues tokens, so jose's signing
 // code stays out of it, and its role can read the public-keys secret and nothing else.
 import { systemClock } from '../shared/clock';
-import { requiredEnv } from '../shared/env';
 import { KEY_SET_REFRESH_SECONDS, parseJwks } from '../shared/jwks';
 import { createLogger } from '../shared/logger';
 import { refreshEvery } from '../shared/refreshing';
-import { readSecret, type SecretSource } from '../shared/secrets-extension';
+import { readSecret, secretSourceFromEnv } from '../shared/secrets-extension';
 import { createTokenVerifier, importVerificationKeys } from '../shared/tokens';
 import { type AuthorizerHandler, createAuthorizer } from './create-authorizer';
 
 const env = process.env;
 const logger = createLogger({ level: env.LOG_LEVEL });
-// PUBLIC_KEYS (the JWKS itself) is for running this bundle off AWS: the bench does.
-const publicKeys: SecretSource = env.PUBLIC_KEYS
-  ? { value: env.PUBLIC_KEYS }
-  : {
-      extension: {
-        secretId: requiredEnv(env, 'PUBLIC_KEYS_SECRET_ARN'),
-        sessionToken: requiredEnv(env, 'AWS_SESSION_TOKEN'),
-        port: env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT,
-      },
-    };
+const publicKeys = secretSourceFromEnv(env, {
+  valueVariable: 'PUBLIC_KEYS',
+  arnVariable: 'PUBLIC_KEYS_SECRET_ARN',
+});
 
 // Keys imported once per cold start, and again only when the copy is KEY_SET_REFRESH_SECONDS old.
 const verifier = refreshEvery(

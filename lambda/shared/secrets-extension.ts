@@ -2,7 +2,7 @@
 // through the AWS Parameters and Secrets Lambda Extension (a localhost HTTP call), which keeps the
 // AWS SDK out of both bundles: the authorizer stays tiny and starts fast. Locally, in tests and
 // in the bench the value is handed in directly.
-import { ConfigurationError } from './env';
+import { ConfigurationError, type Environment, requiredEnv } from './env';
 
 export interface SecretsExtension {
   /** The secret's ARN. */
@@ -45,3 +45,22 @@ const fromExtension = async ({
 /** The value given directly, or read from Secrets Manager through the extension. */
 export const readSecret = async (source: SecretSource): Promise<string> =>
   'value' in source ? source.value : fromExtension(source.extension);
+
+/**
+ * A Lambda's secret as its environment names it: the value itself in `valueVariable` (for running
+ * a bundle off AWS, as the bench does), else the ARN in `arnVariable`, read through the extension.
+ */
+export const secretSourceFromEnv = (
+  env: Environment,
+  { valueVariable, arnVariable }: { valueVariable: string; arnVariable: string },
+): SecretSource => {
+  const value = env[valueVariable];
+  if (value) return { value };
+  return {
+    extension: {
+      secretId: requiredEnv(env, arnVariable),
+      sessionToken: requiredEnv(env, 'AWS_SESSION_TOKEN'),
+      port: env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT,
+    },
+  };
+};
