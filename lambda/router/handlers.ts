@@ -16,7 +16,7 @@ import { parseStrict } from '../users/schemas';
 import { signUp } from '../users/sign-up';
 import { updateUser } from '../users/update-user';
 import type { StoredUser } from '../users/user';
-import { expectedVersions, notModified, readBody, readQuery } from './request';
+import { expectedVersions, notModified, readBody, readQuery, sourceIp } from './request';
 import { etagOf, type HttpResponse, json, noContent, presentUser, userResponse } from './responses';
 
 type RouteOf<K extends HandlerKey> = Extract<Route, { handler: K }>;
@@ -85,7 +85,7 @@ const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): 
     request.deps,
     signedIn(request.caller),
     id,
-    { ...fields, currentPassword: current_password },
+    { ...fields, currentPassword: current_password, client: sourceIp(request.event) },
     expectedVersions(request.event),
   );
   return userResponse(200, user);
@@ -97,9 +97,9 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     return userResponse(201, user, { Location: `/users/${user.id}` });
   },
 
-  async login({ body, deps }) {
+  async login({ body, deps, event }) {
     const { email, password } = body();
-    const result = await login(deps, email, password);
+    const result = await login(deps, email, password, sourceIp(event));
     return json(
       200,
       {

@@ -15,23 +15,24 @@ export const login = async (
   deps: Pick<UsersDependencies, 'repository' | 'passwords' | 'tokens' | 'clock'>,
   email: string,
   password: string,
+  /** The source IP: the back-off is per account and client. */
+  client: string,
 ): Promise<LoginResult> => {
   const now = deps.clock();
   const [failures, user] = await Promise.all([
-    activeLoginFailures(deps, email, now),
+    activeLoginFailures(deps, email, client, now),
     deps.repository.getByEmail(email),
   ]);
   // During a lock even the right password is refused, so guessing gains nothing.
   refuseWhileLocked(failures, now);
 
-  if (!user || !(await passwordMatches(deps, user, password))) {
-    if (!user) await deps.passwords.verifyNothing(password);
-    throw await loginFailed(deps, email, now, new InvalidCredentialsError());
+  if (!(await passwordMatches(deps, user, password)) || !user) {
+    throw await loginFailed(deps, email, client, failures, now, new InvalidCredentialsError());
   }
   // Independent writes: one round trip, not two.
   const [loggedIn] = await Promise.all([
     deps.repository.recordLogin(user.id, now.toISOString()),
-    failures ? deps.repository.clearLoginFailures(email) : undefined,
+    failures.client ? deps.repository.clearClientLoginFailures(email, client) : undefined,
   ]);
   if (!loggedIn) throw new InvalidCredentialsError();
   const { token, expiresIn } = await deps.tokens.issue(loggedIn, now);
