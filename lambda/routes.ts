@@ -3,6 +3,7 @@
 // CDK stack, the router, the gateway core and the OpenAPI generator all read these rows, so a
 // route exists everywhere or nowhere. An infra test holds the stack to it.
 import type * as v from 'valibot';
+import type { RateLimitBucket } from './limits/rate-limits';
 import {
   createUserSchema,
   listUsersQuerySchema,
@@ -59,6 +60,8 @@ export interface RouteDefinition {
   /** Request headers it honours (components.parameters). */
   readonly requestHeaders?: readonly ('IfMatch' | 'IfNoneMatch')[];
   readonly success: readonly SuccessDefinition[];
+  /** A per-client rate limit (public routes that cost bcrypt, send mail or mint tokens): 429 past it. */
+  readonly rateLimit?: { readonly bucket: RateLimitBucket };
   /** Error statuses beyond those every route of its kind has (body → 400/413/415, bearer → 401/403). */
   readonly errors: readonly number[];
 }
@@ -77,6 +80,7 @@ export const routes = [
       "Anyone may sign up: the new user has the role `user`. With an admin's bearer token, `role` may be set too; anyone else who sends `role` gets 403. The email is trimmed and lower-cased, and must not be in use (409).",
     body: { name: 'CreateUserRequest', schema: createUserSchema },
     optionalBearer: true,
+    rateLimit: { bucket: 'sign-up' },
     success: [
       {
         status: 201,
@@ -98,6 +102,7 @@ export const routes = [
     description:
       'Exchanges an email and password for a bearer token. `last_login` is updated and the user in the answer shows it. A wrong password and an unknown email get the same 401. From the 6th consecutive failure for an account, every attempt (even with the right password) gets 429 with `Retry-After`, for a time that grows with each failure; a success resets the count.',
     body: { name: 'LoginRequest', schema: loginSchema },
+    rateLimit: { bucket: 'login' },
     success: [
       {
         status: 200,

@@ -1,13 +1,22 @@
 // What the router is built from. Each field is a value made once per cold start by the
 // composition root (index.ts), or by whoever else builds a router: the local stack, the test
 // kit, the bench. Nothing here reads the environment.
+
+import {
+  createRateLimiter,
+  DEFAULT_RATE_LIMITS,
+  RATE_LIMIT_BUCKETS,
+  type RateLimiter,
+  type RateLimits,
+} from '../limits/rate-limits';
 import type { Clock, IdSource } from '../shared/clock';
 import { type CursorSealer, createCursorSealer } from '../shared/cursor';
-import { type Environment, integerEnv, requiredEnv } from '../shared/env';
+import { ConfigurationError, type Environment, integerEnv, requiredEnv } from '../shared/env';
 import type { Logger } from '../shared/logger';
 import { createPasswordHasher, type PasswordHasher } from '../shared/passwords';
 import { createTokenService, importSigningKey, type TokenService } from '../shared/tokens';
 import type { DocumentClient } from '../store/dynamodb-client';
+import { DynamoDbRateCounter } from '../store/rate-counter';
 import { DynamoDbUserRepository } from '../store/user-repository';
 import type { UserRepository } from '../users/repository';
 
@@ -19,6 +28,7 @@ export interface RouterDependencies {
   readonly clock: Clock;
   readonly newId: IdSource;
   readonly logger: Logger;
+  readonly rateLimiter: RateLimiter;
 }
 
 export interface RouterSettings {
@@ -26,13 +36,34 @@ export interface RouterSettings {
   /** bcrypt cost. 10 (~55 ms per hash on one core) is the floor; each step doubles the time. */
   readonly bcryptCost: number;
   readonly tokenTtlSeconds: number;
+  /** Per-client limits by bucket; unset buckets keep DEFAULT_RATE_LIMITS. */
+  readonly rateLimits?: Partial<RateLimits>;
 }
+
+const bucketEnvName = (bucket: string) => `RATE_LIMIT_${bucket.toUpperCase().replace(/-/g, '_')}`;
+
+/** `RATE_LIMIT_LOGIN=20/60`: requests per window of seconds, per source IP. */
+const readRateLimits = (env: Environment): RateLimits =>
+  Object.fromEntries(
+    RATE_LIMIT_BUCKETS.map((bucket) => {
+      const name = bucketEnvName(bucket);
+      const raw = env[name];
+      if (raw === undefined || raw === '') return [bucket, DEFAULT_RATE_LIMITS[bucket]];
+      const match = /^(\d{1,7})\/(\d{1,6})$/.exec(raw);
+      if (!match)
+        throw new ConfigurationError(
+          `Environment variable ${name} must be "<requests>/<seconds>", got "${raw}"`,
+        );
+      return [bucket, { limit: Number(match[1]), windowSeconds: Math.max(1, Number(match[2])) }];
+    }),
+  ) as RateLimits;
 
 /** The router's settings from an environment record (index.ts hands it `process.env`). */
 export const readRouterSettings = (env: Environment): RouterSettings => ({
   tableName: requiredEnv(env, 'TABLE_NAME'),
   bcryptCost: integerEnv(env, 'BCRYPT_COST', 10, 10, 15),
   tokenTtlSeconds: integerEnv(env, 'JWT_TTL_SECONDS', 3600, 60, 24 * 3600),
+  rateLimits: readRateLimits(env),
 });
 
 export interface RouterParts {
@@ -58,4 +89,9 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
   clock: parts.clock,
   newId: parts.newId,
   logger: parts.logger,
+  rateLimiter: createRateLimiter(
+    new DynamoDbRateCounter({ tableName: parts.settings.tableName, client: parts.client }),
+    { ...DEFAULT_RATE_LIMITS, ...parts.settings.rateLimits },
+    parts.clock,
+  ),
 });
