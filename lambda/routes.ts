@@ -77,7 +77,7 @@ export const routes = [
     summary: 'Sign up, or create a user as an admin',
     tag: 'Users',
     description:
-      "Anyone may sign up: the new user has the role `user`. With an admin's bearer token, `role` may be set too; anyone else who sends `role` gets 403. The email is trimmed and lower-cased, and must not be in use (409).",
+      "Anyone may sign up: the new user has the role `user`. With an admin's bearer token, `role` may be set too; anyone else who sends `role` gets 403. The email is trimmed and lower-cased, and must not be in use (409). Each address may sign up at most 10 times an hour (429 past that).",
     body: { name: 'CreateUserRequest', schema: createUserSchema },
     optionalBearer: true,
     rateLimit: { bucket: 'sign-up' },
@@ -100,7 +100,7 @@ export const routes = [
     summary: 'Log in and receive a bearer token',
     tag: 'Authentication',
     description:
-      'Exchanges an email and password for a bearer token. `last_login` is updated and the user in the answer shows it. A wrong password and an unknown email get the same 401. From the 6th consecutive failure for an account, every attempt (even with the right password) gets 429 with `Retry-After`, for a time that grows with each failure; a success resets the count.',
+      'Exchanges an email and password for a bearer token. `last_login` is updated and the user in the answer shows it. A wrong password and an unknown email get the same 401. From the 6th consecutive failure for an account from one address (source IP), every attempt from that address (even with the right password) gets 429 with `Retry-After`, for a time that grows with each failure; other addresses are not affected, and a success resets the count of that address. 100 failures for an account in an hour, from all addresses, lock it for the rest of the hour. Each address may also make at most 20 login requests a minute (429 past that).',
     body: { name: 'LoginRequest', schema: loginSchema },
     rateLimit: { bucket: 'login' },
     success: [
