@@ -8,8 +8,9 @@ import { routes } from '../lambda/routes';
 import { UserApiAlarms } from './alarms';
 import { ApiFunction } from './api-function';
 import { branchTagValue, isProductionBranch, PROJECT } from './branch';
+import { DeploymentDefaults } from './deployment-defaults';
 import { JwtSecret } from './jwt-secret';
-import type { UserApiSettings } from './stack-settings';
+import { type UserApiSettings, userApiSettings } from './stack-settings';
 import { UserHttpApi } from './user-http-api';
 import { UsersTable } from './users-table';
 
@@ -27,6 +28,7 @@ export class UserApiStack extends Stack {
   readonly authorizer: ApiFunction;
   readonly http: UserHttpApi;
   readonly alarms: UserApiAlarms;
+  readonly defaults: DeploymentDefaults;
 
   constructor(scope: Construct, id: string, props: UserApiStackProps) {
     super(scope, id, { description: `User API for branch ${branchTagValue(props.branch)}`, ...props });
@@ -36,6 +38,13 @@ export class UserApiStack extends Stack {
     // Production keeps its data when the stack goes; every other branch cleans up after itself.
     const production = isProductionBranch(props.branch);
     const removalPolicy = production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const settings = props.settings ?? userApiSettings(() => undefined, props.branch);
+    // First: every construct below takes its key, log retention and removal policy from here.
+    this.defaults = new DeploymentDefaults(this, {
+      kmsKey: settings.kmsKey,
+      logRetentionDays: settings.logRetentionDays,
+      removalPolicy,
+    });
 
     this.users = new UsersTable(this, 'Users', { removalPolicy, deletionProtection: production });
     this.jwtSecret = new JwtSecret(this, 'JwtSecret', { removalPolicy });
@@ -56,10 +65,10 @@ export class UserApiStack extends Stack {
       removalPolicy,
     });
     this.users.grantRouterAccess(this.router.function);
-    if (props.settings?.routerReservedConcurrency !== undefined) {
+    if (settings.routerReservedConcurrency !== undefined) {
       // Bounds what a flood can cost: past it, Lambda throttles and the gateway answers 503/429.
       (this.router.function.node.defaultChild as CfnFunction).reservedConcurrentExecutions =
-        props.settings.routerReservedConcurrency;
+        settings.routerReservedConcurrency;
     }
 
     this.authorizer = new ApiFunction(this, 'Authorizer', {
@@ -77,15 +86,15 @@ export class UserApiStack extends Stack {
       router: this.router.function,
       authorizer: this.authorizer.function,
       removalPolicy,
-      corsOrigins: props.settings?.corsOrigins,
-      throttle: props.settings?.throttle,
+      corsOrigins: settings.corsOrigins,
+      throttle: settings.throttle,
     });
 
     this.alarms = new UserApiAlarms(this, 'Alarms', {
       stage: this.http.stage,
       functions: { Router: this.router.function, Authorizer: this.authorizer.function },
       deployment: `User API ${branchTagValue(props.branch)}`,
-      alarmEmail: props.settings?.alarmEmail,
+      alarmEmail: settings.alarmEmail,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.http.url, description: 'Base URL of the HTTP API' });

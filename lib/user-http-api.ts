@@ -6,9 +6,10 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { AUTHORIZER_CACHE_TTL_SECONDS, type RouteDefinition } from '../lambda/routes';
+import { DeploymentDefaults } from './deployment-defaults';
 
 /** Steady-state requests per second and burst, for the whole stage. */
 export const STAGE_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
@@ -83,10 +84,7 @@ export class UserHttpApi extends Construct {
       corsPreflight: corsPreflight(props.corsOrigins, props.routes),
     });
 
-    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: props.removalPolicy,
-    });
+    this.accessLogGroup = DeploymentDefaults.of(this).logGroup(this, 'AccessLogs', props.removalPolicy);
     this.stage = new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',

@@ -4,6 +4,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { usersTable } from '../lambda/store/table-definition';
+import { DeploymentDefaults } from './deployment-defaults';
 
 const attributeType = {
   S: dynamodb.AttributeType.STRING,
@@ -21,6 +22,13 @@ export const ROUTER_TABLE_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
+] as const;
+/** What a caller needs of the customer key to read and write the table's items (through DynamoDB only). */
+export const TABLE_KEY_ACTIONS = [
+  'kms:Decrypt',
+  'kms:DescribeKey',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
 ] as const;
 /** Listing users scans the email index, never the base table (which holds password hashes). */
 export const ROUTER_INDEX_ACTIONS = ['dynamodb:Scan'] as const;
@@ -43,6 +51,8 @@ export class UsersTable extends Construct {
         type: attributeType[usersTable.partitionKey.type],
       },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      // Always a KMS key (the AWS-managed one, or the customer key), so SSESpecification is explicit.
+      ...DeploymentDefaults.of(this).tableEncryption(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: usersTable.timeToLiveAttribute,
       removalPolicy: props.removalPolicy,
@@ -70,5 +80,6 @@ export class UsersTable extends Construct {
         resources: [`${this.table.tableArn}/index/${usersTable.emailIndex.name}`],
       }),
     );
+    DeploymentDefaults.of(this).grantKeyUse(grantee, 'dynamodb', TABLE_KEY_ACTIONS);
   }
 }
