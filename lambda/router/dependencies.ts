@@ -1,6 +1,9 @@
 // What the router is built from. Each field is a value made once per cold start by the
 // composition root (index.ts), or by whoever else builds a router: the local stack, the test
 // kit, the bench. Nothing here reads the environment.
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createRefreshTokens, type RefreshTokens } from '../sessions/refresh-tokens';
+import type { SessionRepository } from '../sessions/repository';
 import type { Clock, IdSource } from '../shared/clock';
 import { type CursorSealer, createCursorSealer } from '../shared/cursor';
 import { type Environment, integerEnv, requiredEnv } from '../shared/env';
@@ -8,11 +11,15 @@ import type { Logger } from '../shared/logger';
 import { createPasswordHasher, type PasswordHasher } from '../shared/passwords';
 import { createTokenService, importSigningKey, type TokenService } from '../shared/tokens';
 import type { DocumentClient } from '../store/dynamodb-client';
+import { DynamoDbSessionRepository } from '../store/session-repository';
 import { DynamoDbUserRepository } from '../store/user-repository';
 import type { UserRepository } from '../users/repository';
 
 export interface RouterDependencies {
   readonly repository: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly refreshTokens: RefreshTokens;
+  readonly sessionTtlSeconds: number;
   readonly passwords: PasswordHasher;
   readonly tokens: TokenService;
   readonly cursors: CursorSealer;
@@ -25,19 +32,23 @@ export interface RouterSettings {
   readonly tableName: string;
   /** bcrypt cost. 10 (~55 ms per hash on one core) is the floor; each step doubles the time. */
   readonly bcryptCost: number;
+  /** Access tokens: 15 minutes by default. The router checks their session on every call anyway. */
   readonly tokenTtlSeconds: number;
+  /** Sessions (and so refresh tokens) end this long after their login: 30 days by default. */
+  readonly sessionTtlSeconds: number;
 }
 
 /** The router's settings from an environment record (index.ts hands it `process.env`). */
 export const readRouterSettings = (env: Environment): RouterSettings => ({
   tableName: requiredEnv(env, 'TABLE_NAME'),
   bcryptCost: integerEnv(env, 'BCRYPT_COST', 10, 10, 15),
-  tokenTtlSeconds: integerEnv(env, 'JWT_TTL_SECONDS', 3600, 60, 24 * 3600),
+  tokenTtlSeconds: integerEnv(env, 'JWT_TTL_SECONDS', 900, 60, 24 * 3600),
+  sessionTtlSeconds: integerEnv(env, 'SESSION_TTL_SECONDS', 30 * 24 * 3600, 300, 365 * 24 * 3600),
 });
 
 export interface RouterParts {
   readonly settings: RouterSettings;
-  /** Key material for tokens and cursors. */
+  /** Key material for tokens, cursors and refresh-token hashes. */
   readonly signingSecret: Uint8Array;
   readonly client: DocumentClient;
   readonly clock: Clock;
@@ -48,6 +59,12 @@ export interface RouterParts {
 /** The production wiring of the router's dependencies; tests replace any part they need to. */
 export const routerDependencies = async (parts: RouterParts): Promise<RouterDependencies> => ({
   repository: new DynamoDbUserRepository({ tableName: parts.settings.tableName, client: parts.client }),
+  sessions: new DynamoDbSessionRepository({
+    tableName: parts.settings.tableName,
+    client: DynamoDBDocumentClient.from(parts.client),
+  }),
+  refreshTokens: createRefreshTokens(parts.signingSecret),
+  sessionTtlSeconds: parts.settings.sessionTtlSeconds,
   passwords: createPasswordHasher(parts.settings.bcryptCost),
   tokens: createTokenService(
     await importSigningKey(parts.signingSecret),
