@@ -82,7 +82,11 @@ const userListSchema = v.pipe(
 );
 
 const sessionSchema = v.strictObject({
-  id: v.pipe(v.string(), v.uuid(), v.description('The session id, for `DELETE /users/{id}/sessions/{session_id}`.')),
+  id: v.pipe(
+    v.string(),
+    v.uuid(),
+    v.description('The session id, for `DELETE /users/{id}/sessions/{session_id}`.'),
+  ),
   created_at: v.pipe(timestamp, v.description('The login that opened it.')),
   last_used_at: v.pipe(timestamp, v.description('Its login, or its latest refresh.')),
   expires_at: v.pipe(timestamp, v.description('When it ends at the latest.')),
