@@ -1,7 +1,6 @@
 // What the router is built from. Each field is a value made once per cold start by the
 // composition root (index.ts), or by whoever else builds a router: the local stack, the test
 // kit, the bench. Nothing here reads the environment.
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createRefreshTokens, type RefreshTokens } from '../sessions/refresh-tokens';
 import type { SessionRepository } from '../sessions/repository';
 import type { Clock, IdSource } from '../shared/clock';
@@ -59,10 +58,7 @@ export interface RouterParts {
 /** The production wiring of the router's dependencies; tests replace any part they need to. */
 export const routerDependencies = async (parts: RouterParts): Promise<RouterDependencies> => ({
   repository: new DynamoDbUserRepository({ tableName: parts.settings.tableName, client: parts.client }),
-  sessions: new DynamoDbSessionRepository({
-    tableName: parts.settings.tableName,
-    client: DynamoDBDocumentClient.from(parts.client),
-  }),
+  sessions: new DynamoDbSessionRepository({ tableName: parts.settings.tableName, client: parts.client }),
   refreshTokens: createRefreshTokens(parts.signingSecret),
   sessionTtlSeconds: parts.settings.sessionTtlSeconds,
   passwords: createPasswordHasher(parts.settings.bcryptCost),

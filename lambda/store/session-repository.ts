@@ -24,6 +24,7 @@ import {
   sessionKey,
   sessionSummaryFromItem,
 } from './items/session-items';
+import { userKey } from './items/user-items';
 import { usersTable } from './table-definition';
 import { orUnavailable } from './unavailable';
 

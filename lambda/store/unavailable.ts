@@ -1,5 +1,5 @@
 // The one place where a DynamoDB that is unreachable, throttling or failing becomes the error
-// the domain knows as "unavailable" (a 503 at the edge).
+// the domain knows as "unavailable" (a 503 at the edge). Every store call goes through it.
 import {
   DynamoDBServiceException,
   InternalServerError,
@@ -26,6 +26,7 @@ export const orUnavailable = async <T>(request: Promise<T>): Promise<T> => {
   } catch (error) {
     const transient = TRANSIENT.some((type) => error instanceof type);
     if (error instanceof DynamoDBServiceException && !transient) throw error;
+    // The cause travels with the error; the router logs it once, at the edge.
     throw new UnavailableError('The user store is not answering right now; retry shortly.', [], {
       cause: error,
     });
