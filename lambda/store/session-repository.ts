@@ -92,7 +92,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
   async endAllOf(userId: string): Promise<boolean> {
     const update = new UpdateCommand({
       TableName: this.tableName,
-      Key: { id: userId },
+      Key: userKey(userId),
       ...endSessionsUpdate,
     });
     return !(await failedCondition(this.client.send(update)));
