@@ -1,5 +1,6 @@
 // The port the sessions domain needs from storage. store/session-repository.ts implements it on
 // DynamoDB; nothing else does (tests run the real one against DynamoDB Local).
+import type { StoredUser } from '../users/user';
 import type { Session, SessionSummary } from './session';
 
 export interface Rotation {
@@ -14,6 +15,14 @@ export interface SessionRepository {
   create(session: Session): Promise<void>;
   /** Strongly consistent read. */
   get(id: string): Promise<Session | undefined>;
+  /**
+   * A session and a user, both strongly consistent, in one request (every protected call makes
+   * it): what a caller's token claims to be, as stored now. Either may be missing.
+   */
+  getWithUser(
+    sessionId: string,
+    userId: string,
+  ): Promise<{ readonly session: Session | undefined; readonly user: StoredUser | undefined }>;
   /**
    * Moves the session to `toHash` if it still holds `fromHash`: true when this call rotated it,
    * false when another rotation (or the session's end) came first.

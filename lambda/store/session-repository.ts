@@ -3,6 +3,7 @@
 // sessions are found through the sparse sessions index, newest first.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -13,6 +14,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Rotation, SessionRepository } from '../sessions/repository';
 import type { Session, SessionSummary } from '../sessions/session';
+import { UnavailableError } from '../shared/errors';
+import type { StoredUser } from '../users/user';
 import type { Item } from './attributes';
 import {
   endSessionsUpdate,
@@ -24,7 +27,7 @@ import {
   sessionKey,
   sessionSummaryFromItem,
 } from './items/session-items';
-import { userKey } from './items/user-items';
+import { isUserItem, userFromItem, userKey } from './items/user-items';
 import { usersTable } from './table-definition';
 import { orUnavailable } from './unavailable';
 
@@ -67,6 +70,33 @@ export class DynamoDbSessionRepository implements SessionRepository {
       ),
     );
     return Item && isSessionItem(Item) ? sessionFromItem(Item) : undefined;
+  }
+
+  async getWithUser(
+    sessionId: string,
+    userId: string,
+  ): Promise<{ readonly session: Session | undefined; readonly user: StoredUser | undefined }> {
+    let keys: Record<string, unknown>[] = [sessionKey(sessionId), userKey(userId)];
+    const items: Item[] = [];
+    // DynamoDB may leave keys unprocessed under load: ask again for those, briefly.
+    for (let attempt = 1; keys.length > 0; attempt++) {
+      if (attempt > 4)
+        throw new UnavailableError('The user store is not answering right now; retry shortly.');
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+      const { Responses, UnprocessedKeys } = await orUnavailable(
+        this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        ),
+      );
+      items.push(...(Responses?.[this.tableName] ?? []));
+      keys = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    const session = items.find((item) => item.id === sessionKey(sessionId).id);
+    const user = items.find((item) => item.id === userId);
+    return {
+      session: session && isSessionItem(session) ? sessionFromItem(session) : undefined,
+      user: user && isUserItem(user) ? userFromItem(user) : undefined,
+    };
   }
 
   async rotate(id: string, { fromHash, toHash, at }: Rotation): Promise<boolean> {

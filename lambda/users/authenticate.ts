@@ -1,7 +1,7 @@
 // Use case: turn verified token claims into the caller as stored now. A token outlives neither
 // its user, nor its session (logout, revocation, reuse, password change, disable), and the stored
-// role — not the token's — decides what it may do. The user and the session are read in
-// parallel: one round trip, on every protected call.
+// role — not the token's — decides what it may do. The user and the session are read in one
+// request (a batch of two strongly consistent reads), on every protected call.
 import type { SessionsDependencies } from '../sessions/dependencies';
 import { isLive } from '../sessions/session';
 import { UnauthenticatedError } from '../shared/errors';
@@ -16,17 +16,14 @@ export interface Caller {
   readonly sessionId: string;
 }
 
-type Deps = Pick<UsersDependencies, 'repository' | 'clock'> & Pick<SessionsDependencies, 'sessions'>;
+type Deps = Pick<UsersDependencies, 'clock'> & Pick<SessionsDependencies, 'sessions'>;
 
 export const authenticate = async (deps: Deps, claims: TokenClaims): Promise<Caller> => {
   const now = deps.clock();
   if (claims.exp * 1000 <= now.getTime()) throw new UnauthenticatedError('The token has expired.');
   const ended = new UnauthenticatedError('The token is no longer valid; log in again.');
   if (!UUID.test(claims.sub) || !UUID.test(claims.sid)) throw ended;
-  const [user, session] = await Promise.all([
-    deps.repository.getById(claims.sub),
-    deps.sessions.get(claims.sid),
-  ]);
+  const { user, session } = await deps.sessions.getWithUser(claims.sid, claims.sub);
   if (!user || user.tokenVersion !== claims.tv || !session || !isLive(session, user, now)) throw ended;
   return { user, sessionId: session.id };
 };
