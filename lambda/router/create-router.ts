@@ -8,7 +8,7 @@ import { bearerToken } from '../shared/tokens';
 import { authenticate, authenticateToken, type Caller } from '../users/authenticate';
 import type { RouterDependencies } from './dependencies';
 import { handlers, type RouteRequest, routeRequest } from './handlers';
-import { authorizerClaims } from './request';
+import { authorizerClaims, sourceIp } from './request';
 import { type HttpResponse, internalError, isAppError, problem } from './responses';
 
 export type RouterHandler = (
@@ -39,7 +39,13 @@ export const createRouter = (dependencies: RouterDependencies): RouterHandler =>
     try {
       const route = routesByKey.get(event.routeKey);
       if (!route) throw new NotFoundError(`No route ${event.routeKey}.`);
-      const caller = await identify(route, event);
+      // The limit is one write, made alongside the caller's look-up, before any costly work.
+      const [caller] = await Promise.all([
+        identify(route, event),
+        'rateLimit' in route
+          ? dependencies.rateLimiter.take(route.rateLimit.bucket, sourceIp(event))
+          : undefined,
+      ]);
       callerId = caller?.user.id;
       const handle = handlers[route.handler] as (request: RouteRequest) => Promise<HttpResponse>;
       response = await handle(routeRequest(route, event, dependencies, caller));

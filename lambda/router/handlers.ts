@@ -23,7 +23,7 @@ import { signUp } from '../users/sign-up';
 import { updateUser } from '../users/update-user';
 import type { User } from '../users/user';
 import { profileOf, type StoredUser } from '../users/user';
-import { expectedVersions, notModified, readBody, readQuery, userAgentOf } from './request';
+import { expectedVersions, notModified, readBody, readQuery, sourceIp, userAgentOf } from './request';
 import {
   etagOf,
   type HttpResponse,
@@ -118,7 +118,7 @@ const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): 
     request.deps,
     signedIn(request.caller),
     id,
-    { ...fields, currentPassword: current_password },
+    { ...fields, currentPassword: current_password, client: sourceIp(request.event) },
     expectedVersions(request.event),
   );
   return userResponse(200, user);
@@ -132,7 +132,7 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
 
   async login({ body, deps, event }) {
     const { email, password } = body();
-    const result = await login(deps, email, password, userAgentOf(event));
+    const result = await login(deps, email, password, sourceIp(event), userAgentOf(event));
     return sessionResponse(result, result.user);
   },
 

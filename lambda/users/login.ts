@@ -16,19 +16,20 @@ export const login = async (
     Pick<SessionsDependencies, 'sessions' | 'refreshTokens' | 'sessionTtlSeconds' | 'newId'>,
   email: string,
   password: string,
+  /** The source IP: the back-off is per account and client. */
+  client: string,
   userAgent: string | null,
 ): Promise<LoginResult> => {
   const now = deps.clock();
   const [failures, user] = await Promise.all([
-    activeLoginFailures(deps, email, now),
+    activeLoginFailures(deps, email, client, now),
     deps.repository.getByEmail(email),
   ]);
   // During a lock even the right password is refused, so guessing gains nothing.
   refuseWhileLocked(failures, now);
 
-  if (!user || !(await passwordMatches(deps, user, password))) {
-    if (!user) await deps.passwords.verifyNothing(password);
-    throw await loginFailed(deps, email, now, new InvalidCredentialsError());
+  if (!(await passwordMatches(deps, user, password)) || !user) {
+    throw await loginFailed(deps, email, client, failures, now, new InvalidCredentialsError());
   }
   // The session carries the tokenVersion just read: a password change racing this login leaves
   // it ended at birth, never alive under the old password.
@@ -36,7 +37,7 @@ export const login = async (
   // Independent writes: one round trip, not three.
   const [loggedIn] = await Promise.all([
     deps.repository.recordLogin(user.id, now.toISOString()),
-    failures ? deps.repository.clearLoginFailures(email) : undefined,
+    failures.client ? deps.repository.clearClientLoginFailures(email, client) : undefined,
     deps.sessions.create(session),
   ]);
   if (!loggedIn) throw new InvalidCredentialsError();

@@ -496,7 +496,7 @@ beforeAll(async () => {
     const password = `fuzz ${role} secret pw`;
     if (role === 'admin') await app.ensureAdmin(email, password);
     else await signUp(deps, undefined, { email, name: 'Fuzz target', password });
-    const { token, user } = await login(deps, email, password, 'fuzz');
+    const { token, user } = await login(deps, email, password, '127.0.0.1', 'fuzz');
     return { id: user.id, email, password, token };
   };
   stillValid = (account, role) =>
