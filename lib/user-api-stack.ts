@@ -60,7 +60,8 @@ export class UserApiStack extends Stack {
       environment: {
         TABLE_NAME: this.users.table.tableName,
         BCRYPT_COST: '10',
-        JWT_TTL_SECONDS: '3600',
+        JWT_TTL_SECONDS: '900',
+        SESSION_TTL_SECONDS: String(30 * 24 * 3600),
       },
       removalPolicy,
     });

@@ -22,6 +22,8 @@ export const ROUTER_TABLE_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
+  // Every protected call reads its user and its session in one batch.
+  'dynamodb:BatchGetItem',
 ] as const;
 /** What a caller needs of the customer key to read and write the table's items (through DynamoDB only). */
 export const TABLE_KEY_ACTIONS = [
@@ -32,6 +34,8 @@ export const TABLE_KEY_ACTIONS = [
 ] as const;
 /** Listing users scans the email index, never the base table (which holds password hashes). */
 export const ROUTER_INDEX_ACTIONS = ['dynamodb:Scan'] as const;
+/** Listing (and clearing) a user's sessions queries the sessions index, which holds no token hash. */
+export const ROUTER_SESSIONS_INDEX_ACTIONS = ['dynamodb:Query'] as const;
 
 export interface UsersTableProps {
   readonly removalPolicy: RemovalPolicy;
@@ -67,6 +71,19 @@ export class UsersTable extends Construct {
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: [...usersTable.emailIndex.nonKeyAttributes],
     });
+    this.table.addGlobalSecondaryIndex({
+      indexName: usersTable.sessionsIndex.name,
+      partitionKey: {
+        name: usersTable.sessionsIndex.partitionKey.name,
+        type: attributeType[usersTable.sessionsIndex.partitionKey.type],
+      },
+      sortKey: {
+        name: usersTable.sessionsIndex.sortKey.name,
+        type: attributeType[usersTable.sessionsIndex.sortKey.type],
+      },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...usersTable.sessionsIndex.nonKeyAttributes],
+    });
   }
 
   /** The router's item reads and writes, and scans of the email index; no wildcard resources. */
@@ -78,6 +95,12 @@ export class UsersTable extends Construct {
       new iam.PolicyStatement({
         actions: [...ROUTER_INDEX_ACTIONS],
         resources: [`${this.table.tableArn}/index/${usersTable.emailIndex.name}`],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [...ROUTER_SESSIONS_INDEX_ACTIONS],
+        resources: [`${this.table.tableArn}/index/${usersTable.sessionsIndex.name}`],
       }),
     );
     DeploymentDefaults.of(this).grantKeyUse(grantee, 'dynamodb', TABLE_KEY_ACTIONS);

@@ -46,9 +46,10 @@ export interface LocalStackOptions {
   readonly jwtSecret?: string;
   /** When given, this admin exists once the stack is up. */
   readonly admin?: { readonly email: string; readonly password: string };
-  /** bcrypt cost (default 10) and access-token lifetime (default 3600 s), as the stack sets them. */
+  /** bcrypt cost (default 10), access-token lifetime (default 900 s) and session lifetime (default 30 days), as the stack sets them. */
   readonly bcryptCost?: number;
   readonly tokenTtlSeconds?: number;
+  readonly sessionTtlSeconds?: number;
   /** Per-client rate limits; unset buckets keep the product defaults (DEFAULT_RATE_LIMITS). */
   readonly rateLimits?: Partial<RateLimits>;
   /** The handlers' logger; quiet (warnings and errors only) by default: the gateway logs requests. */
@@ -241,7 +242,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         settings: {
           tableName,
           bcryptCost: options.bcryptCost ?? 10,
-          tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+          tokenTtlSeconds: options.tokenTtlSeconds ?? 900,
+          sessionTtlSeconds: options.sessionTtlSeconds ?? 30 * 24 * 3600,
           ...(options.rateLimits && { rateLimits: options.rateLimits }),
         },
         signingSecret: signingSecretBytes(jwtSecret),

@@ -9,6 +9,8 @@ import {
   type RateLimiter,
   type RateLimits,
 } from '../limits/rate-limits';
+import { createRefreshTokens, type RefreshTokens } from '../sessions/refresh-tokens';
+import type { SessionRepository } from '../sessions/repository';
 import type { Clock, IdSource } from '../shared/clock';
 import { type CursorSealer, createCursorSealer } from '../shared/cursor';
 import { ConfigurationError, type Environment, integerEnv, requiredEnv } from '../shared/env';
@@ -17,11 +19,15 @@ import { createPasswordHasher, type PasswordHasher } from '../shared/passwords';
 import { createTokenService, importSigningKey, type TokenService } from '../shared/tokens';
 import type { DocumentClient } from '../store/dynamodb-client';
 import { DynamoDbRateCounter } from '../store/rate-counter';
+import { DynamoDbSessionRepository } from '../store/session-repository';
 import { DynamoDbUserRepository } from '../store/user-repository';
 import type { UserRepository } from '../users/repository';
 
 export interface RouterDependencies {
   readonly repository: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly refreshTokens: RefreshTokens;
+  readonly sessionTtlSeconds: number;
   readonly passwords: PasswordHasher;
   readonly tokens: TokenService;
   readonly cursors: CursorSealer;
@@ -35,7 +41,10 @@ export interface RouterSettings {
   readonly tableName: string;
   /** bcrypt cost. 10 (~55 ms per hash on one core) is the floor; each step doubles the time. */
   readonly bcryptCost: number;
+  /** Access tokens: 15 minutes by default. The router checks their session on every call anyway. */
   readonly tokenTtlSeconds: number;
+  /** Sessions (and so refresh tokens) end this long after their login: 30 days by default. */
+  readonly sessionTtlSeconds: number;
   /** Per-client limits by bucket; unset buckets keep DEFAULT_RATE_LIMITS. */
   readonly rateLimits?: Partial<RateLimits>;
 }
@@ -62,13 +71,14 @@ const readRateLimits = (env: Environment): RateLimits =>
 export const readRouterSettings = (env: Environment): RouterSettings => ({
   tableName: requiredEnv(env, 'TABLE_NAME'),
   bcryptCost: integerEnv(env, 'BCRYPT_COST', 10, 10, 15),
-  tokenTtlSeconds: integerEnv(env, 'JWT_TTL_SECONDS', 3600, 60, 24 * 3600),
+  tokenTtlSeconds: integerEnv(env, 'JWT_TTL_SECONDS', 900, 60, 24 * 3600),
+  sessionTtlSeconds: integerEnv(env, 'SESSION_TTL_SECONDS', 30 * 24 * 3600, 300, 365 * 24 * 3600),
   rateLimits: readRateLimits(env),
 });
 
 export interface RouterParts {
   readonly settings: RouterSettings;
-  /** Key material for tokens and cursors. */
+  /** Key material for tokens, cursors and refresh-token hashes. */
   readonly signingSecret: Uint8Array;
   readonly client: DocumentClient;
   readonly clock: Clock;
@@ -79,6 +89,9 @@ export interface RouterParts {
 /** The production wiring of the router's dependencies; tests replace any part they need to. */
 export const routerDependencies = async (parts: RouterParts): Promise<RouterDependencies> => ({
   repository: new DynamoDbUserRepository({ tableName: parts.settings.tableName, client: parts.client }),
+  sessions: new DynamoDbSessionRepository({ tableName: parts.settings.tableName, client: parts.client }),
+  refreshTokens: createRefreshTokens(parts.signingSecret),
+  sessionTtlSeconds: parts.settings.sessionTtlSeconds,
   passwords: createPasswordHasher(parts.settings.bcryptCost),
   tokens: createTokenService(
     await importSigningKey(parts.signingSecret),

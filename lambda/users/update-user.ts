@@ -1,5 +1,6 @@
 // Use case: change the fields given, and only those. PUT is the case where email, name and
 // password are all given (its schema requires them); PATCH gives any non-empty subset.
+import { withSessionsEnded } from '../sessions/end-all-sessions';
 import { ForbiddenError } from '../shared/errors';
 import { targetUser } from './access';
 import { clearLoginFailures, confirmCurrentPassword } from './credentials';
@@ -45,15 +46,15 @@ export const updateUser = async (
     changes.password === undefined ? undefined : await deps.passwords.hash(changes.password);
 
   const written = await writeWithRetry(deps, first, expected, async (current) => {
-    const next: StoredUser = {
+    const changed: StoredUser = {
       ...current,
       email: changes.email ?? current.email,
       name: changes.name ?? current.name,
       role: changes.role ?? current.role,
       passwordHash: passwordHash ?? current.passwordHash,
-      // A new password revokes every token issued before it.
-      tokenVersion: passwordHash === undefined ? current.tokenVersion : current.tokenVersion + 1,
     };
+    // A new password ends every session of the user, the caller's own included.
+    const next = passwordHash === undefined ? changed : withSessionsEnded(changed);
     const unchanged =
       passwordHash === undefined &&
       next.email === current.email &&

@@ -110,6 +110,7 @@ export const createTestApi = async (options: TestApiOptions = {}): Promise<TestA
       tableName,
       bcryptCost: 10,
       tokenTtlSeconds: 3600,
+      sessionTtlSeconds: 30 * 24 * 3600,
       rateLimits: options.rateLimits ?? UNREACHED_RATE_LIMITS,
     },
     signingSecret: new TextEncoder().encode(TEST_SIGNING_SECRET),
