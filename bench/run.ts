@@ -127,17 +127,16 @@ const login = (base: string, email: string, password: string) =>
 const account = async (base: string, email: string, password: string): Promise<Account> => {
   const { token, user } = (await login(base, email, password)) as { token: string; user: { id: string } };
   const [, payload = ''] = token.split('.');
-  const { sub, role, amr, tv, iat, exp } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<
-    string,
-    unknown
-  >;
+  const { sub, role, tv, sid, amr, iat, exp } = JSON.parse(
+    Buffer.from(payload, 'base64url').toString(),
+  ) as Record<string, unknown>;
   return {
     id: user.id,
     email,
     password,
     authorization: `Bearer ${token}`,
     // As the authorizer hands them on: amr as one space-separated string.
-    claims: { sub, role, amr: (amr as string[]).join(' '), tv, iat, exp },
+    claims: { sub, role, tv, sid, amr: (amr as string[]).join(' '), iat, exp },
   };
 };
 

@@ -1,13 +1,15 @@
 // The defaults every Lambda of this API shares: runtime, architecture, bundling, its own log
-// group and role, and reading its secrets through the Parameters and Secrets extension.
+// group (the deployment's retention and key) and role, and reading its secrets through the
+// Parameters and Secrets extension.
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { KEY_SET_REFRESH_SECONDS } from '../lambda/shared/jwks';
+import { DeploymentDefaults } from './deployment-defaults';
 
 /**
  * How every API function is bundled (esbuild, locally, no Docker). Exported so that `npm run bench`
@@ -58,10 +60,8 @@ export class ApiFunction extends Construct {
   constructor(scope: Construct, id: string, props: ApiFunctionProps) {
     super(scope, id);
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: props.removalPolicy,
-    });
+    const defaults = DeploymentDefaults.of(this);
+    this.logGroup = defaults.logGroup(this, 'LogGroup', props.removalPolicy);
 
     // An explicit role instead of AWSLambdaBasicExecutionRole: that managed policy lets the
     // function write to every log group in the account; this one may write only to its own.
@@ -78,11 +78,11 @@ export class ApiFunction extends Construct {
           resources: [secret.secretArn],
         }),
       );
-      secret.encryptionKey?.grantDecrypt(this.role);
     }
     const secretArns = Object.fromEntries(
       Object.entries(props.secrets).map(([variable, secret]) => [variable, secret.secretArn]),
     );
+    if (secrets.length > 0) defaults.grantKeyUse(this.role, 'secretsmanager', ['kms:Decrypt']);
 
     this.function = new NodejsFunction(this, 'Function', {
       entry: props.entry,

@@ -9,15 +9,13 @@
 
 import * as path from 'node:path';
 import { CustomResource, Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ApiFunction } from './api-function';
+import { DeploymentDefaults } from './deployment-defaults';
 
 export interface SigningKeysProps {
   readonly removalPolicy: RemovalPolicy;
-  /** A customer-managed key for both secrets; the AWS-managed key when omitted. */
-  readonly encryptionKey?: kms.IKey;
 }
 
 const ROTATION_REASON =
@@ -37,16 +35,18 @@ export class SigningKeys extends Construct {
     super(scope, id);
 
     const placeholder = { passwordLength: 32, excludePunctuation: true };
+    // Undefined (Secrets Manager's AWS-managed key) unless the deployment has a customer key.
+    const encryptionKey = DeploymentDefaults.of(this).key;
     this.keySet = new secretsmanager.Secret(this, 'KeySet', {
       description: 'User API token signing keys (ES256 private keys): the router reads it',
       generateSecretString: placeholder,
-      encryptionKey: props.encryptionKey,
+      encryptionKey,
       removalPolicy: props.removalPolicy,
     });
     this.publicKeys = new secretsmanager.Secret(this, 'PublicKeys', {
       description: 'User API token verification keys (JWKS, public keys only): the authorizer reads it',
       generateSecretString: placeholder,
-      encryptionKey: props.encryptionKey,
+      encryptionKey,
       removalPolicy: props.removalPolicy,
     });
     for (const secret of [this.keySet, this.publicKeys]) {

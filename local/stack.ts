@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureKeySet, type KeySetStore } from '../lambda/keys/rotation';
+import type { RateLimits } from '../lambda/limits/rate-limits';
 import { type Clock, randomIds, systemClock } from '../lambda/shared/clock';
 import { ConfigurationError } from '../lambda/shared/env';
 import { ValidationError } from '../lambda/shared/errors';
@@ -47,9 +48,12 @@ export interface LocalStackOptions {
   readonly keys?: KeySetStore;
   /** When given, this admin exists once the stack is up. */
   readonly admin?: { readonly email: string; readonly password: string };
-  /** bcrypt cost (default 10) and access-token lifetime (default 3600 s), as the stack sets them. */
+  /** bcrypt cost (default 10), access-token lifetime (default 900 s) and session lifetime (default 30 days), as the stack sets them. */
   readonly bcryptCost?: number;
   readonly tokenTtlSeconds?: number;
+  readonly sessionTtlSeconds?: number;
+  /** Per-client rate limits; unset buckets keep the product defaults (DEFAULT_RATE_LIMITS). */
+  readonly rateLimits?: Partial<RateLimits>;
   /** The handlers' logger; quiet (warnings and errors only) by default: the gateway logs requests. */
   readonly logger?: Logger;
   /** The handlers' clock; tests move it instead of sleeping. */
@@ -225,7 +229,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         settings: {
           tableName,
           bcryptCost: options.bcryptCost ?? 10,
-          tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+          tokenTtlSeconds: options.tokenTtlSeconds ?? 900,
+          sessionTtlSeconds: options.sessionTtlSeconds ?? 30 * 24 * 3600,
+          ...(options.rateLimits && { rateLimits: options.rateLimits }),
         },
         keys: async () => {
           const set = await keys.read();

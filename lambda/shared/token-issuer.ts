@@ -73,7 +73,7 @@ export const createTokenService = (
   async issue({ sub, sid, role, amr, tv }, now) {
     const { kid, key } = (await keys()).signer(now);
     const iat = Math.floor(now.getTime() / 1000);
-    const token = await new SignJWT({ ...(sid === undefined ? {} : { sid }), role, amr: [...amr], tv })
+    const token = await new SignJWT({ sid, role, amr: [...amr], tv })
       .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: 'JWT', kid })
       .setSubject(sub)
       .setIssuer(TOKEN_ISSUER)

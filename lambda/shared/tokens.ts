@@ -3,6 +3,7 @@
 // Public keys are imported into WebCrypto once per key set, not once per token.
 import { type JWTHeaderParameters, errors as joseErrors, jwtVerify } from 'jose';
 import type { Clock } from './clock';
+import { canonicalBearerToken } from './compact-jws';
 import { type Jwks, TOKEN_ALGORITHM } from './jwks';
 
 export const TOKEN_ISSUER = 'user-api';
@@ -10,15 +11,16 @@ export const TOKEN_AUDIENCE = 'user-api';
 
 export type TokenRole = 'user' | 'admin';
 /** RFC 8176 authentication method references: `pwd`, then `otp` after a second factor. */
-export type AuthenticationMethod = 'pwd' | 'otp';
+export const AUTHENTICATION_METHODS: readonly string[] = ['pwd', 'otp'];
 
 /** What the router puts in an access token. */
 export interface AccessTokenClaims {
   readonly sub: string;
-  /** The session the token belongs to (sessions are the next step; absent until then). */
-  readonly sid?: string;
+  /** The session the token belongs to: the router refuses the token once the session has ended. */
+  readonly sid: string;
   readonly role: TokenRole;
-  readonly amr: readonly AuthenticationMethod[];
+  /** How the session was authenticated: `["pwd"]`, or `["pwd","otp"]` after a second factor. */
+  readonly amr: readonly string[];
   /** Token version: the user's `token_version` when the token was issued; a password change bumps it. */
   readonly tv: number;
 }
@@ -56,14 +58,14 @@ export const importVerificationKeys = async (jwks: Jwks): Promise<VerificationKe
     ),
   );
 
-const AMR = new Set<unknown>(['pwd', 'otp']);
+const AMR = new Set<unknown>(AUTHENTICATION_METHODS);
 
 /** The claim types a token must carry; also checks what the authorizer hands the router. */
 export const isTokenClaims = (
   payload: Record<string, unknown>,
 ): payload is Record<string, unknown> & TokenClaims =>
   typeof payload.sub === 'string' &&
-  (payload.sid === undefined || typeof payload.sid === 'string') &&
+  typeof payload.sid === 'string' &&
   (payload.role === 'user' || payload.role === 'admin') &&
   Array.isArray(payload.amr) &&
   payload.amr.length > 0 &&
@@ -76,7 +78,7 @@ export const isTokenClaims = (
 /** Exactly the claims we know, in a fresh object: nothing else a token carried travels on. */
 export const pickClaims = (claims: TokenClaims): TokenClaims => ({
   sub: claims.sub,
-  ...(claims.sid === undefined ? {} : { sid: claims.sid }),
+  sid: claims.sid,
   role: claims.role,
   amr: [...claims.amr],
   tv: claims.tv,
@@ -131,7 +133,5 @@ export const createTokenVerifier = (keys: VerificationKeys, clock: Clock): Token
 };
 
 /** `Authorization: Bearer <token>` → the token, or undefined when the header is not of that form. */
-export const bearerToken = (authorization: string | undefined): string | undefined => {
-  const match = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization ?? '');
-  return match?.[1];
-};
+export const bearerToken = (authorization: string | undefined): string | undefined =>
+  canonicalBearerToken(authorization);

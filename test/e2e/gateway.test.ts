@@ -83,7 +83,7 @@ beforeAll(async () => {
   // The handlers from their own factories, keys as values: nothing is configured through process.env.
   const keySet = await newKeySet(new Date());
   const app = await createLocalApp({
-    settings: { tableName, bcryptCost: 10, tokenTtlSeconds: 3600 },
+    settings: { tableName, bcryptCost: 10, tokenTtlSeconds: 3600, sessionTtlSeconds: 30 * 24 * 3600 },
     keys: async () => keySet,
     client: testDocumentClient(),
     clock: systemClock,
@@ -217,6 +217,7 @@ describe('the Lambda authorizer', () => {
       role: 'user',
       amr: 'pwd',
       tv: expect.any(Number),
+      sid: expect.any(String),
       iat: expect.any(Number),
       exp: expect.any(Number),
     });

@@ -78,6 +78,7 @@ describe('events/', () => {
           role: account === DEMO_ACCOUNTS.admin ? 'admin' : 'user',
           amr: 'pwd',
           tv: expect.any(Number),
+          sid: expect.any(String),
           iat: expect.any(Number),
           exp: expect.any(Number),
         });

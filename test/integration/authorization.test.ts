@@ -3,6 +3,7 @@
 import { createTestApi, type TestApi, uniqueEmail } from '../support/api';
 import {
   claimsFor,
+  claimsOf,
   confusedTokens,
   editedToken,
   foreignKeyToken,
@@ -140,7 +141,8 @@ describe('authorization', () => {
 
     it("cannot borrow an admin's identity by forging the token role: the stored role decides", async () => {
       const user = await api.signUpAndLogIn();
-      const forged = await signWith(claimsFor(user.id, { role: 'admin' }));
+      // Signed with the real key and bound to the user's live session: only the role is a lie.
+      const forged = await signWith(claimsFor(user.id, { role: 'admin', sid: claimsOf(user.token).sid }));
 
       const response = await api.call('GET', '/users', { token: forged });
 

@@ -7,12 +7,16 @@ import { type Account, expectGateway, expectProblem, securityStackForThisFile, u
 const api = securityStackForThisFile();
 let user: Account;
 
-/** The routes anyone may call without a token. A new one must be reviewed, then added here. */
-// The JWKS is public by design: public keys only, which any verifier needs (README, "Tokens and signing keys").
+/**
+ * The routes anyone may call without a token. A new one must be reviewed, then added here.
+ * POST /refresh authenticates by the refresh token in its body, which the authorizer cannot read.
+ * The JWKS is public by design: public keys only, which any verifier needs.
+ */
 const REVIEWED_PUBLIC_ROUTES = [
   'GET /openapi.json',
   'GET /.well-known/jwks.json',
   'POST /login',
+  'POST /refresh',
   'POST /users',
 ];
 

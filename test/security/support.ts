@@ -10,6 +10,7 @@ import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
 import { commonPasswords } from '../../lambda/users/common-passwords';
 import { memoryKeySetStore } from '../../local/signing-keys';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
+import { UNREACHED_RATE_LIMITS } from '../support/api';
 import { claimsOf, signToken as signForgedToken } from '../support/forged-tokens';
 
 /** This suite's signing keys, in memory, made on first use; the stacks of this file sign with them. */
@@ -183,6 +184,7 @@ export const startSecurityStack = async (
     tableName: `security-${randomUUID()}`,
     keys: suiteKeys,
     admin: ADMIN,
+    rateLimits: UNREACHED_RATE_LIMITS,
     ...options,
   });
   const { call, sentPasswords } = client(stack.url);

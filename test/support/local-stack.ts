@@ -1,11 +1,13 @@
 // End-to-end tests: the local stack of `npm start`, on the Jest harness's in-memory DynamoDB Local
 // with a table of this test file's own, driven over real HTTP with fetch. Every response is
 // checked for leaked credentials.
+
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
 import { memoryKeySetStore } from '../../local/signing-keys';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
+import { UNREACHED_RATE_LIMITS } from './api';
 
 export const E2E_ADMIN = { email: 'admin@e2e.example.com', password: 'admin password for e2e' } as const;
 
@@ -30,6 +32,7 @@ export const startTestStack = async (options: Partial<LocalStackOptions> = {}): 
     admin: E2E_ADMIN,
     // Fresh keys in memory: nothing of the repository's .local/ is read or written.
     keys: memoryKeySetStore(),
+    rateLimits: UNREACHED_RATE_LIMITS,
     ...options,
   });
   return {

@@ -21,8 +21,9 @@ import {
 
 const subject = {
   sub: '3f0c1e2a-0000-4000-8000-000000000001',
+  sid: '7d1e0c3b-2a4f-4e5d-9c8b-1a2b3c4d5e6f',
   role: 'user' as const,
-  amr: ['pwd' as const],
+  amr: ['pwd'],
   tv: 2,
 };
 
@@ -54,7 +55,7 @@ describe('issuing', () => {
     expect(await verifier.verify(token)).toEqual({ ...subject, iat, exp: iat + 3600 });
   });
 
-  it('carries a session id when given one, and every amr method', async () => {
+  it('carries its session id and every amr method', async () => {
     const { token } = await tokens.issue({ ...subject, sid: 'session-1', amr: ['pwd', 'otp'] }, now);
 
     expect(await tokens.verify(token)).toMatchObject({ sid: 'session-1', amr: ['pwd', 'otp'] });
@@ -135,6 +136,7 @@ describe('verifying refuses every forgery', () => {
     ['no amr', { amr: undefined }],
     ['an amr method we never issue', { amr: ['pwd', 'magic'] }],
     ['a sid that is not a string', { sid: 7 }],
+    ['no sid', { sid: undefined }],
   ])('refuses a well-signed token with %s', async (_, overrides) => {
     await refused(signToken(claimsFor(subject.sub, overrides), keySet));
   });
@@ -172,9 +174,14 @@ describe('the published keys', () => {
 
 describe('bearerToken', () => {
   it.each([
-    ['Bearer abc.def.ghi', 'abc.def.ghi'],
-    ['bearer abc.def.ghi', 'abc.def.ghi'],
-    ['Bearer  abc.def.ghi ', 'abc.def.ghi'],
+    ['Bearer abc.deg.ghg', 'abc.deg.ghg'],
+    ['bearer abc.deg.ghg', 'abc.deg.ghg'],
+    // One spelling only: two spaces, a trailing space, padding or a non-canonical last character.
+    ['Bearer  abc.deg.ghg', undefined],
+    ['Bearer abc.deg.ghg ', undefined],
+    ['Bearer abc.deg.ghg=', undefined],
+    ['Bearer abc.deg.ghh', undefined],
+    ['Bearer abc.deg', undefined],
     ['Basic dXNlcjpwYXNz', undefined],
     ['Bearer', undefined],
     ['abc.def.ghi', undefined],
