@@ -114,12 +114,12 @@ describe('logs', () => {
   });
 
   it("keep a feature branch's logs as long as logRetentionDays says", () => {
-    expect(retentions(synthUserApi('feature/ops', { logRetentionDays: '7' }).template)).toEqual([7, 7, 7]);
+    expect(retentions(synthUserApi('feature/ops', { logRetentionDays: '7' }).template)).toEqual([7, 7, 7, 7]);
   });
 
   it('keep production logs a year (Control Tower CT.CLOUDWATCH.PR.2), or longer when asked', () => {
-    expect(retentions(synthUserApi('main').template)).toEqual([365, 365, 365]);
-    expect(retentions(synthUserApi('main', { logRetentionDays: 731 }).template)).toEqual([731, 731, 731]);
+    expect(retentions(synthUserApi('main').template)).toEqual([365, 365, 365, 365]);
+    expect(retentions(synthUserApi('main', { logRetentionDays: 731 }).template)).toEqual([731, 731, 731, 731]);
   });
 
   it.each([
