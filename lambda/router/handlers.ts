@@ -180,7 +180,11 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     const id = targetId(request);
     const user = await getUser(request.deps, signedIn(request.caller), id);
     if (notModified(request.event, etagOf(user))) {
-      return { statusCode: 304, headers: { ETag: etagOf(user), 'Cache-Control': 'no-store' }, body: '' };
+      return {
+        statusCode: 304,
+        headers: { ETag: etagOf(user), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
+        body: '',
+      };
     }
     return userResponse(200, user);
   },

@@ -7,11 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type KeySet, parseKeySet } from '../../lambda/keys/key-set';
 import { newKeySet } from '../../lambda/keys/rotation';
 import { parseJwks } from '../../lambda/shared/jwks';
 import { readSecret } from '../../lambda/shared/secrets-extension';
 import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
+import { itemFromSession } from '../../lambda/store/items/session-items';
+import { testDocumentClient } from '../support/tables';
 import { type Account, expectProblem, leakIn, securityStackForThisFile, uniqueEmail } from './support';
 
 const api = securityStackForThisFile();
@@ -86,8 +89,29 @@ describe('items read back from DynamoDB', () => {
   it('grants nothing for a stored role that is not one of ours', async () => {
     const planted = await plantUser({ role: 'superuser' });
     const { claimsFor, signToken } = await import('./support');
+    const now = Math.floor(Date.now() / 1000);
+    // A live session, as a login would have opened it, so only the stored role is off.
+    const sid = randomUUID();
+    await testDocumentClient().send(
+      new PutCommand({
+        TableName: api.stack.tableName,
+        Item: itemFromSession({
+          id: sid,
+          userId: planted.id,
+          createdAt: new Date().toISOString(),
+          lastUsedAt: new Date().toISOString(),
+          expiresAt: now + 3600,
+          userAgent: null,
+          tokenVersion: 0,
+          amr: ['pwd'],
+          refreshHash: 'not a hash of anything',
+          generation: 0,
+          rotatedAt: null,
+        }),
+      }),
+    );
     // A token as the service would issue it for this user (the role claim says user).
-    const token = await signToken(claimsFor(planted.id, { role: 'user' }));
+    const token = await signToken(claimsFor(planted.id, { role: 'user', sid }));
 
     expectProblem(await api.call('GET', '/users', { token }), 403);
     expectProblem(await api.call('GET', `/users/${user.id}`, { token }), 403);
