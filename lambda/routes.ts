@@ -5,10 +5,12 @@
 import type * as v from 'valibot';
 import {
   createUserSchema,
+  eventsQuerySchema,
   listUsersQuerySchema,
   loginSchema,
   replaceUserSchema,
   updateUserSchema,
+  userEventsQuerySchema,
 } from './users/schemas';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -50,7 +52,7 @@ export interface RouteDefinition {
   /** Key of the router handler that serves the route. */
   readonly handler: string;
   readonly summary: string;
-  readonly tag: 'Users' | 'Authentication' | 'Reference';
+  readonly tag: 'Users' | 'Authentication' | 'Audit' | 'Reference';
   readonly description: string;
   readonly body?: BodyDefinition;
   readonly query?: ObjectSchema;
@@ -117,7 +119,7 @@ export const routes = [
     summary: 'List users, a page at a time (admin)',
     tag: 'Users',
     description:
-      'Admins only. A page of users and the cursor of the next one; follow `next_cursor` until it is null. A page may hold fewer than `limit` users even when more follow.',
+      'Admins only. Users sorted by email, ascending, a page at a time; follow `next_cursor` until it is null. `email_prefix` (lower-cased) keeps the emails that start with it, `status` the users of that status. A page costs O(page), filtered or not.',
     query: listUsersQuerySchema,
     success: [
       {
@@ -154,7 +156,7 @@ export const routes = [
     summary: 'Replace the writable fields of a user',
     tag: 'Users',
     description:
-      'Replaces every writable field. Without `role`, the role stays as it is; only an admin may send one. Changing your own user needs `current_password` (a PUT always sets the password). With `If-Match`, a stale ETag is a 412 and nothing is written.',
+      'Replaces every writable field. Without `role` or `status`, they stay as they are; only an admin may send them (`status: "disabled"` disables the user and ends their tokens at once; the last active admin cannot be demoted or disabled: 409). Changing your own user needs `current_password` (a PUT always sets the password). With `If-Match`, a stale ETag is a 412 and nothing is written.',
     body: { name: 'ReplaceUserRequest', schema: replaceUserSchema },
     requestHeaders: ['IfMatch'],
     success: [
@@ -176,7 +178,7 @@ export const routes = [
     summary: 'Change some fields of a user',
     tag: 'Users',
     description:
-      'Changes the fields sent (at least one of `email`, `name`, `password`, `role`). Only an admin may change `role`. Changing your own email or password needs `current_password`; a password change revokes the tokens issued before it. With `If-Match`, a stale ETag is a 412.',
+      "Changes the fields sent (at least one of `email`, `name`, `password`, `role`, `status`). Only an admin may change `role` or `status` (`disabled` ends the user's tokens at once; the last active admin cannot be demoted or disabled: 409). Changing your own email or password needs `current_password`; a password change revokes the tokens issued before it. With `If-Match`, a stale ETag is a 412.",
     body: { name: 'UpdateUserRequest', schema: updateUserSchema },
     requestHeaders: ['IfMatch'],
     success: [
@@ -198,10 +200,52 @@ export const routes = [
     summary: 'Delete a user',
     tag: 'Users',
     description:
-      'Deletes your own user, or any user for an admin. Its tokens stop working at once. With `If-Match`, a stale ETag is a 412 and the user stays.',
+      'Deletes your own user, or any user for an admin. Its tokens stop working at once; its audit events stay. The last active admin cannot be deleted (409). With `If-Match`, a stale ETag is a 412 and the user stays.',
     requestHeaders: ['IfMatch'],
     success: [{ status: 204, description: 'Deleted: no body.', headers: ['Cache-Control'] }],
     errors: [404, 409, 412],
+  },
+  {
+    method: 'GET',
+    path: '/users/{id}/events',
+    access: 'bearer',
+    handler: 'listUserEvents',
+    summary: "Read a user's audit trail",
+    tag: 'Audit',
+    description:
+      "Your own events, or any user's for an admin (also after the user was deleted), newest first; `type` keeps one event type. Follow `next_cursor` until it is null.",
+    query: userEventsQuerySchema,
+    success: [
+      {
+        status: 200,
+        description: 'A page of events.',
+        schema: 'EventList',
+        example: 'events',
+        headers: ['Cache-Control'],
+      },
+    ],
+    errors: [400],
+  },
+  {
+    method: 'GET',
+    path: '/events',
+    access: 'bearer',
+    handler: 'listEvents',
+    summary: 'Read the whole audit trail (admin)',
+    tag: 'Audit',
+    description:
+      'Admins only. Every event, newest first, filtered by `type`, `user_id` (the user concerned) and `actor_id` (who acted). Follow `next_cursor` until it is null.',
+    query: eventsQuerySchema,
+    success: [
+      {
+        status: 200,
+        description: 'A page of events.',
+        schema: 'EventList',
+        example: 'events',
+        headers: ['Cache-Control'],
+      },
+    ],
+    errors: [400],
   },
   {
     method: 'GET',

@@ -3,7 +3,7 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { usersTable } from '../lambda/store/table-definition';
+import { keyedIndexes, usersTable } from '../lambda/store/table-definition';
 
 const attributeType = {
   S: dynamodb.AttributeType.STRING,
@@ -20,8 +20,8 @@ export const ROUTER_TABLE_ACTIONS = [
   'dynamodb:BatchGetItem',
   'dynamodb:ConditionCheckItem',
 ] as const;
-/** Listing users scans the email index, never the base table (which holds password hashes). */
-export const ROUTER_INDEX_ACTIONS = ['dynamodb:Scan'] as const;
+/** Listings query the indexes (and count admins once by scanning the email index), never the base table. */
+export const ROUTER_INDEX_ACTIONS = ['dynamodb:Scan', 'dynamodb:Query'] as const;
 
 export interface UsersTableProps {
   readonly removalPolicy: RemovalPolicy;
@@ -55,6 +55,17 @@ export class UsersTable extends Construct {
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: [...usersTable.emailIndex.nonKeyAttributes],
     });
+    for (const index of keyedIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey.name, type: attributeType[index.partitionKey.type] },
+        ...(index.sortKey
+          ? { sortKey: { name: index.sortKey.name, type: attributeType[index.sortKey.type] } }
+          : {}),
+        projectionType: dynamodb.ProjectionType.INCLUDE,
+        nonKeyAttributes: [...index.nonKeyAttributes],
+      });
+    }
   }
 
   /** The router's item reads and writes, and scans of the email index; no wildcard resources. */
@@ -65,7 +76,9 @@ export class UsersTable extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: [...ROUTER_INDEX_ACTIONS],
-        resources: [`${this.table.tableArn}/index/${usersTable.emailIndex.name}`],
+        resources: [usersTable.emailIndex, ...keyedIndexes].map(
+          (index) => `${this.table.tableArn}/index/${index.name}`,
+        ),
       }),
     );
   }

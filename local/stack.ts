@@ -238,6 +238,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
           tableName,
           bcryptCost: options.bcryptCost ?? 10,
           tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+          auditRetentionDays: 365,
         },
         signingSecret: signingSecretBytes(jwtSecret),
         client: createDocumentClient(baseClient),

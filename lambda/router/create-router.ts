@@ -2,6 +2,7 @@
 // The one place where errors become HTTP: domain errors as problem+json, anything else as a
 // generic 500 whose detail only reaches the log.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { RequestMeta } from '../audit/event';
 import { type Route, routeKey, routes } from '../routes';
 import { NotFoundError, UnauthenticatedError } from '../shared/errors';
 import { bearerToken } from '../shared/tokens';
@@ -16,6 +17,13 @@ export type RouterHandler = (
   event: APIGatewayProxyEventV2,
   context?: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** The request's origin as the domain records it: API Gateway's request id, source IP and user agent. */
+const requestMeta = (event: APIGatewayProxyEventV2, requestId: string): RequestMeta => ({
+  requestId,
+  ip: event.requestContext?.http?.sourceIp ?? null,
+  userAgent: (event.requestContext?.http?.userAgent ?? event.headers?.['user-agent'])?.slice(0, 512) ?? null,
+});
 
 const routesByKey = new Map<string, Route>(routes.map((route) => [routeKey(route), route]));
 
@@ -43,7 +51,9 @@ export const createRouter = (dependencies: RouterDependencies): RouterHandler =>
       const caller = await identify(route, event);
       callerId = caller?.id;
       const handle = handlers[route.handler] as (request: RouteRequest) => Promise<HttpResponse>;
-      response = await handle(routeRequest(route, event, dependencies, caller));
+      response = await handle(
+        routeRequest(route, event, dependencies, caller, requestMeta(event, requestId)),
+      );
     } catch (error) {
       if (isAppError(error)) {
         response = problem(error);

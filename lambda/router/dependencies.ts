@@ -1,18 +1,21 @@
 // What the router is built from. Each field is a value made once per cold start by the
 // composition root (index.ts), or by whoever else builds a router: the local stack, the test
 // kit, the bench. Nothing here reads the environment.
+import type { AuditRepository } from '../audit/repository';
 import type { Clock, IdSource } from '../shared/clock';
 import { type CursorSealer, createCursorSealer } from '../shared/cursor';
 import { type Environment, integerEnv, requiredEnv } from '../shared/env';
 import type { Logger } from '../shared/logger';
 import { createPasswordHasher, type PasswordHasher } from '../shared/passwords';
 import { createTokenService, importSigningKey, type TokenService } from '../shared/tokens';
+import { DEFAULT_AUDIT_RETENTION_DAYS, DynamoDbAuditRepository } from '../store/audit-repository';
 import type { DocumentClient } from '../store/dynamodb-client';
 import { DynamoDbUserRepository } from '../store/user-repository';
 import type { UserRepository } from '../users/repository';
 
 export interface RouterDependencies {
   readonly repository: UserRepository;
+  readonly audit: AuditRepository;
   readonly passwords: PasswordHasher;
   readonly tokens: TokenService;
   readonly cursors: CursorSealer;
@@ -26,6 +29,8 @@ export interface RouterSettings {
   /** bcrypt cost. 10 (~55 ms per hash on one core) is the floor; each step doubles the time. */
   readonly bcryptCost: number;
   readonly tokenTtlSeconds: number;
+  /** Audit events expire (DynamoDB TTL) this many days after they happened. */
+  readonly auditRetentionDays: number;
 }
 
 /** The router's settings from an environment record (index.ts hands it `process.env`). */
@@ -33,6 +38,7 @@ export const readRouterSettings = (env: Environment): RouterSettings => ({
   tableName: requiredEnv(env, 'TABLE_NAME'),
   bcryptCost: integerEnv(env, 'BCRYPT_COST', 10, 10, 15),
   tokenTtlSeconds: integerEnv(env, 'JWT_TTL_SECONDS', 3600, 60, 24 * 3600),
+  auditRetentionDays: integerEnv(env, 'AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS, 1, 3650),
 });
 
 export interface RouterParts {
@@ -47,7 +53,16 @@ export interface RouterParts {
 
 /** The production wiring of the router's dependencies; tests replace any part they need to. */
 export const routerDependencies = async (parts: RouterParts): Promise<RouterDependencies> => ({
-  repository: new DynamoDbUserRepository({ tableName: parts.settings.tableName, client: parts.client }),
+  repository: new DynamoDbUserRepository({
+    tableName: parts.settings.tableName,
+    client: parts.client,
+    auditRetentionDays: parts.settings.auditRetentionDays,
+  }),
+  audit: new DynamoDbAuditRepository({
+    tableName: parts.settings.tableName,
+    client: parts.client,
+    retentionDays: parts.settings.auditRetentionDays,
+  }),
   passwords: createPasswordHasher(parts.settings.bcryptCost),
   tokens: createTokenService(
     await importSigningKey(parts.signingSecret),

@@ -5,6 +5,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as v from 'valibot';
 // The committed document (`npm run openapi`), inlined by esbuild: the generator stays out of the bundle.
 import openApi from '../../docs/openapi.json';
+import type { RequestMeta } from '../audit/event';
+import { listEvents, listUserEvents } from '../audit/list-events';
 import type { HandlerKey, Route } from '../routes';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../shared/errors';
 import { deleteUser } from '../users/delete-user';
@@ -17,7 +19,15 @@ import { signUp } from '../users/sign-up';
 import { updateUser } from '../users/update-user';
 import type { StoredUser } from '../users/user';
 import { expectedVersions, notModified, readBody, readQuery } from './request';
-import { etagOf, type HttpResponse, json, noContent, presentUser, userResponse } from './responses';
+import {
+  etagOf,
+  type HttpResponse,
+  json,
+  noContent,
+  presentEvent,
+  presentUser,
+  userResponse,
+} from './responses';
 
 type RouteOf<K extends HandlerKey> = Extract<Route, { handler: K }>;
 type BodyOf<K extends HandlerKey> =
@@ -32,6 +42,8 @@ type QueryOf<K extends HandlerKey> =
 export interface RouteRequest<K extends HandlerKey = HandlerKey> {
   readonly event: APIGatewayProxyEventV2;
   readonly deps: UsersDependencies;
+  /** Where the request came from, for the audit events its use case writes. */
+  readonly meta: RequestMeta;
   /** The caller as stored now; undefined on a public route called without a token. */
   readonly caller: StoredUser | undefined;
   /**
@@ -50,10 +62,12 @@ export const routeRequest = (
   event: APIGatewayProxyEventV2,
   deps: UsersDependencies,
   caller: StoredUser | undefined,
+  meta: RequestMeta,
 ): RouteRequest =>
   ({
     event,
     deps,
+    meta,
     caller,
     body: () => ('body' in route ? readBody(event, route.body.schema) : undefined),
     query: () => ('query' in route ? parseStrict(route.query, readQuery(event), 'query') : undefined),
@@ -77,8 +91,8 @@ const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): 
   const id = targetId(request);
   const { current_password, ...fields } = request.body();
   if (Object.values(fields).every((value) => value === undefined)) {
-    throw new ValidationError('Send at least one of email, name, password, role.', [
-      { path: '', message: 'must contain at least one of email, name, password, role' },
+    throw new ValidationError('Send at least one of email, name, password, role, status.', [
+      { path: '', message: 'must contain at least one of email, name, password, role, status' },
     ]);
   }
   const user = await updateUser(
@@ -87,19 +101,20 @@ const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): 
     id,
     { ...fields, currentPassword: current_password },
     expectedVersions(request.event),
+    request.meta,
   );
   return userResponse(200, user);
 };
 
 export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
-  async createUser({ body, deps, caller }) {
-    const user = await signUp(deps, caller, body());
+  async createUser({ body, deps, caller, meta }) {
+    const user = await signUp(deps, caller, body(), meta);
     return userResponse(201, user, { Location: `/users/${user.id}` });
   },
 
-  async login({ body, deps }) {
+  async login({ body, deps, meta }) {
     const { email, password } = body();
-    const result = await login(deps, email, password);
+    const result = await login(deps, email, password, meta);
     return json(
       200,
       {
@@ -116,9 +131,24 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     const user = signedIn(caller);
     // Refused before the query is even read: a non-admin learns nothing from its errors.
     if (user.role !== 'admin') throw new ForbiddenError('Only an admin may list users.');
-    const { limit, cursor } = query();
-    const page = await listUsers(deps, user, limit, cursor);
+    const { limit, cursor, email_prefix, status } = query();
+    const page = await listUsers(deps, user, { limit, cursor, emailPrefix: email_prefix, status });
     return json(200, { items: page.users.map(presentUser), next_cursor: page.nextCursor });
+  },
+
+  async listUserEvents(request) {
+    const id = targetId(request);
+    const page = await listUserEvents(request.deps, signedIn(request.caller), id, request.query());
+    return json(200, { items: page.events.map(presentEvent), next_cursor: page.nextCursor });
+  },
+
+  async listEvents({ query, deps, caller }) {
+    const user = signedIn(caller);
+    // Refused before the query is even read: a non-admin learns nothing from its errors.
+    if (user.role !== 'admin') throw new ForbiddenError('Only an admin may read the audit trail.');
+    const { user_id, actor_id, ...rest } = query();
+    const page = await listEvents(deps, user, { ...rest, userId: user_id, actorId: actor_id });
+    return json(200, { items: page.events.map(presentEvent), next_cursor: page.nextCursor });
   },
 
   async getUser(request) {
@@ -136,7 +166,13 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
 
   async deleteUser(request) {
     const id = targetId(request);
-    await deleteUser(request.deps, signedIn(request.caller), id, expectedVersions(request.event));
+    await deleteUser(
+      request.deps,
+      signedIn(request.caller),
+      id,
+      expectedVersions(request.event),
+      request.meta,
+    );
     return noContent();
   },
 

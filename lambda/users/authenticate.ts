@@ -12,7 +12,7 @@ export const authenticate = async (
 ): Promise<StoredUser> => {
   if (claims.exp * 1000 <= deps.clock().getTime()) throw new UnauthenticatedError('The token has expired.');
   const caller = UUID.test(claims.sub) ? await deps.repository.getById(claims.sub) : undefined;
-  if (!caller || caller.tokenVersion !== claims.tv) {
+  if (!caller || caller.tokenVersion !== claims.tv || caller.status !== 'active') {
     throw new UnauthenticatedError('The token is no longer valid; log in again.');
   }
   return caller;

@@ -1,19 +1,25 @@
-// Use case: delete a user (themselves, or anyone for an admin).
+// Use case: delete a user (themselves, or anyone for an admin). Their events stay.
+import { auditEvent, type RequestMeta } from '../audit/event';
 import { targetUser } from './access';
 import type { UsersDependencies } from './dependencies';
 import { checkExpected, type ExpectedVersions, writeWithRetry } from './optimistic-write';
 import type { StoredUser } from './user';
 
 export const deleteUser = async (
-  deps: Pick<UsersDependencies, 'repository'>,
+  deps: Pick<UsersDependencies, 'repository' | 'clock' | 'newId'>,
   caller: StoredUser,
   id: string,
   expected: ExpectedVersions,
+  meta: RequestMeta,
 ): Promise<void> => {
   const first = await targetUser(deps, caller, id);
   checkExpected(first, expected);
   await writeWithRetry(deps, first, expected, async (current) => {
-    await deps.repository.delete(current);
+    const deleted = auditEvent(
+      { ...deps, meta },
+      { type: 'user.deleted', userId: current.id, actorId: caller.id },
+    );
+    await deps.repository.delete(current, { events: [deleted] });
     return current;
   });
 };

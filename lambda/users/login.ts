@@ -1,6 +1,8 @@
 // Use case: log in with email and password. Unknown email and wrong password cost the same and
-// answer the same; failures feed the back-off (login-throttle.ts), a success clears it.
-import { InvalidCredentialsError } from '../shared/errors';
+// answer the same; failures feed the back-off (login-throttle.ts), a success clears it. A
+// disabled account's status is told only to whoever has its password. Every outcome is an event.
+import { auditEvent, type RequestMeta } from '../audit/event';
+import { AccountDisabledError, InvalidCredentialsError } from '../shared/errors';
 import { activeLoginFailures, loginFailed, passwordMatches, refuseWhileLocked } from './credentials';
 import type { UsersDependencies } from './dependencies';
 import { profileOf, type User } from './user';
@@ -12,9 +14,10 @@ export interface LoginResult {
 }
 
 export const login = async (
-  deps: Pick<UsersDependencies, 'repository' | 'passwords' | 'tokens' | 'clock'>,
+  deps: Pick<UsersDependencies, 'repository' | 'audit' | 'passwords' | 'tokens' | 'clock' | 'newId'>,
   email: string,
   password: string,
+  meta: RequestMeta,
 ): Promise<LoginResult> => {
   const now = deps.clock();
   const [failures, user] = await Promise.all([
@@ -26,13 +29,32 @@ export const login = async (
 
   if (!user || !(await passwordMatches(deps, user, password))) {
     if (!user) await deps.passwords.verifyNothing(password);
-    throw await loginFailed(deps, email, now, new InvalidCredentialsError());
+    const attempt = {
+      email,
+      userId: user?.id ?? null,
+      reason: user ? 'wrong_password' : 'unknown_email',
+      meta,
+    } as const;
+    throw await loginFailed(deps, attempt, now, new InvalidCredentialsError());
   }
-  // Independent writes: one round trip, not two.
-  const [loggedIn] = await Promise.all([
-    deps.repository.recordLogin(user.id, now.toISOString()),
-    failures ? deps.repository.clearLoginFailures(email) : undefined,
-  ]);
+  const context = { ...deps, meta };
+  if (user.status === 'disabled') {
+    await deps.audit.record([
+      auditEvent(context, {
+        type: 'login.failed',
+        userId: user.id,
+        actorId: null,
+        outcome: 'failure',
+        details: { reason: 'account_disabled' },
+      }),
+    ]);
+    throw new AccountDisabledError();
+  }
+  const succeeded = auditEvent(context, { type: 'login.succeeded', userId: user.id, actorId: user.id });
+  const loggedIn = await deps.repository.recordLogin(user, now.toISOString(), {
+    events: [succeeded],
+    clearFailures: failures !== undefined,
+  });
   if (!loggedIn) throw new InvalidCredentialsError();
   const { token, expiresIn } = await deps.tokens.issue(loggedIn, now);
   return { token, expiresIn, user: profileOf(loggedIn) };

@@ -344,6 +344,7 @@ export const buildOpenApiDocument = (): Json => {
     tags: [
       { name: 'Authentication', description: 'Bearer tokens' },
       { name: 'Users', description: 'Sign-up and the users themselves' },
+      { name: 'Audit', description: 'The audit trail: who did what to whom, and when' },
       { name: 'Reference', description: 'This document' },
     ],
     paths,

@@ -94,7 +94,7 @@ export interface TestApiOptions {
 export const createTestApi = async (options: TestApiOptions = {}): Promise<TestApi> => {
   const tableName = await createTestTable();
   const app = await createLocalApp({
-    settings: { tableName, bcryptCost: 10, tokenTtlSeconds: 3600 },
+    settings: { tableName, bcryptCost: 10, tokenTtlSeconds: 3600, auditRetentionDays: 365 },
     signingSecret: new TextEncoder().encode(TEST_SIGNING_SECRET),
     client: testDocumentClient(),
     clock: options.clock ?? systemClock,
