@@ -56,7 +56,8 @@ export const presentEvent = (event: AuditEvent) => ({
   request_id: event.requestId,
   ip: event.ip,
   user_agent: event.userAgent,
-  details: event.details,
+  // Read-only in the domain; the wire form is a plain JSON object.
+  details: event.details as Record<string, string | number | boolean | string[]>,
 });
 
 export const etagOf = (user: User): string => `"${user.version}"`;

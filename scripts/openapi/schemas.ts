@@ -86,7 +86,7 @@ const eventSchema = v.pipe(
     ip: v.nullable(v.string()),
     user_agent: v.nullable(v.string()),
     details: v.pipe(
-      v.record(v.string(), v.union([v.string(), v.number(), v.boolean(), v.pipe(v.array(v.string()), v.readonly())])),
+      v.record(v.string(), v.union([v.string(), v.number(), v.boolean(), v.array(v.string())])),
       v.description('Names and reasons (the changed fields, a failure reason); never a secret.'),
     ),
   }),
