@@ -98,7 +98,7 @@ export const routes = [
     summary: 'Log in and receive a bearer token',
     tag: 'Authentication',
     description:
-      'Exchanges an email and password for a bearer token. `last_login` is updated and the user in the answer shows it. A wrong password and an unknown email get the same 401. From the 6th consecutive failure for an account, every attempt (even with the right password) gets 429 with `Retry-After`, for a time that grows with each failure; a success resets the count.',
+      'Exchanges an email and password for a bearer token. The right password of a disabled account gets 403 (`account-disabled`); a wrong one the usual 401. `last_login` is updated and the user in the answer shows it. A wrong password and an unknown email get the same 401. From the 6th consecutive failure for an account, every attempt (even with the right password) gets 429 with `Retry-After`, for a time that grows with each failure; a success resets the count.',
     body: { name: 'LoginRequest', schema: loginSchema },
     success: [
       {
@@ -109,7 +109,7 @@ export const routes = [
         headers: ['Cache-Control'],
       },
     ],
-    errors: [401],
+    errors: [401, 403],
   },
   {
     method: 'GET',
