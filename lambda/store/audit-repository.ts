@@ -1,16 +1,12 @@
 // Audit events on DynamoDB: the writer other repositories put into their transactions (so a
 // change and its event are one write), and the newest-first reads of the AuditRepository port.
-import {
-  type DynamoDBClient,
-  type TransactWriteItem,
-  TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../audit/event';
 import type { AuditRepository, EventPage, EventQuery } from '../audit/repository';
 import { eventFromItem, eventPartitions, itemFromEvent } from './items/audit-event-items';
 import { afterOfPosition, queryShards } from './sharded-query';
 import { type IndexDefinition, usersTable } from './table-definition';
+import { type TransactionPart, writeTransaction } from './transactions';
 import { orUnavailable } from './unavailable';
 
 export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
@@ -22,14 +18,20 @@ export class AuditEventWriter {
     private readonly retentionDays: number = DEFAULT_AUDIT_RETENTION_DAYS,
   ) {}
 
-  parts(events: readonly AuditEvent[] = []): TransactWriteItem[] {
-    return events.map((event) => ({
-      Put: {
-        TableName: this.tableName,
-        Item: marshall(itemFromEvent(event, this.retentionDays * 86_400), { removeUndefinedValues: false }),
-        ConditionExpression: 'attribute_not_exists(id)',
-      },
-    }));
+  /** Named `event0`, `event1`…, to sit beside a write's own named parts. */
+  parts(events: readonly AuditEvent[] = []): Record<string, TransactionPart> {
+    return Object.fromEntries(
+      events.map((event, index) => [
+        `event${index}`,
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: itemFromEvent(event, this.retentionDays * 86_400),
+            ConditionExpression: 'attribute_not_exists(id)',
+          },
+        },
+      ]),
+    );
   }
 }
 
@@ -39,7 +41,7 @@ export class DynamoDbAuditRepository implements AuditRepository {
   constructor(
     private readonly options: {
       readonly tableName: string;
-      readonly client: DynamoDBClient;
+      readonly client: DynamoDBDocumentClient;
       readonly retentionDays?: number;
     },
   ) {
@@ -48,9 +50,7 @@ export class DynamoDbAuditRepository implements AuditRepository {
 
   async record(events: readonly AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await orUnavailable(
-      this.options.client.send(new TransactWriteItemsCommand({ TransactItems: this.writer.parts(events) })),
-    );
+    await writeTransaction(this.options.client, this.writer.parts(events), {});
   }
 
   async list(query: EventQuery): Promise<EventPage> {

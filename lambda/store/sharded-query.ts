@@ -3,11 +3,9 @@
 // at `limit`. A page costs O((limit + 1) x partitions) items read, whatever the table size.
 // With a filter, a partition is read on until it yields limit + 1 matches or ends, so a rare
 // filter value costs what it must read to find them (said so where it is used).
-import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { InvalidPositionError } from '../users/repository';
-
-export type Item = Record<string, unknown>;
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { InvalidPositionError } from '../shared/paging';
+import type { Item } from './attributes';
 
 export interface ShardedQuery {
   readonly tableName: string;
@@ -50,7 +48,7 @@ const keyCondition = (query: ShardedQuery) => {
 };
 
 const queryPartition = async (
-  client: DynamoDBClient,
+  client: DynamoDBDocumentClient,
   query: ShardedQuery,
   partition: string,
 ): Promise<Item[]> => {
@@ -66,7 +64,7 @@ const queryPartition = async (
   });
   const wanted = query.limit + 1;
   const found: Item[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
+  let startKey: Item | undefined;
   do {
     const page = await client.send(
       new QueryCommand({
@@ -75,13 +73,13 @@ const queryPartition = async (
         KeyConditionExpression: expression,
         ...(filterParts.length > 0 ? { FilterExpression: filterParts.join(' AND ') } : {}),
         ExpressionAttributeNames: names,
-        ExpressionAttributeValues: marshall({ ':pk': partition, ...values, ...filterValues }),
+        ExpressionAttributeValues: { ':pk': partition, ...values, ...filterValues },
         ScanIndexForward: query.ascending,
         Limit: wanted - found.length,
         ExclusiveStartKey: startKey,
       }),
     );
-    found.push(...(page.Items ?? []).map((item) => unmarshall(item)));
+    found.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
     // BETWEEN is inclusive: the previous page's last item may come back; drop it.
     if (query.after !== undefined) {
@@ -98,7 +96,10 @@ export interface ShardedPage {
   readonly nextPosition: string | null;
 }
 
-export const queryShards = async (client: DynamoDBClient, query: ShardedQuery): Promise<ShardedPage> => {
+export const queryShards = async (
+  client: DynamoDBDocumentClient,
+  query: ShardedQuery,
+): Promise<ShardedPage> => {
   const answers = await Promise.all(
     query.partitions.map((partition) => queryPartition(client, query, partition)),
   );

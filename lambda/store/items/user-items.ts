@@ -1,0 +1,81 @@
+// Item kind: a user `<uuid>` and its email guard `email#<email>` — keys, layout, and the
+// conditions that name their attributes. A user and its guard are only ever written together.
+// Only users have an `email` attribute, so only users are in the email index.
+import { ROLES, STATUSES, type StoredUser, type User } from '../../users/user';
+import { attributesOf, type Item } from '../attributes';
+import { listingKeysOf } from './user-listing-items';
+
+export const userKey = (id: string) => ({ id });
+/** The guard makes an email unique (a GSI cannot) and gives login a strongly consistent email → id read. */
+export const emailGuardKey = (email: string) => ({ id: `email#${email}` });
+
+export const itemFromUser = (user: StoredUser) => ({
+  ...userKey(user.id),
+  email: user.email,
+  name: user.name,
+  role: user.role,
+  status: user.status,
+  ...listingKeysOf(user),
+  password_hash: user.passwordHash,
+  token_version: user.tokenVersion,
+  last_login: user.lastLogin,
+  created_at: user.createdAt,
+  updated_at: user.updatedAt,
+  version: user.version,
+});
+
+export const emailGuardItem = (user: Pick<User, 'id' | 'email'>) => ({
+  ...emailGuardKey(user.email),
+  owner_id: user.id,
+});
+
+/** A guard or a login record read by a user's key is not a user. */
+export const isUserItem = (item: Item): boolean => item.email !== undefined;
+
+/** A user as the email index projects it (table-definition's LISTED_ATTRIBUTES): no credentials. */
+export const profileFromItem = (item: Item): User => {
+  const read = attributesOf(item, 'user');
+  return {
+    id: read.string('id'),
+    email: read.string('email'),
+    name: read.string('name'),
+    role: read.oneOf('role', ROLES),
+    // Users stored before statuses existed are active.
+    status: item.status === undefined ? 'active' : read.oneOf('status', STATUSES),
+    lastLogin: read.nullableString('last_login'),
+    createdAt: read.string('created_at'),
+    updatedAt: read.string('updated_at'),
+    version: read.number('version'),
+  };
+};
+
+export const userFromItem = (item: Item): StoredUser => {
+  const read = attributesOf(item, 'user');
+  return {
+    ...profileFromItem(item),
+    passwordHash: read.string('password_hash'),
+    tokenVersion: read.number('token_version'),
+  };
+};
+
+export const ownerOfGuard = (guard: Item): string => attributesOf(guard, 'email guard').string('owner_id');
+
+/** For a Put of a new user or a new guard. */
+export const isAbsent = { ConditionExpression: 'attribute_not_exists(id)' } as const;
+
+export const isAtVersion = (version: number) => ({
+  ConditionExpression: 'version = :expected',
+  ExpressionAttributeValues: { ':expected': version },
+});
+
+export const isOwnedBy = (userId: string) => ({
+  ConditionExpression: 'owner_id = :owner',
+  ExpressionAttributeValues: { ':owner': userId },
+});
+
+/** Sets last_login and bumps the version, on a user that still exists. */
+export const recordLoginUpdate = (at: string) => ({
+  UpdateExpression: 'SET last_login = :at, version = version + :one',
+  ConditionExpression: 'attribute_exists(email)',
+  ExpressionAttributeValues: { ':at': at, ':one': 1 },
+});
