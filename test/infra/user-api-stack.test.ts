@@ -3,7 +3,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { AUTHORIZER_CACHE_TTL_SECONDS, routeKey, routes } from '../../lambda/routes';
-import { LISTED_ATTRIBUTES } from '../../lambda/store/table-definition';
+import { keyedIndexes, LISTED_ATTRIBUTES } from '../../lambda/store/table-definition';
 import type { ApiFunction } from '../../lib/api-function';
 import type { UserApiStack } from '../../lib/user-api-stack';
 import { synthUserApi } from './synth';
@@ -45,14 +45,22 @@ describe('users table', () => {
     });
   });
 
-  it('has the email index, projecting the listed attributes and never the password hash', () => {
+  it('has the email index and the sorted sparse indexes, each INCLUDE and never the password hash', () => {
     const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
     const indexes = table?.Properties.GlobalSecondaryIndexes as {
       IndexName: string;
       KeySchema: unknown;
       Projection: { ProjectionType: string; NonKeyAttributes: string[] };
     }[];
-    expect(indexes).toHaveLength(1);
+    expect(indexes.map((index) => index.IndexName)).toEqual([
+      'email-index',
+      ...keyedIndexes.map((index) => index.name),
+    ]);
+    for (const index of indexes) {
+      expect(index.Projection.ProjectionType).toBe('INCLUDE');
+      expect(index.Projection.NonKeyAttributes).not.toContain('password_hash');
+      expect(index.Projection.NonKeyAttributes).not.toContain('token_version');
+    }
     const [index] = indexes;
     expect(index?.IndexName).toBe('email-index');
     expect(index?.KeySchema).toEqual([{ AttributeName: 'email', KeyType: 'HASH' }]);
@@ -150,7 +158,7 @@ describe('functions', () => {
 });
 
 describe('grants', () => {
-  it('let the router do exactly its DynamoDB actions: item access on the table, Scan on the email index', () => {
+  it('let the router do exactly its DynamoDB actions: item access on the table, Scan and Query on its indexes', () => {
     const dynamo = statementsOf(stack.router).filter((s) =>
       asList(s.Action).some((a) => a.startsWith('dynamodb:')),
     );
@@ -162,8 +170,11 @@ describe('grants', () => {
       },
       {
         Effect: 'Allow',
-        Action: 'dynamodb:Scan',
-        Resource: { 'Fn::Join': ['', [getAtt(tableId), '/index/email-index']] },
+        Action: ['dynamodb:Query', 'dynamodb:Scan'],
+        // CDK sorts a statement's resources.
+        Resource: ['email-index', ...keyedIndexes.map((index) => index.name)].sort().map((name) => ({
+          'Fn::Join': ['', [getAtt(tableId), `/index/${name}`]],
+        })),
       },
     ]);
   });
