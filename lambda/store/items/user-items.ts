@@ -1,7 +1,7 @@
 // Item kind: a user `<uuid>` and its email guard `email#<email>` — keys, layout, and the
 // conditions that name their attributes. A user and its guard are only ever written together.
 // Only users have an `email` attribute, so only users are in the email index.
-import { ROLES, STATUSES, type StoredUser, type User } from '../../users/user';
+import type { Status, StoredUser, User } from '../../users/user';
 import { attributesOf, type Item } from '../attributes';
 import { listingKeysOf } from './user-listing-items';
 
@@ -32,6 +32,10 @@ export const emailGuardItem = (user: Pick<User, 'id' | 'email'>) => ({
 /** A guard or a login record read by a user's key is not a user. */
 export const isUserItem = (item: Item): boolean => item.email !== undefined;
 
+/** Users stored before statuses existed are active; a status that is not ours is disabled (fail closed). */
+const statusOf = (item: Item): Status =>
+  item.status === undefined || item.status === 'active' ? 'active' : 'disabled';
+
 /** A user as the email index projects it (table-definition's LISTED_ATTRIBUTES): no credentials. */
 export const profileFromItem = (item: Item): User => {
   const read = attributesOf(item, 'user');
@@ -39,9 +43,9 @@ export const profileFromItem = (item: Item): User => {
     id: read.string('id'),
     email: read.string('email'),
     name: read.string('name'),
-    role: read.oneOf('role', ROLES),
-    // Users stored before statuses existed are active.
-    status: item.status === undefined ? 'active' : read.oneOf('status', STATUSES),
+    // A role that is not ours (a hostile or corrupt write) grants no more than `user`: fail closed.
+    role: read.string('role') === 'admin' ? 'admin' : 'user',
+    status: statusOf(item),
     lastLogin: read.nullableString('last_login'),
     createdAt: read.string('created_at'),
     updatedAt: read.string('updated_at'),
