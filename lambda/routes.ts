@@ -3,6 +3,7 @@
 // CDK stack, the router, the gateway core and the OpenAPI generator all read these rows, so a
 // route exists everywhere or nowhere. An infra test holds the stack to it.
 import type * as v from 'valibot';
+import type { RateLimitBucket } from './limits/rate-limits';
 import {
   createUserSchema,
   eventsQuerySchema,
@@ -61,6 +62,8 @@ export interface RouteDefinition {
   /** Request headers it honours (components.parameters). */
   readonly requestHeaders?: readonly ('IfMatch' | 'IfNoneMatch')[];
   readonly success: readonly SuccessDefinition[];
+  /** A per-client rate limit (public routes that cost bcrypt, send mail or mint tokens): 429 past it. */
+  readonly rateLimit?: { readonly bucket: RateLimitBucket };
   /** Error statuses beyond those every route of its kind has (body → 400/413/415, bearer → 401/403). */
   readonly errors: readonly number[];
 }
@@ -76,9 +79,10 @@ export const routes = [
     summary: 'Sign up, or create a user as an admin',
     tag: 'Users',
     description:
-      "Anyone may sign up: the new user has the role `user`. With an admin's bearer token, `role` may be set too; anyone else who sends `role` gets 403. The email is trimmed and lower-cased, and must not be in use (409).",
+      "Anyone may sign up: the new user has the role `user`. With an admin's bearer token, `role` may be set too; anyone else who sends `role` gets 403. The email is trimmed and lower-cased, and must not be in use (409). Each address may sign up at most 10 times an hour (429 past that).",
     body: { name: 'CreateUserRequest', schema: createUserSchema },
     optionalBearer: true,
+    rateLimit: { bucket: 'sign-up' },
     success: [
       {
         status: 201,
@@ -98,8 +102,9 @@ export const routes = [
     summary: 'Log in and receive a bearer token',
     tag: 'Authentication',
     description:
-      'Exchanges an email and password for a bearer token. The right password of a disabled account gets 403 (`account-disabled`); a wrong one the usual 401. `last_login` is updated and the user in the answer shows it. A wrong password and an unknown email get the same 401. From the 6th consecutive failure for an account, every attempt (even with the right password) gets 429 with `Retry-After`, for a time that grows with each failure; a success resets the count.',
+      'Exchanges an email and password for a bearer token. The right password of a disabled account gets 403 (`account-disabled`); a wrong one the usual 401. `last_login` is updated and the user in the answer shows it. A wrong password and an unknown email get the same 401. From the 6th consecutive failure for an account from one address (source IP), every attempt from that address (even with the right password) gets 429 with `Retry-After`, for a time that grows with each failure; other addresses are not affected, and a success resets the count of that address. 100 failures for an account in an hour, from all addresses, lock it for the rest of the hour. Each address may also make at most 20 login requests a minute (429 past that).',
     body: { name: 'LoginRequest', schema: loginSchema },
+    rateLimit: { bucket: 'login' },
     success: [
       {
         status: 200,

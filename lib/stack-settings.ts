@@ -6,12 +6,29 @@ export interface UserApiSettings {
   readonly corsOrigins: readonly string[];
   /** Where alarm notifications go; none: the alarms only show in the CloudWatch console. */
   readonly alarmEmail?: string | undefined;
+  /** HTTP API stage default throttling: steady requests per second and burst. */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number } | undefined;
+  /** Reserved concurrency of the router: a flood costs at most this many concurrent executions. */
+  readonly routerReservedConcurrency?: number | undefined;
 }
 
 export class SettingsError extends Error {}
 
 export const CORS_ORIGINS_CONTEXT = 'corsOrigins';
 export const ALARM_EMAIL_CONTEXT = 'alarmEmail';
+export const THROTTLE_RATE_CONTEXT = 'throttleRate';
+export const THROTTLE_BURST_CONTEXT = 'throttleBurst';
+export const ROUTER_CONCURRENCY_CONTEXT = 'routerReservedConcurrency';
+
+/** A positive whole number from context (`-c name=50` gives a string), or undefined when absent. */
+export const parsePositiveInteger = (name: string, value: unknown): number | undefined => {
+  if (value === undefined || value === null || value === '') return undefined;
+  const number = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(number) || number < 1) {
+    throw new SettingsError(`${name}: "${String(value)}" is not a positive whole number.`);
+  }
+  return number;
+};
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -75,4 +92,20 @@ export const parseAlarmEmail = (value: unknown): string | undefined => {
 export const userApiSettings = (context: (key: string) => unknown): UserApiSettings => ({
   corsOrigins: parseCorsOrigins(context(CORS_ORIGINS_CONTEXT)),
   alarmEmail: parseAlarmEmail(context(ALARM_EMAIL_CONTEXT)),
+  ...throttleSettings(context),
 });
+
+const throttleSettings = (context: (key: string) => unknown): Partial<UserApiSettings> => {
+  const rateLimit = parsePositiveInteger(THROTTLE_RATE_CONTEXT, context(THROTTLE_RATE_CONTEXT));
+  const burstLimit = parsePositiveInteger(THROTTLE_BURST_CONTEXT, context(THROTTLE_BURST_CONTEXT));
+  const routerReservedConcurrency = parsePositiveInteger(
+    ROUTER_CONCURRENCY_CONTEXT,
+    context(ROUTER_CONCURRENCY_CONTEXT),
+  );
+  return {
+    ...((rateLimit ?? burstLimit) !== undefined && {
+      throttle: { rateLimit: rateLimit ?? 100, burstLimit: burstLimit ?? 200 },
+    }),
+    ...(routerReservedConcurrency !== undefined && { routerReservedConcurrency }),
+  };
+};

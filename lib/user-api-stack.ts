@@ -1,6 +1,8 @@
 // One User API deployment: its own table, secret, functions and HTTP API, for one git branch.
+
 import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { routes } from '../lambda/routes';
 import { UserApiAlarms } from './alarms';
@@ -54,6 +56,11 @@ export class UserApiStack extends Stack {
       removalPolicy,
     });
     this.users.grantRouterAccess(this.router.function);
+    if (props.settings?.routerReservedConcurrency !== undefined) {
+      // Bounds what a flood can cost: past it, Lambda throttles and the gateway answers 503/429.
+      (this.router.function.node.defaultChild as CfnFunction).reservedConcurrentExecutions =
+        props.settings.routerReservedConcurrency;
+    }
 
     this.authorizer = new ApiFunction(this, 'Authorizer', {
       entry: lambdaEntry('authorizer'),
@@ -71,6 +78,7 @@ export class UserApiStack extends Stack {
       authorizer: this.authorizer.function,
       removalPolicy,
       corsOrigins: props.settings?.corsOrigins,
+      throttle: props.settings?.throttle,
     });
 
     this.alarms = new UserApiAlarms(this, 'Alarms', {

@@ -39,7 +39,9 @@ export interface UserHttpApiProps {
   readonly authorizer: IFunction;
   readonly removalPolicy: RemovalPolicy;
   /** Browser origins that may call the API; empty or absent: no CORS configuration at all. */
-  readonly corsOrigins?: readonly string[];
+  readonly corsOrigins?: readonly string[] | undefined;
+  /** The stage's default throttling; STAGE_THROTTLE when absent. */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number } | undefined;
 }
 
 /** Request headers a browser client sends: the bearer token, JSON bodies, conditional writes. */
@@ -89,7 +91,7 @@ export class UserHttpApi extends Construct {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      throttle: STAGE_THROTTLE,
+      throttle: props.throttle ?? STAGE_THROTTLE,
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(this.accessLogGroup),
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),

@@ -42,11 +42,14 @@ const optionsFromCommandLine = (): LocalStackOptions => {
   const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = process.env;
   if (Boolean(email) !== Boolean(password)) fail('set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither.');
   const dynamoDbPort = portFromEnv('DYNAMODB_PORT');
-  let handlerSettings: Pick<LocalStackOptions, 'bcryptCost' | 'tokenTtlSeconds'>;
+  let handlerSettings: Pick<LocalStackOptions, 'bcryptCost' | 'tokenTtlSeconds' | 'rateLimits'>;
   try {
-    // The router's own rules for these two, so a value the stack would refuse is refused here.
-    const { bcryptCost, tokenTtlSeconds } = readRouterSettings({ ...process.env, TABLE_NAME: 'local' });
-    handlerSettings = { bcryptCost, tokenTtlSeconds };
+    // The router's own rules for these, so a value the stack would refuse is refused here.
+    const { bcryptCost, tokenTtlSeconds, rateLimits } = readRouterSettings({
+      ...process.env,
+      TABLE_NAME: 'local',
+    });
+    handlerSettings = { bcryptCost, tokenTtlSeconds, ...(rateLimits && { rateLimits }) };
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
   }

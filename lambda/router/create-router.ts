@@ -10,7 +10,7 @@ import { authenticate, authenticateToken } from '../users/authenticate';
 import type { StoredUser } from '../users/user';
 import type { RouterDependencies } from './dependencies';
 import { handlers, type RouteRequest, routeRequest } from './handlers';
-import { authorizerClaims } from './request';
+import { authorizerClaims, sourceIp } from './request';
 import { type HttpResponse, internalError, isAppError, problem } from './responses';
 
 export type RouterHandler = (
@@ -48,7 +48,13 @@ export const createRouter = (dependencies: RouterDependencies): RouterHandler =>
     try {
       const route = routesByKey.get(event.routeKey);
       if (!route) throw new NotFoundError(`No route ${event.routeKey}.`);
-      const caller = await identify(route, event);
+      // The limit is one write, made alongside the caller's look-up, before any costly work.
+      const [caller] = await Promise.all([
+        identify(route, event),
+        'rateLimit' in route
+          ? dependencies.rateLimiter.take(route.rateLimit.bucket, sourceIp(event))
+          : undefined,
+      ]);
       callerId = caller?.id;
       const handle = handlers[route.handler] as (request: RouteRequest) => Promise<HttpResponse>;
       response = await handle(

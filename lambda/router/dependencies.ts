@@ -2,14 +2,22 @@
 // composition root (index.ts), or by whoever else builds a router: the local stack, the test
 // kit, the bench. Nothing here reads the environment.
 import type { AuditRepository } from '../audit/repository';
+import {
+  createRateLimiter,
+  DEFAULT_RATE_LIMITS,
+  RATE_LIMIT_BUCKETS,
+  type RateLimiter,
+  type RateLimits,
+} from '../limits/rate-limits';
 import type { Clock, IdSource } from '../shared/clock';
 import { type CursorSealer, createCursorSealer } from '../shared/cursor';
-import { type Environment, integerEnv, requiredEnv } from '../shared/env';
+import { ConfigurationError, type Environment, integerEnv, requiredEnv } from '../shared/env';
 import type { Logger } from '../shared/logger';
 import { createPasswordHasher, type PasswordHasher } from '../shared/passwords';
 import { createTokenService, importSigningKey, type TokenService } from '../shared/tokens';
 import { DEFAULT_AUDIT_RETENTION_DAYS, DynamoDbAuditRepository } from '../store/audit-repository';
 import type { DocumentClient } from '../store/dynamodb-client';
+import { DynamoDbRateCounter } from '../store/rate-counter';
 import { DynamoDbUserRepository } from '../store/user-repository';
 import type { UserRepository } from '../users/repository';
 
@@ -22,6 +30,7 @@ export interface RouterDependencies {
   readonly clock: Clock;
   readonly newId: IdSource;
   readonly logger: Logger;
+  readonly rateLimiter: RateLimiter;
 }
 
 export interface RouterSettings {
@@ -31,7 +40,27 @@ export interface RouterSettings {
   readonly tokenTtlSeconds: number;
   /** Audit events expire (DynamoDB TTL) this many days after they happened. */
   readonly auditRetentionDays: number;
+  /** Per-client limits by bucket; unset buckets keep DEFAULT_RATE_LIMITS. */
+  readonly rateLimits?: Partial<RateLimits>;
 }
+
+const bucketEnvName = (bucket: string) => `RATE_LIMIT_${bucket.toUpperCase().replace(/-/g, '_')}`;
+
+/** `RATE_LIMIT_LOGIN=20/60`: requests per window of seconds, per source IP. */
+const readRateLimits = (env: Environment): RateLimits =>
+  Object.fromEntries(
+    RATE_LIMIT_BUCKETS.map((bucket) => {
+      const name = bucketEnvName(bucket);
+      const raw = env[name];
+      if (raw === undefined || raw === '') return [bucket, DEFAULT_RATE_LIMITS[bucket]];
+      const match = /^(\d{1,7})\/(\d{1,6})$/.exec(raw);
+      if (!match)
+        throw new ConfigurationError(
+          `Environment variable ${name} must be "<requests>/<seconds>", got "${raw}"`,
+        );
+      return [bucket, { limit: Number(match[1]), windowSeconds: Math.max(1, Number(match[2])) }];
+    }),
+  ) as RateLimits;
 
 /** The router's settings from an environment record (index.ts hands it `process.env`). */
 export const readRouterSettings = (env: Environment): RouterSettings => ({
@@ -39,6 +68,7 @@ export const readRouterSettings = (env: Environment): RouterSettings => ({
   bcryptCost: integerEnv(env, 'BCRYPT_COST', 10, 10, 15),
   tokenTtlSeconds: integerEnv(env, 'JWT_TTL_SECONDS', 3600, 60, 24 * 3600),
   auditRetentionDays: integerEnv(env, 'AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS, 1, 3650),
+  rateLimits: readRateLimits(env),
 });
 
 export interface RouterParts {
@@ -73,4 +103,9 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
   clock: parts.clock,
   newId: parts.newId,
   logger: parts.logger,
+  rateLimiter: createRateLimiter(
+    new DynamoDbRateCounter({ tableName: parts.settings.tableName, client: parts.client }),
+    { ...DEFAULT_RATE_LIMITS, ...parts.settings.rateLimits },
+    parts.clock,
+  ),
 });

@@ -18,7 +18,7 @@ import { parseStrict } from '../users/schemas';
 import { signUp } from '../users/sign-up';
 import { updateUser } from '../users/update-user';
 import type { StoredUser } from '../users/user';
-import { expectedVersions, notModified, readBody, readQuery } from './request';
+import { expectedVersions, notModified, readBody, readQuery, sourceIp } from './request';
 import {
   etagOf,
   type HttpResponse,
@@ -99,7 +99,7 @@ const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): 
     request.deps,
     signedIn(request.caller),
     id,
-    { ...fields, currentPassword: current_password },
+    { ...fields, currentPassword: current_password, client: sourceIp(request.event) },
     expectedVersions(request.event),
     request.meta,
   );
@@ -112,9 +112,9 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     return userResponse(201, user, { Location: `/users/${user.id}` });
   },
 
-  async login({ body, deps, meta }) {
+  async login({ body, deps, event, meta }) {
     const { email, password } = body();
-    const result = await login(deps, email, password, meta);
+    const result = await login(deps, email, password, sourceIp(event), meta);
     return json(
       200,
       {

@@ -2,6 +2,7 @@
 // start (verifying with an imported CryptoKey is ~2.5x faster than passing raw bytes).
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { type Clock, systemClock } from './clock';
+import { canonicalBearerToken } from './compact-jws';
 
 export const TOKEN_ISSUER = 'user-api';
 export const TOKEN_AUDIENCE = 'user-api';
@@ -96,7 +97,5 @@ export const createTokenService = (
 });
 
 /** `Authorization: Bearer <token>` → the token, or undefined when the header is not of that form. */
-export const bearerToken = (authorization: string | undefined): string | undefined => {
-  const match = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization ?? '');
-  return match?.[1];
-};
+export const bearerToken = (authorization: string | undefined): string | undefined =>
+  canonicalBearerToken(authorization);

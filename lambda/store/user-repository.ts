@@ -3,27 +3,43 @@
 // told apart by key; a user and its email guard are only ever written together, in one
 // transaction, and every write carries the audit events that record it (WriteOptions) in that
 // same transaction, with the active-admin counter when the write changes the active admins.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   ScanCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent, WriteOptions } from '../audit/event';
 import { EmailTakenError, LastAdminError } from '../users/errors';
 import {
+  type ClearFailures,
+  type LoginFailure,
   StaleVersionError,
   type UserListQuery,
   type UserPage,
   type UserRepository,
 } from '../users/repository';
-import { isActiveAdmin, type LoginFailures, type StoredUser } from '../users/user';
+import { isActiveAdmin, type LoginThrottleState, type StoredUser } from '../users/user';
 import type { Item } from './attributes';
 import { AuditEventWriter } from './audit-repository';
 import { addAdmin, adminCounterItem, adminCounterKey, removeAdmin } from './items/admin-counter-items';
-import { loginFailuresFromItem, loginFailuresKey } from './items/login-failure-items';
+import {
+  accountFailuresFromItem,
+  accountFailuresKey,
+  clearAccountUpdate,
+  clientFailuresKey,
+  loginFailuresFromItem,
+  nextFailureCounts,
+  putAccountFailure,
+  putClientFailure,
+} from './items/login-failure-items';
 import {
   emailGuardItem,
   emailGuardKey,
@@ -44,6 +60,9 @@ import { usersTable } from './table-definition';
 import { type TransactionPart, writeTransaction } from './transactions';
 import { orUnavailable } from './unavailable';
 
+/** Rounds of a failed-login compare-and-set before giving up (each lost round is another failure counted). */
+const MAX_FAILURE_ATTEMPTS = 30;
+
 export interface DynamoDbUserRepositoryOptions {
   readonly tableName: string;
   /** Made by createDocumentClient(); the repository never makes its own. */
@@ -59,6 +78,7 @@ const CONDITION_ERRORS = {
   user: () => new StaleVersionError(),
   login: () => new StaleVersionError(),
   failures: () => new StaleVersionError(),
+  accountFailures: () => new StaleVersionError(),
   newGuard: () => new EmailTakenError(),
   admins: () => new LastAdminError(),
 };
@@ -124,12 +144,18 @@ export class DynamoDbUserRepository implements UserRepository {
     await this.write({ user: { Put: putUser }, ...guards, ...admins }, events);
   }
 
-  async delete(user: StoredUser, options: WriteOptions = {}): Promise<void> {
+  async delete(
+    user: StoredUser,
+    options: WriteOptions & { readonly clearFailures?: ClearFailures } = {},
+  ): Promise<void> {
     await this.write(
       {
         user: { Delete: { TableName: this.tableName, Key: userKey(user.id), ...isAtVersion(user.version) } },
         oldGuard: this.deleteGuard(user),
-        clearFailures: { Delete: { TableName: this.tableName, Key: loginFailuresKey(user.email) } },
+        // The account record, not deleted: its cleared_at is what retires the per-client records.
+        ...(options.clearFailures && {
+          clearFailures: { Update: this.clearAccount(user.email, options.clearFailures) },
+        }),
         // The user's sessions are deleted here too once they exist (issue 13); events stay.
         ...(await this.adminChange(user, undefined)),
       },
@@ -140,15 +166,17 @@ export class DynamoDbUserRepository implements UserRepository {
   async recordLogin(
     user: StoredUser,
     at: string,
-    options: WriteOptions & { readonly clearFailures?: boolean } = {},
+    options: WriteOptions & { readonly clearClient?: string | undefined } = {},
   ): Promise<StoredUser | undefined> {
     try {
       await this.write(
         {
           login: { Update: { TableName: this.tableName, Key: userKey(user.id), ...recordLoginUpdate(at) } },
-          ...(options.clearFailures
-            ? { clearFailures: { Delete: { TableName: this.tableName, Key: loginFailuresKey(user.email) } } }
-            : {}),
+          ...(options.clearClient !== undefined && {
+            clearFailures: {
+              Delete: { TableName: this.tableName, Key: clientFailuresKey(user.email, options.clearClient) },
+            },
+          }),
         },
         options.events,
       );
@@ -180,63 +208,87 @@ export class DynamoDbUserRepository implements UserRepository {
     return { users: page.items.map(profileFromItem), nextPosition: page.nextPosition };
   }
 
-  async getLoginFailures(email: string): Promise<LoginFailures | undefined> {
-    const { Item } = await orUnavailable(
-      this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: loginFailuresKey(email), ConsistentRead: true }),
-      ),
-    );
-    return Item ? loginFailuresFromItem(Item) : undefined;
+  async getLoginFailures(email: string, client: string): Promise<LoginThrottleState> {
+    const [fromClient, account] = await Promise.all([
+      this.readConsistent(clientFailuresKey(email, client)),
+      this.readConsistent(accountFailuresKey(email)),
+    ]);
+    return {
+      client: fromClient ? loginFailuresFromItem(fromClient) : undefined,
+      account: account ? accountFailuresFromItem(account) : undefined,
+    };
   }
 
   async addLoginFailure(
-    email: string,
-    at: string,
-    keepForSeconds: number,
-    eventsFor: (count: number) => readonly AuditEvent[] = () => [],
-  ): Promise<LoginFailures> {
-    const nowEpoch = Math.floor(Date.parse(at) / 1000);
-    // Compare-and-set on the count, so the count and its events (failed, or locked) are one
-    // transaction; concurrent failures each count, each retrying on the count it lost to.
+    failure: LoginFailure,
+    eventsFor: (state: LoginThrottleState) => readonly AuditEvent[] = () => [],
+  ): Promise<LoginThrottleState> {
+    const { email, client } = failure;
+    // One transaction: both counts and the events that record them (login.failed, login.locked).
+    // A transaction returns no values, so an ADD could not tell this failure its count: it is a
+    // compare-and-set on both records instead, retried on the state it lost to, so concurrent
+    // failures each count (as ADD did) and each knows its own count.
     for (let attempt = 1; ; attempt++) {
-      const { Item } = await orUnavailable(
-        this.client.send(
-          new GetCommand({ TableName: this.tableName, Key: loginFailuresKey(email), ConsistentRead: true }),
-        ),
-      );
-      // TTL deletion lags by up to days: an expired record must not keep counting.
-      const expiresAt = typeof Item?.expires_at === 'number' ? Item.expires_at : undefined;
-      const live = expiresAt !== undefined && expiresAt > nowEpoch;
-      const count = (live && Item ? loginFailuresFromItem(Item).count : 0) + 1;
-      const condition =
-        Item === undefined
-          ? isAbsent
-          : {
-              ConditionExpression: 'failure_count = :previous AND expires_at = :expires',
-              ExpressionAttributeValues: { ':previous': Item.failure_count, ':expires': Item.expires_at },
-            };
-      const item = {
-        ...loginFailuresKey(email),
-        failure_count: count,
-        last_failed_at: at,
-        expires_at: nowEpoch + keepForSeconds,
+      const [fromClient, account] = await Promise.all([
+        this.readConsistent(clientFailuresKey(email, client)),
+        this.readConsistent(accountFailuresKey(email)),
+      ]);
+      const next = nextFailureCounts(failure, fromClient, account);
+      const state = {
+        client: loginFailuresFromItem(next.client),
+        account: accountFailuresFromItem(next.account),
       };
       try {
         await this.write(
-          { failures: { Put: { TableName: this.tableName, Item: item, ...condition } } },
-          eventsFor(count),
+          {
+            failures: { Put: { TableName: this.tableName, ...putClientFailure(next.client, fromClient) } },
+            accountFailures: {
+              Put: { TableName: this.tableName, ...putAccountFailure(next.account, account) },
+            },
+          },
+          eventsFor(state),
         );
-        return loginFailuresFromItem(item);
+        return state;
       } catch (error) {
-        if (!(error instanceof StaleVersionError) || attempt >= 20) throw error;
+        const lost =
+          error instanceof StaleVersionError ||
+          error instanceof TransactionConflictException ||
+          error instanceof TransactionCanceledException;
+        if (!lost || attempt >= MAX_FAILURE_ATTEMPTS) throw error;
+        // Another failure (or a clear) wrote first: back off a little, re-read, count on its state.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(attempt, 5)));
       }
     }
   }
 
-  async clearLoginFailures(email: string): Promise<void> {
+  async clearClientLoginFailures(email: string, client: string): Promise<void> {
     await orUnavailable(
-      this.client.send(new DeleteCommand({ TableName: this.tableName, Key: loginFailuresKey(email) })),
+      this.client.send(
+        new DeleteCommand({ TableName: this.tableName, Key: clientFailuresKey(email, client) }),
+      ),
     );
+  }
+
+  async clearLoginFailures(email: string, at: string, keepForSeconds: number): Promise<void> {
+    await orUnavailable(
+      this.client.send(new UpdateCommand(this.clearAccount(email, { at, keepForSeconds }))),
+    );
+  }
+
+  private clearAccount(email: string, { at, keepForSeconds }: ClearFailures) {
+    const expiresAt = Math.floor(Date.parse(at) / 1000) + keepForSeconds;
+    return {
+      TableName: this.tableName,
+      Key: accountFailuresKey(email),
+      ...clearAccountUpdate(at, expiresAt),
+    };
+  }
+
+  private async readConsistent(Key: Record<string, string>): Promise<Item | undefined> {
+    const { Item } = await orUnavailable(
+      this.client.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true })),
+    );
+    return Item;
   }
 
   private putGuard(user: StoredUser): TransactionPart {

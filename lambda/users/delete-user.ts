@@ -1,7 +1,9 @@
-// Use case: delete a user (themselves, or anyone for an admin). Their events stay.
+// Use case: delete a user (themselves, or anyone for an admin). Their events stay; their failed
+// logins are forgotten in the same transaction, so an account made later with the email starts clean.
 import { auditEvent, type RequestMeta } from '../audit/event';
 import { targetUser } from './access';
 import type { UsersDependencies } from './dependencies';
+import { failureMemorySeconds } from './login-throttle';
 import { checkExpected, type ExpectedVersions, writeWithRetry } from './optimistic-write';
 import type { StoredUser } from './user';
 
@@ -19,7 +21,10 @@ export const deleteUser = async (
       { ...deps, meta },
       { type: 'user.deleted', userId: current.id, actorId: caller.id },
     );
-    await deps.repository.delete(current, { events: [deleted] });
+    await deps.repository.delete(current, {
+      events: [deleted],
+      clearFailures: { at: deps.clock().toISOString(), keepForSeconds: failureMemorySeconds },
+    });
     return current;
   });
 };

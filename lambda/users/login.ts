@@ -17,25 +17,27 @@ export const login = async (
   deps: Pick<UsersDependencies, 'repository' | 'audit' | 'passwords' | 'tokens' | 'clock' | 'newId'>,
   email: string,
   password: string,
+  /** The source IP: the back-off is per account and client. */
+  client: string,
   meta: RequestMeta,
 ): Promise<LoginResult> => {
   const now = deps.clock();
   const [failures, user] = await Promise.all([
-    activeLoginFailures(deps, email, now),
+    activeLoginFailures(deps, email, client, now),
     deps.repository.getByEmail(email),
   ]);
   // During a lock even the right password is refused, so guessing gains nothing.
   refuseWhileLocked(failures, now);
 
-  if (!user || !(await passwordMatches(deps, user, password))) {
-    if (!user) await deps.passwords.verifyNothing(password);
+  if (!(await passwordMatches(deps, user, password)) || !user) {
     const attempt = {
       email,
+      client,
       userId: user?.id ?? null,
       reason: user ? 'wrong_password' : 'unknown_email',
       meta,
     } as const;
-    throw await loginFailed(deps, attempt, now, new InvalidCredentialsError());
+    throw await loginFailed(deps, attempt, failures, now, new InvalidCredentialsError());
   }
   const context = { ...deps, meta };
   if (user.status === 'disabled') {
@@ -50,10 +52,11 @@ export const login = async (
     ]);
     throw new AccountDisabledError();
   }
+  // One transaction: last_login, this client's failures forgotten, and login.succeeded.
   const succeeded = auditEvent(context, { type: 'login.succeeded', userId: user.id, actorId: user.id });
   const loggedIn = await deps.repository.recordLogin(user, now.toISOString(), {
     events: [succeeded],
-    clearFailures: failures !== undefined,
+    clearClient: failures.client ? client : undefined,
   });
   if (!loggedIn) throw new InvalidCredentialsError();
   const { token, expiresIn } = await deps.tokens.issue(loggedIn, now);

@@ -2,7 +2,7 @@
 // nothing else does (tests run the real one against DynamoDB Local). Every write takes
 // WriteOptions: the audit events that record it, written in the same transaction.
 import type { AuditEvent, WriteOptions } from '../audit/event';
-import type { LoginFailures, Status, StoredUser, User } from './user';
+import type { LoginThrottleState, Status, StoredUser, User } from './user';
 
 export interface UserPage {
   readonly users: readonly User[];
@@ -32,34 +32,61 @@ export interface UserRepository {
    */
   replace(previous: StoredUser, next: StoredUser, options?: WriteOptions): Promise<void>;
   /**
-   * Deletes the user, its email guard and its login-failure record if it is still at
-   * `user.version` (else StaleVersionError); its audit events stay. LastAdminError for the last active admin.
+   * Deletes the user and its email guard if it is still at `user.version` (else StaleVersionError),
+   * with `clearFailures` forgetting the account's failed logins in the same transaction; its
+   * audit events stay. LastAdminError for the last active admin.
    */
-  delete(user: StoredUser, options?: WriteOptions): Promise<void>;
+  delete(
+    user: StoredUser,
+    options?: WriteOptions & { readonly clearFailures?: ClearFailures },
+  ): Promise<void>;
   /**
-   * Sets last_login and bumps the version (clearing the failed-login count when `clearFailures`);
-   * returns the user as now stored, or undefined if it is gone.
+   * Sets last_login and bumps the version, and forgets the failures from `clearClient` (the
+   * client that just logged in) in the same transaction; returns the user as now stored, or
+   * undefined if it is gone.
    */
   recordLogin(
     user: StoredUser,
     at: string,
-    options?: WriteOptions & { readonly clearFailures?: boolean },
+    options?: WriteOptions & { readonly clearClient?: string | undefined },
   ): Promise<StoredUser | undefined>;
   /** Sorted by email, ascending. */
   list(query: UserListQuery): Promise<UserPage>;
 
-  getLoginFailures(email: string): Promise<LoginFailures | undefined>;
+  /** The failures of `email` from `client`, and from every client (one round trip). */
+  getLoginFailures(email: string, client: string): Promise<LoginThrottleState>;
   /**
-   * Atomically counts one more failure and returns the new state; `eventsFor(count)` are written
-   * in the same transaction as the new count.
+   * Atomically counts one more failure, for the client and for the account, and returns the new
+   * state. `eventsFor(state)` are written in the same transaction as the new counts: a
+   * compare-and-set on both records, retried on the state it lost to, so concurrent failures
+   * each count and each event carries its own count.
    */
   addLoginFailure(
-    email: string,
-    at: string,
-    keepForSeconds: number,
-    eventsFor?: (count: number) => readonly AuditEvent[],
-  ): Promise<LoginFailures>;
-  clearLoginFailures(email: string): Promise<void>;
+    failure: LoginFailure,
+    eventsFor?: (state: LoginThrottleState) => readonly AuditEvent[],
+  ): Promise<LoginThrottleState>;
+  /** Forgets the failures of `email` from `client` (after it logged in). */
+  clearClientLoginFailures(email: string, client: string): Promise<void>;
+  /** Forgets every failure of `email`, from every client, as of `at`. */
+  clearLoginFailures(email: string, at: string, keepForSeconds: number): Promise<void>;
+}
+
+/** Forget every failure of the account as of `at` (see clearLoginFailures), in the same transaction. */
+export interface ClearFailures {
+  readonly at: string;
+  readonly keepForSeconds: number;
+}
+
+export interface LoginFailure {
+  readonly email: string;
+  readonly client: string;
+  readonly at: string;
+  /** When the account was last cleared: client records older than it start over. */
+  readonly clearedAt: string | undefined;
+  /** How long a client's record matters. */
+  readonly keepForSeconds: number;
+  /** The account ceiling's window. */
+  readonly windowSeconds: number;
 }
 
 /** The stored version moved on since it was read. */

@@ -5,7 +5,7 @@
 import { type AuditEvent, auditEvent, type RequestMeta } from '../audit/event';
 import { ForbiddenError } from '../shared/errors';
 import { targetUser } from './access';
-import { confirmCurrentPassword } from './credentials';
+import { clearLoginFailures, confirmCurrentPassword } from './credentials';
 import type { UsersDependencies } from './dependencies';
 import { checkExpected, type ExpectedVersions, writeWithRetry } from './optimistic-write';
 import { profileOf, type Role, type Status, type StoredUser, type User } from './user';
@@ -17,6 +17,8 @@ export interface UserChanges {
   readonly role?: Role | undefined;
   readonly status?: Status | undefined;
   readonly currentPassword?: string | undefined;
+  /** The source IP, for the back-off of the current-password check. */
+  readonly client?: string;
 }
 
 type Deps = Pick<UsersDependencies, 'repository' | 'passwords' | 'clock' | 'newId'>;
@@ -63,8 +65,17 @@ export const updateUser = async (
   }
   const first = await targetUser(deps, caller, id);
   checkExpected(first, expected);
-  if (caller.id === first.id && (changes.password !== undefined || changes.email !== undefined)) {
-    await confirmCurrentPassword(deps, caller, changes.currentPassword, deps.clock(), meta);
+  // Required for your own email or password; checked whenever sent, so a wrong one is never ignored.
+  const required = caller.id === first.id && (changes.password !== undefined || changes.email !== undefined);
+  if (required || changes.currentPassword !== undefined) {
+    await confirmCurrentPassword(
+      deps,
+      caller,
+      changes.currentPassword,
+      changes.client ?? 'unknown',
+      deps.clock(),
+      meta,
+    );
   }
   // Hash once, outside the retry loop: bcrypt is the expensive part.
   const passwordHash =
@@ -92,5 +103,7 @@ export const updateUser = async (
     });
     return stored;
   });
+  // An admin setting the password is a recovery: the account's back-off and lock are lifted.
+  if (passwordHash !== undefined && caller.role === 'admin') await clearLoginFailures(deps, written.email);
   return profileOf(written);
 };

@@ -41,7 +41,7 @@ export const profileOf = (user: StoredUser): User => ({
   version: user.version,
 });
 
-/** Failed-login bookkeeping for one email address (known or not, so that 429s reveal nothing). */
+/** Consecutive failed logins for an account from one client (source IP). */
 export interface LoginFailures {
   readonly count: number;
   readonly lastFailedAt: string;
@@ -50,3 +50,16 @@ export interface LoginFailures {
 /** Counted by the last-admin rule: an admin who can still act as one. */
 export const isActiveAdmin = (user: Pick<User, 'role' | 'status'>): boolean =>
   user.role === 'admin' && user.status === 'active';
+
+/** Failed logins for an account from every client in the current window, and the last clear. */
+export interface AccountFailures {
+  readonly count: number;
+  readonly windowStartedAt?: string;
+  readonly clearedAt?: string;
+}
+
+/** What the password step's throttle knows about one account and one client. */
+export interface LoginThrottleState {
+  readonly client?: LoginFailures | undefined;
+  readonly account?: AccountFailures | undefined;
+}

@@ -152,3 +152,30 @@ describe('CORS', () => {
     expect(() => synthUserApi('feature/cors', { corsOrigins })).toThrow(message);
   });
 });
+
+describe('flood bounds from context', () => {
+  const routerOf = (context: Record<string, unknown>) =>
+    Object.values(synthUserApi('main', context).template.findResources('AWS::Lambda::Function')).find((fn) =>
+      String(fn.Properties.Description).startsWith('User API router'),
+    )?.Properties;
+  const stageThrottleOf = (context: Record<string, unknown>) =>
+    Object.values(synthUserApi('main', context).template.findResources('AWS::ApiGatewayV2::Stage'))[0]
+      ?.Properties.DefaultRouteSettings;
+
+  it('sets the stage throttling and the router reserved concurrency from context', () => {
+    const context = { throttleRate: '50', throttleBurst: '80', routerReservedConcurrency: '25' };
+    expect(stageThrottleOf(context)).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 80 });
+    expect(routerOf(context)?.ReservedConcurrentExecutions).toBe(25);
+  });
+
+  it('keeps the default stage throttling and reserves nothing without context', () => {
+    expect(stageThrottleOf({})).toMatchObject({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
+    expect(routerOf({})?.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('fails the synth on a value that is not a positive whole number', () => {
+    expect(() => synthUserApi('main', { routerReservedConcurrency: 'lots' })).toThrow(
+      /routerReservedConcurrency/,
+    );
+  });
+});

@@ -289,6 +289,30 @@ describe('the audit trail', () => {
     });
   });
 
+  it('gives each failure of a concurrent burst its own event and count, in the transaction of the count', async () => {
+    const user = await api.signUpAndLogIn();
+    const burst = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        api.call('POST', '/login', { body: { email: user.email, password: 'wrong password' } }),
+      ),
+    );
+    // A burst member that read the state after the sixth failure is refused before counting.
+    const failed = await eventsOf(api, user.token, `/users/${user.id}/events?type=login.failed&limit=20`);
+    const counted = failed.length;
+    expect(counted).toBeGreaterThanOrEqual(6);
+    expect(counted).toBeLessThanOrEqual(burst.length);
+    const counts = failed.map((event) => event.details.count).sort((a: number, b: number) => a - b);
+    expect(counts).toEqual(Array.from({ length: counted }, (_, i) => i + 1));
+    expect(failed.map((event) => event.details.account_count).sort((a: number, b: number) => a - b)).toEqual(
+      counts,
+    );
+    const locked = await eventsOf(api, user.token, `/users/${user.id}/events?type=login.locked&limit=20`);
+    expect(locked.map((event) => event.details.count).sort((a: number, b: number) => a - b)).toEqual(
+      counts.filter((count: number) => count > 5),
+    );
+    expect(locked.every((event) => event.details.scope === 'client' && event.details.seconds > 0)).toBe(true);
+  });
+
   it('lets a user read their own events and nobody else’s', async () => {
     const [alice, bob] = await Promise.all([api.signUpAndLogIn(), api.signUpAndLogIn()]);
     const own = await eventsOf(api, alice.token, `/users/${alice.id}/events`);

@@ -53,9 +53,14 @@ describe('token service', () => {
 
 describe('bearerToken', () => {
   it.each([
-    ['Bearer abc.def.ghi', 'abc.def.ghi'],
-    ['bearer abc.def.ghi', 'abc.def.ghi'],
-    ['Bearer  abc.def.ghi ', 'abc.def.ghi'],
+    ['Bearer abc.deg.ghg', 'abc.deg.ghg'],
+    ['bearer abc.deg.ghg', 'abc.deg.ghg'],
+    // One spelling only: two spaces, a trailing space, padding or a non-canonical last character.
+    ['Bearer  abc.deg.ghg', undefined],
+    ['Bearer abc.deg.ghg ', undefined],
+    ['Bearer abc.deg.ghg=', undefined],
+    ['Bearer abc.deg.ghh', undefined],
+    ['Bearer abc.deg', undefined],
     ['Basic dXNlcjpwYXNz', undefined],
     ['Bearer', undefined],
     ['abc.def.ghi', undefined],
