@@ -67,6 +67,7 @@ describe('POST /users', () => {
       email: 'grace.hopper@example.com',
       name: 'Grace',
       role: 'user',
+      status: 'active',
       last_login: null,
       created_at: expect.stringMatching(ISO_MS),
       updated_at: expect.stringMatching(ISO_MS),
@@ -180,6 +181,8 @@ describe('POST /login', () => {
       token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
       token_type: 'Bearer',
       expires_in: expect.any(Number),
+      refresh_token: expect.any(String),
+      refresh_expires_in: expect.any(Number),
       user: expect.objectContaining({ email, last_login: expect.stringMatching(ISO_MS) }),
     });
     expect(response.headers.get('cache-control')).toBe('no-store');
