@@ -1,7 +1,7 @@
 // What the router is built from. Each field is a value made once per cold start by the
 // composition root (index.ts), or by whoever else builds a router: the local stack, the test
 // kit, the bench. Nothing here reads the environment.
-
+import type { AuditRepository } from '../audit/repository';
 import type { KeySet } from '../keys/key-set';
 import {
   createRateLimiter,
@@ -25,6 +25,7 @@ import {
   MAX_TOKEN_TTL_SECONDS,
   type TokenService,
 } from '../shared/token-issuer';
+import { DEFAULT_AUDIT_RETENTION_DAYS, DynamoDbAuditRepository } from '../store/audit-repository';
 import type { DocumentClient } from '../store/dynamodb-client';
 import { DynamoDbRateCounter } from '../store/rate-counter';
 import { DynamoDbSessionRepository } from '../store/session-repository';
@@ -36,6 +37,7 @@ export interface RouterDependencies {
   readonly sessions: SessionRepository;
   readonly refreshTokens: RefreshTokens;
   readonly sessionTtlSeconds: number;
+  readonly audit: AuditRepository;
   readonly passwords: PasswordHasher;
   readonly tokens: TokenService;
   readonly cursors: CursorSealer;
@@ -53,6 +55,8 @@ export interface RouterSettings {
   readonly tokenTtlSeconds: number;
   /** Sessions (and so refresh tokens) end this long after their login: 30 days by default. */
   readonly sessionTtlSeconds: number;
+  /** Audit events expire (DynamoDB TTL) this many days after they happened. */
+  readonly auditRetentionDays: number;
   /** Per-client limits by bucket; unset buckets keep DEFAULT_RATE_LIMITS. */
   readonly rateLimits?: Partial<RateLimits>;
 }
@@ -81,6 +85,7 @@ export const readRouterSettings = (env: Environment): RouterSettings => ({
   bcryptCost: integerEnv(env, 'BCRYPT_COST', 10, 10, 15),
   tokenTtlSeconds: integerEnv(env, 'JWT_TTL_SECONDS', 900, 60, MAX_TOKEN_TTL_SECONDS),
   sessionTtlSeconds: integerEnv(env, 'SESSION_TTL_SECONDS', 30 * 24 * 3600, 300, 365 * 24 * 3600),
+  auditRetentionDays: integerEnv(env, 'AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS, 1, 3650),
   rateLimits: readRateLimits(env),
 });
 
@@ -109,10 +114,23 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
   // cursor or a refresh token): the first read's is the one for good.
   const { hmacSecret } = await keys();
   return {
-    repository: new DynamoDbUserRepository({ tableName: parts.settings.tableName, client: parts.client }),
-    sessions: new DynamoDbSessionRepository({ tableName: parts.settings.tableName, client: parts.client }),
+    repository: new DynamoDbUserRepository({
+      tableName: parts.settings.tableName,
+      client: parts.client,
+      auditRetentionDays: parts.settings.auditRetentionDays,
+    }),
+    sessions: new DynamoDbSessionRepository({
+      tableName: parts.settings.tableName,
+      client: parts.client,
+      auditRetentionDays: parts.settings.auditRetentionDays,
+    }),
     refreshTokens: createRefreshTokens(hmacSecret),
     sessionTtlSeconds: parts.settings.sessionTtlSeconds,
+    audit: new DynamoDbAuditRepository({
+      tableName: parts.settings.tableName,
+      client: parts.client,
+      retentionDays: parts.settings.auditRetentionDays,
+    }),
     passwords: createPasswordHasher(parts.settings.bcryptCost),
     tokens: createTokenService(keys, parts.settings.tokenTtlSeconds),
     cursors: createCursorSealer(hmacSecret),

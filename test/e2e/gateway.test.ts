@@ -83,7 +83,13 @@ beforeAll(async () => {
   // The handlers from their own factories, keys as values: nothing is configured through process.env.
   const keySet = await newKeySet(new Date());
   const app = await createLocalApp({
-    settings: { tableName, bcryptCost: 10, tokenTtlSeconds: 3600, sessionTtlSeconds: 30 * 24 * 3600 },
+    settings: {
+      tableName,
+      bcryptCost: 10,
+      tokenTtlSeconds: 3600,
+      sessionTtlSeconds: 30 * 24 * 3600,
+      auditRetentionDays: 365,
+    },
     keys: async () => keySet,
     client: testDocumentClient(),
     clock: systemClock,
