@@ -100,4 +100,17 @@ export class ApiFunction extends Construct {
       bundling: API_FUNCTION_BUNDLING,
     });
   }
+
+  /**
+   * What API Gateway invokes: the function itself, or with `instances` > 0 its `live` alias with
+   * that many provisioned (pre-initialized) instances, billed whether they serve or not.
+   */
+  invokedWithWarmInstances(instances: number): lambda.IFunction {
+    if (instances === 0) return this.function;
+    return new lambda.Alias(this, 'Live', {
+      aliasName: 'live',
+      version: this.function.currentVersion,
+      provisionedConcurrentExecutions: instances,
+    });
+  }
 }
