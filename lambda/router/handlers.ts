@@ -5,6 +5,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as v from 'valibot';
 // The committed document (`npm run openapi`), inlined by esbuild: the generator stays out of the bundle.
 import openApi from '../../docs/openapi.json';
+import type { RequestMeta } from '../audit/event';
+import { listEvents, listUserEvents } from '../audit/list-events';
 import type { HandlerKey, Route } from '../routes';
 import type { SessionsDependencies } from '../sessions/dependencies';
 import { listSessions } from '../sessions/list-sessions';
@@ -21,14 +23,14 @@ import { login } from '../users/login';
 import { parseStrict } from '../users/schemas';
 import { signUp } from '../users/sign-up';
 import { updateUser } from '../users/update-user';
-import type { User } from '../users/user';
-import { profileOf, type StoredUser } from '../users/user';
-import { expectedVersions, notModified, readBody, readQuery, sourceIp, userAgentOf } from './request';
+import { profileOf, type StoredUser, type User } from '../users/user';
+import { expectedVersions, notModified, readBody, readQuery, sourceIp } from './request';
 import {
   etagOf,
   type HttpResponse,
   json,
   noContent,
+  presentEvent,
   presentSession,
   presentUser,
   userResponse,
@@ -47,6 +49,8 @@ type QueryOf<K extends HandlerKey> =
 export interface RouteRequest<K extends HandlerKey = HandlerKey> {
   readonly event: APIGatewayProxyEventV2;
   readonly deps: UsersDependencies & SessionsDependencies;
+  /** Where the request came from, for the audit events its use case writes (and a new session's User-Agent). */
+  readonly meta: RequestMeta;
   /** The caller as stored now; undefined on a public route called without a token. */
   readonly caller: StoredUser | undefined;
   /** The session of the caller's token; undefined when `caller` is. */
@@ -67,10 +71,12 @@ export const routeRequest = (
   event: APIGatewayProxyEventV2,
   deps: UsersDependencies & SessionsDependencies,
   caller: { readonly user: StoredUser; readonly sessionId: string } | undefined,
+  meta: RequestMeta,
 ): RouteRequest =>
   ({
     event,
     deps,
+    meta,
     caller: caller?.user,
     sessionId: caller?.sessionId,
     body: () => ('body' in route ? readBody(event, route.body.schema) : undefined),
@@ -110,8 +116,8 @@ const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): 
   const id = targetId(request);
   const { current_password, ...fields } = request.body();
   if (Object.values(fields).every((value) => value === undefined)) {
-    throw new ValidationError('Send at least one of email, name, password, role.', [
-      { path: '', message: 'must contain at least one of email, name, password, role' },
+    throw new ValidationError('Send at least one of email, name, password, role, status.', [
+      { path: '', message: 'must contain at least one of email, name, password, role, status' },
     ]);
   }
   const user = await updateUser(
@@ -120,30 +126,31 @@ const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): 
     id,
     { ...fields, currentPassword: current_password, client: sourceIp(request.event) },
     expectedVersions(request.event),
+    request.meta,
   );
   return userResponse(200, user);
 };
 
 export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
-  async createUser({ body, deps, caller }) {
-    const user = await signUp(deps, caller, body());
+  async createUser({ body, deps, caller, meta }) {
+    const user = await signUp(deps, caller, body(), meta);
     return userResponse(201, user, { Location: `/users/${user.id}` });
   },
 
-  async login({ body, deps, event }) {
+  async login({ body, deps, event, meta }) {
     const { email, password } = body();
-    const result = await login(deps, email, password, sourceIp(event), userAgentOf(event));
+    const result = await login(deps, email, password, sourceIp(event), meta);
     return sessionResponse(result, result.user);
   },
 
-  async refresh({ body, deps }) {
-    const result = await refreshSession(deps, body().refresh_token);
+  async refresh({ body, deps, meta }) {
+    const result = await refreshSession(deps, body().refresh_token, meta);
     return sessionResponse(result, profileOf(result.user));
   },
 
-  async logout({ deps, caller, sessionId }) {
-    signedIn(caller);
-    if (sessionId) await logout(deps, sessionId);
+  async logout({ deps, caller, sessionId, meta }) {
+    const user = signedIn(caller);
+    if (sessionId) await logout(deps, user, sessionId, meta);
     return noContent();
   },
 
@@ -156,13 +163,13 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   async revokeSession(request) {
     const id = targetId(request);
     const sessionId = request.event.pathParameters?.session_id ?? '';
-    await revokeSession(request.deps, signedIn(request.caller), id, sessionId);
+    await revokeSession(request.deps, signedIn(request.caller), id, sessionId, request.meta);
     return noContent();
   },
 
   async revokeAllSessions(request) {
     const id = targetId(request);
-    await revokeAllSessions(request.deps, signedIn(request.caller), id);
+    await revokeAllSessions(request.deps, signedIn(request.caller), id, request.meta);
     return noContent();
   },
 
@@ -170,16 +177,35 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     const user = signedIn(caller);
     // Refused before the query is even read: a non-admin learns nothing from its errors.
     if (user.role !== 'admin') throw new ForbiddenError('Only an admin may list users.');
-    const { limit, cursor } = query();
-    const page = await listUsers(deps, user, limit, cursor);
+    const { limit, cursor, email_prefix, status } = query();
+    const page = await listUsers(deps, user, { limit, cursor, emailPrefix: email_prefix, status });
     return json(200, { items: page.users.map(presentUser), next_cursor: page.nextCursor });
+  },
+
+  async listUserEvents(request) {
+    const id = targetId(request);
+    const page = await listUserEvents(request.deps, signedIn(request.caller), id, request.query());
+    return json(200, { items: page.events.map(presentEvent), next_cursor: page.nextCursor });
+  },
+
+  async listEvents({ query, deps, caller }) {
+    const user = signedIn(caller);
+    // Refused before the query is even read: a non-admin learns nothing from its errors.
+    if (user.role !== 'admin') throw new ForbiddenError('Only an admin may read the audit trail.');
+    const { user_id, actor_id, ...rest } = query();
+    const page = await listEvents(deps, user, { ...rest, userId: user_id, actorId: actor_id });
+    return json(200, { items: page.events.map(presentEvent), next_cursor: page.nextCursor });
   },
 
   async getUser(request) {
     const id = targetId(request);
     const user = await getUser(request.deps, signedIn(request.caller), id);
     if (notModified(request.event, etagOf(user))) {
-      return { statusCode: 304, headers: { ETag: etagOf(user), 'Cache-Control': 'no-store' }, body: '' };
+      return {
+        statusCode: 304,
+        headers: { ETag: etagOf(user), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
+        body: '',
+      };
     }
     return userResponse(200, user);
   },
@@ -190,7 +216,13 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
 
   async deleteUser(request) {
     const id = targetId(request);
-    await deleteUser(request.deps, signedIn(request.caller), id, expectedVersions(request.event));
+    await deleteUser(
+      request.deps,
+      signedIn(request.caller),
+      id,
+      expectedVersions(request.event),
+      request.meta,
+    );
     return noContent();
   },
 

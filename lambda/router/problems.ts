@@ -1,6 +1,7 @@
 // Domain errors → HTTP, in one place: the status, the extra headers, and the problem+json body
 // (RFC 9457). Nothing below the router knows a status code.
 import {
+  AccountDisabledError,
   type AppError,
   ConflictError,
   ForbiddenError,
@@ -26,6 +27,7 @@ const STATUSES: readonly (readonly [ErrorClass, number])[] = [
   [UnauthenticatedError, 401],
   [InvalidCredentialsError, 401],
   [ForbiddenError, 403],
+  [AccountDisabledError, 403],
   [NotFoundError, 404],
   [ConflictError, 409],
   [PreconditionFailedError, 412],

@@ -353,6 +353,7 @@ export const buildOpenApiDocument = (): Json => {
       { name: 'Authentication', description: 'Bearer tokens' },
       { name: 'Users', description: 'Sign-up and the users themselves' },
       { name: 'Sessions', description: 'Refresh tokens, logout, and where a user is signed in' },
+      { name: 'Audit', description: 'The audit trail: who did what to whom, and when' },
       { name: 'Reference', description: 'This document' },
     ],
     paths,

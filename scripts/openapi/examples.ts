@@ -1,9 +1,16 @@
 // Examples for the OpenAPI document, made by the code that makes real responses (presentUser,
 // problem(), internalError(), parseStrict), so their shape cannot drift from what clients get.
 // Also the catalogue of problem types: every AppError the API raises, one instance each.
-import { internalError, presentSession, presentUser, problem } from '../../lambda/router/responses';
+import {
+  internalError,
+  presentEvent,
+  presentSession,
+  presentUser,
+  problem,
+} from '../../lambda/router/responses';
 import { createCursorSealer } from '../../lambda/shared/cursor';
 import {
+  AccountDisabledError,
   type AppError,
   ForbiddenError,
   InvalidCredentialsError,
@@ -17,7 +24,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../../lambda/shared/errors';
-import { EmailTakenError, WriteContentionError } from '../../lambda/users/errors';
+import { EmailTakenError, LastAdminError, WriteContentionError } from '../../lambda/users/errors';
 import { createUserSchema, parseStrict } from '../../lambda/users/schemas';
 import type { User } from '../../lambda/users/user';
 
@@ -29,6 +36,7 @@ const denis: User = {
   email: 'denis@example.com',
   name: 'Denis',
   role: 'user',
+  status: 'active',
   lastLogin: null,
   createdAt: SIGNED_UP,
   updatedAt: SIGNED_UP,
@@ -64,10 +72,12 @@ export const problemCatalogue = (): readonly AppError[] => [
   new UnauthenticatedError('The token has expired.'),
   new InvalidCredentialsError(),
   new ForbiddenError('You may only act on your own user.'),
+  new AccountDisabledError(),
   new NotFoundError(`No user has the id "${denis.id}".`),
   new UnauthenticatedError('The refresh token is not valid, or its session has ended; log in again.'),
   new EmailTakenError(),
   new WriteContentionError(),
+  new LastAdminError(),
   new PreconditionFailedError('The user changed since you read it.'),
   new PayloadTooLargeError('The body is 20480 bytes; at most 16384 are accepted.'),
   new UnsupportedMediaTypeError(
@@ -126,6 +136,23 @@ export const examples = {
     next_cursor: createCursorSealer(new Uint8Array(32).fill(7), (bytes) =>
       new Uint8Array(bytes).fill(1),
     ).seal(JSON.stringify({ id: denis.id, email: denis.email })),
+  },
+  events: {
+    items: [
+      presentEvent({
+        id: '7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
+        type: 'user.updated',
+        at: LOGGED_IN,
+        userId: denis.id,
+        actorId: ada.id,
+        outcome: 'success',
+        requestId: 'kqD4ChPWoAMEb9A=',
+        ip: '203.0.113.7',
+        userAgent: 'curl/8.5.0',
+        details: { fields: ['name'] },
+      }),
+    ],
+    next_cursor: null,
   },
   etag: '"1"',
   id: denis.id,
