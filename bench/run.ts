@@ -26,10 +26,12 @@ import {
   measureEmptyNodeWall,
   measurePythonReference,
 } from './cold-start';
+import { lambdaEnvironment } from './lambda-environment';
 import type { AutocannonResult, Latencies, LoadJob, LoadResult, Target } from './load';
 import { lastLine, runProcess } from './processes';
 import { startRawGetItemServer, timeRawGetItem } from './raw-server';
-import { report, type Throughput } from './report';
+import { printColdStarts, report, type Throughput } from './report';
+import { type SecretsExtensionStandIn, startSecretsExtension } from './secrets-extension';
 import { seedUsers } from './seed';
 import { median, round } from './stats';
 
@@ -37,6 +39,8 @@ const ROOT = join(__dirname, '..');
 const TABLE_NAME = 'users-bench';
 
 // Sample counts: enough for stable medians, within the 3-minute budget on two shared cores.
+/** `npm run bench -- --cold-only`: the cold starts alone, printed, bench/results.json untouched. */
+const COLD_ONLY = process.argv.includes('--cold-only');
 const COLD_START_ROUNDS = 20;
 const PYTHON_ROUNDS = 10;
 const LATENCY_SECONDS = 12;
@@ -151,7 +155,7 @@ const coldStart = async (
   bundles: readonly BundleInfo[],
   endpoint: string,
   user: Account,
-  keySet: KeySet,
+  { extension, keySet }: { extension: SecretsExtensionStandIn; keySet: KeySet },
 ) => {
   const sample = JSON.parse(readFileSync(join(ROOT, 'events', 'get-user.json'), 'utf8')) as {
     pathParameters: { id: string };
@@ -187,17 +191,33 @@ const coldStart = async (
     if (!found) throw new Error(`no ${name} bundle`);
     return found;
   };
-  // Each process gets the function's own environment from the template (NODE_OPTIONS included),
-  // the local DynamoDB endpoint, and its keys as values (the router the key set, the authorizer
-  // the public keys only), so no extension call is made.
+  // Each process gets exactly its function's environment from the template (NODE_OPTIONS
+  // included), what CloudFormation fills in at deployment, and what Lambda itself sets, with the
+  // keys read through the stand-in extension as on every deployed cold start (the router the key
+  // set, the authorizer the public keys only). Only the DynamoDB
+  // endpoint and the extension's port (the template says 2773, which other runs on this machine
+  // may hold) differ from AWS.
+  const deployTime = (info: BundleInfo): Record<string, string> => {
+    const known: Record<string, string> = {
+      TABLE_NAME,
+      SIGNING_KEYS_SECRET_ARN: extension.arnOf('keySet'),
+      PUBLIC_KEYS_SECRET_ARN: extension.arnOf('publicKeys'),
+    };
+    return Object.fromEntries(
+      info.deployTimeEnvironment.map((key) => {
+        const value = known[key];
+        if (value === undefined) throw new Error(`the bench has no value for ${info.name}'s ${key}`);
+        return [key, value];
+      }),
+    );
+  };
   const envOf = (info: BundleInfo): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH,
-    ...info.environment,
+    ...lambdaEnvironment(info, extension),
     ...localAwsEnvironment(endpoint),
-    TABLE_NAME,
-    ...(info.name === 'router'
-      ? { SIGNING_KEYS: JSON.stringify(keySet) }
-      : { PUBLIC_KEYS: JSON.stringify(publishedKeys(keySet)) }),
+    ...info.environment,
+    ...deployTime(info),
+    PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port),
   });
   const router = bundle('router');
   const authorizer = bundle('authorizer');
@@ -238,11 +258,17 @@ const coldStart = async (
       name: 'ES256 verify, no library',
       module: ES256_FLOOR,
       eventFile: authorizerEvent,
-      env: envOf(authorizer),
+      // The floor is the verify alone: it is handed the public keys, it makes no extension call.
+      env: { ...envOf(authorizer), PUBLIC_KEYS: JSON.stringify(publishedKeys(keySet)) },
       check: authorizes,
     },
   ];
+  const served = extension.served();
   const summaries = await measureColdStarts(targets, COLD_START_ROUNDS);
+  // Router and authorizer, with and without source maps: one secret read per cold start.
+  const expected = 4 * COLD_START_ROUNDS;
+  if (extension.served() - served !== expected)
+    throw new Error(`the extension served ${extension.served() - served} secrets, not ${expected}`);
   const emptyNodeWallMs = await measureEmptyNodeWall(10, envOf(router));
   progress('cold start: python reference');
   const python = await measurePythonReference(PYTHON_ROUNDS);
@@ -357,7 +383,19 @@ const main = async (): Promise<void> => {
     const ownUser = { url: `${base}/users/${user.id}`, headers: { authorization: user.authorization } };
 
     progress(`cold start: ${COLD_START_ROUNDS} fresh processes each of 6 kinds, taking turns`);
-    const cold = await coldStart(work, bundleReport.bundles, stack.dynamoDb.endpoint, user, keySet);
+    const extension = await startSecretsExtension({
+      keySet: JSON.stringify(keySet),
+      publicKeys: JSON.stringify(publishedKeys(keySet)),
+    });
+    closers.unshift(() => extension.close());
+    const cold = await coldStart(work, bundleReport.bundles, stack.dynamoDb.endpoint, user, {
+      extension,
+      keySet,
+    });
+    if (COLD_ONLY) {
+      printColdStarts(cold.summaries, cold.python);
+      return;
+    }
 
     const raw = await startRawGetItemServer(TABLE_NAME, user.id);
     closers.unshift(() => raw.close());

@@ -6,11 +6,12 @@ import { KEY_SET_REFRESH_SECONDS, parseJwks } from '../shared/jwks';
 import { createLogger } from '../shared/logger';
 import { refreshEvery } from '../shared/refreshing';
 import { readSecret, secretSourceFromEnv } from '../shared/secrets-extension';
+import { sourceMappedStack } from '../shared/source-mapped-stack';
 import { createTokenVerifier, importVerificationKeys } from '../shared/tokens';
 import { type AuthorizerHandler, createAuthorizer } from './create-authorizer';
 
 const env = process.env;
-const logger = createLogger({ level: env.LOG_LEVEL });
+const logger = createLogger({ level: env.LOG_LEVEL, stack: sourceMappedStack });
 const publicKeys = secretSourceFromEnv(env, {
   valueVariable: 'PUBLIC_KEYS',
   arnVariable: 'PUBLIC_KEYS_SECRET_ARN',

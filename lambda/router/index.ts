@@ -5,13 +5,14 @@ import { randomIds, systemClock } from '../shared/clock';
 import { createLogger } from '../shared/logger';
 import { memoizeUntilFailure } from '../shared/memoize';
 import { readSecret, secretSourceFromEnv } from '../shared/secrets-extension';
+import { sourceMappedStack } from '../shared/source-mapped-stack';
 import { createDocumentClient, createDynamoDbClient } from '../store/dynamodb-client';
 import { createRouter, type RouterHandler } from './create-router';
 import { readRouterSettings, routerDependencies } from './dependencies';
 
 const env = process.env;
 const settings = readRouterSettings(env);
-const logger = createLogger({ level: env.LOG_LEVEL });
+const logger = createLogger({ level: env.LOG_LEVEL, stack: sourceMappedStack });
 const client = createDocumentClient(createDynamoDbClient());
 const keySet = secretSourceFromEnv(env, {
   valueVariable: 'SIGNING_KEYS',

@@ -142,6 +142,12 @@ describe('functions', () => {
     }
   });
 
+  it('start without --enable-source-maps: stacks are mapped only when an error is logged', () => {
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Environment?.Variables ?? {}).not.toHaveProperty('NODE_OPTIONS');
+    }
+  });
+
   it('give the router its table, key set secret and settings', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('router'),
@@ -153,7 +159,6 @@ describe('functions', () => {
           BCRYPT_COST: '10',
           JWT_TTL_SECONDS: '900',
           SESSION_TTL_SECONDS: '2592000',
-          NODE_OPTIONS: '--enable-source-maps',
         }),
       },
     });
