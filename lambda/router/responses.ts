@@ -38,6 +38,7 @@ export const presentUser = (user: User) => ({
   email: user.email,
   name: user.name,
   role: user.role,
+  mfa_enabled: user.mfaEnabled,
   last_login: user.lastLogin,
   created_at: user.createdAt,
   updated_at: user.updatedAt,

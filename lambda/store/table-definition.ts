@@ -6,6 +6,7 @@ export const LISTED_ATTRIBUTES = [
   'name',
   'role',
   'last_login',
+  'mfa_enabled',
   'created_at',
   'updated_at',
   'version',

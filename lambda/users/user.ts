@@ -10,6 +10,8 @@ export interface User {
   readonly name: string;
   readonly role: Role;
   readonly lastLogin: string | null;
+  /** A second factor is enabled: login asks for it after the password. */
+  readonly mfaEnabled: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
   /** Bumped by every write; the ETag and the optimistic-concurrency check are built on it. */
@@ -30,6 +32,7 @@ export const profileOf = (user: StoredUser): User => ({
   name: user.name,
   role: user.role,
   lastLogin: user.lastLogin,
+  mfaEnabled: user.mfaEnabled,
   createdAt: user.createdAt,
   updatedAt: user.updatedAt,
   version: user.version,

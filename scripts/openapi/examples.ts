@@ -30,6 +30,7 @@ const denis: User = {
   name: 'Denis',
   role: 'user',
   lastLogin: null,
+  mfaEnabled: false,
   createdAt: SIGNED_UP,
   updatedAt: SIGNED_UP,
   version: 1,

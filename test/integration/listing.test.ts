@@ -30,6 +30,7 @@ describe('GET /users', () => {
         passwordHash: '$2b$10$abcdefghijklmnopqrstuu0123456789012345678901234567890',
         tokenVersion: 0,
         lastLogin: null,
+        mfaEnabled: false,
         createdAt: at,
         updatedAt: at,
         version: 1,
