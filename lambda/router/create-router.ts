@@ -22,14 +22,21 @@ const routesByKey = new Map<string, Route>(routes.map((route) => [routeKey(route
 export const createRouter = (dependencies: RouterDependencies): RouterHandler => {
   const { logger } = dependencies;
 
-  const identify = async (route: Route, event: APIGatewayProxyEventV2): Promise<StoredUser | undefined> => {
-    if (route.access === 'bearer') return authenticate(dependencies, authorizerClaims(event));
+  const identify = async (
+    route: Route,
+    event: APIGatewayProxyEventV2,
+  ): Promise<{ user: StoredUser; amr: readonly string[] } | undefined> => {
+    if (route.access === 'bearer') {
+      const claims = authorizerClaims(event);
+      return { user: await authenticate(dependencies, claims), amr: claims.amr };
+    }
     // Public route: no authorizer ran. A token sent anyway is checked, never silently ignored.
     const authorization = event.headers?.authorization;
     if (authorization === undefined) return undefined;
     const token = bearerToken(authorization);
     if (!token) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
-    return authenticateToken(dependencies, token);
+    // Public routes act on no factor, so the token's `amr` is not needed there.
+    return { user: await authenticateToken(dependencies, token), amr: [] };
   };
 
   return async (event, context) => {
@@ -41,7 +48,7 @@ export const createRouter = (dependencies: RouterDependencies): RouterHandler =>
       const route = routesByKey.get(event.routeKey);
       if (!route) throw new NotFoundError(`No route ${event.routeKey}.`);
       const caller = await identify(route, event);
-      callerId = caller?.id;
+      callerId = caller?.user.id;
       const handle = handlers[route.handler] as (request: RouteRequest) => Promise<HttpResponse>;
       response = await handle(routeRequest(route, event, dependencies, caller));
     } catch (error) {

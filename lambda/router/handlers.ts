@@ -5,8 +5,13 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as v from 'valibot';
 // The committed document (`npm run openapi`), inlined by esbuild: the generator stays out of the bundle.
 import openApi from '../../docs/openapi.json';
+import type { MfaDependencies } from '../mfa/dependencies';
+import { enrolTotp, onlyYourself, verifyTotp } from '../mfa/enrol-totp';
+import { loginWithSecondFactor } from '../mfa/login-with-second-factor';
+import { regenerateRecoveryCodes, removeTotp } from '../mfa/manage-factor';
 import type { HandlerKey, Route } from '../routes';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../shared/errors';
+import type { LoginResult } from '../users/complete-login';
 import { deleteUser } from '../users/delete-user';
 import type { UsersDependencies } from '../users/dependencies';
 import { getUser } from '../users/get-user';
@@ -31,9 +36,11 @@ type QueryOf<K extends HandlerKey> =
 
 export interface RouteRequest<K extends HandlerKey = HandlerKey> {
   readonly event: APIGatewayProxyEventV2;
-  readonly deps: UsersDependencies;
+  readonly deps: UsersDependencies & MfaDependencies;
   /** The caller as stored now; undefined on a public route called without a token. */
   readonly caller: StoredUser | undefined;
+  /** How the caller's token was earned (`amr`): `["pwd"]`, or `["pwd","otp"]` after a second factor. */
+  readonly amr: readonly string[];
   /**
    * The body, validated against the route's schema. A function, so each handler decides when:
    * the cheap authorization checks come first, and a refused caller learns nothing from a 400.
@@ -48,13 +55,14 @@ type RouteHandler<K extends HandlerKey> = (request: RouteRequest<K>) => Promise<
 export const routeRequest = (
   route: Route,
   event: APIGatewayProxyEventV2,
-  deps: UsersDependencies,
-  caller: StoredUser | undefined,
+  deps: UsersDependencies & MfaDependencies,
+  caller: { readonly user: StoredUser; readonly amr: readonly string[] } | undefined,
 ): RouteRequest =>
   ({
     event,
     deps,
-    caller,
+    caller: caller?.user,
+    amr: caller?.amr ?? [],
     body: () => ('body' in route ? readBody(event, route.body.schema) : undefined),
     query: () => ('query' in route ? parseStrict(route.query, readQuery(event), 'query') : undefined),
   }) as RouteRequest;
@@ -71,6 +79,19 @@ const targetId = ({ event, caller }: RouteRequest<HandlerKey>): string => {
   if (user.role !== 'admin' && user.id !== id) throw new ForbiddenError('You may only act on your own user.');
   return id;
 };
+
+/** Login and its second step answer alike: the token and the user. */
+const loginResponse = (result: LoginResult): HttpResponse =>
+  json(
+    200,
+    {
+      token: result.token,
+      token_type: 'Bearer',
+      expires_in: result.expiresIn,
+      user: presentUser(result.user),
+    },
+    { Pragma: 'no-cache' },
+  );
 
 /** PUT and PATCH: they differ only in which fields their schema requires. */
 const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): Promise<HttpResponse> => {
@@ -100,16 +121,50 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   async login({ body, deps }) {
     const { email, password } = body();
     const result = await login(deps, email, password);
-    return json(
-      200,
-      {
-        token: result.token,
-        token_type: 'Bearer',
-        expires_in: result.expiresIn,
-        user: presentUser(result.user),
-      },
-      { Pragma: 'no-cache' },
-    );
+    if ('mfaToken' in result) {
+      return json(
+        200,
+        { mfa_required: true, mfa_token: result.mfaToken, expires_in: result.expiresIn },
+        { Pragma: 'no-cache' },
+      );
+    }
+    return loginResponse(result);
+  },
+
+  async loginMfa({ body, deps }) {
+    const { mfa_token, code, recovery_code } = body();
+    if ((code === undefined) === (recovery_code === undefined)) {
+      throw new ValidationError('Send either code or recovery_code.', [
+        { path: 'code', message: 'send either code or recovery_code' },
+        { path: 'recovery_code', message: 'send either code or recovery_code' },
+      ]);
+    }
+    const proof = code === undefined ? { recoveryCode: recovery_code ?? '' } : { code };
+    return loginResponse(await loginWithSecondFactor(deps, mfa_token, proof));
+  },
+
+  async enrolTotp({ event, deps, caller }) {
+    const enrolment = await enrolTotp(deps, signedIn(caller), event.pathParameters?.id ?? '');
+    return json(201, { secret: enrolment.secret, otpauth_uri: enrolment.otpauthUri });
+  },
+
+  async verifyTotp({ event, deps, caller, body }) {
+    const user = signedIn(caller);
+    const id = event.pathParameters?.id ?? '';
+    // Refused before the body is read: someone else's id learns nothing from a 400.
+    onlyYourself(user, id);
+    const codes = await verifyTotp(deps, user, id, body().code);
+    return json(200, { recovery_codes: codes });
+  },
+
+  async removeTotp({ event, deps, caller, amr }) {
+    await removeTotp(deps, signedIn(caller), amr, event.pathParameters?.id ?? '');
+    return noContent();
+  },
+
+  async regenerateRecoveryCodes({ event, deps, caller, amr }) {
+    const codes = await regenerateRecoveryCodes(deps, signedIn(caller), amr, event.pathParameters?.id ?? '');
+    return json(200, { recovery_codes: codes });
   },
 
   async listUsers({ query, deps, caller }) {

@@ -81,9 +81,16 @@ export const notModified = (event: APIGatewayProxyEventV2, etag: string): boolea
 export const authorizerClaims = (event: APIGatewayProxyEventV2): TokenClaims => {
   const context = (event.requestContext as { authorizer?: { lambda?: Record<string, unknown> } }).authorizer
     ?.lambda;
-  const { sub, role, tv, iat, exp } = context ?? {};
+  const { sub, role, tv, amr, iat, exp } = context ?? {};
   const integer = (value: unknown) => (typeof value === 'string' ? Number(value) : value);
-  const claims = { sub, role, tv: integer(tv), iat: integer(iat), exp: integer(exp) };
+  const claims = { sub, role, tv: integer(tv), amr, iat: integer(iat), exp: integer(exp) };
   if (!isTokenClaims(claims)) throw new UnauthenticatedError('The request carries no verified identity.');
-  return { sub: claims.sub, role: claims.role, tv: claims.tv, iat: claims.iat, exp: claims.exp };
+  return {
+    sub: claims.sub,
+    role: claims.role,
+    tv: claims.tv,
+    amr: claims.amr,
+    iat: claims.iat,
+    exp: claims.exp,
+  };
 };

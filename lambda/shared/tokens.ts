@@ -15,6 +15,8 @@ export interface TokenClaims {
   readonly role: TokenRole;
   /** Token version: the user's `token_version` when the token was issued; a password change bumps it. */
   readonly tv: number;
+  /** How the session was authenticated: `["pwd"]`, or `["pwd","otp"]` after a second factor. */
+  readonly amr: readonly string[];
   readonly iat: number;
   readonly exp: number;
 }
@@ -30,7 +32,7 @@ export interface TokenVerifier {
 
 export interface TokenService extends TokenVerifier {
   issue(
-    subject: { id: string; role: TokenRole; tokenVersion: number },
+    subject: { id: string; role: TokenRole; tokenVersion: number; amr: readonly string[] },
     now: Date,
   ): Promise<{ token: string; expiresIn: number }>;
 }
@@ -46,6 +48,8 @@ export const isTokenClaims = (
   (payload.role === 'user' || payload.role === 'admin') &&
   Number.isSafeInteger(payload.tv) &&
   (payload.tv as number) >= 0 &&
+  Array.isArray(payload.amr) &&
+  payload.amr.every((method) => typeof method === 'string') &&
   Number.isSafeInteger(payload.iat) &&
   Number.isSafeInteger(payload.exp);
 
@@ -66,7 +70,8 @@ export const createTokenVerifier = (key: SigningKey, clock: Clock = systemClock)
         currentDate: clock(),
       });
       if (!isTokenClaims(payload)) throw new InvalidTokenError('The token claims are malformed');
-      return { sub: payload.sub, role: payload.role, tv: payload.tv, iat: payload.iat, exp: payload.exp };
+      const { sub, role, tv, amr, iat, exp } = payload;
+      return { sub, role, tv, amr, iat, exp };
     } catch (error) {
       if (error instanceof InvalidTokenError) throw error;
       if (error instanceof joseErrors.JOSEError) throw new InvalidTokenError(error.code);
@@ -83,7 +88,11 @@ export const createTokenService = (
   ...createTokenVerifier(key, clock),
   async issue(subject, now) {
     const iat = Math.floor(now.getTime() / 1000);
-    const token = await new SignJWT({ role: subject.role, tv: subject.tokenVersion })
+    const token = await new SignJWT({
+      role: subject.role,
+      tv: subject.tokenVersion,
+      amr: [...subject.amr],
+    })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(subject.id)
       .setIssuer(TOKEN_ISSUER)

@@ -2,12 +2,7 @@
 // and challenge item modules. Enabling and removing a factor move the user's `mfa_enabled` in
 // the same transaction; completing a login consumes the challenge and the code in one.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { epochSeconds, type MfaChallenge, type TotpFactor } from '../mfa/factor';
 import {
   ChallengeGoneError,
@@ -123,7 +118,11 @@ export class DynamoDbMfaRepository implements MfaRepository {
   async countWrongCode(tokenHash: string): Promise<void> {
     await conditionally(
       this.client.send(
-        new UpdateCommand({ TableName: this.tableName, Key: mfaChallengeKey(tokenHash), ...countWrongCodeUpdate }),
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: mfaChallengeKey(tokenHash),
+          ...countWrongCodeUpdate,
+        }),
       ),
       // Already gone (used, or TTL-deleted): nothing left to count against.
       () => new ChallengeGoneError(),

@@ -1,21 +1,23 @@
 // Use case: log in with email and password. Unknown email and wrong password cost the same and
-// answer the same; failures feed the back-off (login-throttle.ts), a success clears it.
+// answer the same; failures feed the back-off (login-throttle.ts), a success clears it. A user
+// with a second factor gets a challenge instead of a token, and the failures stay counted until
+// the second factor passes.
+import { type SecondFactorRequired, startSecondFactor } from '../mfa/login-with-second-factor';
+import type { MfaRepository } from '../mfa/repository';
 import { InvalidCredentialsError } from '../shared/errors';
+import { completeLogin, type LoginResult } from './complete-login';
 import { activeLoginFailures, loginFailed, passwordMatches, refuseWhileLocked } from './credentials';
 import type { UsersDependencies } from './dependencies';
-import { profileOf, type User } from './user';
 
-export interface LoginResult {
-  readonly token: string;
-  readonly expiresIn: number;
-  readonly user: User;
-}
+export type { LoginResult } from './complete-login';
 
 export const login = async (
-  deps: Pick<UsersDependencies, 'repository' | 'passwords' | 'tokens' | 'clock'>,
+  deps: Pick<UsersDependencies, 'repository' | 'passwords' | 'tokens' | 'clock'> & {
+    readonly mfa: MfaRepository;
+  },
   email: string,
   password: string,
-): Promise<LoginResult> => {
+): Promise<LoginResult | SecondFactorRequired> => {
   const now = deps.clock();
   const [failures, user] = await Promise.all([
     activeLoginFailures(deps, email, now),
@@ -28,12 +30,6 @@ export const login = async (
     if (!user) await deps.passwords.verifyNothing(password);
     throw await loginFailed(deps, email, now, new InvalidCredentialsError());
   }
-  // Independent writes: one round trip, not two.
-  const [loggedIn] = await Promise.all([
-    deps.repository.recordLogin(user.id, now.toISOString()),
-    failures ? deps.repository.clearLoginFailures(email) : undefined,
-  ]);
-  if (!loggedIn) throw new InvalidCredentialsError();
-  const { token, expiresIn } = await deps.tokens.issue(loggedIn, now);
-  return { token, expiresIn, user: profileOf(loggedIn) };
+  if (user.mfaEnabled) return startSecondFactor(deps, user, now);
+  return completeLogin(deps, user, { amr: ['pwd'], hadFailures: failures !== undefined });
 };

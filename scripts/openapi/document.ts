@@ -344,6 +344,7 @@ export const buildOpenApiDocument = (): Json => {
     tags: [
       { name: 'Authentication', description: 'Bearer tokens' },
       { name: 'Users', description: 'Sign-up and the users themselves' },
+      { name: 'Second factor', description: 'TOTP, recovery codes and the second step of a login' },
       { name: 'Reference', description: 'This document' },
     ],
     paths,

@@ -99,6 +99,30 @@ export const examples = {
       new Uint8Array(bytes).fill(1),
     ).seal(JSON.stringify({ id: denis.id, email: denis.email })),
   },
+  mfaRequired: {
+    mfa_required: true as const,
+    mfa_token: 'm3Yq8cPZxW0kJ2vT9bN4rL6hD1sF5gA7eU3iO0pQ2wE',
+    expires_in: 300,
+  },
+  totpEnrolment: {
+    secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+    otpauth_uri:
+      'otpauth://totp/User%20API:denis%40example.com?issuer=User%20API&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30',
+  },
+  recoveryCodes: {
+    recovery_codes: [
+      'k7qd-2mxa-p4ve-n9tb',
+      'h3wz-8cfr-j6ys-u2lg',
+      'b5nm-q7ke-x3ta-w8dp',
+      'r2vc-6hjz-f9qs-m4ey',
+      'd8gt-3wpn-c5ka-v7zr',
+      'y4le-9bsx-t2mh-q6fj',
+      'p6ua-4zdk-w3rn-g8cv',
+      'n9fy-5tqe-h2bw-l7xm',
+      'e3kr-7vma-s6pz-d4gu',
+      'w5jd-2nch-y8tq-b3fk',
+    ],
+  },
   etag: '"1"',
   id: denis.id,
   requests: {
@@ -111,5 +135,7 @@ export const examples = {
       current_password: EXAMPLE_PASSWORD,
     },
     UpdateUserRequest: { name: 'Denis R.' },
+    LoginMfaRequest: { mfa_token: 'm3Yq8cPZxW0kJ2vT9bN4rL6hD1sF5gA7eU3iO0pQ2wE', code: '492039' },
+    VerifyTotpRequest: { code: '492039' },
   },
 };

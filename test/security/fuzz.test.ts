@@ -496,7 +496,9 @@ beforeAll(async () => {
     const password = `fuzz ${role} secret pw`;
     if (role === 'admin') await app.ensureAdmin(email, password);
     else await signUp(deps, undefined, { email, name: 'Fuzz target', password });
-    const { token, user } = await login(deps, email, password);
+    const result = await login(deps, email, password);
+    if (!('token' in result)) throw new Error('fuzz accounts have no second factor');
+    const { token, user } = result;
     return { id: user.id, email, password, token };
   };
   stillValid = (account, role) =>

@@ -11,6 +11,7 @@ export const claimsFor = (sub: string, overrides: Record<string, unknown> = {}):
     sub,
     role: 'admin',
     tv: 0,
+    amr: ['pwd'],
     iat: now,
     exp: now + 600,
     iss: 'user-api',

@@ -9,7 +9,12 @@ import {
 const secret = new TextEncoder().encode('unit-test-secret-0123456789abcdefghij');
 
 describe('token service', () => {
-  const subject = { id: '3f0c1e2a-0000-4000-8000-000000000001', role: 'user' as const, tokenVersion: 2 };
+  const subject = {
+    id: '3f0c1e2a-0000-4000-8000-000000000001',
+    role: 'user' as const,
+    tokenVersion: 2,
+    amr: ['pwd'],
+  };
 
   it('issues an HS256 token that it verifies back into the same claims', async () => {
     const tokens = createTokenService(await importSigningKey(secret), 3600);
@@ -24,6 +29,7 @@ describe('token service', () => {
       sub: subject.id,
       role: 'user',
       tv: 2,
+      amr: ['pwd'],
       iat: Math.floor(now.getTime() / 1000),
       exp: Math.floor(now.getTime() / 1000) + 3600,
     });

@@ -1,7 +1,7 @@
 // Item kind: a login's pending second step `mfa-challenge#<sha-256 of the mfa_token>` — whose it
 // is, when it expires (`expires_at`, the table's TTL attribute) and how many wrong codes it took.
 // The token itself is never stored.
-import { type MfaChallenge, MAX_CODE_ATTEMPTS } from '../../mfa/factor';
+import { MAX_CODE_ATTEMPTS, type MfaChallenge } from '../../mfa/factor';
 import { attributesOf, type Item } from '../attributes';
 
 export const mfaChallengeKey = (tokenHash: string) => ({ id: `mfa-challenge#${tokenHash}` });

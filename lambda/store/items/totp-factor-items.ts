@@ -66,5 +66,9 @@ export const acceptStepUpdate = (step: number) => ({
 export const useRecoveryCodeUpdate = (recoveryHash: string) => ({
   UpdateExpression: 'DELETE recovery_hashes :used',
   ConditionExpression: 'factor_state = :enabled AND contains(recovery_hashes, :hash)',
-  ExpressionAttributeValues: { ':enabled': 'enabled', ':used': new Set([recoveryHash]), ':hash': recoveryHash },
+  ExpressionAttributeValues: {
+    ':enabled': 'enabled',
+    ':used': new Set([recoveryHash]),
+    ':hash': recoveryHash,
+  },
 });

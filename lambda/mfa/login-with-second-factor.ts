@@ -1,0 +1,95 @@
+// Use cases: the second step of a login. A right password for a user with a factor earns a
+// challenge (a single-use mfa_token, 5 minutes); POST /login/mfa trades it and a TOTP code or a
+// recovery code for a token with `amr` ["pwd","otp"]. Every wrong code counts as a failed login
+// for the account's back-off, so guessing codes is as slow as guessing passwords, and five wrong
+// codes void the challenge.
+import { InvalidCredentialsError } from '../shared/errors';
+import { completeLogin, type LoginResult } from '../users/complete-login';
+import { activeLoginFailures, loginFailed, refuseWhileLocked } from '../users/credentials';
+import type { StoredUser } from '../users/user';
+import type { MfaDependencies } from './dependencies';
+import { SecondFactorRefusedError } from './errors';
+import { CHALLENGE_SECONDS, epochSeconds, isLiveChallenge, type MfaChallenge } from './factor';
+import { hashMfaToken, newMfaToken } from './mfa-keys';
+import { ChallengeGoneError, CodeUsedError } from './repository';
+import { stepOfCode } from './totp';
+
+export interface SecondFactorRequired {
+  readonly mfaToken: string;
+  readonly expiresIn: number;
+}
+
+export const startSecondFactor = async (
+  deps: Pick<MfaDependencies, 'mfa'>,
+  user: StoredUser,
+  now: Date,
+): Promise<SecondFactorRequired> => {
+  const { token, hash } = newMfaToken();
+  await deps.mfa.createChallenge({
+    tokenHash: hash,
+    userId: user.id,
+    expiresAt: epochSeconds(now) + CHALLENGE_SECONDS,
+    attempts: 0,
+  });
+  return { mfaToken: token, expiresIn: CHALLENGE_SECONDS };
+};
+
+export type SecondFactorProof = { readonly code: string } | { readonly recoveryCode: string };
+
+const challengeGone = () =>
+  new SecondFactorRefusedError('The mfa_token is unknown, used or expired: log in again with your password.');
+const wrongCode = () => new SecondFactorRefusedError('The code is wrong, or was already used.');
+
+export const loginWithSecondFactor = async (
+  deps: MfaDependencies,
+  mfaToken: string,
+  proof: SecondFactorProof,
+): Promise<LoginResult> => {
+  const now = deps.clock();
+  const challenge = await deps.mfa.getChallenge(hashMfaToken(mfaToken));
+  if (!challenge || !isLiveChallenge(challenge, now)) throw challengeGone();
+  const [user, factor] = await Promise.all([
+    deps.repository.getById(challenge.userId),
+    deps.mfa.getFactor(challenge.userId),
+  ]);
+  if (!user) throw new InvalidCredentialsError();
+  const failures = await activeLoginFailures(deps, user.email, now);
+  refuseWhileLocked(failures, now);
+
+  try {
+    if (!factor || factor.state !== 'enabled') throw new CodeUsedError();
+    if ('code' in proof) {
+      const secret = deps.mfaKeys.openSecret(user.id, factor.sealedSecret);
+      const step = secret === undefined ? undefined : stepOfCode(secret, proof.code, now);
+      // A code at or before the last accepted step is a replay; the store checks again, atomically.
+      if (step === undefined || (factor.lastStep !== null && step <= factor.lastStep))
+        throw new CodeUsedError();
+      await deps.mfa.completeWithCode(challenge, step, now);
+    } else {
+      await deps.mfa.completeWithRecoveryCode(
+        challenge,
+        deps.mfaKeys.hashRecoveryCode(proof.recoveryCode),
+        now,
+      );
+    }
+  } catch (error) {
+    if (error instanceof ChallengeGoneError) throw challengeGone();
+    if (error instanceof CodeUsedError) throw await codeRefused(deps, challenge, user, now);
+    throw error;
+  }
+  return completeLogin(deps, user, { amr: ['pwd', 'otp'], hadFailures: failures !== undefined });
+};
+
+/** A wrong code: one more strike against the challenge and one more failed login for the account. */
+const codeRefused = async (
+  deps: MfaDependencies,
+  challenge: MfaChallenge,
+  user: StoredUser,
+  now: Date,
+): Promise<Error> => {
+  const [, refusal] = await Promise.all([
+    deps.mfa.countWrongCode(challenge.tokenHash),
+    loginFailed(deps, user.email, now, wrongCode()),
+  ]);
+  return refusal;
+};
