@@ -1,5 +1,6 @@
 // Domain errors → HTTP, in one place: the status, the extra headers, and the problem+json body
 // (RFC 9457). Nothing below the router knows a status code.
+import { SecondFactorRefusedError } from '../mfa/errors';
 import {
   type AppError,
   ConflictError,
@@ -24,6 +25,7 @@ const STATUSES: readonly (readonly [ErrorClass, number])[] = [
   [MalformedRequestError, 400],
   [UnauthenticatedError, 401],
   [InvalidCredentialsError, 401],
+  [SecondFactorRefusedError, 401],
   [ForbiddenError, 403],
   [NotFoundError, 404],
   [ConflictError, 409],

@@ -1,6 +1,7 @@
 // Examples for the OpenAPI document, made by the code that makes real responses (presentUser,
 // problem(), internalError(), parseStrict), so their shape cannot drift from what clients get.
 // Also the catalogue of problem types: every AppError the API raises, one instance each.
+import { FactorAlreadyEnabledError, SecondFactorRefusedError } from '../../lambda/mfa/errors';
 import { internalError, presentUser, problem } from '../../lambda/router/responses';
 import { createCursorSealer } from '../../lambda/shared/cursor';
 import {
@@ -63,9 +64,11 @@ export const problemCatalogue = (): readonly AppError[] => [
   new MalformedRequestError('The body is not valid JSON (UTF-8).'),
   new UnauthenticatedError('The token has expired.'),
   new InvalidCredentialsError(),
+  new SecondFactorRefusedError('The code is wrong, or was already used.'),
   new ForbiddenError('You may only act on your own user.'),
   new NotFoundError(`No user has the id "${denis.id}".`),
   new EmailTakenError(),
+  new FactorAlreadyEnabledError(),
   new WriteContentionError(),
   new PreconditionFailedError('The user changed since you read it.'),
   new PayloadTooLargeError('The body is 20480 bytes; at most 16384 are accepted.'),

@@ -50,7 +50,7 @@ describe('GET /users', () => {
     expect(typeof response.body.next_cursor).toBe('string');
     expect(response.body.next_cursor).not.toMatch(/email|#|\{/);
     expect(Object.keys(response.body.items[0]).sort()).toEqual(
-      ['created_at', 'email', 'id', 'last_login', 'name', 'role', 'updated_at'].sort(),
+      ['created_at', 'email', 'id', 'last_login', 'mfa_enabled', 'name', 'role', 'updated_at'].sort(),
     );
   });
 
