@@ -1,12 +1,14 @@
 // Use cases: the second step of a login. A right password for a user with a factor earns a
 // challenge (a single-use mfa_token, 5 minutes); POST /login/mfa trades it and a TOTP code or a
-// recovery code for a token with `amr` ["pwd","otp"]. Every wrong code counts as a failed login
-// for the account's back-off, so guessing codes is as slow as guessing passwords, and five wrong
-// codes void the challenge.
+// recovery code for a session with `amr` ["pwd","otp"], the same session and tokens a password
+// login opens. Every wrong code counts as a failed login of the account from the request's
+// client, in the same back-off as wrong passwords, so guessing codes is as slow as guessing
+// passwords; five wrong codes void the challenge. Passing clears every failure of the account.
+import type { SessionsDependencies } from '../sessions/dependencies';
 import { InvalidCredentialsError } from '../shared/errors';
 import { completeLogin, type LoginResult } from '../users/complete-login';
 import { activeLoginFailures, loginFailed, refuseWhileLocked } from '../users/credentials';
-import type { StoredUser } from '../users/user';
+import type { LoginThrottleState, StoredUser } from '../users/user';
 import type { MfaDependencies } from './dependencies';
 import { SecondFactorRefusedError } from './errors';
 import { CHALLENGE_SECONDS, epochSeconds, isLiveChallenge, type MfaChallenge } from './factor';
@@ -40,10 +42,18 @@ const challengeGone = () =>
   new SecondFactorRefusedError('The mfa_token is unknown, used or expired: log in again with your password.');
 const wrongCode = () => new SecondFactorRefusedError('The code is wrong, or was already used.');
 
+type Deps = MfaDependencies &
+  Pick<SessionsDependencies, 'sessions' | 'refreshTokens' | 'sessionTtlSeconds' | 'newId'>;
+
 export const loginWithSecondFactor = async (
-  deps: MfaDependencies,
+  deps: Deps,
   mfaToken: string,
   proof: SecondFactorProof,
+  request: {
+    /** The source IP: a wrong code counts against the account from this client. */
+    readonly client: string;
+    readonly userAgent: string | null;
+  },
 ): Promise<LoginResult> => {
   const now = deps.clock();
   const challenge = await deps.mfa.getChallenge(hashMfaToken(mfaToken));
@@ -53,7 +63,7 @@ export const loginWithSecondFactor = async (
     deps.mfa.getFactor(challenge.userId),
   ]);
   if (!user) throw new InvalidCredentialsError();
-  const failures = await activeLoginFailures(deps, user.email, now);
+  const failures = await activeLoginFailures(deps, user.email, request.client, now);
   refuseWhileLocked(failures, now);
 
   try {
@@ -74,10 +84,17 @@ export const loginWithSecondFactor = async (
     }
   } catch (error) {
     if (error instanceof ChallengeGoneError) throw challengeGone();
-    if (error instanceof CodeUsedError) throw await codeRefused(deps, challenge, user, now);
+    if (error instanceof CodeUsedError)
+      throw await codeRefused(deps, challenge, user, request.client, failures, now);
     throw error;
   }
-  return completeLogin(deps, user, { amr: ['pwd', 'otp'], hadFailures: failures !== undefined });
+  return completeLogin(deps, user, {
+    amr: ['pwd', 'otp'],
+    userAgent: request.userAgent,
+    at: now,
+    // Failures seen from any client (the account item exists): the owner has proved themselves.
+    clears: failures.client || failures.account ? { account: true } : undefined,
+  });
 };
 
 /** A wrong code: one more strike against the challenge and one more failed login for the account. */
@@ -85,11 +102,13 @@ const codeRefused = async (
   deps: MfaDependencies,
   challenge: MfaChallenge,
   user: StoredUser,
+  client: string,
+  failures: LoginThrottleState,
   now: Date,
 ): Promise<Error> => {
   const [, refusal] = await Promise.all([
     deps.mfa.countWrongCode(challenge.tokenHash),
-    loginFailed(deps, user.email, now, wrongCode()),
+    loginFailed(deps, user.email, client, failures, now, wrongCode()),
   ]);
   return refusal;
 };

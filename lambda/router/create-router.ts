@@ -5,11 +5,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { type Route, routeKey, routes } from '../routes';
 import { NotFoundError, UnauthenticatedError, UnavailableError } from '../shared/errors';
 import { bearerToken } from '../shared/tokens';
-import { authenticate, authenticateToken } from '../users/authenticate';
-import type { StoredUser } from '../users/user';
+import { authenticate, authenticateToken, type Caller } from '../users/authenticate';
 import type { RouterDependencies } from './dependencies';
 import { handlers, type RouteRequest, routeRequest } from './handlers';
-import { authorizerClaims } from './request';
+import { authorizerClaims, sourceIp } from './request';
 import { type HttpResponse, internalError, isAppError, problem } from './responses';
 
 export type RouterHandler = (
@@ -22,21 +21,14 @@ const routesByKey = new Map<string, Route>(routes.map((route) => [routeKey(route
 export const createRouter = (dependencies: RouterDependencies): RouterHandler => {
   const { logger } = dependencies;
 
-  const identify = async (
-    route: Route,
-    event: APIGatewayProxyEventV2,
-  ): Promise<{ user: StoredUser; amr: readonly string[] } | undefined> => {
-    if (route.access === 'bearer') {
-      const claims = authorizerClaims(event);
-      return { user: await authenticate(dependencies, claims), amr: claims.amr };
-    }
+  const identify = async (route: Route, event: APIGatewayProxyEventV2): Promise<Caller | undefined> => {
+    if (route.access === 'bearer') return authenticate(dependencies, authorizerClaims(event));
     // Public route: no authorizer ran. A token sent anyway is checked, never silently ignored.
     const authorization = event.headers?.authorization;
     if (authorization === undefined) return undefined;
     const token = bearerToken(authorization);
     if (!token) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
-    // Public routes act on no factor, so the token's `amr` is not needed there.
-    return { user: await authenticateToken(dependencies, token), amr: [] };
+    return authenticateToken(dependencies, token);
   };
 
   return async (event, context) => {
@@ -47,7 +39,13 @@ export const createRouter = (dependencies: RouterDependencies): RouterHandler =>
     try {
       const route = routesByKey.get(event.routeKey);
       if (!route) throw new NotFoundError(`No route ${event.routeKey}.`);
-      const caller = await identify(route, event);
+      // The limit is one write, made alongside the caller's look-up, before any costly work.
+      const [caller] = await Promise.all([
+        identify(route, event),
+        'rateLimit' in route
+          ? dependencies.rateLimiter.take(route.rateLimit.bucket, sourceIp(event))
+          : undefined,
+      ]);
       callerId = caller?.user.id;
       const handle = handlers[route.handler] as (request: RouteRequest) => Promise<HttpResponse>;
       response = await handle(routeRequest(route, event, dependencies, caller));

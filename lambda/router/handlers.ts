@@ -10,8 +10,14 @@ import { enrolTotp, onlyYourself, verifyTotp } from '../mfa/enrol-totp';
 import { loginWithSecondFactor } from '../mfa/login-with-second-factor';
 import { regenerateRecoveryCodes, removeTotp } from '../mfa/manage-factor';
 import type { HandlerKey, Route } from '../routes';
+import type { SessionsDependencies } from '../sessions/dependencies';
+import { listSessions } from '../sessions/list-sessions';
+import { logout } from '../sessions/logout';
+import { refreshSession } from '../sessions/refresh-session';
+import { revokeAllSessions, revokeSession } from '../sessions/revoke-session';
+import type { SessionTokens } from '../sessions/session-tokens';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../shared/errors';
-import type { LoginResult } from '../users/complete-login';
+import type { Caller } from '../users/authenticate';
 import { deleteUser } from '../users/delete-user';
 import type { UsersDependencies } from '../users/dependencies';
 import { getUser } from '../users/get-user';
@@ -20,9 +26,18 @@ import { login } from '../users/login';
 import { parseStrict } from '../users/schemas';
 import { signUp } from '../users/sign-up';
 import { updateUser } from '../users/update-user';
-import type { StoredUser } from '../users/user';
-import { expectedVersions, notModified, readBody, readQuery } from './request';
-import { etagOf, type HttpResponse, json, noContent, presentUser, userResponse } from './responses';
+import type { User } from '../users/user';
+import { profileOf, type StoredUser } from '../users/user';
+import { expectedVersions, notModified, readBody, readQuery, sourceIp, userAgentOf } from './request';
+import {
+  etagOf,
+  type HttpResponse,
+  json,
+  noContent,
+  presentSession,
+  presentUser,
+  userResponse,
+} from './responses';
 
 type RouteOf<K extends HandlerKey> = Extract<Route, { handler: K }>;
 type BodyOf<K extends HandlerKey> =
@@ -36,10 +51,15 @@ type QueryOf<K extends HandlerKey> =
 
 export interface RouteRequest<K extends HandlerKey = HandlerKey> {
   readonly event: APIGatewayProxyEventV2;
-  readonly deps: UsersDependencies & MfaDependencies;
+  readonly deps: UsersDependencies & SessionsDependencies & MfaDependencies;
   /** The caller as stored now; undefined on a public route called without a token. */
   readonly caller: StoredUser | undefined;
-  /** How the caller's token was earned (`amr`): `["pwd"]`, or `["pwd","otp"]` after a second factor. */
+  /** The session of the caller's token; undefined when `caller` is. */
+  readonly sessionId: string | undefined;
+  /**
+   * How the caller's session was authenticated (`amr`), as stored with the session:
+   * `["pwd"]`, or `["pwd","otp"]` after a second factor; empty without a caller.
+   */
   readonly amr: readonly string[];
   /**
    * The body, validated against the route's schema. A function, so each handler decides when:
@@ -55,8 +75,8 @@ type RouteHandler<K extends HandlerKey> = (request: RouteRequest<K>) => Promise<
 export const routeRequest = (
   route: Route,
   event: APIGatewayProxyEventV2,
-  deps: UsersDependencies & MfaDependencies,
-  caller: { readonly user: StoredUser; readonly amr: readonly string[] } | undefined,
+  deps: UsersDependencies & SessionsDependencies & MfaDependencies,
+  caller: Caller | undefined,
 ): RouteRequest =>
   ({
     event,
@@ -80,15 +100,17 @@ const targetId = ({ event, caller }: RouteRequest<HandlerKey>): string => {
   return id;
 };
 
-/** Login and its second step answer alike: the token and the user. */
-const loginResponse = (result: LoginResult): HttpResponse =>
+/** Login, its second step and refresh answer alike: the tokens of the session, and the user. */
+const sessionResponse = (tokens: SessionTokens, user: User): HttpResponse =>
   json(
     200,
     {
-      token: result.token,
+      token: tokens.token,
       token_type: 'Bearer',
-      expires_in: result.expiresIn,
-      user: presentUser(result.user),
+      expires_in: tokens.expiresIn,
+      refresh_token: tokens.refreshToken,
+      refresh_expires_in: tokens.refreshExpiresIn,
+      user: presentUser(user),
     },
     { Pragma: 'no-cache' },
   );
@@ -106,7 +128,7 @@ const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): 
     request.deps,
     signedIn(request.caller),
     id,
-    { ...fields, currentPassword: current_password },
+    { ...fields, currentPassword: current_password, client: sourceIp(request.event) },
     expectedVersions(request.event),
   );
   return userResponse(200, user);
@@ -118,9 +140,9 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     return userResponse(201, user, { Location: `/users/${user.id}` });
   },
 
-  async login({ body, deps }) {
+  async login({ body, deps, event }) {
     const { email, password } = body();
-    const result = await login(deps, email, password);
+    const result = await login(deps, email, password, sourceIp(event), userAgentOf(event));
     if ('mfaToken' in result) {
       return json(
         200,
@@ -128,10 +150,10 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
         { Pragma: 'no-cache' },
       );
     }
-    return loginResponse(result);
+    return sessionResponse(result, result.user);
   },
 
-  async loginMfa({ body, deps }) {
+  async loginMfa({ body, deps, event }) {
     const { mfa_token, code, recovery_code } = body();
     if ((code === undefined) === (recovery_code === undefined)) {
       throw new ValidationError('Send either code or recovery_code.', [
@@ -140,7 +162,11 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
       ]);
     }
     const proof = code === undefined ? { recoveryCode: recovery_code ?? '' } : { code };
-    return loginResponse(await loginWithSecondFactor(deps, mfa_token, proof));
+    const result = await loginWithSecondFactor(deps, mfa_token, proof, {
+      client: sourceIp(event),
+      userAgent: userAgentOf(event),
+    });
+    return sessionResponse(result, result.user);
   },
 
   async enrolTotp({ event, deps, caller }) {
@@ -165,6 +191,36 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   async regenerateRecoveryCodes({ event, deps, caller, amr }) {
     const codes = await regenerateRecoveryCodes(deps, signedIn(caller), amr, event.pathParameters?.id ?? '');
     return json(200, { recovery_codes: codes });
+  },
+
+  async refresh({ body, deps }) {
+    const result = await refreshSession(deps, body().refresh_token);
+    return sessionResponse(result, profileOf(result.user));
+  },
+
+  async logout({ deps, caller, sessionId }) {
+    signedIn(caller);
+    if (sessionId) await logout(deps, sessionId);
+    return noContent();
+  },
+
+  async listSessions(request) {
+    const id = targetId(request);
+    const sessions = await listSessions(request.deps, signedIn(request.caller), request.sessionId, id);
+    return json(200, { items: sessions.map(presentSession) });
+  },
+
+  async revokeSession(request) {
+    const id = targetId(request);
+    const sessionId = request.event.pathParameters?.session_id ?? '';
+    await revokeSession(request.deps, signedIn(request.caller), id, sessionId);
+    return noContent();
+  },
+
+  async revokeAllSessions(request) {
+    const id = targetId(request);
+    await revokeAllSessions(request.deps, signedIn(request.caller), id);
+    return noContent();
   },
 
   async listUsers({ query, deps, caller }) {

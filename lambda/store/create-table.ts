@@ -23,6 +23,14 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
       AttributeName: usersTable.emailIndex.partitionKey.name,
       AttributeType: usersTable.emailIndex.partitionKey.type,
     },
+    {
+      AttributeName: usersTable.sessionsIndex.partitionKey.name,
+      AttributeType: usersTable.sessionsIndex.partitionKey.type,
+    },
+    {
+      AttributeName: usersTable.sessionsIndex.sortKey.name,
+      AttributeType: usersTable.sessionsIndex.sortKey.type,
+    },
   ],
   GlobalSecondaryIndexes: [
     {
@@ -31,6 +39,17 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
       Projection: {
         ProjectionType: 'INCLUDE',
         NonKeyAttributes: [...usersTable.emailIndex.nonKeyAttributes],
+      },
+    },
+    {
+      IndexName: usersTable.sessionsIndex.name,
+      KeySchema: [
+        { AttributeName: usersTable.sessionsIndex.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: usersTable.sessionsIndex.sortKey.name, KeyType: 'RANGE' },
+      ],
+      Projection: {
+        ProjectionType: 'INCLUDE',
+        NonKeyAttributes: [...usersTable.sessionsIndex.nonKeyAttributes],
       },
     },
   ],

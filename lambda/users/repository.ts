@@ -1,6 +1,6 @@
 // The port the domain needs from storage. store/user-repository.ts implements it on DynamoDB;
 // nothing else does (tests run the real one against DynamoDB Local).
-import type { LoginFailures, StoredUser, User } from './user';
+import type { LoginThrottleState, StoredUser, User } from './user';
 
 export interface UserPage {
   readonly users: readonly User[];
@@ -26,10 +26,26 @@ export interface UserRepository {
   recordLogin(id: string, at: string): Promise<StoredUser | undefined>;
   list(limit: number, position: string | undefined): Promise<UserPage>;
 
-  getLoginFailures(email: string): Promise<LoginFailures | undefined>;
-  /** Atomically counts one more failure and returns the new state. */
-  addLoginFailure(email: string, at: string, keepForSeconds: number): Promise<LoginFailures>;
-  clearLoginFailures(email: string): Promise<void>;
+  /** The failures of `email` from `client`, and from every client (one round trip). */
+  getLoginFailures(email: string, client: string): Promise<LoginThrottleState>;
+  /** Atomically counts one more failure, for the client and for the account, and returns the new state. */
+  addLoginFailure(failure: LoginFailure): Promise<LoginThrottleState>;
+  /** Forgets the failures of `email` from `client` (after it logged in). */
+  clearClientLoginFailures(email: string, client: string): Promise<void>;
+  /** Forgets every failure of `email`, from every client, as of `at`. */
+  clearLoginFailures(email: string, at: string, keepForSeconds: number): Promise<void>;
+}
+
+export interface LoginFailure {
+  readonly email: string;
+  readonly client: string;
+  readonly at: string;
+  /** When the account was last cleared: client records older than it start over. */
+  readonly clearedAt: string | undefined;
+  /** How long a client's record matters. */
+  readonly keepForSeconds: number;
+  /** The account ceiling's window. */
+  readonly windowSeconds: number;
 }
 
 /** The stored version moved on since it was read. */

@@ -71,6 +71,7 @@ describe('events/', () => {
           sub: account?.id,
           role: account === DEMO_ACCOUNTS.admin ? 'admin' : 'user',
           tv: expect.any(Number),
+          sid: expect.any(String),
           amr: expect.arrayContaining(['pwd']),
           iat: expect.any(Number),
           exp: expect.any(Number),

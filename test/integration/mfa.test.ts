@@ -169,7 +169,7 @@ describe('login with a second factor', () => {
     expect(response.headers['cache-control']).toBe('no-store');
   });
 
-  it('trades the mfa_token and the current code for a token whose amr is pwd and otp', async () => {
+  it('trades the mfa_token and the current code for a session whose amr is pwd and otp, answered as login answers', async () => {
     const user = await enrolled();
     const token = await mfaToken(user);
 
@@ -180,15 +180,37 @@ describe('login with a second factor', () => {
       token: expect.any(String),
       token_type: 'Bearer',
       expires_in: expect.any(Number),
+      refresh_token: expect.any(String),
+      refresh_expires_in: expect.any(Number),
       user: expect.objectContaining({
         id: user.id,
         mfa_enabled: true,
         last_login: clock.now().toISOString(),
       }),
     });
-    expect(decodeJwt(response.body.token).amr).toEqual(['pwd', 'otp']);
+    const claims = decodeJwt(response.body.token);
+    expect(claims.amr).toEqual(['pwd', 'otp']);
+    expect(await api.deps.sessions.get(String(claims.sid))).toEqual(
+      expect.objectContaining({ userId: user.id, amr: ['pwd', 'otp'] }),
+    );
     const read = await api.call('GET', `/users/${user.id}`, { token: response.body.token });
     expect(read.status).toBe(200);
+  });
+
+  it('keeps the session amr through a refresh: the refreshed token may still act as an otp session', async () => {
+    const user = await enrolled();
+    const loggedIn = await secondStep({ mfa_token: await mfaToken(user), code: codeAt(user.secret) });
+
+    const refreshed = await api.call('POST', '/refresh', {
+      body: { refresh_token: loggedIn.body.refresh_token },
+    });
+
+    expect(refreshed.status).toBe(200);
+    expect(decodeJwt(refreshed.body.token).amr).toEqual(['pwd', 'otp']);
+    const codes = await api.call('POST', `/users/${user.id}/mfa/recovery-codes`, {
+      token: refreshed.body.token,
+    });
+    expect(codes.status).toBe(200);
   });
 
   it('accepts a code one step old (clock drift)', async () => {
@@ -287,7 +309,15 @@ describe('login with a second factor', () => {
     const response = await secondStep({ mfa_token: await mfaToken(user), code: codeAt(user.secret) });
 
     expect(response.status).toBe(200);
-    expect(await api.deps.repository.getLoginFailures(user.email)).toBeUndefined();
+    const { client, account } = await api.deps.repository.getLoginFailures(user.email, '127.0.0.1');
+    // Cleared for the whole account: what is left of this client's count predates the clearing.
+    expect(account?.clearedAt).toEqual(expect.any(String));
+    expect(client === undefined || client.lastFailedAt <= (account?.clearedAt ?? '')).toBe(true);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await api.call('POST', '/login', { body: { email: user.email, password: 'wrong password!' } });
+    }
+    // Five more failures, not eight: the earlier three no longer count towards the lock.
+    expect((await passwordStep(user)).status).toBe(200);
   });
 
   it('refuses both or neither of code and recovery_code with a 400 naming them', async () => {

@@ -1,11 +1,13 @@
 // The OpenAPI document: current with the code, valid OpenAPI 3.1, complete for the route table,
 // its examples true to its schemas and to the API's own validation, and what the API serves.
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPI } from 'openapi-types';
 import { handlers } from '../../lambda/router/handlers';
 import { routes } from '../../lambda/routes';
+import { refreshSchema } from '../../lambda/sessions/schemas';
 import {
   createUserSchema,
   loginSchema,
@@ -127,6 +129,7 @@ describe('docs/openapi.json', () => {
       LoginRequest: loginSchema,
       ReplaceUserRequest: replaceUserSchema,
       UpdateUserRequest: updateUserSchema,
+      RefreshRequest: refreshSchema,
     } as const;
 
     for (const route of routes) {
