@@ -23,6 +23,7 @@ const userItems = (index: number, passwordHash: string, at: string) => {
     name: `Bench User ${index}`,
     role: 'user',
     passwordHash,
+    status: 'active',
     tokenVersion: 0,
     version: 1,
     lastLogin: null,

@@ -8,10 +8,12 @@ import { loginMfaSchema, verifyTotpSchema } from './mfa/schemas';
 import { refreshSchema } from './sessions/schemas';
 import {
   createUserSchema,
+  eventsQuerySchema,
   listUsersQuerySchema,
   loginSchema,
   replaceUserSchema,
   updateUserSchema,
+  userEventsQuerySchema,
 } from './users/schemas';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -53,7 +55,7 @@ export interface RouteDefinition {
   /** Key of the router handler that serves the route. */
   readonly handler: string;
   readonly summary: string;
-  readonly tag: 'Users' | 'Authentication' | 'Second factor' | 'Sessions' | 'Reference';
+  readonly tag: 'Users' | 'Authentication' | 'Second factor' | 'Sessions' | 'Audit' | 'Reference';
   readonly description: string;
   readonly body?: BodyDefinition;
   readonly query?: ObjectSchema;
@@ -102,7 +104,7 @@ export const routes = [
     summary: 'Log in and receive a bearer token',
     tag: 'Authentication',
     description:
-      'Exchanges an email and password for a session: a bearer access token (15 minutes by default) and a refresh token (the session lives 30 days by default from this login). For a user with a second factor, the right password gets `{mfa_required: true, mfa_token, expires_in}` and no tokens: finish at `POST /login/mfa`. `last_login` is updated and the user in the answer shows it. A wrong password and an unknown email get the same 401. From the 6th consecutive failure for an account from one address (source IP), every attempt from that address (even with the right password) gets 429 with `Retry-After`, for a time that grows with each failure; other addresses are not affected, and a success resets the count of that address. 100 failures for an account in an hour, from all addresses, lock it for the rest of the hour. Each address may also make at most 20 login requests a minute (429 past that).',
+      'Exchanges an email and password for a session: a bearer access token (15 minutes by default) and a refresh token (the session lives 30 days by default from this login). The right password of a disabled account gets 403 (`account-disabled`); a wrong one the usual 401. For a user with a second factor, the right password gets `{mfa_required: true, mfa_token, expires_in}` and no tokens: finish at `POST /login/mfa`. `last_login` is updated and the user in the answer shows it. A wrong password and an unknown email get the same 401. From the 6th consecutive failure for an account from one address (source IP), every attempt from that address (even with the right password) gets 429 with `Retry-After`, for a time that grows with each failure; other addresses are not affected, and a success resets the count of that address. 100 failures for an account in an hour, from all addresses, lock it for the rest of the hour. Each address may also make at most 20 login requests a minute (429 past that).',
     body: { name: 'LoginRequest', schema: loginSchema },
     rateLimit: { bucket: 'login' },
     success: [
@@ -137,7 +139,7 @@ export const routes = [
         headers: ['Cache-Control'],
       },
     ],
-    errors: [401],
+    errors: [401, 403],
   },
   {
     method: 'POST',
@@ -225,7 +227,7 @@ export const routes = [
     summary: 'List users, a page at a time (admin)',
     tag: 'Users',
     description:
-      'Admins only. A page of users and the cursor of the next one; follow `next_cursor` until it is null. A page may hold fewer than `limit` users even when more follow.',
+      'Admins only. Users sorted by email, ascending, a page at a time; follow `next_cursor` until it is null. `email_prefix` (lower-cased) keeps the emails that start with it, `status` the users of that status. A page costs O(page), filtered or not.',
     query: listUsersQuerySchema,
     success: [
       {
@@ -262,7 +264,7 @@ export const routes = [
     summary: 'Replace the writable fields of a user',
     tag: 'Users',
     description:
-      'Replaces every writable field. Without `role`, the role stays as it is; only an admin may send one. Changing your own user needs `current_password` (a PUT always sets the password). With `If-Match`, a stale ETag is a 412 and nothing is written.',
+      'Replaces every writable field. Without `role` or `status`, they stay as they are; only an admin may send them (`status: "disabled"` disables the user and ends their tokens at once; the last active admin cannot be demoted or disabled: 409). Changing your own user needs `current_password` (a PUT always sets the password). With `If-Match`, a stale ETag is a 412 and nothing is written.',
     body: { name: 'ReplaceUserRequest', schema: replaceUserSchema },
     requestHeaders: ['IfMatch'],
     success: [
@@ -284,7 +286,7 @@ export const routes = [
     summary: 'Change some fields of a user',
     tag: 'Users',
     description:
-      'Changes the fields sent (at least one of `email`, `name`, `password`, `role`). Only an admin may change `role`. Changing your own email or password needs `current_password`; a password change ends every session of the user. With `If-Match`, a stale ETag is a 412.',
+      'Changes the fields sent (at least one of `email`, `name`, `password`, `role`, `status`). Only an admin may change `role` or `status` (`disabled` ends every session of the user at once; the last active admin cannot be demoted or disabled: 409). Changing your own email or password needs `current_password`; a password change ends every session of the user. With `If-Match`, a stale ETag is a 412.',
     body: { name: 'UpdateUserRequest', schema: updateUserSchema },
     requestHeaders: ['IfMatch'],
     success: [
@@ -306,7 +308,7 @@ export const routes = [
     summary: 'Delete a user',
     tag: 'Users',
     description:
-      'Deletes your own user, or any user for an admin. Its sessions end: its tokens stop working at once. With `If-Match`, a stale ETag is a 412 and the user stays.',
+      'Deletes your own user, or any user for an admin. Its sessions end: its tokens stop working at once; its audit events stay. The last active admin cannot be deleted (409). With `If-Match`, a stale ETag is a 412 and the user stays.',
     requestHeaders: ['IfMatch'],
     success: [{ status: 204, description: 'Deleted: no body.', headers: ['Cache-Control'] }],
     errors: [404, 409, 412],
@@ -383,6 +385,48 @@ export const routes = [
       },
     ],
     errors: [404],
+  },
+  {
+    method: 'GET',
+    path: '/users/{id}/events',
+    access: 'bearer',
+    handler: 'listUserEvents',
+    summary: "Read a user's audit trail",
+    tag: 'Audit',
+    description:
+      "Your own events, or any user's for an admin (also after the user was deleted), newest first; `type` keeps one event type. Follow `next_cursor` until it is null.",
+    query: userEventsQuerySchema,
+    success: [
+      {
+        status: 200,
+        description: 'A page of events.',
+        schema: 'EventList',
+        example: 'events',
+        headers: ['Cache-Control'],
+      },
+    ],
+    errors: [400],
+  },
+  {
+    method: 'GET',
+    path: '/events',
+    access: 'bearer',
+    handler: 'listEvents',
+    summary: 'Read the whole audit trail (admin)',
+    tag: 'Audit',
+    description:
+      'Admins only. Every event, newest first, filtered by `type`, `user_id` (the user concerned) and `actor_id` (who acted). Follow `next_cursor` until it is null.',
+    query: eventsQuerySchema,
+    success: [
+      {
+        status: 200,
+        description: 'A page of events.',
+        schema: 'EventList',
+        example: 'events',
+        headers: ['Cache-Control'],
+      },
+    ],
+    errors: [400],
   },
   {
     method: 'GET',

@@ -4,7 +4,7 @@ import type { MfaKeys } from './mfa-keys';
 import type { MfaRepository } from './repository';
 
 export interface MfaDependencies
-  extends Pick<UsersDependencies, 'repository' | 'passwords' | 'tokens' | 'clock'> {
+  extends Pick<UsersDependencies, 'repository' | 'audit' | 'passwords' | 'tokens' | 'clock' | 'newId'> {
   readonly mfa: MfaRepository;
   readonly mfaKeys: MfaKeys;
   /** The issuer an authenticator app shows beside the account (MFA_ISSUER, default "User API"). */

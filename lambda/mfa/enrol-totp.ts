@@ -1,6 +1,7 @@
 // Use cases: enrol a TOTP factor (a pending one, shown once) and verify its first code, which
 // enables it and hands out the recovery codes. Only the user themselves: an admin cannot enrol
 // a factor for someone else, since the secret would then be known to two people.
+import { auditEvent, type RequestMeta } from '../audit/event';
 import { ForbiddenError, ValidationError } from '../shared/errors';
 import type { StoredUser } from '../users/user';
 import type { MfaDependencies } from './dependencies';
@@ -41,10 +42,11 @@ const wrongCode = (detail: string) =>
   new ValidationError(detail, [{ path: 'code', message: 'is not valid' }]);
 
 export const verifyTotp = async (
-  deps: Pick<MfaDependencies, 'mfa' | 'mfaKeys' | 'clock'>,
+  deps: Pick<MfaDependencies, 'mfa' | 'mfaKeys' | 'clock' | 'newId'>,
   caller: StoredUser,
   id: string,
   code: string,
+  meta: RequestMeta,
 ): Promise<string[]> => {
   onlyYourself(caller, id);
   if (caller.mfaEnabled) throw new FactorAlreadyEnabledError();
@@ -63,6 +65,14 @@ export const verifyTotp = async (
       step,
       codes.map((recovery) => deps.mfaKeys.hashRecoveryCode(recovery)),
       now,
+      {
+        events: [
+          auditEvent(
+            { ...deps, meta },
+            { type: 'mfa.enrolled', userId: caller.id, actorId: caller.id, details: { method: 'totp' } },
+          ),
+        ],
+      },
     );
   } catch (error) {
     throw error instanceof FactorChangedError

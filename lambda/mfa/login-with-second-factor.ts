@@ -4,8 +4,9 @@
 // login opens. Every wrong code counts as a failed login of the account from the request's
 // client, in the same back-off as wrong passwords, so guessing codes is as slow as guessing
 // passwords; five wrong codes void the challenge. Passing clears every failure of the account.
+import { auditEvent, type RequestMeta } from '../audit/event';
 import type { SessionsDependencies } from '../sessions/dependencies';
-import { InvalidCredentialsError } from '../shared/errors';
+import { AccountDisabledError, InvalidCredentialsError } from '../shared/errors';
 import { completeLogin, type LoginResult } from '../users/complete-login';
 import { activeLoginFailures, loginFailed, refuseWhileLocked } from '../users/credentials';
 import type { LoginThrottleState, StoredUser } from '../users/user';
@@ -42,8 +43,7 @@ const challengeGone = () =>
   new SecondFactorRefusedError('The mfa_token is unknown, used or expired: log in again with your password.');
 const wrongCode = () => new SecondFactorRefusedError('The code is wrong, or was already used.');
 
-type Deps = MfaDependencies &
-  Pick<SessionsDependencies, 'sessions' | 'refreshTokens' | 'sessionTtlSeconds' | 'newId'>;
+type Deps = MfaDependencies & Pick<SessionsDependencies, 'refreshTokens' | 'sessionTtlSeconds'>;
 
 export const loginWithSecondFactor = async (
   deps: Deps,
@@ -52,7 +52,8 @@ export const loginWithSecondFactor = async (
   request: {
     /** The source IP: a wrong code counts against the account from this client. */
     readonly client: string;
-    readonly userAgent: string | null;
+    /** Where the request came from: its events, and the session's User-Agent. */
+    readonly meta: RequestMeta;
   },
 ): Promise<LoginResult> => {
   const now = deps.clock();
@@ -63,6 +64,8 @@ export const loginWithSecondFactor = async (
     deps.mfa.getFactor(challenge.userId),
   ]);
   if (!user) throw new InvalidCredentialsError();
+  // Disabled after the password step: told, as the password step tells it, to whoever has both.
+  if (user.status !== 'active') throw new AccountDisabledError();
   const failures = await activeLoginFailures(deps, user.email, request.client, now);
   refuseWhileLocked(failures, now);
 
@@ -85,30 +88,54 @@ export const loginWithSecondFactor = async (
   } catch (error) {
     if (error instanceof ChallengeGoneError) throw challengeGone();
     if (error instanceof CodeUsedError)
-      throw await codeRefused(deps, challenge, user, request.client, failures, now);
+      throw await codeRefused(deps, challenge, user, request, failures, now, 'code' in proof);
     throw error;
   }
   return completeLogin(deps, user, {
     amr: ['pwd', 'otp'],
-    userAgent: request.userAgent,
+    meta: request.meta,
     at: now,
     // Failures seen from any client (the account item exists): the owner has proved themselves.
     clears: failures.client || failures.account ? { account: true } : undefined,
   });
 };
 
-/** A wrong code: one more strike against the challenge and one more failed login for the account. */
+/**
+ * A wrong code: one more strike against the challenge, one more failed login for the account
+ * (login.failed, and login.locked when it locks, in the counts' transaction), and mfa.failed.
+ */
 const codeRefused = async (
   deps: MfaDependencies,
   challenge: MfaChallenge,
   user: StoredUser,
-  client: string,
+  request: { readonly client: string; readonly meta: RequestMeta },
   failures: LoginThrottleState,
   now: Date,
+  totp: boolean,
 ): Promise<Error> => {
-  const [, refusal] = await Promise.all([
+  const attempt = {
+    email: user.email,
+    client: request.client,
+    userId: user.id,
+    reason: 'wrong_second_factor',
+    meta: request.meta,
+  } as const;
+  // The challenge's strike is a single conditional update, not a transaction: mfa.failed is
+  // written beside it. It names the kind of proof, never the code.
+  const failed = auditEvent(
+    { ...deps, meta: request.meta },
+    {
+      type: 'mfa.failed',
+      userId: user.id,
+      actorId: null,
+      outcome: 'failure',
+      details: { method: totp ? 'totp' : 'recovery_code' },
+    },
+  );
+  const [, , refusal] = await Promise.all([
     deps.mfa.countWrongCode(challenge.tokenHash),
-    loginFailed(deps, user.email, client, failures, now, wrongCode()),
+    deps.audit.record([failed]),
+    loginFailed(deps, attempt, failures, now, wrongCode()),
   ]);
   return refusal;
 };

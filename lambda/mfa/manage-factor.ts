@@ -1,6 +1,7 @@
 // Use cases: remove a factor, and replace the recovery codes. Both are what a stolen password
 // alone must not allow, so the user's own session must have passed the second factor (`amr`
 // has `otp`); an admin may remove anyone's factor (a user who lost their device).
+import { auditEvent, type RequestMeta } from '../audit/event';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
 import { targetUser } from '../users/access';
 import type { StoredUser } from '../users/user';
@@ -14,10 +15,11 @@ export const passedSecondFactor = (amr: readonly string[]): boolean => amr.inclu
 const noFactor = () => new NotFoundError('This user has no second factor enabled.');
 
 export const removeTotp = async (
-  deps: Pick<MfaDependencies, 'mfa' | 'repository' | 'clock'>,
+  deps: Pick<MfaDependencies, 'mfa' | 'repository' | 'clock' | 'newId'>,
   caller: StoredUser,
   callerAmr: readonly string[],
   id: string,
+  meta: RequestMeta,
 ): Promise<void> => {
   if (caller.role !== 'admin' && !passedSecondFactor(callerAmr)) {
     onlyYourself(caller, id);
@@ -28,7 +30,17 @@ export const removeTotp = async (
   const user = await targetUser(deps, caller, id);
   if (!user.mfaEnabled) throw noFactor();
   try {
-    await deps.mfa.remove(user.id, deps.clock());
+    // The actor is whoever removed it: the user, or an admin for a user who lost their device.
+    const removed = auditEvent(
+      { ...deps, meta },
+      {
+        type: 'mfa.removed',
+        userId: user.id,
+        actorId: caller.id,
+        details: { method: 'totp', by_admin: caller.id !== user.id },
+      },
+    );
+    await deps.mfa.remove(user.id, deps.clock(), { events: [removed] });
   } catch (error) {
     throw error instanceof FactorChangedError ? noFactor() : error;
   }

@@ -1,6 +1,7 @@
 // The port the second factor needs from storage. store/mfa-repository.ts implements it on
 // DynamoDB. Each write that the rules depend on is one conditional write or transaction, so two
 // requests racing over one code, one recovery code or one mfa_token cannot both win.
+import type { WriteOptions } from '../audit/event';
 import type { MfaChallenge, TotpFactor } from './factor';
 
 export interface MfaRepository {
@@ -10,11 +11,17 @@ export interface MfaRepository {
   /**
    * Enables the pending factor (still pending and unexpired at `now`, else FactorChangedError)
    * with its first accepted step and its recovery-code hashes, and sets the user's
-   * `mfa_enabled`, in one transaction.
+   * `mfa_enabled`, with `options.events`, in one transaction.
    */
-  enable(userId: string, step: number, recoveryHashes: readonly string[], now: Date): Promise<void>;
-  /** Deletes the factor and clears the user's `mfa_enabled`, in one transaction. */
-  remove(userId: string, now: Date): Promise<void>;
+  enable(
+    userId: string,
+    step: number,
+    recoveryHashes: readonly string[],
+    now: Date,
+    options?: WriteOptions,
+  ): Promise<void>;
+  /** Deletes the factor and clears the user's `mfa_enabled`, with `options.events`, in one transaction. */
+  remove(userId: string, now: Date, options?: WriteOptions): Promise<void>;
   /** Replaces every recovery-code hash of an enabled factor (else FactorChangedError). */
   replaceRecoveryCodes(userId: string, recoveryHashes: readonly string[]): Promise<void>;
 

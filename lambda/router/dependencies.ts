@@ -1,7 +1,7 @@
 // What the router is built from. Each field is a value made once per cold start by the
 // composition root (index.ts), or by whoever else builds a router: the local stack, the test
 // kit, the bench. Nothing here reads the environment.
-
+import type { AuditRepository } from '../audit/repository';
 import {
   createRateLimiter,
   DEFAULT_RATE_LIMITS,
@@ -19,6 +19,7 @@ import { ConfigurationError, type Environment, integerEnv, requiredEnv } from '.
 import type { Logger } from '../shared/logger';
 import { createPasswordHasher, type PasswordHasher } from '../shared/passwords';
 import { createTokenService, importSigningKey, type TokenService } from '../shared/tokens';
+import { DEFAULT_AUDIT_RETENTION_DAYS, DynamoDbAuditRepository } from '../store/audit-repository';
 import type { DocumentClient } from '../store/dynamodb-client';
 import { DynamoDbMfaRepository } from '../store/mfa-repository';
 import { DynamoDbRateCounter } from '../store/rate-counter';
@@ -34,6 +35,7 @@ export interface RouterDependencies {
   readonly sessions: SessionRepository;
   readonly refreshTokens: RefreshTokens;
   readonly sessionTtlSeconds: number;
+  readonly audit: AuditRepository;
   readonly passwords: PasswordHasher;
   readonly tokens: TokenService;
   readonly cursors: CursorSealer;
@@ -51,6 +53,8 @@ export interface RouterSettings {
   readonly tokenTtlSeconds: number;
   /** Sessions (and so refresh tokens) end this long after their login: 30 days by default. */
   readonly sessionTtlSeconds: number;
+  /** Audit events expire (DynamoDB TTL) this many days after they happened. */
+  readonly auditRetentionDays: number;
   /** Per-client limits by bucket; unset buckets keep DEFAULT_RATE_LIMITS. */
   readonly rateLimits?: Partial<RateLimits>;
   /** The issuer authenticator apps show beside the account; "User API" when not set. */
@@ -83,6 +87,7 @@ export const readRouterSettings = (env: Environment): RouterSettings => ({
   bcryptCost: integerEnv(env, 'BCRYPT_COST', 10, 10, 15),
   tokenTtlSeconds: integerEnv(env, 'JWT_TTL_SECONDS', 900, 60, 24 * 3600),
   sessionTtlSeconds: integerEnv(env, 'SESSION_TTL_SECONDS', 30 * 24 * 3600, 300, 365 * 24 * 3600),
+  auditRetentionDays: integerEnv(env, 'AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS, 1, 3650),
   rateLimits: readRateLimits(env),
   mfaIssuer: env.MFA_ISSUER || undefined,
 });
@@ -99,13 +104,30 @@ export interface RouterParts {
 
 /** The production wiring of the router's dependencies; tests replace any part they need to. */
 export const routerDependencies = async (parts: RouterParts): Promise<RouterDependencies> => ({
-  repository: new DynamoDbUserRepository({ tableName: parts.settings.tableName, client: parts.client }),
-  mfa: new DynamoDbMfaRepository({ tableName: parts.settings.tableName, client: parts.client }),
+  repository: new DynamoDbUserRepository({
+    tableName: parts.settings.tableName,
+    client: parts.client,
+    auditRetentionDays: parts.settings.auditRetentionDays,
+  }),
+  mfa: new DynamoDbMfaRepository({
+    tableName: parts.settings.tableName,
+    client: parts.client,
+    auditRetentionDays: parts.settings.auditRetentionDays,
+  }),
   mfaKeys: createMfaKeys(parts.signingSecret),
   mfaIssuer: parts.settings.mfaIssuer ?? DEFAULT_MFA_ISSUER,
-  sessions: new DynamoDbSessionRepository({ tableName: parts.settings.tableName, client: parts.client }),
+  sessions: new DynamoDbSessionRepository({
+    tableName: parts.settings.tableName,
+    client: parts.client,
+    auditRetentionDays: parts.settings.auditRetentionDays,
+  }),
   refreshTokens: createRefreshTokens(parts.signingSecret),
   sessionTtlSeconds: parts.settings.sessionTtlSeconds,
+  audit: new DynamoDbAuditRepository({
+    tableName: parts.settings.tableName,
+    client: parts.client,
+    retentionDays: parts.settings.auditRetentionDays,
+  }),
   passwords: createPasswordHasher(parts.settings.bcryptCost),
   tokens: createTokenService(
     await importSigningKey(parts.signingSecret),

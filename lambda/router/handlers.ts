@@ -5,6 +5,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as v from 'valibot';
 // The committed document (`npm run openapi`), inlined by esbuild: the generator stays out of the bundle.
 import openApi from '../../docs/openapi.json';
+import type { RequestMeta } from '../audit/event';
+import { listEvents, listUserEvents } from '../audit/list-events';
 import type { MfaDependencies } from '../mfa/dependencies';
 import { enrolTotp, onlyYourself, verifyTotp } from '../mfa/enrol-totp';
 import { loginWithSecondFactor } from '../mfa/login-with-second-factor';
@@ -26,14 +28,14 @@ import { login } from '../users/login';
 import { parseStrict } from '../users/schemas';
 import { signUp } from '../users/sign-up';
 import { updateUser } from '../users/update-user';
-import type { User } from '../users/user';
-import { profileOf, type StoredUser } from '../users/user';
-import { expectedVersions, notModified, readBody, readQuery, sourceIp, userAgentOf } from './request';
+import { profileOf, type StoredUser, type User } from '../users/user';
+import { expectedVersions, notModified, readBody, readQuery, sourceIp } from './request';
 import {
   etagOf,
   type HttpResponse,
   json,
   noContent,
+  presentEvent,
   presentSession,
   presentUser,
   userResponse,
@@ -52,6 +54,8 @@ type QueryOf<K extends HandlerKey> =
 export interface RouteRequest<K extends HandlerKey = HandlerKey> {
   readonly event: APIGatewayProxyEventV2;
   readonly deps: UsersDependencies & SessionsDependencies & MfaDependencies;
+  /** Where the request came from, for the audit events its use case writes (and a new session's User-Agent). */
+  readonly meta: RequestMeta;
   /** The caller as stored now; undefined on a public route called without a token. */
   readonly caller: StoredUser | undefined;
   /** The session of the caller's token; undefined when `caller` is. */
@@ -77,11 +81,14 @@ export const routeRequest = (
   event: APIGatewayProxyEventV2,
   deps: UsersDependencies & SessionsDependencies & MfaDependencies,
   caller: Caller | undefined,
+  meta: RequestMeta,
 ): RouteRequest =>
   ({
     event,
     deps,
+    meta,
     caller: caller?.user,
+    sessionId: caller?.sessionId,
     amr: caller?.amr ?? [],
     body: () => ('body' in route ? readBody(event, route.body.schema) : undefined),
     query: () => ('query' in route ? parseStrict(route.query, readQuery(event), 'query') : undefined),
@@ -120,8 +127,8 @@ const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): 
   const id = targetId(request);
   const { current_password, ...fields } = request.body();
   if (Object.values(fields).every((value) => value === undefined)) {
-    throw new ValidationError('Send at least one of email, name, password, role.', [
-      { path: '', message: 'must contain at least one of email, name, password, role' },
+    throw new ValidationError('Send at least one of email, name, password, role, status.', [
+      { path: '', message: 'must contain at least one of email, name, password, role, status' },
     ]);
   }
   const user = await updateUser(
@@ -130,19 +137,20 @@ const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): 
     id,
     { ...fields, currentPassword: current_password, client: sourceIp(request.event) },
     expectedVersions(request.event),
+    request.meta,
   );
   return userResponse(200, user);
 };
 
 export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
-  async createUser({ body, deps, caller }) {
-    const user = await signUp(deps, caller, body());
+  async createUser({ body, deps, caller, meta }) {
+    const user = await signUp(deps, caller, body(), meta);
     return userResponse(201, user, { Location: `/users/${user.id}` });
   },
 
-  async login({ body, deps, event }) {
+  async login({ body, deps, event, meta }) {
     const { email, password } = body();
-    const result = await login(deps, email, password, sourceIp(event), userAgentOf(event));
+    const result = await login(deps, email, password, sourceIp(event), meta);
     if ('mfaToken' in result) {
       return json(
         200,
@@ -153,7 +161,7 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     return sessionResponse(result, result.user);
   },
 
-  async loginMfa({ body, deps, event }) {
+  async loginMfa({ body, deps, event, meta }) {
     const { mfa_token, code, recovery_code } = body();
     if ((code === undefined) === (recovery_code === undefined)) {
       throw new ValidationError('Send either code or recovery_code.', [
@@ -162,10 +170,7 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
       ]);
     }
     const proof = code === undefined ? { recoveryCode: recovery_code ?? '' } : { code };
-    const result = await loginWithSecondFactor(deps, mfa_token, proof, {
-      client: sourceIp(event),
-      userAgent: userAgentOf(event),
-    });
+    const result = await loginWithSecondFactor(deps, mfa_token, proof, { client: sourceIp(event), meta });
     return sessionResponse(result, result.user);
   },
 
@@ -174,17 +179,17 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     return json(201, { secret: enrolment.secret, otpauth_uri: enrolment.otpauthUri });
   },
 
-  async verifyTotp({ event, deps, caller, body }) {
+  async verifyTotp({ event, deps, caller, body, meta }) {
     const user = signedIn(caller);
     const id = event.pathParameters?.id ?? '';
     // Refused before the body is read: someone else's id learns nothing from a 400.
     onlyYourself(user, id);
-    const codes = await verifyTotp(deps, user, id, body().code);
+    const codes = await verifyTotp(deps, user, id, body().code, meta);
     return json(200, { recovery_codes: codes });
   },
 
-  async removeTotp({ event, deps, caller, amr }) {
-    await removeTotp(deps, signedIn(caller), amr, event.pathParameters?.id ?? '');
+  async removeTotp({ event, deps, caller, amr, meta }) {
+    await removeTotp(deps, signedIn(caller), amr, event.pathParameters?.id ?? '', meta);
     return noContent();
   },
 
@@ -193,14 +198,14 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     return json(200, { recovery_codes: codes });
   },
 
-  async refresh({ body, deps }) {
-    const result = await refreshSession(deps, body().refresh_token);
+  async refresh({ body, deps, meta }) {
+    const result = await refreshSession(deps, body().refresh_token, meta);
     return sessionResponse(result, profileOf(result.user));
   },
 
-  async logout({ deps, caller, sessionId }) {
-    signedIn(caller);
-    if (sessionId) await logout(deps, sessionId);
+  async logout({ deps, caller, sessionId, meta }) {
+    const user = signedIn(caller);
+    if (sessionId) await logout(deps, user, sessionId, meta);
     return noContent();
   },
 
@@ -213,13 +218,13 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   async revokeSession(request) {
     const id = targetId(request);
     const sessionId = request.event.pathParameters?.session_id ?? '';
-    await revokeSession(request.deps, signedIn(request.caller), id, sessionId);
+    await revokeSession(request.deps, signedIn(request.caller), id, sessionId, request.meta);
     return noContent();
   },
 
   async revokeAllSessions(request) {
     const id = targetId(request);
-    await revokeAllSessions(request.deps, signedIn(request.caller), id);
+    await revokeAllSessions(request.deps, signedIn(request.caller), id, request.meta);
     return noContent();
   },
 
@@ -227,16 +232,35 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     const user = signedIn(caller);
     // Refused before the query is even read: a non-admin learns nothing from its errors.
     if (user.role !== 'admin') throw new ForbiddenError('Only an admin may list users.');
-    const { limit, cursor } = query();
-    const page = await listUsers(deps, user, limit, cursor);
+    const { limit, cursor, email_prefix, status } = query();
+    const page = await listUsers(deps, user, { limit, cursor, emailPrefix: email_prefix, status });
     return json(200, { items: page.users.map(presentUser), next_cursor: page.nextCursor });
+  },
+
+  async listUserEvents(request) {
+    const id = targetId(request);
+    const page = await listUserEvents(request.deps, signedIn(request.caller), id, request.query());
+    return json(200, { items: page.events.map(presentEvent), next_cursor: page.nextCursor });
+  },
+
+  async listEvents({ query, deps, caller }) {
+    const user = signedIn(caller);
+    // Refused before the query is even read: a non-admin learns nothing from its errors.
+    if (user.role !== 'admin') throw new ForbiddenError('Only an admin may read the audit trail.');
+    const { user_id, actor_id, ...rest } = query();
+    const page = await listEvents(deps, user, { ...rest, userId: user_id, actorId: actor_id });
+    return json(200, { items: page.events.map(presentEvent), next_cursor: page.nextCursor });
   },
 
   async getUser(request) {
     const id = targetId(request);
     const user = await getUser(request.deps, signedIn(request.caller), id);
     if (notModified(request.event, etagOf(user))) {
-      return { statusCode: 304, headers: { ETag: etagOf(user), 'Cache-Control': 'no-store' }, body: '' };
+      return {
+        statusCode: 304,
+        headers: { ETag: etagOf(user), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
+        body: '',
+      };
     }
     return userResponse(200, user);
   },
@@ -247,7 +271,13 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
 
   async deleteUser(request) {
     const id = targetId(request);
-    await deleteUser(request.deps, signedIn(request.caller), id, expectedVersions(request.event));
+    await deleteUser(
+      request.deps,
+      signedIn(request.caller),
+      id,
+      expectedVersions(request.event),
+      request.meta,
+    );
     return noContent();
   },
 

@@ -2,6 +2,7 @@
 // (RFC 9457). Nothing below the router knows a status code.
 import { SecondFactorRefusedError } from '../mfa/errors';
 import {
+  AccountDisabledError,
   type AppError,
   ConflictError,
   ForbiddenError,
@@ -28,6 +29,7 @@ const STATUSES: readonly (readonly [ErrorClass, number])[] = [
   [InvalidCredentialsError, 401],
   [SecondFactorRefusedError, 401],
   [ForbiddenError, 403],
+  [AccountDisabledError, 403],
   [NotFoundError, 404],
   [ConflictError, 409],
   [PreconditionFailedError, 412],

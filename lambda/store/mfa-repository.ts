@@ -1,8 +1,10 @@
 // The second factor's repository on DynamoDB: the domain's MfaRepository port over the factor
 // and challenge item modules. Enabling and removing a factor move the user's `mfa_enabled` in
 // the same transaction; completing a login consumes the challenge and the code in one.
+
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { WriteOptions } from '../audit/event';
 import { epochSeconds, type MfaChallenge, type TotpFactor } from '../mfa/factor';
 import {
   ChallengeGoneError,
@@ -11,6 +13,7 @@ import {
   FactorEnabledError,
   type MfaRepository,
 } from '../mfa/repository';
+import { AuditEventWriter } from './audit-repository';
 import {
   countWrongCodeUpdate,
   isLiveChallengeOf,
@@ -35,6 +38,8 @@ import { orUnavailable } from './unavailable';
 export interface DynamoDbMfaRepositoryOptions {
   readonly tableName: string;
   readonly client: DynamoDBDocumentClient;
+  /** How long the events of its writes are kept. */
+  readonly auditRetentionDays?: number;
 }
 
 /** Runs a single conditional write; a failed condition becomes `toError()`. */
@@ -49,10 +54,12 @@ const conditionally = async (write: Promise<unknown>, toError: () => Error): Pro
 export class DynamoDbMfaRepository implements MfaRepository {
   private readonly tableName: string;
   private readonly client: DynamoDBDocumentClient;
+  private readonly audit: AuditEventWriter;
 
-  constructor({ tableName, client }: DynamoDbMfaRepositoryOptions) {
+  constructor({ tableName, client, auditRetentionDays }: DynamoDbMfaRepositoryOptions) {
     this.tableName = tableName;
     this.client = client;
+    this.audit = new AuditEventWriter(tableName, auditRetentionDays);
   }
 
   async getFactor(userId: string): Promise<TotpFactor | undefined> {
@@ -69,23 +76,31 @@ export class DynamoDbMfaRepository implements MfaRepository {
     );
   }
 
-  async enable(userId: string, step: number, recoveryHashes: readonly string[], now: Date): Promise<void> {
+  async enable(
+    userId: string,
+    step: number,
+    recoveryHashes: readonly string[],
+    now: Date,
+    options: WriteOptions = {},
+  ): Promise<void> {
     await writeTransaction(
       this.client,
       {
         factor: this.update(totpFactorKey(userId), enableUpdate(step, recoveryHashes, epochSeconds(now))),
         user: this.update(userKey(userId), setMfaEnabledUpdate(true, now.toISOString())),
+        ...this.audit.parts(options.events),
       },
       { factor: () => new FactorChangedError(), user: () => new FactorChangedError() },
     );
   }
 
-  async remove(userId: string, now: Date): Promise<void> {
+  async remove(userId: string, now: Date, options: WriteOptions = {}): Promise<void> {
     await writeTransaction(
       this.client,
       {
         factor: { Delete: { TableName: this.tableName, Key: totpFactorKey(userId) } },
         user: this.update(userKey(userId), setMfaEnabledUpdate(false, now.toISOString())),
+        ...this.audit.parts(options.events),
       },
       { user: () => new FactorChangedError() },
     );

@@ -1,5 +1,6 @@
 // What the users use cases are given. Each use case takes only the part it needs (Pick), so a
 // caller such as `npm run create-admin` builds no more than that.
+import type { AuditRepository } from '../audit/repository';
 import type { Clock, IdSource } from '../shared/clock';
 import type { CursorSealer } from '../shared/cursor';
 import type { PasswordHasher } from '../shared/passwords';
@@ -8,6 +9,7 @@ import type { UserRepository } from './repository';
 
 export interface UsersDependencies {
   readonly repository: UserRepository;
+  readonly audit: AuditRepository;
   readonly passwords: PasswordHasher;
   readonly tokens: TokenService;
   readonly cursors: CursorSealer;

@@ -20,6 +20,7 @@ export const newStoredUser = async (
     email: input.email,
     name: input.name,
     role: input.role ?? 'user',
+    status: 'active',
     passwordHash: await deps.passwords.hash(input.password),
     tokenVersion: 0,
     lastLogin: null,

@@ -1,11 +1,22 @@
 // The port the domain needs from storage. store/user-repository.ts implements it on DynamoDB;
-// nothing else does (tests run the real one against DynamoDB Local).
-import type { LoginThrottleState, StoredUser, User } from './user';
+// nothing else does (tests run the real one against DynamoDB Local). Every write takes
+// WriteOptions: the audit events that record it, written in the same transaction.
+import type { AuditEvent, WriteOptions } from '../audit/event';
+import type { Session } from '../sessions/session';
+import type { LoginThrottleState, Status, StoredUser, User } from './user';
 
 export interface UserPage {
   readonly users: readonly User[];
   /** An opaque position for the next page, or null at the end. */
   readonly nextPosition: string | null;
+}
+
+export interface UserListQuery {
+  readonly limit: number;
+  readonly position: string | undefined;
+  /** Lower-case; only emails starting with it. */
+  readonly emailPrefix?: string | undefined;
+  readonly status?: Status | undefined;
 }
 
 export interface UserRepository {
@@ -14,26 +25,62 @@ export interface UserRepository {
   /** Strongly consistent read (through the email guard, not the eventually consistent index). */
   getByEmail(email: string): Promise<StoredUser | undefined>;
   /** Throws EmailTakenError when another user has the email. */
-  create(user: StoredUser): Promise<void>;
+  create(user: StoredUser, options?: WriteOptions): Promise<void>;
   /**
    * Writes `next` if the stored user is still at `previous.version` (else StaleVersionError),
    * moving the email guard in the same transaction when the email changes (EmailTakenError).
+   * LastAdminError when it would leave no active admin.
    */
-  replace(previous: StoredUser, next: StoredUser): Promise<void>;
-  /** Deletes the user and its email guard if it is still at `user.version` (else StaleVersionError). */
-  delete(user: StoredUser): Promise<void>;
-  /** Sets last_login and bumps the version; returns the user as now stored, or undefined if it is gone. */
-  recordLogin(id: string, at: string): Promise<StoredUser | undefined>;
-  list(limit: number, position: string | undefined): Promise<UserPage>;
+  replace(previous: StoredUser, next: StoredUser, options?: WriteOptions): Promise<void>;
+  /**
+   * Deletes the user and its email guard if it is still at `user.version` (else StaleVersionError),
+   * with `clearFailures` forgetting the account's failed logins in the same transaction; its
+   * audit events stay. LastAdminError for the last active admin.
+   */
+  delete(
+    user: StoredUser,
+    options?: WriteOptions & { readonly clearFailures?: ClearFailures },
+  ): Promise<void>;
+  /**
+   * Sets last_login and bumps the version, and forgets the failures from `clearClient` (the
+   * client that just logged in) or, with `clearFailures`, every failure of the account (a
+   * second-factor login), and opens `session` in the same transaction; returns the user as now
+   * stored, or undefined if it is gone.
+   */
+  recordLogin(
+    user: StoredUser,
+    at: string,
+    options?: WriteOptions & {
+      readonly clearClient?: string | undefined;
+      readonly clearFailures?: ClearFailures | undefined;
+      readonly session?: Session;
+    },
+  ): Promise<StoredUser | undefined>;
+  /** Sorted by email, ascending. */
+  list(query: UserListQuery): Promise<UserPage>;
 
   /** The failures of `email` from `client`, and from every client (one round trip). */
   getLoginFailures(email: string, client: string): Promise<LoginThrottleState>;
-  /** Atomically counts one more failure, for the client and for the account, and returns the new state. */
-  addLoginFailure(failure: LoginFailure): Promise<LoginThrottleState>;
+  /**
+   * Atomically counts one more failure, for the client and for the account, and returns the new
+   * state. `eventsFor(state)` are written in the same transaction as the new counts: a
+   * compare-and-set on both records, retried on the state it lost to, so concurrent failures
+   * each count and each event carries its own count.
+   */
+  addLoginFailure(
+    failure: LoginFailure,
+    eventsFor?: (state: LoginThrottleState) => readonly AuditEvent[],
+  ): Promise<LoginThrottleState>;
   /** Forgets the failures of `email` from `client` (after it logged in). */
   clearClientLoginFailures(email: string, client: string): Promise<void>;
   /** Forgets every failure of `email`, from every client, as of `at`. */
   clearLoginFailures(email: string, at: string, keepForSeconds: number): Promise<void>;
+}
+
+/** Forget every failure of the account as of `at` (see clearLoginFailures), in the same transaction. */
+export interface ClearFailures {
+  readonly at: string;
+  readonly keepForSeconds: number;
 }
 
 export interface LoginFailure {
@@ -51,5 +98,4 @@ export interface LoginFailure {
 /** The stored version moved on since it was read. */
 export class StaleVersionError extends Error {}
 
-/** A position the store cannot read (it decodes, but is not one of its keys). */
-export class InvalidPositionError extends Error {}
+export { InvalidPositionError } from '../shared/paging';

@@ -1,4 +1,5 @@
 // Use case: sign up (anyone; role `user`), or create a user with a role (an admin only).
+import { auditEvent, type RequestMeta } from '../audit/event';
 import { ForbiddenError } from '../shared/errors';
 import type { UsersDependencies } from './dependencies';
 import { type NewUser, newStoredUser } from './new-user';
@@ -8,11 +9,16 @@ export const signUp = async (
   deps: Pick<UsersDependencies, 'repository' | 'passwords' | 'clock' | 'newId'>,
   caller: StoredUser | undefined,
   input: NewUser,
+  meta: RequestMeta,
 ): Promise<User> => {
   if (input.role !== undefined && caller?.role !== 'admin') {
     throw new ForbiddenError('Only an admin may set a role.');
   }
   const user = await newStoredUser(deps, input);
-  await deps.repository.create(user);
+  const created = auditEvent(
+    { ...deps, meta },
+    { type: 'user.created', userId: user.id, actorId: caller?.id ?? null, details: { role: user.role } },
+  );
+  await deps.repository.create(user, { events: [created] });
   return profileOf(user);
 };

@@ -3,12 +3,17 @@
 export const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+export const STATUSES = ['active', 'disabled'] as const;
+export type Status = (typeof STATUSES)[number];
+
 /** What anyone allowed to see a user may see. Never a credential. */
 export interface User {
   readonly id: string;
   readonly email: string;
   readonly name: string;
   readonly role: Role;
+  /** A disabled user cannot log in and their tokens are refused. */
+  readonly status: Status;
   readonly lastLogin: string | null;
   /** A second factor is enabled: login asks for it after the password. */
   readonly mfaEnabled: boolean;
@@ -31,6 +36,7 @@ export const profileOf = (user: StoredUser): User => ({
   email: user.email,
   name: user.name,
   role: user.role,
+  status: user.status,
   lastLogin: user.lastLogin,
   mfaEnabled: user.mfaEnabled,
   createdAt: user.createdAt,
@@ -38,12 +44,15 @@ export const profileOf = (user: StoredUser): User => ({
   version: user.version,
 });
 
-/** Failed-login bookkeeping for one email address (known or not, so that 429s reveal nothing). */
 /** Consecutive failed logins for an account from one client (source IP). */
 export interface LoginFailures {
   readonly count: number;
   readonly lastFailedAt: string;
 }
+
+/** Counted by the last-admin rule: an admin who can still act as one. */
+export const isActiveAdmin = (user: Pick<User, 'role' | 'status'>): boolean =>
+  user.role === 'admin' && user.status === 'active';
 
 /** Failed logins for an account from every client in the current window, and the last clear. */
 export interface AccountFailures {

@@ -2,9 +2,16 @@
 // problem(), internalError(), parseStrict), so their shape cannot drift from what clients get.
 // Also the catalogue of problem types: every AppError the API raises, one instance each.
 import { FactorAlreadyEnabledError, SecondFactorRefusedError } from '../../lambda/mfa/errors';
-import { internalError, presentSession, presentUser, problem } from '../../lambda/router/responses';
+import {
+  internalError,
+  presentEvent,
+  presentSession,
+  presentUser,
+  problem,
+} from '../../lambda/router/responses';
 import { createCursorSealer } from '../../lambda/shared/cursor';
 import {
+  AccountDisabledError,
   type AppError,
   ForbiddenError,
   InvalidCredentialsError,
@@ -18,7 +25,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../../lambda/shared/errors';
-import { EmailTakenError, WriteContentionError } from '../../lambda/users/errors';
+import { EmailTakenError, LastAdminError, WriteContentionError } from '../../lambda/users/errors';
 import { createUserSchema, parseStrict } from '../../lambda/users/schemas';
 import type { User } from '../../lambda/users/user';
 
@@ -30,6 +37,7 @@ const denis: User = {
   email: 'denis@example.com',
   name: 'Denis',
   role: 'user',
+  status: 'active',
   lastLogin: null,
   mfaEnabled: false,
   createdAt: SIGNED_UP,
@@ -67,11 +75,13 @@ export const problemCatalogue = (): readonly AppError[] => [
   new InvalidCredentialsError(),
   new SecondFactorRefusedError('The code is wrong, or was already used.'),
   new ForbiddenError('You may only act on your own user.'),
+  new AccountDisabledError(),
   new NotFoundError(`No user has the id "${denis.id}".`),
   new UnauthenticatedError('The refresh token is not valid, or its session has ended; log in again.'),
   new EmailTakenError(),
   new FactorAlreadyEnabledError(),
   new WriteContentionError(),
+  new LastAdminError(),
   new PreconditionFailedError('The user changed since you read it.'),
   new PayloadTooLargeError('The body is 20480 bytes; at most 16384 are accepted.'),
   new UnsupportedMediaTypeError(
@@ -154,6 +164,23 @@ export const examples = {
       'e3kr-7vma-s6pz-d4gu',
       'w5jd-2nch-y8tq-b3fk',
     ],
+  },
+  events: {
+    items: [
+      presentEvent({
+        id: '7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
+        type: 'user.updated',
+        at: LOGGED_IN,
+        userId: denis.id,
+        actorId: ada.id,
+        outcome: 'success',
+        requestId: 'kqD4ChPWoAMEb9A=',
+        ip: '203.0.113.7',
+        userAgent: 'curl/8.5.0',
+        details: { fields: ['name'] },
+      }),
+    ],
+    next_cursor: null,
   },
   etag: '"1"',
   id: denis.id,

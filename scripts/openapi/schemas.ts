@@ -4,6 +4,7 @@
 // test fails on any field the document does not name (a credential, say).
 import { type ConversionConfig, type JsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema';
 import * as v from 'valibot';
+import { AUDIT_EVENT_TYPES } from '../../lambda/audit/event';
 import { type Route, routes } from '../../lambda/routes';
 import {
   DEFAULT_PAGE_SIZE,
@@ -12,6 +13,7 @@ import {
   nameSchema,
   passwordSchema,
   roleSchema,
+  statusSchema,
 } from '../../lambda/users/schemas';
 import { examples } from './examples';
 
@@ -28,6 +30,7 @@ const userSchema = v.pipe(
       v.boolean(),
       v.description('A second factor (TOTP) is enabled: logins ask for a code after the password.'),
     ),
+    status: v.pipe(statusSchema, v.description('`disabled`: cannot log in, and every token is refused.')),
     last_login: v.pipe(
       v.nullable(timestamp),
       v.description('When the user last logged in; null before that.'),
@@ -155,6 +158,41 @@ const sessionListSchema = v.pipe(
   v.title('SessionList'),
   v.description('Live sessions, newest first. Never a token or a hash.'),
   v.examples([examples.sessions]),
+);
+
+const eventSchema = v.pipe(
+  v.strictObject({
+    id: v.pipe(v.string(), v.uuid()),
+    type: v.picklist(AUDIT_EVENT_TYPES),
+    at: timestamp,
+    user_id: v.pipe(
+      v.nullable(v.string()),
+      v.description('The user it concerns; null for a failed login of an unknown email.'),
+    ),
+    actor_id: v.pipe(v.nullable(v.string()), v.description('Who acted; null when anonymous.')),
+    outcome: v.picklist(['success', 'failure']),
+    request_id: v.string(),
+    ip: v.nullable(v.string()),
+    user_agent: v.nullable(v.string()),
+    details: v.pipe(
+      v.record(v.string(), v.union([v.string(), v.number(), v.boolean(), v.array(v.string())])),
+      v.description('Names and reasons (the changed fields, a failure reason); never a secret.'),
+    ),
+  }),
+  v.title('Event'),
+  v.description('An audit event, written in the same transaction as the change it records.'),
+);
+
+const eventListSchema = v.pipe(
+  v.strictObject({
+    items: v.array(eventSchema),
+    next_cursor: v.pipe(
+      v.nullable(v.string()),
+      v.description('Opaque: pass it as `cursor` for the next page. null on the last page.'),
+    ),
+  }),
+  v.title('EventList'),
+  v.examples([examples.events]),
 );
 
 const problemSchema = v.pipe(
@@ -293,6 +331,8 @@ export const RESPONSE_SCHEMAS = {
   RecoveryCodes: recoveryCodesSchema,
   UserList: userListSchema,
   SessionList: sessionListSchema,
+  Event: eventSchema,
+  EventList: eventListSchema,
   Problem: problemSchema,
   GatewayMessage: gatewayMessageSchema,
 } as const;

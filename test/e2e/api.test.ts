@@ -68,6 +68,7 @@ describe('POST /users', () => {
       name: 'Grace',
       role: 'user',
       mfa_enabled: false,
+      status: 'active',
       last_login: null,
       created_at: expect.stringMatching(ISO_MS),
       updated_at: expect.stringMatching(ISO_MS),
@@ -180,7 +181,9 @@ describe('POST /login', () => {
     expect(response.body).toEqual({
       token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
       token_type: 'Bearer',
-      expires_in: expect.any(Number),
+      expires_in: 900,
+      refresh_token: expect.stringMatching(/^[\w-]+\.[\w-]{43,}$/),
+      refresh_expires_in: 30 * 24 * 3600,
       user: expect.objectContaining({ email, last_login: expect.stringMatching(ISO_MS) }),
     });
     expect(response.headers.get('cache-control')).toBe('no-store');

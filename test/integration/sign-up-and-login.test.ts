@@ -25,6 +25,7 @@ describe('sign-up and login', () => {
         name: 'Denis',
         role: 'user',
         mfa_enabled: false,
+        status: 'active',
         last_login: null,
         created_at: expect.stringMatching(ISO_MILLIS),
         updated_at: expect.stringMatching(ISO_MILLIS),

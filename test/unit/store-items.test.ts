@@ -13,6 +13,7 @@ const user: StoredUser = {
   email: 'reader@example.com',
   name: 'Reader',
   role: 'admin',
+  status: 'active',
   passwordHash: '$2b$10$0123456789012345678901u0123456789012345678901234567890',
   tokenVersion: 2,
   lastLogin: '2026-11-28T12:00:00.000Z',

@@ -1,9 +1,9 @@
 // Item kind: a user `<uuid>` and its email guard `email#<email>` — keys, layout, and the
 // conditions that name their attributes. A user and its guard are only ever written together.
 // Only users have an `email` attribute, so only users are in the email index.
-import { InvalidPositionError } from '../../users/repository';
-import type { StoredUser, User } from '../../users/user';
+import type { Status, StoredUser, User } from '../../users/user';
 import { attributesOf, type Item } from '../attributes';
+import { listingKeysOf } from './user-listing-items';
 
 export const userKey = (id: string) => ({ id });
 /** The guard makes an email unique (a GSI cannot) and gives login a strongly consistent email → id read. */
@@ -14,6 +14,8 @@ export const itemFromUser = (user: StoredUser) => ({
   email: user.email,
   name: user.name,
   role: user.role,
+  status: user.status,
+  ...listingKeysOf(user),
   password_hash: user.passwordHash,
   token_version: user.tokenVersion,
   last_login: user.lastLogin,
@@ -31,6 +33,10 @@ export const emailGuardItem = (user: Pick<User, 'id' | 'email'>) => ({
 /** A guard or a login record read by a user's key is not a user. */
 export const isUserItem = (item: Item): boolean => item.email !== undefined;
 
+/** Users stored before statuses existed are active; a status that is not ours is disabled (fail closed). */
+const statusOf = (item: Item): Status =>
+  item.status === undefined || item.status === 'active' ? 'active' : 'disabled';
+
 /** A user as the email index projects it (table-definition's LISTED_ATTRIBUTES): no credentials. */
 export const profileFromItem = (item: Item): User => {
   const read = attributesOf(item, 'user');
@@ -40,6 +46,7 @@ export const profileFromItem = (item: Item): User => {
     name: read.string('name'),
     // A role that is not ours (a hostile or corrupt write) grants no more than `user`: fail closed.
     role: read.string('role') === 'admin' ? 'admin' : 'user',
+    status: statusOf(item),
     lastLogin: read.nullableString('last_login'),
     // Users stored before second factors existed have no such attribute.
     mfaEnabled: item.mfa_enabled === true,
@@ -86,23 +93,3 @@ export const setMfaEnabledUpdate = (enabled: boolean, at: string) => ({
   ConditionExpression: 'attribute_exists(email)',
   ExpressionAttributeValues: { ':enabled': enabled, ':at': at, ':one': 1 },
 });
-
-/** The listing's position: the email index's last key, as JSON (sealed by the domain, not here). */
-export const positionOfKey = (lastKey: Item): string => {
-  const read = attributesOf(lastKey, 'email index key');
-  return JSON.stringify({ id: read.string('id'), email: read.string('email') });
-};
-
-export const keyOfPosition = (position: string): { id: string; email: string } => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(position);
-  } catch {
-    throw new InvalidPositionError();
-  }
-  const { id, email } = (parsed ?? {}) as { id?: unknown; email?: unknown };
-  if (typeof id !== 'string' || typeof email !== 'string' || id.length > 64 || email.length > 320) {
-    throw new InvalidPositionError();
-  }
-  return { id, email };
-};
