@@ -117,7 +117,7 @@ export const routes = [
         headers: ['Cache-Control'],
       },
     ],
-    errors: [401],
+    errors: [401, 403],
   },
   {
     method: 'POST',
@@ -127,7 +127,7 @@ export const routes = [
     summary: 'Finish a login with the second factor',
     tag: 'Second factor',
     description:
-      'Trades the `mfa_token` of `POST /login` and either the current 6-digit `code` of the authenticator app or an unused `recovery_code` for a session, as `POST /login` answers, whose `amr` is `["pwd","otp"]` (kept by its refreshes). The `mfa_token` is single use and lives 5 minutes; a code is accepted once, a recovery code works once. A wrong code is a 401 and counts, like a wrong password, as a failed login for the account from this address (from the 6th in a row: 429 with `Retry-After`); five wrong codes void the `mfa_token`. Passing the second factor clears the failed logins of the account. Requests share the `POST /login` limit of each address.',
+      'Trades the `mfa_token` of `POST /login` and either the current 6-digit `code` of the authenticator app or an unused `recovery_code` for a session, as `POST /login` answers, whose `amr` is `["pwd","otp"]` (kept by its refreshes). The `mfa_token` is single use and lives 5 minutes; a code is accepted once, a recovery code works once. A wrong code is a 401 and counts, like a wrong password, as a failed login for the account from this address (from the 6th in a row: 429 with `Retry-After`); five wrong codes void the `mfa_token`. An account disabled since the password step gets 403 (`account-disabled`). Passing the second factor clears the failed logins of the account. Requests share the `POST /login` limit of each address.',
     body: { name: 'LoginMfaRequest', schema: loginMfaSchema },
     rateLimit: { bucket: 'login' },
     success: [
