@@ -9,6 +9,8 @@ import {
   type RateLimiter,
   type RateLimits,
 } from '../limits/rate-limits';
+import { createMfaKeys, type MfaKeys } from '../mfa/mfa-keys';
+import type { MfaRepository } from '../mfa/repository';
 import { createRefreshTokens, type RefreshTokens } from '../sessions/refresh-tokens';
 import type { SessionRepository } from '../sessions/repository';
 import type { Clock, IdSource } from '../shared/clock';
@@ -19,6 +21,7 @@ import { createPasswordHasher, type PasswordHasher } from '../shared/passwords';
 import { createTokenService, importSigningKey, type TokenService } from '../shared/tokens';
 import { DEFAULT_AUDIT_RETENTION_DAYS, DynamoDbAuditRepository } from '../store/audit-repository';
 import type { DocumentClient } from '../store/dynamodb-client';
+import { DynamoDbMfaRepository } from '../store/mfa-repository';
 import { DynamoDbRateCounter } from '../store/rate-counter';
 import { DynamoDbSessionRepository } from '../store/session-repository';
 import { DynamoDbUserRepository } from '../store/user-repository';
@@ -26,6 +29,9 @@ import type { UserRepository } from '../users/repository';
 
 export interface RouterDependencies {
   readonly repository: UserRepository;
+  readonly mfa: MfaRepository;
+  readonly mfaKeys: MfaKeys;
+  readonly mfaIssuer: string;
   readonly sessions: SessionRepository;
   readonly refreshTokens: RefreshTokens;
   readonly sessionTtlSeconds: number;
@@ -51,7 +57,11 @@ export interface RouterSettings {
   readonly auditRetentionDays: number;
   /** Per-client limits by bucket; unset buckets keep DEFAULT_RATE_LIMITS. */
   readonly rateLimits?: Partial<RateLimits>;
+  /** The issuer authenticator apps show beside the account; "User API" when not set. */
+  readonly mfaIssuer?: string | undefined;
 }
+
+export const DEFAULT_MFA_ISSUER = 'User API';
 
 const bucketEnvName = (bucket: string) => `RATE_LIMIT_${bucket.toUpperCase().replace(/-/g, '_')}`;
 
@@ -79,11 +89,12 @@ export const readRouterSettings = (env: Environment): RouterSettings => ({
   sessionTtlSeconds: integerEnv(env, 'SESSION_TTL_SECONDS', 30 * 24 * 3600, 300, 365 * 24 * 3600),
   auditRetentionDays: integerEnv(env, 'AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS, 1, 3650),
   rateLimits: readRateLimits(env),
+  mfaIssuer: env.MFA_ISSUER || undefined,
 });
 
 export interface RouterParts {
   readonly settings: RouterSettings;
-  /** Key material for tokens, cursors and refresh-token hashes. */
+  /** Key material for tokens, cursors, refresh-token hashes and the second factor's keys (each derived for its own use). */
   readonly signingSecret: Uint8Array;
   readonly client: DocumentClient;
   readonly clock: Clock;
@@ -98,6 +109,13 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
     client: parts.client,
     auditRetentionDays: parts.settings.auditRetentionDays,
   }),
+  mfa: new DynamoDbMfaRepository({
+    tableName: parts.settings.tableName,
+    client: parts.client,
+    auditRetentionDays: parts.settings.auditRetentionDays,
+  }),
+  mfaKeys: createMfaKeys(parts.signingSecret),
+  mfaIssuer: parts.settings.mfaIssuer ?? DEFAULT_MFA_ISSUER,
   sessions: new DynamoDbSessionRepository({
     tableName: parts.settings.tableName,
     client: parts.client,
