@@ -27,6 +27,7 @@ const userItems = (index: number, passwordHash: string, at: string) => {
     tokenVersion: 0,
     version: 1,
     lastLogin: null,
+    mfaEnabled: false,
     createdAt: at,
     updatedAt: at,
   } as const;

@@ -4,6 +4,7 @@
 // route exists everywhere or nowhere. An infra test holds the stack to it.
 import type * as v from 'valibot';
 import type { RateLimitBucket } from './limits/rate-limits';
+import { loginMfaSchema, verifyTotpSchema } from './mfa/schemas';
 import { refreshSchema } from './sessions/schemas';
 import {
   createUserSchema,
@@ -54,7 +55,7 @@ export interface RouteDefinition {
   /** Key of the router handler that serves the route. */
   readonly handler: string;
   readonly summary: string;
-  readonly tag: 'Users' | 'Authentication' | 'Sessions' | 'Audit' | 'Reference';
+  readonly tag: 'Users' | 'Authentication' | 'Second factor' | 'Sessions' | 'Audit' | 'Reference';
   readonly description: string;
   readonly body?: BodyDefinition;
   readonly query?: ObjectSchema;
@@ -103,13 +104,36 @@ export const routes = [
     summary: 'Log in and receive a bearer token',
     tag: 'Authentication',
     description:
-      'Exchanges an email and password for a session: a bearer access token (15 minutes by default) and a refresh token (the session lives 30 days by default from this login). The right password of a disabled account gets 403 (`account-disabled`); a wrong one the usual 401. `last_login` is updated and the user in the answer shows it. A wrong password and an unknown email get the same 401. From the 6th consecutive failure for an account from one address (source IP), every attempt from that address (even with the right password) gets 429 with `Retry-After`, for a time that grows with each failure; other addresses are not affected, and a success resets the count of that address. 100 failures for an account in an hour, from all addresses, lock it for the rest of the hour. Each address may also make at most 20 login requests a minute (429 past that).',
+      'Exchanges an email and password for a session: a bearer access token (15 minutes by default) and a refresh token (the session lives 30 days by default from this login). The right password of a disabled account gets 403 (`account-disabled`); a wrong one the usual 401. For a user with a second factor, the right password gets `{mfa_required: true, mfa_token, expires_in}` and no tokens: finish at `POST /login/mfa`. `last_login` is updated and the user in the answer shows it. A wrong password and an unknown email get the same 401. From the 6th consecutive failure for an account from one address (source IP), every attempt from that address (even with the right password) gets 429 with `Retry-After`, for a time that grows with each failure; other addresses are not affected, and a success resets the count of that address. 100 failures for an account in an hour, from all addresses, lock it for the rest of the hour. Each address may also make at most 20 login requests a minute (429 past that).',
     body: { name: 'LoginRequest', schema: loginSchema },
     rateLimit: { bucket: 'login' },
     success: [
       {
         status: 200,
-        description: 'An access token, a refresh token and the user.',
+        description:
+          'An access token, a refresh token and the user; or, for a user with a second factor, `mfa_required` and the `mfa_token` to send to `POST /login/mfa`.',
+        schema: 'LoginOutcome',
+        example: 'login',
+        headers: ['Cache-Control'],
+      },
+    ],
+    errors: [401, 403],
+  },
+  {
+    method: 'POST',
+    path: '/login/mfa',
+    access: 'public',
+    handler: 'loginMfa',
+    summary: 'Finish a login with the second factor',
+    tag: 'Second factor',
+    description:
+      'Trades the `mfa_token` of `POST /login` and either the current 6-digit `code` of the authenticator app or an unused `recovery_code` for a session, as `POST /login` answers, whose `amr` is `["pwd","otp"]` (kept by its refreshes). The `mfa_token` is single use and lives 5 minutes; a code is accepted once, a recovery code works once. A wrong code is a 401 and counts, like a wrong password, as a failed login for the account from this address (from the 6th in a row: 429 with `Retry-After`); five wrong codes void the `mfa_token`. An account disabled since the password step gets 403 (`account-disabled`). Passing the second factor clears the failed logins of the account. Requests share the `POST /login` limit of each address.',
+    body: { name: 'LoginMfaRequest', schema: loginMfaSchema },
+    rateLimit: { bucket: 'login' },
+    success: [
+      {
+        status: 200,
+        description: 'An access token, a refresh token and the user, as `POST /login` answers.',
         schema: 'LoginResponse',
         example: 'login',
         headers: ['Cache-Control'],
@@ -288,6 +312,79 @@ export const routes = [
     requestHeaders: ['IfMatch'],
     success: [{ status: 204, description: 'Deleted: no body.', headers: ['Cache-Control'] }],
     errors: [404, 409, 412],
+  },
+  {
+    method: 'POST',
+    path: '/users/{id}/mfa/totp',
+    access: 'bearer',
+    handler: 'enrolTotp',
+    summary: 'Enrol a TOTP second factor',
+    tag: 'Second factor',
+    description:
+      'Your own user only (not even an admin may enrol someone else). Answers a new secret and its `otpauth://` URI for an authenticator app (SHA-1, 6 digits, 30 s), shown this once. The factor stays pending until `POST /users/{id}/mfa/totp/verify` confirms a code, for at most 10 minutes; enrolling again replaces a pending factor. 409 when a factor is already enabled.',
+    success: [
+      {
+        status: 201,
+        description: 'The pending factor: its secret, this once.',
+        schema: 'TotpEnrolment',
+        example: 'totpEnrolment',
+        headers: ['Cache-Control'],
+      },
+    ],
+    errors: [409],
+  },
+  {
+    method: 'POST',
+    path: '/users/{id}/mfa/totp/verify',
+    access: 'bearer',
+    handler: 'verifyTotp',
+    summary: 'Confirm the pending factor with a code',
+    tag: 'Second factor',
+    description:
+      'Your own user only. The current code of the pending factor enables it (`mfa_enabled` becomes true; logins then ask for a code) and answers ten recovery codes, each usable once instead of a code, shown this once. A wrong code, or no pending factor, is a 400 naming `code`.',
+    body: { name: 'VerifyTotpRequest', schema: verifyTotpSchema },
+    success: [
+      {
+        status: 200,
+        description: 'The factor is enabled: keep these recovery codes somewhere safe.',
+        schema: 'RecoveryCodes',
+        example: 'recoveryCodes',
+        headers: ['Cache-Control'],
+      },
+    ],
+    errors: [409],
+  },
+  {
+    method: 'DELETE',
+    path: '/users/{id}/mfa/totp',
+    access: 'bearer',
+    handler: 'removeTotp',
+    summary: 'Remove the second factor',
+    tag: 'Second factor',
+    description:
+      "Your own factor, with a token from a login that passed the second factor (`amr` has `otp`): a stolen password alone cannot remove it. An admin may remove anyone's (a lost device). `mfa_enabled` becomes false. 404 when no factor is enabled.",
+    success: [{ status: 204, description: 'Removed: no body.', headers: ['Cache-Control'] }],
+    errors: [404],
+  },
+  {
+    method: 'POST',
+    path: '/users/{id}/mfa/recovery-codes',
+    access: 'bearer',
+    handler: 'regenerateRecoveryCodes',
+    summary: 'Replace the recovery codes',
+    tag: 'Second factor',
+    description:
+      'Your own user only, with a token from a login that passed the second factor. Answers ten new recovery codes, shown this once; the older ones stop working. 404 when no factor is enabled.',
+    success: [
+      {
+        status: 200,
+        description: 'The new recovery codes.',
+        schema: 'RecoveryCodes',
+        example: 'recoveryCodes',
+        headers: ['Cache-Control'],
+      },
+    ],
+    errors: [404],
   },
   {
     method: 'GET',

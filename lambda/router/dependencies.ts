@@ -10,6 +10,8 @@ import {
   type RateLimiter,
   type RateLimits,
 } from '../limits/rate-limits';
+import { createMfaKeys, type MfaKeys } from '../mfa/mfa-keys';
+import type { MfaRepository } from '../mfa/repository';
 import { createRefreshTokens, type RefreshTokens } from '../sessions/refresh-tokens';
 import type { SessionRepository } from '../sessions/repository';
 import type { Clock, IdSource } from '../shared/clock';
@@ -27,6 +29,7 @@ import {
 } from '../shared/token-issuer';
 import { DEFAULT_AUDIT_RETENTION_DAYS, DynamoDbAuditRepository } from '../store/audit-repository';
 import type { DocumentClient } from '../store/dynamodb-client';
+import { DynamoDbMfaRepository } from '../store/mfa-repository';
 import { DynamoDbRateCounter } from '../store/rate-counter';
 import { DynamoDbSessionRepository } from '../store/session-repository';
 import { DynamoDbUserRepository } from '../store/user-repository';
@@ -34,6 +37,9 @@ import type { UserRepository } from '../users/repository';
 
 export interface RouterDependencies {
   readonly repository: UserRepository;
+  readonly mfa: MfaRepository;
+  readonly mfaKeys: MfaKeys;
+  readonly mfaIssuer: string;
   readonly sessions: SessionRepository;
   readonly refreshTokens: RefreshTokens;
   readonly sessionTtlSeconds: number;
@@ -59,7 +65,11 @@ export interface RouterSettings {
   readonly auditRetentionDays: number;
   /** Per-client limits by bucket; unset buckets keep DEFAULT_RATE_LIMITS. */
   readonly rateLimits?: Partial<RateLimits>;
+  /** The issuer authenticator apps show beside the account; "User API" when not set. */
+  readonly mfaIssuer?: string | undefined;
 }
+
+export const DEFAULT_MFA_ISSUER = 'User API';
 
 const bucketEnvName = (bucket: string) => `RATE_LIMIT_${bucket.toUpperCase().replace(/-/g, '_')}`;
 
@@ -87,13 +97,16 @@ export const readRouterSettings = (env: Environment): RouterSettings => ({
   sessionTtlSeconds: integerEnv(env, 'SESSION_TTL_SECONDS', 30 * 24 * 3600, 300, 365 * 24 * 3600),
   auditRetentionDays: integerEnv(env, 'AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS, 1, 3650),
   rateLimits: readRateLimits(env),
+  mfaIssuer: env.MFA_ISSUER || undefined,
 });
 
 export interface RouterParts {
   readonly settings: RouterSettings;
   /**
-   * Reads the signing key set (tokens, JWKS, cursors, refresh-token hashes). Called at the first request and again
-   * whenever the copy in hand is KEY_SET_REFRESH_SECONDS old, so a rotation reaches warm routers.
+   * Reads the signing key set: the ES256 keys (tokens, JWKS) and the symmetric key that cursors,
+   * refresh-token hashes and the second factor's keys are derived from. Called at the first
+   * request and again whenever the copy in hand is KEY_SET_REFRESH_SECONDS old, so a rotation
+   * reaches warm routers.
    */
   readonly keys: () => Promise<KeySet>;
   readonly client: DocumentClient;
@@ -111,7 +124,7 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
       parts.logger.error('Could not refresh the signing keys; still using the last ones', { error }),
   });
   // The symmetric key is not rotated with the signing keys (a rotation must not invalidate a
-  // cursor or a refresh token): the first read's is the one for good.
+  // cursor, a refresh token or a stored second factor): the first read's is the one for good.
   const { hmacSecret } = await keys();
   return {
     repository: new DynamoDbUserRepository({
@@ -119,6 +132,13 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
       client: parts.client,
       auditRetentionDays: parts.settings.auditRetentionDays,
     }),
+    mfa: new DynamoDbMfaRepository({
+      tableName: parts.settings.tableName,
+      client: parts.client,
+      auditRetentionDays: parts.settings.auditRetentionDays,
+    }),
+    mfaKeys: createMfaKeys(hmacSecret),
+    mfaIssuer: parts.settings.mfaIssuer ?? DEFAULT_MFA_ISSUER,
     sessions: new DynamoDbSessionRepository({
       tableName: parts.settings.tableName,
       client: parts.client,

@@ -7,6 +7,10 @@ import type * as v from 'valibot';
 import openApi from '../../docs/openapi.json';
 import type { RequestMeta } from '../audit/event';
 import { listEvents, listUserEvents } from '../audit/list-events';
+import type { MfaDependencies } from '../mfa/dependencies';
+import { enrolTotp, onlyYourself, verifyTotp } from '../mfa/enrol-totp';
+import { loginWithSecondFactor } from '../mfa/login-with-second-factor';
+import { regenerateRecoveryCodes, removeTotp } from '../mfa/manage-factor';
 import type { HandlerKey, Route } from '../routes';
 import type { SessionsDependencies } from '../sessions/dependencies';
 import { listSessions } from '../sessions/list-sessions';
@@ -16,6 +20,7 @@ import { revokeAllSessions, revokeSession } from '../sessions/revoke-session';
 import type { SessionTokens } from '../sessions/session-tokens';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../shared/errors';
 import { JWKS_MAX_AGE_SECONDS } from '../shared/jwks';
+import type { Caller } from '../users/authenticate';
 import { deleteUser } from '../users/delete-user';
 import type { UsersDependencies } from '../users/dependencies';
 import { getUser } from '../users/get-user';
@@ -49,13 +54,18 @@ type QueryOf<K extends HandlerKey> =
 
 export interface RouteRequest<K extends HandlerKey = HandlerKey> {
   readonly event: APIGatewayProxyEventV2;
-  readonly deps: UsersDependencies & SessionsDependencies;
+  readonly deps: UsersDependencies & SessionsDependencies & MfaDependencies;
   /** Where the request came from, for the audit events its use case writes (and a new session's User-Agent). */
   readonly meta: RequestMeta;
   /** The caller as stored now; undefined on a public route called without a token. */
   readonly caller: StoredUser | undefined;
   /** The session of the caller's token; undefined when `caller` is. */
   readonly sessionId: string | undefined;
+  /**
+   * How the caller's session was authenticated (`amr`), as stored with the session:
+   * `["pwd"]`, or `["pwd","otp"]` after a second factor; empty without a caller.
+   */
+  readonly amr: readonly string[];
   /**
    * The body, validated against the route's schema. A function, so each handler decides when:
    * the cheap authorization checks come first, and a refused caller learns nothing from a 400.
@@ -70,8 +80,8 @@ type RouteHandler<K extends HandlerKey> = (request: RouteRequest<K>) => Promise<
 export const routeRequest = (
   route: Route,
   event: APIGatewayProxyEventV2,
-  deps: UsersDependencies & SessionsDependencies,
-  caller: { readonly user: StoredUser; readonly sessionId: string } | undefined,
+  deps: UsersDependencies & SessionsDependencies & MfaDependencies,
+  caller: Caller | undefined,
   meta: RequestMeta,
 ): RouteRequest =>
   ({
@@ -80,6 +90,7 @@ export const routeRequest = (
     meta,
     caller: caller?.user,
     sessionId: caller?.sessionId,
+    amr: caller?.amr ?? [],
     body: () => ('body' in route ? readBody(event, route.body.schema) : undefined),
     query: () => ('query' in route ? parseStrict(route.query, readQuery(event), 'query') : undefined),
   }) as RouteRequest;
@@ -97,7 +108,7 @@ const targetId = ({ event, caller }: RouteRequest<HandlerKey>): string => {
   return id;
 };
 
-/** Login and refresh answer alike: the tokens of the session, and the user. */
+/** Login, its second step and refresh answer alike: the tokens of the session, and the user. */
 const sessionResponse = (tokens: SessionTokens, user: User): HttpResponse =>
   json(
     200,
@@ -141,7 +152,51 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   async login({ body, deps, event, meta }) {
     const { email, password } = body();
     const result = await login(deps, email, password, sourceIp(event), meta);
+    if ('mfaToken' in result) {
+      return json(
+        200,
+        { mfa_required: true, mfa_token: result.mfaToken, expires_in: result.expiresIn },
+        { Pragma: 'no-cache' },
+      );
+    }
     return sessionResponse(result, result.user);
+  },
+
+  async loginMfa({ body, deps, event, meta }) {
+    const { mfa_token, code, recovery_code } = body();
+    if ((code === undefined) === (recovery_code === undefined)) {
+      throw new ValidationError('Send either code or recovery_code.', [
+        { path: 'code', message: 'send either code or recovery_code' },
+        { path: 'recovery_code', message: 'send either code or recovery_code' },
+      ]);
+    }
+    const proof = code === undefined ? { recoveryCode: recovery_code ?? '' } : { code };
+    const result = await loginWithSecondFactor(deps, mfa_token, proof, { client: sourceIp(event), meta });
+    return sessionResponse(result, result.user);
+  },
+
+  async enrolTotp({ event, deps, caller }) {
+    const enrolment = await enrolTotp(deps, signedIn(caller), event.pathParameters?.id ?? '');
+    return json(201, { secret: enrolment.secret, otpauth_uri: enrolment.otpauthUri });
+  },
+
+  async verifyTotp({ event, deps, caller, body, meta }) {
+    const user = signedIn(caller);
+    const id = event.pathParameters?.id ?? '';
+    // Refused before the body is read: someone else's id learns nothing from a 400.
+    onlyYourself(user, id);
+    const codes = await verifyTotp(deps, user, id, body().code, meta);
+    return json(200, { recovery_codes: codes });
+  },
+
+  async removeTotp({ event, deps, caller, amr, meta }) {
+    await removeTotp(deps, signedIn(caller), amr, event.pathParameters?.id ?? '', meta);
+    return noContent();
+  },
+
+  async regenerateRecoveryCodes({ event, deps, caller, amr }) {
+    const codes = await regenerateRecoveryCodes(deps, signedIn(caller), amr, event.pathParameters?.id ?? '');
+    return json(200, { recovery_codes: codes });
   },
 
   async refresh({ body, deps, meta }) {

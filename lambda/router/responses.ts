@@ -40,6 +40,7 @@ export const presentUser = (user: User) => ({
   email: user.email,
   name: user.name,
   role: user.role,
+  mfa_enabled: user.mfaEnabled,
   status: user.status,
   last_login: user.lastLogin,
   created_at: user.createdAt,

@@ -3,9 +3,11 @@
 // at `limit`. A page costs O((limit + 1) x partitions) items read, whatever the table size.
 // With a filter, a partition is read on until it yields limit + 1 matches or ends, so a rare
 // filter value costs what it must read to find them (said so where it is used).
+
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidPositionError } from '../shared/paging';
 import type { Item } from './attributes';
+import { orUnavailable } from './unavailable';
 
 export interface ShardedQuery {
   readonly tableName: string;
@@ -66,18 +68,20 @@ const queryPartition = async (
   const found: Item[] = [];
   let startKey: Item | undefined;
   do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: query.tableName,
-        IndexName: query.indexName,
-        KeyConditionExpression: expression,
-        ...(filterParts.length > 0 ? { FilterExpression: filterParts.join(' AND ') } : {}),
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ':pk': partition, ...values, ...filterValues },
-        ScanIndexForward: query.ascending,
-        Limit: wanted - found.length,
-        ExclusiveStartKey: startKey,
-      }),
+    const page = await orUnavailable(
+      client.send(
+        new QueryCommand({
+          TableName: query.tableName,
+          IndexName: query.indexName,
+          KeyConditionExpression: expression,
+          ...(filterParts.length > 0 ? { FilterExpression: filterParts.join(' AND ') } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':pk': partition, ...values, ...filterValues },
+          ScanIndexForward: query.ascending,
+          Limit: wanted - found.length,
+          ExclusiveStartKey: startKey,
+        }),
+      ),
     );
     found.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;

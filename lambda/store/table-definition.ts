@@ -7,6 +7,7 @@ export const LISTED_ATTRIBUTES = [
   'role',
   'status',
   'last_login',
+  'mfa_enabled',
   'created_at',
   'updated_at',
   'version',

@@ -170,7 +170,11 @@ export class DynamoDbUserRepository implements UserRepository {
   async recordLogin(
     user: StoredUser,
     at: string,
-    options: WriteOptions & { readonly clearClient?: string | undefined; readonly session?: Session } = {},
+    options: WriteOptions & {
+      readonly clearClient?: string | undefined;
+      readonly clearFailures?: ClearFailures | undefined;
+      readonly session?: Session;
+    } = {},
   ): Promise<StoredUser | undefined> {
     try {
       await this.write(
@@ -185,6 +189,9 @@ export class DynamoDbUserRepository implements UserRepository {
             clearFailures: {
               Delete: { TableName: this.tableName, Key: clientFailuresKey(user.email, options.clearClient) },
             },
+          }),
+          ...(options.clearFailures !== undefined && {
+            clearAccountFailures: { Update: this.clearAccount(user.email, options.clearFailures) },
           }),
         },
         options.events,

@@ -14,6 +14,11 @@ export interface Caller {
   readonly user: StoredUser;
   /** The session the caller's token belongs to. */
   readonly sessionId: string;
+  /**
+   * How that session was authenticated, as stored with it (`["pwd"]`, or `["pwd","otp"]` after a
+   * second factor): read from the session, not the token, so it is the server's own record.
+   */
+  readonly amr: readonly string[];
 }
 
 type Deps = Pick<UsersDependencies, 'clock'> & Pick<SessionsDependencies, 'sessions'>;
@@ -28,7 +33,7 @@ export const authenticate = async (deps: Deps, claims: TokenClaims): Promise<Cal
   // checked too, so no token of a disabled account is ever honoured.
   if (!user || !session) throw ended;
   if (user.status !== 'active' || user.tokenVersion !== claims.tv || !isLive(session, user, now)) throw ended;
-  return { user, sessionId: session.id };
+  return { user, sessionId: session.id, amr: session.amr };
 };
 
 /** A bearer token sent to a public route: verified too, and a bad one is refused, never ignored. */

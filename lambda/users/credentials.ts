@@ -24,7 +24,7 @@ export interface FailedAttempt {
   readonly client: string;
   /** The account, when the email has one. */
   readonly userId: string | null;
-  readonly reason: 'wrong_password' | 'unknown_email' | 'wrong_current_password';
+  readonly reason: 'wrong_password' | 'unknown_email' | 'wrong_current_password' | 'wrong_second_factor';
   readonly meta: RequestMeta;
 }
 

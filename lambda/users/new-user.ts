@@ -24,6 +24,7 @@ export const newStoredUser = async (
     passwordHash: await deps.passwords.hash(input.password),
     tokenVersion: 0,
     lastLogin: null,
+    mfaEnabled: false,
     createdAt: at,
     updatedAt: at,
     version: 1,

@@ -43,13 +43,18 @@ export interface UserRepository {
   ): Promise<void>;
   /**
    * Sets last_login and bumps the version, and forgets the failures from `clearClient` (the
-   * client that just logged in) and opens `session` in the same transaction; returns the user as
-   * now stored, or undefined if it is gone.
+   * client that just logged in) or, with `clearFailures`, every failure of the account (a
+   * second-factor login), and opens `session` in the same transaction; returns the user as now
+   * stored, or undefined if it is gone.
    */
   recordLogin(
     user: StoredUser,
     at: string,
-    options?: WriteOptions & { readonly clearClient?: string | undefined; readonly session?: Session },
+    options?: WriteOptions & {
+      readonly clearClient?: string | undefined;
+      readonly clearFailures?: ClearFailures | undefined;
+      readonly session?: Session;
+    },
   ): Promise<StoredUser | undefined>;
   /** Sorted by email, ascending. */
   list(query: UserListQuery): Promise<UserPage>;

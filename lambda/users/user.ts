@@ -15,6 +15,8 @@ export interface User {
   /** A disabled user cannot log in and their tokens are refused. */
   readonly status: Status;
   readonly lastLogin: string | null;
+  /** A second factor is enabled: login asks for it after the password. */
+  readonly mfaEnabled: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
   /** Bumped by every write; the ETag and the optimistic-concurrency check are built on it. */
@@ -36,6 +38,7 @@ export const profileOf = (user: StoredUser): User => ({
   role: user.role,
   status: user.status,
   lastLogin: user.lastLogin,
+  mfaEnabled: user.mfaEnabled,
   createdAt: user.createdAt,
   updatedAt: user.updatedAt,
   version: user.version,

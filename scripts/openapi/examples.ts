@@ -1,6 +1,7 @@
 // Examples for the OpenAPI document, made by the code that makes real responses (presentUser,
 // problem(), internalError(), parseStrict), so their shape cannot drift from what clients get.
 // Also the catalogue of problem types: every AppError the API raises, one instance each.
+import { FactorAlreadyEnabledError, SecondFactorRefusedError } from '../../lambda/mfa/errors';
 import {
   internalError,
   presentEvent,
@@ -38,6 +39,7 @@ const denis: User = {
   role: 'user',
   status: 'active',
   lastLogin: null,
+  mfaEnabled: false,
   createdAt: SIGNED_UP,
   updatedAt: SIGNED_UP,
   version: 1,
@@ -71,11 +73,13 @@ export const problemCatalogue = (): readonly AppError[] => [
   new MalformedRequestError('The body is not valid JSON (UTF-8).'),
   new UnauthenticatedError('The token has expired.'),
   new InvalidCredentialsError(),
+  new SecondFactorRefusedError('The code is wrong, or was already used.'),
   new ForbiddenError('You may only act on your own user.'),
   new AccountDisabledError(),
   new NotFoundError(`No user has the id "${denis.id}".`),
   new UnauthenticatedError('The refresh token is not valid, or its session has ended; log in again.'),
   new EmailTakenError(),
+  new FactorAlreadyEnabledError(),
   new WriteContentionError(),
   new LastAdminError(),
   new PreconditionFailedError('The user changed since you read it.'),
@@ -137,6 +141,30 @@ export const examples = {
       new Uint8Array(bytes).fill(1),
     ).seal(JSON.stringify({ id: denis.id, email: denis.email })),
   },
+  mfaRequired: {
+    mfa_required: true as const,
+    mfa_token: 'm3Yq8cPZxW0kJ2vT9bN4rL6hD1sF5gA7eU3iO0pQ2wE',
+    expires_in: 300,
+  },
+  totpEnrolment: {
+    secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+    otpauth_uri:
+      'otpauth://totp/User%20API:denis%40example.com?issuer=User%20API&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30',
+  },
+  recoveryCodes: {
+    recovery_codes: [
+      'k7qd-2mxa-p4ve-n9tb',
+      'h3wz-8cfr-j6ys-u2lg',
+      'b5nm-q7ke-x3ta-w8dp',
+      'r2vc-6hjz-f9qs-m4ey',
+      'd8gt-3wpn-c5ka-v7zr',
+      'y4le-9bsx-t2mh-q6fj',
+      'p6ua-4zdk-w3rn-g8cv',
+      'n9fy-5tqe-h2bw-l7xm',
+      'e3kr-7vma-s6pz-d4gu',
+      'w5jd-2nch-y8tq-b3fk',
+    ],
+  },
   events: {
     items: [
       presentEvent({
@@ -166,6 +194,8 @@ export const examples = {
       current_password: EXAMPLE_PASSWORD,
     },
     UpdateUserRequest: { name: 'Denis R.' },
+    LoginMfaRequest: { mfa_token: 'm3Yq8cPZxW0kJ2vT9bN4rL6hD1sF5gA7eU3iO0pQ2wE', code: '492039' },
+    VerifyTotpRequest: { code: '492039' },
     RefreshRequest: { refresh_token: `${SESSION_ID}.q9D3vS0yJx1mT4bN8kWcR2fH6pL0aZ5eU7iO3gY1sKw` },
   },
 };

@@ -26,6 +26,10 @@ const userSchema = v.pipe(
     email: v.pipe(v.string(), v.email(), v.description('Lower-case; unique across users.')),
     name: v.string(),
     role: roleSchema,
+    mfa_enabled: v.pipe(
+      v.boolean(),
+      v.description('A second factor (TOTP) is enabled: logins ask for a code after the password.'),
+    ),
     status: v.pipe(statusSchema, v.description('`disabled`: cannot log in, and every token is refused.')),
     last_login: v.pipe(
       v.nullable(timestamp),
@@ -72,6 +76,55 @@ const loginResponseSchema = v.pipe(
   }),
   v.title('LoginResponse'),
   v.examples([examples.login]),
+);
+
+const mfaRequiredSchema = v.pipe(
+  v.strictObject({
+    mfa_required: v.literal(true),
+    mfa_token: v.pipe(
+      v.string(),
+      v.description('Single use: send it with a code to `POST /login/mfa` within `expires_in` seconds.'),
+    ),
+    expires_in: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  }),
+  v.title('MfaRequired'),
+  v.description('The right password of a user with a second factor: no token yet.'),
+  v.examples([examples.mfaRequired]),
+);
+
+const loginOutcomeSchema = v.pipe(
+  v.union([loginResponseSchema, mfaRequiredSchema]),
+  v.title('LoginOutcome'),
+  v.description('A login: the tokens, or (with a second factor) the second step.'),
+);
+
+const recoveryCodesSchema = v.pipe(
+  v.strictObject({
+    recovery_codes: v.pipe(
+      v.array(v.string()),
+      v.length(10),
+      v.description('Each works once instead of a code at `POST /login/mfa`. Shown this once.'),
+    ),
+  }),
+  v.title('RecoveryCodes'),
+  v.examples([examples.recoveryCodes]),
+);
+
+const totpEnrolmentSchema = v.pipe(
+  v.strictObject({
+    secret: v.pipe(
+      v.string(),
+      v.regex(/^[A-Z2-7]+=*$/),
+      v.description('The TOTP secret, base32. Shown this once.'),
+    ),
+    otpauth_uri: v.pipe(
+      v.string(),
+      v.startsWith('otpauth://totp/'),
+      v.description('The same secret for an authenticator app (often shown as a QR code).'),
+    ),
+  }),
+  v.title('TotpEnrolment'),
+  v.examples([examples.totpEnrolment]),
 );
 
 const userListSchema = v.pipe(
@@ -274,6 +327,10 @@ export type RequestSchemaName = Extract<Route, { body: unknown }>['body']['name'
 export const RESPONSE_SCHEMAS = {
   User: userSchema,
   LoginResponse: loginResponseSchema,
+  MfaRequired: mfaRequiredSchema,
+  LoginOutcome: loginOutcomeSchema,
+  TotpEnrolment: totpEnrolmentSchema,
+  RecoveryCodes: recoveryCodesSchema,
   UserList: userListSchema,
   SessionList: sessionListSchema,
   Event: eventSchema,
@@ -306,6 +363,9 @@ export const componentSchemas = (): Record<string, JsonSchema> => {
     ...schemas.UpdateUserRequest,
     anyOf: ['email', 'name', 'password', 'role'].map((field) => ({ required: [field] })),
   };
+  // Exactly one of the two shapes (strict objects): `oneOf` says so where `anyOf` would not.
+  const { anyOf: outcomes, ...outcome } = schemas.LoginOutcome ?? {};
+  schemas.LoginOutcome = { ...outcome, oneOf: outcomes };
   return schemas;
 };
 

@@ -67,6 +67,7 @@ describe('POST /users', () => {
       email: 'grace.hopper@example.com',
       name: 'Grace',
       role: 'user',
+      mfa_enabled: false,
       status: 'active',
       last_login: null,
       created_at: expect.stringMatching(ISO_MS),

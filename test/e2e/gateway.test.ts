@@ -5,17 +5,15 @@ import { randomUUID } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
+import { publishedKeys } from '../../lambda/keys/key-set';
 import { newKeySet } from '../../lambda/keys/rotation';
-import { randomIds, systemClock } from '../../lambda/shared/clock';
-import { silentLogger } from '../../lambda/shared/logger';
-import { createLocalApp } from '../../local/app';
 import {
   createGateway,
   type GatewayEvent,
   type GatewayHandlers,
   type GatewayOptions,
 } from '../../local/gateway';
-import { createTestTable, deleteTestTable, testDocumentClient } from '../support/tables';
+import { createTestTable, deleteTestTable } from '../support/tables';
 
 interface Answer {
   readonly status: number;
@@ -80,23 +78,23 @@ const lastRouterEvent = (): GatewayEvent => {
 
 beforeAll(async () => {
   tableName = await createTestTable('gateway');
-  // The handlers from their own factories, keys as values: nothing is configured through process.env.
+  // This file tests the deployed entry modules themselves, whose index.ts reads the environment:
+  // here, and only here, the environment is the input under test (as Lambda would set it).
   const keySet = await newKeySet(new Date());
-  const app = await createLocalApp({
-    settings: {
-      tableName,
-      bcryptCost: 10,
-      tokenTtlSeconds: 3600,
-      sessionTtlSeconds: 30 * 24 * 3600,
-      auditRetentionDays: 365,
-    },
-    keys: async () => keySet,
-    client: testDocumentClient(),
-    clock: systemClock,
-    newId: randomIds,
-    logger: silentLogger,
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    // The keys as values, the router the key set and the authorizer its public half (on AWS each
+    // reads its own secret through the extension).
+    SIGNING_KEYS: JSON.stringify(keySet),
+    PUBLIC_KEYS: JSON.stringify(publishedKeys(keySet)),
+    BCRYPT_COST: '10',
+    LOG_LEVEL: 'silent',
   });
-  real = app.handlers;
+  const [router, authorizer] = await Promise.all([
+    import('../../lambda/router/index'),
+    import('../../lambda/authorizer/index'),
+  ]);
+  real = { router: router.handler, authorizer: authorizer.handler };
   ({ server, port } = await serve({
     router: (event, context) => {
       routerEvents.push(event);

@@ -21,6 +21,7 @@ const newUser = (email: string): StoredUser => ({
   passwordHash: '$2b$10$0123456789012345678901u0123456789012345678901234567890',
   tokenVersion: 0,
   lastLogin: null,
+  mfaEnabled: false,
   createdAt: '2026-11-28T12:00:00.000Z',
   updatedAt: '2026-11-28T12:00:00.000Z',
   version: 1,

@@ -24,6 +24,7 @@ describe('sign-up and login', () => {
         email,
         name: 'Denis',
         role: 'user',
+        mfa_enabled: false,
         status: 'active',
         last_login: null,
         created_at: expect.stringMatching(ISO_MILLIS),

@@ -9,7 +9,17 @@ const api = securityStackForThisFile();
 let user: Account;
 
 /** The exact fields of a user on the wire (SPEC): nothing more, ever. */
-const USER_FIELDS = ['created_at', 'email', 'id', 'last_login', 'name', 'role', 'status', 'updated_at'];
+const USER_FIELDS = [
+  'created_at',
+  'email',
+  'id',
+  'last_login',
+  'mfa_enabled',
+  'name',
+  'role',
+  'status',
+  'updated_at',
+];
 
 beforeAll(async () => {
   user = await api.signUp('props');

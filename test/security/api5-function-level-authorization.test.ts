@@ -12,10 +12,13 @@ let user: Account;
  * POST /refresh authenticates by the refresh token in its body, which the authorizer cannot read.
  * The JWKS is public by design: public keys only, which any verifier needs.
  */
+// POST /login/mfa authenticates by the single-use mfa_token (earned with the password) in its body.
+// The JWKS is public by design: public keys only, which any verifier needs.
 const REVIEWED_PUBLIC_ROUTES = [
   'GET /openapi.json',
   'GET /.well-known/jwks.json',
   'POST /login',
+  'POST /login/mfa',
   'POST /refresh',
   'POST /users',
 ];

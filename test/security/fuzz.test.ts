@@ -513,7 +513,9 @@ beforeAll(async () => {
     const password = `fuzz ${role} secret pw`;
     if (role === 'admin') await app.ensureAdmin(email, password);
     else await signUp(deps, undefined, { email, name: 'Fuzz target', password }, SYSTEM_REQUEST);
-    const { token, user } = await login(deps, email, password, '127.0.0.1', SYSTEM_REQUEST);
+    const result = await login(deps, email, password, '127.0.0.1', SYSTEM_REQUEST);
+    if (!('token' in result)) throw new Error('fuzz accounts have no second factor');
+    const { token, user } = result;
     return { id: user.id, email, password, token };
   };
   stillValid = (account, role) =>

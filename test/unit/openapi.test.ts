@@ -140,8 +140,12 @@ describe('docs/openapi.json', () => {
       if (!body) continue;
       const name = String((body.schema as Json).$ref)
         .split('/')
-        .pop() as keyof typeof schemas;
-      expect(() => parseStrict(schemas[name], body.example)).not.toThrow();
+        .pop();
+      // Every request schema is a route row's own; the four of the first routes are also named here.
+      const schema = 'body' in route ? route.body.schema : undefined;
+      expect(name).toBe('body' in route ? route.body.name : undefined);
+      if (name && name in schemas) expect(schema).toBe(schemas[name as keyof typeof schemas]);
+      expect(() => parseStrict(schema ?? loginSchema, body.example)).not.toThrow();
     }
   });
 });

@@ -17,6 +17,7 @@ const user: StoredUser = {
   passwordHash: '$2b$10$0123456789012345678901u0123456789012345678901234567890',
   tokenVersion: 2,
   lastLogin: '2026-11-28T12:00:00.000Z',
+  mfaEnabled: false,
   createdAt: '2026-11-28T11:00:00.000Z',
   updatedAt: '2026-11-28T12:00:00.000Z',
   version: 5,

@@ -19,6 +19,7 @@ export const itemFromUser = (user: StoredUser) => ({
   password_hash: user.passwordHash,
   token_version: user.tokenVersion,
   last_login: user.lastLogin,
+  mfa_enabled: user.mfaEnabled,
   created_at: user.createdAt,
   updated_at: user.updatedAt,
   version: user.version,
@@ -47,6 +48,8 @@ export const profileFromItem = (item: Item): User => {
     role: read.string('role') === 'admin' ? 'admin' : 'user',
     status: statusOf(item),
     lastLogin: read.nullableString('last_login'),
+    // Users stored before second factors existed have no such attribute.
+    mfaEnabled: item.mfa_enabled === true,
     createdAt: read.string('created_at'),
     updatedAt: read.string('updated_at'),
     version: read.number('version'),
@@ -82,4 +85,11 @@ export const recordLoginUpdate = (at: string) => ({
   UpdateExpression: 'SET last_login = :at, version = version + :one',
   ConditionExpression: 'attribute_exists(email)',
   ExpressionAttributeValues: { ':at': at, ':one': 1 },
+});
+
+/** Sets or clears `mfa_enabled` (a server-managed change: the version moves), on a user that still exists. */
+export const setMfaEnabledUpdate = (enabled: boolean, at: string) => ({
+  UpdateExpression: 'SET mfa_enabled = :enabled, updated_at = :at, version = version + :one',
+  ConditionExpression: 'attribute_exists(email)',
+  ExpressionAttributeValues: { ':enabled': enabled, ':at': at, ':one': 1 },
 });
