@@ -76,7 +76,8 @@ describe('events/', () => {
         expect(context).toEqual({
           sub: account?.id,
           role: account === DEMO_ACCOUNTS.admin ? 'admin' : 'user',
-          amr: 'pwd',
+          // One space-separated string (see create-authorizer.ts): `pwd`, or `pwd otp` after a second factor.
+          amr: expect.stringMatching(/^pwd( otp)?$/),
           tv: expect.any(Number),
           sid: expect.any(String),
           iat: expect.any(Number),
