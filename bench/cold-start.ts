@@ -3,8 +3,8 @@
 // The kinds take turns, so a burst of load from the machine's other users hits each of them alike.
 // For reference, the seed's Python stack: python3 importing boto3 and pydantic.
 import { join } from 'node:path';
+import { median, round } from '../test/support/stats';
 import { lastLine, runProcess } from './processes';
-import { median, round } from './stats';
 
 const CHILD = join(__dirname, 'cold-start-child.mjs');
 export const EMPTY_HANDLER = join(__dirname, 'fixtures', 'empty-handler.mjs');

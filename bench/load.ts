@@ -8,7 +8,7 @@
 // Input: one JSON argument, LoadJob[]. Output: one JSON line, LoadResult[].
 import { Agent, request } from 'node:http';
 import autocannon from 'autocannon';
-import { percentile, round } from './stats';
+import { percentile, round } from '../test/support/stats';
 
 export interface Target {
   readonly url: string;

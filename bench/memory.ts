@@ -2,7 +2,7 @@
 // here: Lambda gives a function CPU in proportion to its memory, one full vCPU at 1,769 MB, and a
 // bcrypt compare is single-threaded CPU work, so below 1,769 MB it takes 1,769 / memory times as
 // long as on one full core, and more memory than that buys it nothing. Each cost step doubles it.
-import { round } from './stats';
+import { round } from '../test/support/stats';
 
 export const FULL_VCPU_MB = 1769;
 export const MEMORY_SIZES = [128, 256, 512, 1024, 1536, 1769, 2048] as const;

@@ -5,16 +5,18 @@
 // gateway, so the ratio is what the gateway, authorizer and router add, and nothing else.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { dynamoDbClient } from '../lambda/store/dynamodb-client';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 
 export interface RawServer {
   readonly url: string;
   close(): Promise<void>;
 }
 
-export const startRawGetItemServer = async (tableName: string, id: string): Promise<RawServer> => {
-  const client = dynamoDbClient();
+export const startRawGetItemServer = async (
+  client: DynamoDBClient,
+  tableName: string,
+  id: string,
+): Promise<RawServer> => {
   const command = () =>
     new GetItemCommand({ TableName: tableName, Key: { id: { S: id } }, ConsistentRead: true });
   const server: Server = createServer({ keepAlive: true }, (_req, res) => {
@@ -46,8 +48,12 @@ export const startRawGetItemServer = async (tableName: string, id: string): Prom
 };
 
 /** One raw GetItem, timed in-process with no HTTP at all: reported beside the metric, for scale. */
-export const timeRawGetItem = async (tableName: string, id: string, count: number): Promise<number[]> => {
-  const client = dynamoDbClient();
+export const timeRawGetItem = async (
+  client: DynamoDBClient,
+  tableName: string,
+  id: string,
+  count: number,
+): Promise<number[]> => {
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
     const started = performance.now();

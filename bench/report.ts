@@ -3,11 +3,12 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { median, percentile, round } from '../test/support/stats';
 import type { BundleInfo, BundleReport } from './bundles';
 import type { ColdStartSummary, PythonReference } from './cold-start';
 import type { Latencies } from './load';
 import { loginTimeByMemory } from './memory';
-import { type Metric, median, metric, percentile, round, table } from './stats';
+import { type Metric, metric, table } from './stats';
 
 const RESULTS_FILE = join(__dirname, 'results.json');
 

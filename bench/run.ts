@@ -2,20 +2,22 @@
 // baseline measured in the same run (these machines are shared and noisy; an absolute time from one
 // run means little in the next). Runs against the local stack on DynamoDB Local in memory, prints
 // a table, writes bench/results.json. docs/PERFORMANCE.md explains every metric.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import bcrypt from 'bcryptjs';
 import { type KeySet, publishedKeys } from '../lambda/keys/key-set';
 import { newKeySet } from '../lambda/keys/rotation';
-import { dynamoDbClient } from '../lambda/store/dynamodb-client';
-import { localAwsEnvironment } from '../local/dynamodb-local';
-import { createGateway, type GatewayHandlers } from '../local/gateway';
+import { createDocumentClient, createDynamoDbClient } from '../lambda/store/dynamodb-client';
+import { localAwsEnvironment, localClientOptions } from '../local/dynamodb-local';
+import { createGateway } from '../local/gateway';
+import { createGatewayCore, type GatewayHandlers } from '../local/gateway-core';
 import { memoryKeySetStore } from '../local/signing-keys';
-import { startLocalStack } from '../local/stack';
+import { type LocalStack, startLocalStack } from '../local/stack';
+import { median, round } from '../test/support/stats';
 import type { BundleInfo, BundleReport } from './bundles';
 import {
   type ChildReport,
@@ -33,7 +35,6 @@ import { startRawGetItemServer, timeRawGetItem } from './raw-server';
 import { printColdStarts, report, type Throughput } from './report';
 import { type SecretsExtensionStandIn, startSecretsExtension } from './secrets-extension';
 import { seedUsers } from './seed';
-import { median, round } from './stats';
 
 const ROOT = join(__dirname, '..');
 const TABLE_NAME = 'users-bench';
@@ -111,7 +112,6 @@ interface Account {
   readonly email: string;
   readonly password: string;
   readonly authorization: string;
-  readonly claims: Record<string, unknown>;
 }
 
 const call = async (url: string, init: RequestInit = {}): Promise<Record<string, unknown>> => {
@@ -130,18 +130,7 @@ const login = (base: string, email: string, password: string) =>
 
 const account = async (base: string, email: string, password: string): Promise<Account> => {
   const { token, user } = (await login(base, email, password)) as { token: string; user: { id: string } };
-  const [, payload = ''] = token.split('.');
-  const { sub, role, tv, sid, amr, iat, exp } = JSON.parse(
-    Buffer.from(payload, 'base64url').toString(),
-  ) as Record<string, unknown>;
-  return {
-    id: user.id,
-    email,
-    password,
-    authorization: `Bearer ${token}`,
-    // As the authorizer hands them on: amr as one space-separated string.
-    claims: { sub, role, tv, sid, amr: (amr as string[]).join(' '), iat, exp },
-  };
+  return { id: user.id, email, password, authorization: `Bearer ${token}` };
 };
 
 const strongPassword = () =>
@@ -150,37 +139,41 @@ const strongPassword = () =>
 // ---------------------------------------------------------------------------------------------
 // Phases
 
+/** The events a GET of the user's own record makes, as the gateway core builds them. */
+const eventsOf = async (stack: LocalStack, user: Account) => {
+  let routerEvent: unknown;
+  let authorizerEvent: unknown;
+  const gateway = createGatewayCore({
+    authorizerCacheTtlSeconds: 0,
+    authorizer: (event, context) => {
+      authorizerEvent = event;
+      return stack.handlers.authorizer(event, context);
+    },
+    router: (event, context) => {
+      routerEvent = event;
+      return stack.handlers.router(event, context);
+    },
+  });
+  const response = await gateway({
+    method: 'GET',
+    url: `/users/${user.id}`,
+    headers: { authorization: user.authorization, host: `127.0.0.1:${stack.port}` },
+    body: Buffer.alloc(0),
+    sourceIp: '127.0.0.1',
+  });
+  if (response.status !== 200 || !routerEvent || !authorizerEvent)
+    throw new Error(`the events of GET own user: the gateway answered ${response.status}`);
+  return { routerEvent, authorizerEvent };
+};
+
 const coldStart = async (
   work: string,
   bundles: readonly BundleInfo[],
-  endpoint: string,
+  stack: LocalStack,
   user: Account,
   { extension, keySet }: { extension: SecretsExtensionStandIn; keySet: KeySet },
 ) => {
-  const sample = JSON.parse(readFileSync(join(ROOT, 'events', 'get-user.json'), 'utf8')) as {
-    pathParameters: { id: string };
-  };
-  const demoId = sample.pathParameters.id;
-  const getUser = JSON.parse(JSON.stringify(sample).replaceAll(demoId, user.id)) as Record<
-    string,
-    unknown
-  > & {
-    headers: Record<string, string>;
-    requestContext: { authorizer: { lambda: Record<string, unknown> } };
-  };
-  getUser.headers.authorization = user.authorization;
-  getUser.requestContext.authorizer.lambda = user.claims;
-  const authorize = {
-    version: '2.0',
-    type: 'REQUEST',
-    routeArn: 'arn:aws:execute-api:us-east-1:123456789012:local/$default/GET/users/x',
-    identitySource: [user.authorization],
-    routeKey: 'GET /users/{id}',
-    rawPath: `/users/${user.id}`,
-    rawQueryString: '',
-    headers: { authorization: user.authorization },
-    requestContext: getUser.requestContext,
-  };
+  const { routerEvent: getUser, authorizerEvent: authorize } = await eventsOf(stack, user);
   const routerEvent = join(work, 'router-event.json');
   const authorizerEvent = join(work, 'authorizer-event.json');
   writeFileSync(routerEvent, JSON.stringify(getUser));
@@ -214,7 +207,7 @@ const coldStart = async (
   const envOf = (info: BundleInfo): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH,
     ...lambdaEnvironment(info, extension),
-    ...localAwsEnvironment(endpoint),
+    ...localAwsEnvironment(stack.dynamoDb.endpoint),
     ...info.environment,
     ...deployTime(info),
     PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port),
@@ -294,8 +287,8 @@ const startUncachedGateway = async (handlers: GatewayHandlers) => {
   };
 };
 
-const loginVersusCompare = async (base: string, user: Account) => {
-  const { Item } = await dynamoDbClient().send(
+const loginVersusCompare = async (base: string, user: Account, client: DynamoDBClient) => {
+  const { Item } = await client.send(
     new GetItemCommand({ TableName: TABLE_NAME, Key: { id: { S: user.id } }, ConsistentRead: true }),
   );
   // The very hash login compares against: same cost, same work.
@@ -376,6 +369,13 @@ const main = async (): Promise<void> => {
     const bundleReport = bundled.value;
     const stack = started.value;
     const base = `http://127.0.0.1:${stack.port}`;
+    // The bench's own client on the stack's DynamoDB Local: the raw baseline, the stored hash, the seeding.
+    const dynamoDb = createDynamoDbClient(localClientOptions(stack.dynamoDb.endpoint));
+    const documents = createDocumentClient(createDynamoDbClient(localClientOptions(stack.dynamoDb.endpoint)));
+    closers.push(async () => {
+      dynamoDb.destroy();
+      documents.destroy();
+    });
     const userFields = { email: 'bench-user@example.com', name: 'Bench User', password: strongPassword() };
     await call(`${base}/users`, { method: 'POST', body: JSON.stringify(userFields) });
     const user = await account(base, userFields.email, userFields.password);
@@ -388,7 +388,7 @@ const main = async (): Promise<void> => {
       publicKeys: JSON.stringify(publishedKeys(keySet)),
     });
     closers.unshift(() => extension.close());
-    const cold = await coldStart(work, bundleReport.bundles, stack.dynamoDb.endpoint, user, {
+    const cold = await coldStart(work, bundleReport.bundles, stack, user, {
       extension,
       keySet,
     });
@@ -397,7 +397,7 @@ const main = async (): Promise<void> => {
       return;
     }
 
-    const raw = await startRawGetItemServer(TABLE_NAME, user.id);
+    const raw = await startRawGetItemServer(dynamoDb, TABLE_NAME, user.id);
     closers.unshift(() => raw.close());
     const uncached = await startUncachedGateway(stack.handlers);
     closers.unshift(() => uncached.close());
@@ -407,7 +407,7 @@ const main = async (): Promise<void> => {
       [{ url: raw.url }, ownUser, { ...ownUser, url: `${uncached.url}/users/${user.id}` }],
       LATENCY_SECONDS,
     )) as [Latencies, Latencies, Latencies];
-    const inProcessGetItem = await timeRawGetItem(TABLE_NAME, user.id, 300);
+    const inProcessGetItem = await timeRawGetItem(dynamoDb, TABLE_NAME, user.id, 300);
 
     progress(`throughput: ${THROUGHPUT_CONNECTIONS} connections, ${THROUGHPUT_SECONDS} s each, in turns`);
     const [rawThroughput, gatewayThroughput] = (await throughputInTurns(
@@ -416,14 +416,14 @@ const main = async (): Promise<void> => {
     )) as [Throughput, Throughput];
 
     progress('login vs raw bcrypt compare, taking turns');
-    const loginRun = await loginVersusCompare(base, user);
+    const loginRun = await loginVersusCompare(base, user, dynamoDb);
 
     progress('list scaling: seeding 1,000 users');
     // The admin and the bench user are two of the thousand.
-    await seedUsers(TABLE_NAME, 0, 998, loginRun.hash);
+    await seedUsers(documents, TABLE_NAME, 0, 998, loginRun.hash);
     const list1k = await listPhase(base, adminAccount, user);
     progress('list scaling: seeding to 10,000 users');
-    await seedUsers(TABLE_NAME, 998, 9_998, loginRun.hash);
+    await seedUsers(documents, TABLE_NAME, 998, 9_998, loginRun.hash);
     const list10k = await listPhase(base, adminAccount, user);
 
     report({

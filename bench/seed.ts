@@ -7,7 +7,6 @@ import {
   type BatchWriteCommandInput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, createDynamoDbClient } from '../lambda/store/dynamodb-client';
 import { emailGuardItem, itemFromUser } from '../lambda/store/items/user-items';
 
 type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
@@ -52,6 +51,7 @@ const writeBatch = async (
 
 /** Adds users number `from` to `to - 1` (each with its guard). */
 export const seedUsers = async (
+  client: DynamoDBDocumentClient,
   tableName: string,
   from: number,
   to: number,
@@ -65,7 +65,6 @@ export const seedUsers = async (
   const batches: WriteRequest[][] = [];
   for (let start = 0; start < requests.length; start += BATCH)
     batches.push(requests.slice(start, start + BATCH));
-  const client = createDocumentClient(createDynamoDbClient());
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < batches.length) {
@@ -73,9 +72,5 @@ export const seedUsers = async (
       await writeBatch(client, tableName, batch);
     }
   };
-  try {
-    await Promise.all(Array.from({ length: PARALLEL }, worker));
-  } finally {
-    client.destroy();
-  }
+  await Promise.all(Array.from({ length: PARALLEL }, worker));
 };

@@ -2,20 +2,7 @@
 // of two figures measured in the same run, because on these shared machines an absolute time from
 // one run says little about the next.
 
-/** The p-th percentile (0–100) by nearest rank; NaN for no samples. */
-export const percentile = (samples: readonly number[], p: number): number => {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
-};
-
-export const median = (samples: readonly number[]): number => percentile(samples, 50);
-
-export const round = (value: number, digits = 2): number => {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
-};
+import { round } from '../test/support/stats';
 
 export type Comparison = 'at-most' | 'at-least';
 

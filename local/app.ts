@@ -10,7 +10,7 @@ import { KEY_SET_REFRESH_SECONDS, parseJwks } from '../lambda/shared/jwks';
 import { refreshEvery } from '../lambda/shared/refreshing';
 import { createTokenVerifier, importVerificationKeys } from '../lambda/shared/tokens';
 import { type AdminBootstrapOutcome, ensureAdmin } from '../lambda/users/ensure-admin';
-import type { GatewayHandlers } from './gateway';
+import type { GatewayHandlers } from './gateway-core';
 
 export interface LocalApp {
   readonly handlers: GatewayHandlers;

@@ -1,16 +1,17 @@
-// `npm run invoke -- events/<name>.json`: one payload 2.0 event straight into the router handler,
-// as `sam local invoke` did, and its response printed as JSON on stdout.
+// `npm run invoke -- events/<name>.json`: one sample payload 2.0 event's request through the
+// gateway core into the router handler, as `sam local invoke` did, and the router's own result
+// printed as JSON on stdout.
 //
 // The handler checks every caller against the stored user, so an event only means something
 // when its users exist. Each run therefore starts a throwaway in-memory stack (stack.ts), signs
-// up the two demo accounts below through the API, and points the event at them: the demo ids in
-// the event become the real ones, and a protected event's authorizer context and Authorization
-// header become what the real authorizer says for that account's fresh token. Progress goes to
-// stderr, so stdout is only the response.
+// up the two demo accounts below through the gateway, and points the event at them: the demo ids
+// in the event become the real ones, and a protected event's Authorization header carries that
+// account's fresh token, so the context the router gets is what the real authorizer says for it.
+// The gateway core rebuilds the event from the request, exactly as a request over HTTP would be.
+// Progress goes to stderr, so stdout is only the response.
 import { readFileSync } from 'node:fs';
-import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { DEMO_ACCOUNTS } from './demo-accounts';
-import { type GatewayEvent, lambdaContext, newRequestId } from './gateway';
+import { createGatewayCore, type Gateway, type GatewayEvent, type GatewayRequest } from './gateway-core';
 import { type LocalStack, startLocalStack } from './stack';
 
 type AccountName = keyof typeof DEMO_ACCOUNTS;
@@ -18,40 +19,36 @@ type AccountName = keyof typeof DEMO_ACCOUNTS;
 interface Seeded {
   readonly id: string;
   readonly authorization: string;
-  readonly claims: Record<string, unknown>;
 }
 
-const post = async (stack: LocalStack, path: string, body: unknown): Promise<Record<string, unknown>> => {
-  const response = await fetch(`${stack.url}${path}`, {
+const post = async (gateway: Gateway, path: string, body: unknown): Promise<Record<string, unknown>> => {
+  const response = await gateway({
     method: 'POST',
+    url: path,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    body: Buffer.from(JSON.stringify(body)),
+    sourceIp: '127.0.0.1',
   });
-  const payload = (await response.json()) as Record<string, unknown>;
-  if (!response.ok)
+  const payload = JSON.parse(response.body.toString('utf8')) as Record<string, unknown>;
+  if (response.status >= 300)
     throw new Error(`seeding: POST ${path} answered ${response.status} ${JSON.stringify(payload)}`);
   return payload;
 };
 
-/** Makes the account exist, logs it in, and asks the real authorizer what its token carries. */
+/** Makes the account exist and logs it in. */
 const seed = async (stack: LocalStack, name: AccountName): Promise<Seeded> => {
   const { email, name: displayName, password } = DEMO_ACCOUNTS[name];
   // The admin comes from the stack's own bootstrap; a plain user signs up like anyone.
-  if (name === 'user') await post(stack, '/users', { email, name: displayName, password });
-  const login = await post(stack, '/login', { email, password });
-  const authorization = `Bearer ${login.token}`;
-  // The authorizer reads only the identity source; the rest of its event is beside the point here.
-  const event = { type: 'REQUEST', identitySource: [authorization], headers: { authorization } };
-  const verdict = (await stack.handlers.authorizer(
-    event as unknown as APIGatewayRequestAuthorizerEventV2,
-    lambdaContext('authorizer', newRequestId()),
-  )) as { isAuthorized: boolean; context?: Record<string, unknown> };
-  if (!verdict.isAuthorized || !verdict.context) throw new Error(`seeding: the authorizer refused ${email}`);
-  return { id: (login.user as { id: string }).id, authorization, claims: { ...verdict.context } };
+  if (name === 'user') await post(stack.gateway, '/users', { email, name: displayName, password });
+  const login = await post(stack.gateway, '/login', { email, password });
+  return { id: (login.user as { id: string }).id, authorization: `Bearer ${login.token}` };
 };
 
-/** The event, with demo ids swapped for the seeded ones and a fresh identity where it has one. */
-const pointAtSeeded = (raw: string, seeded: Record<AccountName, Seeded>): GatewayEvent => {
+/**
+ * The request the event was made from, with demo ids swapped for the seeded ones and the
+ * caller's fresh token in place of the sample's. The headers API Gateway adds are left to it.
+ */
+const requestOf = (raw: string, seeded: Record<AccountName, Seeded>): GatewayRequest => {
   const original = JSON.parse(raw) as GatewayEvent;
   const caller = (Object.keys(DEMO_ACCOUNTS) as AccountName[]).find(
     (name) => original.requestContext.authorizer?.lambda.sub === DEMO_ACCOUNTS[name].id,
@@ -61,14 +58,41 @@ const pointAtSeeded = (raw: string, seeded: Record<AccountName, Seeded>): Gatewa
     text = text.replaceAll(DEMO_ACCOUNTS[name].id, seeded[name].id);
   }
   const event = JSON.parse(text) as GatewayEvent;
-  if (caller) {
-    event.requestContext.authorizer = { lambda: seeded[caller].claims };
-    event.headers.authorization = seeded[caller].authorization;
-  } else if (original.requestContext.authorizer) {
-    console.error(`note: the authorizer context names none of the demo accounts; it is sent as it is.`);
+  const headers: Record<string, string | undefined> = Object.fromEntries(
+    Object.entries(event.headers).filter(([name]) => !name.startsWith('x-forwarded-')),
+  );
+  if (event.cookies) headers.cookie = event.cookies.join('; ');
+  if (caller) headers.authorization = seeded[caller].authorization;
+  else if (original.requestContext.authorizer) {
+    console.error(`note: the authorizer context names none of the demo accounts; the gateway decides.`);
   }
-  event.requestContext.requestId = newRequestId();
-  return event;
+  const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
+  return {
+    method: event.requestContext.http.method,
+    url: `${event.rawPath}${query}`,
+    headers,
+    body: Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8'),
+    sourceIp: event.requestContext.http.sourceIp,
+  };
+};
+
+/** The router's own result for `request`, as the gateway core hands it the event. */
+const invokeRouter = async (stack: LocalStack, request: GatewayRequest): Promise<unknown> => {
+  let result: unknown;
+  let invoked = false;
+  const gateway = createGatewayCore({
+    ...stack.handlers,
+    router: async (event, context) => {
+      invoked = true;
+      result = await stack.handlers.router(event, context);
+      return result;
+    },
+  });
+  const response = await gateway(request);
+  if (invoked) return result;
+  // The gateway answered before any Lambda ran (401, 403, 404, 413): that is the response.
+  console.error('note: the gateway answered without invoking the router.');
+  return { statusCode: response.status, headers: response.headers, body: response.body.toString('utf8') };
 };
 
 const main = async (): Promise<number> => {
@@ -99,11 +123,7 @@ const main = async (): Promise<number> => {
       `Seeded an in-memory DynamoDB Local with ${user.email} (user, ${seeded.user.id}) and ${admin.email} ` +
         `(admin, ${seeded.admin.id}); the event's demo ids now point at them.`,
     );
-    const event = pointAtSeeded(raw, seeded);
-    const result = await stack.handlers.router(
-      event,
-      lambdaContext('router', event.requestContext.requestId),
-    );
+    const result = await invokeRouter(stack, requestOf(raw, seeded));
     console.log(JSON.stringify(result, null, 2));
     return 0;
   } finally {

@@ -16,9 +16,10 @@ import { ensureUsersTable } from '../lambda/store/create-table';
 import { createDocumentClient, createDynamoDbClient } from '../lambda/store/dynamodb-client';
 import type { AdminBootstrapOutcome } from '../lambda/users/ensure-admin';
 import { adminAccountSchema, parseStrict } from '../lambda/users/schemas';
-import { createLocalApp } from './app';
+import { createLocalApp, type LocalApp } from './app';
 import { type DynamoDbLocal, freePort, localClientOptions, startDynamoDbLocal } from './dynamodb-local';
-import { createGateway, type GatewayHandlers, type GatewayOptions } from './gateway';
+import { createHttpListener, type GatewayOptions } from './gateway';
+import { createGatewayCore, type Gateway, type GatewayHandlers } from './gateway-core';
 import { fileKeySetStore, KEY_SET_FILE, memoryKeySetStore } from './signing-keys';
 
 /** The table name everywhere on this machine (on AWS, CloudFormation names it per branch). */
@@ -56,8 +57,10 @@ export interface LocalStackOptions {
   readonly rateLimits?: Partial<RateLimits>;
   /** The handlers' logger; quiet (warnings and errors only) by default: the gateway logs requests. */
   readonly logger?: Logger;
-  /** The handlers' clock; tests move it instead of sleeping. */
+  /** The handlers' clock, and the gateway's for its verdict cache; tests move it instead of sleeping. */
   readonly clock?: Clock;
+  /** How long the gateway reuses an authorizer verdict; the route table's TTL by default. */
+  readonly authorizerCacheTtlSeconds?: number;
   readonly onRequest?: GatewayOptions['onRequest'];
   readonly onError?: GatewayOptions['onError'];
 }
@@ -75,6 +78,10 @@ export interface LocalStack {
   readonly admin: AdminBootstrapOutcome | undefined;
   /** The router and authorizer this stack's gateway calls, for tools that run one event (invoke). */
   readonly handlers: GatewayHandlers;
+  /** The gateway behind the socket: a request through it, without HTTP. */
+  readonly gateway: Gateway;
+  /** What the handlers were built from, and the bootstrap of further admins (the test kit's). */
+  readonly app: LocalApp;
   /** Settles when a DynamoDB Local this stack started exits, for whatever reason. */
   readonly dynamoDbExited: Promise<void>;
   /** Closes the gateway, then stops DynamoDB Local if this stack started it. Safe to call twice. */
@@ -261,7 +268,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       ? await refusingAdmin(() => app.ensureAdmin(options.admin?.email ?? '', options.admin?.password ?? ''))
       : undefined;
 
-    gateway.serve(createGateway({ ...app.handlers, onRequest: options.onRequest, onError: options.onError }));
+    const core = createGatewayCore({
+      ...app.handlers,
+      clock,
+      ...(options.authorizerCacheTtlSeconds !== undefined && {
+        authorizerCacheTtlSeconds: options.authorizerCacheTtlSeconds,
+      }),
+      onError: options.onError,
+    });
+    gateway.serve(createHttpListener(core, { onRequest: options.onRequest }));
     const exited = dynamoDb
       ? new Promise<void>((resolveExit) => dynamoDb?.process.once('exit', () => resolveExit()))
       : new Promise<void>(() => {});
@@ -272,6 +287,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       dynamoDb: { endpoint, pid: dynamoDb?.process.pid, inMemory },
       admin,
       handlers: app.handlers,
+      gateway: core,
+      app,
       dynamoDbExited: exited,
       stop,
     };

@@ -43,14 +43,3 @@ export const createDocumentClient = (base: DynamoDBClient): DocumentClient => {
     unmarshallOptions: { wrapNumbers: false },
   });
 };
-
-let shared: DynamoDBClient | undefined;
-
-/**
- * @deprecated A process-wide client, kept only for the callers outside lambda/store that still
- * import it (test support, local/stack.ts, bench). Build with createDynamoDbClient() instead.
- */
-export const dynamoDbClient = (): DynamoDBClient => {
-  shared ??= createDynamoDbClient();
-  return shared;
-};

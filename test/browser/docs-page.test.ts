@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { routes } from '../../lambda/routes';
-import { startTestStack, type TestStack } from '../support/local-stack';
+import { ADMIN, startTestStack, type TestStack } from '../support/stack';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -28,7 +28,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`No Chromium at ${CHROMIUM}: run \`apt-get install chromium\`, or set CHROMIUM_PATH.`);
   }
-  stack = await startTestStack();
+  stack = await startTestStack({ over: 'http', admin: ADMIN });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage();
   page.on('request', (request) => requested.push(request.url()));

@@ -2,16 +2,17 @@
 // and the local-only GET /docs page with the renderer's files, all from this origin.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { httpClient, startTestStack, type TestStack } from '../support/local-stack';
+import type { Call } from '../support/client';
+import { ADMIN, startTestStack, type TestStack } from '../support/stack';
 
 const committed = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'openapi.json'), 'utf8'));
 
 let stack: TestStack;
-let call: ReturnType<typeof httpClient>['call'];
+let call: Call;
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  call = httpClient(stack.url).call;
+  stack = await startTestStack({ over: 'http', admin: ADMIN });
+  call = stack.call;
 });
 
 afterAll(async () => {

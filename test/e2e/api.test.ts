@@ -1,10 +1,11 @@
 // Every route of the contract (README) over real HTTP, through the local gateway and the deployed handler
 // modules, on DynamoDB Local: what a client of `npm start` (or of the deployed API) sees.
 import { randomUUID } from 'node:crypto';
-import { E2E_ADMIN, httpClient, startTestStack, type TestStack } from '../support/local-stack';
+import type { Call } from '../support/client';
+import { ADMIN, startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
-let call: ReturnType<typeof httpClient>['call'];
+let call: Call;
 let adminToken: string;
 
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -46,9 +47,9 @@ const expectProblem = (response: { status: number; headers: Headers; body: unkno
 };
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  call = httpClient(stack.url).call;
-  adminToken = await logIn(E2E_ADMIN.email, E2E_ADMIN.password);
+  stack = await startTestStack({ over: 'http', admin: ADMIN });
+  call = stack.call;
+  adminToken = await logIn(ADMIN.email, ADMIN.password);
 });
 
 afterAll(async () => {

@@ -7,12 +7,8 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { publishedKeys } from '../../lambda/keys/key-set';
 import { newKeySet } from '../../lambda/keys/rotation';
-import {
-  createGateway,
-  type GatewayEvent,
-  type GatewayHandlers,
-  type GatewayOptions,
-} from '../../local/gateway';
+import { createGateway, type GatewayOptions } from '../../local/gateway';
+import type { GatewayEvent, GatewayHandlers } from '../../local/gateway-core';
 import { createTestTable, deleteTestTable } from '../support/tables';
 
 interface Answer {

@@ -4,14 +4,15 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { URI } from 'otpauth';
-import { httpClient, startTestStack, type TestStack } from '../support/local-stack';
+import type { Call } from '../support/client';
+import { ADMIN, startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
-let call: ReturnType<typeof httpClient>['call'];
+let call: Call;
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  call = httpClient(stack.url).call;
+  stack = await startTestStack({ over: 'http', admin: ADMIN });
+  call = stack.call;
 });
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { foreignKeyToken, hmacToken } from '../support/forged-tokens';
-import { E2E_ADMIN, startTestStack, type TestStack } from '../support/local-stack';
+import { ADMIN, startTestStack, type TestStack } from '../support/stack';
 
 const ROOT = join(__dirname, '..', '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -22,7 +22,7 @@ let folder: string;
 let script: string;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ over: 'http', admin: ADMIN });
   // Inside node_modules/.cache so that the snippet's `import 'jose'` resolves as in a real project.
   folder = mkdtempSync(join(ROOT, 'node_modules', '.cache-readme-jwks-'));
   script = join(folder, 'verify.mjs');
@@ -53,7 +53,7 @@ it('verifies a token the API issued, fetching the keys from the JWKS URL', async
   const login = await fetch(`${stack.url}/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(E2E_ADMIN),
+    body: JSON.stringify(ADMIN),
   });
   const { token, user } = (await login.json()) as { token: string; user: { id: string } };
 

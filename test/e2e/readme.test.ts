@@ -5,7 +5,7 @@
 // rather than being skipped.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestStack, type TestStack } from '../support/local-stack';
+import { startTestStack, type TestStack } from '../support/stack';
 
 const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 const README_BASE_URL = 'http://localhost:3000';
@@ -122,7 +122,7 @@ describe('the README walkthrough', () => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await startTestStack({ admin: readmeAdmin() });
+    stack = await startTestStack({ over: 'http', admin: readmeAdmin() });
   });
 
   afterAll(async () => {

@@ -2,15 +2,16 @@
 // modules the stack deploys: what a client of `npm start` sees. The gateway caches the
 // authorizer's "allow" for 300 s; an ended session must be refused anyway, by the router.
 import { randomUUID } from 'node:crypto';
-import { httpClient, startTestStack, type TestStack } from '../support/local-stack';
+import type { Call } from '../support/client';
+import { ADMIN, startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
-let call: ReturnType<typeof httpClient>['call'];
+let call: Call;
 const PASSWORD = 'a fine password';
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  call = httpClient(stack.url).call;
+  stack = await startTestStack({ over: 'http', admin: ADMIN });
+  call = stack.call;
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { E2E_ADMIN, httpClient, startTestStack, type TestStack } from '../support/local-stack';
+import { ADMIN, startTestStack, type TestStack } from '../support/stack';
 
 const ROOT = path.join(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -52,13 +52,12 @@ const startTamperingProxy = async (target: string): Promise<{ url: string; serve
 
 /** Every user in the table whose email the smoke test made. */
 const smokeUsers = async (stack: TestStack): Promise<string[]> => {
-  const http = httpClient(stack.url);
-  const { token } = (await http.call('POST', '/login', { json: E2E_ADMIN })).body as { token: string };
+  const token = await stack.logIn(ADMIN.email, ADMIN.password);
   const emails: string[] = [];
   let cursor: string | null = null;
   do {
     const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-    const page = (await http.call('GET', `/users?limit=100${query}`, { token })).body as {
+    const page = (await stack.call('GET', `/users?limit=100${query}`, { token })).body as {
       items: { email: string }[];
       next_cursor: string | null;
     };
@@ -70,7 +69,7 @@ const smokeUsers = async (stack: TestStack): Promise<string[]> => {
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ over: 'http', admin: ADMIN });
 });
 afterAll(async () => {
   await stack?.close();

@@ -2,19 +2,19 @@
 // trail (every change with its event, in one transaction; who may read which events), through
 // the router and authorizer on DynamoDB Local.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createTestApi, type TestApi, type TestUser, uniqueEmail } from '../support/api';
+import { type Account, startTestStack, type TestStack, uniqueEmail } from '../support/stack';
 import { testDocumentClient } from '../support/tables';
 
 // biome-ignore lint/suspicious/noExplicitAny: event bodies are asserted field by field
 type Event = any;
 
-const eventsOf = async (api: TestApi, token: string, path: string): Promise<Event[]> => {
+const eventsOf = async (api: TestStack, token: string, path: string): Promise<Event[]> => {
   const response = await api.call('GET', path, { token });
   expect(response.status).toBe(200);
   return response.body.items;
 };
 
-const allPages = async (api: TestApi, token: string, path: string, limit: number): Promise<Event[]> => {
+const allPages = async (api: TestStack, token: string, path: string, limit: number): Promise<Event[]> => {
   const seen: Event[] = [];
   let cursor: string | null = null;
   do {
@@ -30,63 +30,63 @@ const allPages = async (api: TestApi, token: string, path: string, limit: number
 };
 
 describe('disabling and enabling a user', () => {
-  let api: TestApi;
-  let admin: TestUser;
+  let api: TestStack;
+  let admin: Account;
 
   beforeAll(async () => {
-    api = await createTestApi();
-    admin = await api.admin();
+    api = await startTestStack({ over: 'core' });
+    admin = await api.newAdmin();
   });
 
   it('refuses status from a non-admin with 403, even on their own user', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const response = await api.call('PATCH', `/users/${user.id}`, {
       token: user.token,
-      body: { status: 'disabled' },
+      json: { status: 'disabled' },
     });
     expect(response.status).toBe(403);
     expect((await api.call('GET', `/users/${user.id}`, { token: user.token })).body.status).toBe('active');
   });
 
   it('ends the tokens at once; the right password gets 403 account-disabled, a wrong one 401', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const disabled = await api.call('PATCH', `/users/${user.id}`, {
       token: admin.token,
-      body: { status: 'disabled' },
+      json: { status: 'disabled' },
     });
     expect(disabled.status).toBe(200);
     expect(disabled.body.status).toBe('disabled');
 
     expect((await api.call('GET', `/users/${user.id}`, { token: user.token })).status).toBe(401);
-    const right = await api.call('POST', '/login', { body: { email: user.email, password: user.password } });
+    const right = await api.call('POST', '/login', { json: { email: user.email, password: user.password } });
     expect(right.status).toBe(403);
     expect(right.body.type).toMatch(/account-disabled$/);
     const wrong = await api.call('POST', '/login', {
-      body: { email: user.email, password: 'not the password' },
+      json: { email: user.email, password: 'not the password' },
     });
     expect(wrong.status).toBe(401);
     expect(wrong.body.type).toMatch(/invalid-credentials$/);
   });
 
   it('enabling lets the user log in again but revives no old token', async () => {
-    const user = await api.signUpAndLogIn();
-    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, body: { status: 'disabled' } });
+    const user = await api.signUp();
+    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { status: 'disabled' } });
     const enabled = await api.call('PATCH', `/users/${user.id}`, {
       token: admin.token,
-      body: { status: 'active' },
+      json: { status: 'active' },
     });
     expect(enabled.body.status).toBe('active');
 
     expect((await api.call('GET', `/users/${user.id}`, { token: user.token })).status).toBe(401);
-    const login = await api.call('POST', '/login', { body: { email: user.email, password: user.password } });
+    const login = await api.call('POST', '/login', { json: { email: user.email, password: user.password } });
     expect(login.status).toBe(200);
   });
 
   it('rejects an unknown status with a 400 naming the field', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const response = await api.call('PATCH', `/users/${user.id}`, {
       token: admin.token,
-      body: { status: 'banned' },
+      json: { status: 'banned' },
     });
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([expect.objectContaining({ path: 'status' })]);
@@ -95,14 +95,14 @@ describe('disabling and enabling a user', () => {
 
 describe('the last active admin', () => {
   it('can be neither demoted, disabled nor deleted, until there is another', async () => {
-    const api = await createTestApi();
-    const admin = await api.admin();
+    const api = await startTestStack({ over: 'core' });
+    const admin = await api.newAdmin();
     for (const [method, body] of [
       ['PATCH', { role: 'user' }],
       ['PATCH', { status: 'disabled' }],
       ['DELETE', undefined],
     ] as const) {
-      const response = await api.call(method, `/users/${admin.id}`, { token: admin.token, body });
+      const response = await api.call(method, `/users/${admin.id}`, { token: admin.token, json: body });
       expect(response.status).toBe(409);
       expect(response.body.type).toMatch(/last-admin$/);
     }
@@ -113,7 +113,7 @@ describe('the last active admin', () => {
 
     const second = await api.call('POST', '/users', {
       token: admin.token,
-      body: {
+      json: {
         email: uniqueEmail('second-admin'),
         name: 'Second',
         password: 'second admin pw',
@@ -122,26 +122,26 @@ describe('the last active admin', () => {
     });
     expect(second.status).toBe(201);
     expect(
-      (await api.call('PATCH', `/users/${admin.id}`, { token: admin.token, body: { role: 'user' } })).status,
+      (await api.call('PATCH', `/users/${admin.id}`, { token: admin.token, json: { role: 'user' } })).status,
     ).toBe(200);
   });
 
   it('two admins demoting each other at the same moment leave exactly one admin', async () => {
     for (let round = 0; round < 3; round++) {
-      const api = await createTestApi();
-      const first = await api.admin();
+      const api = await startTestStack({ over: 'core' });
+      const first = await api.newAdmin();
       const password = 'the other admin pw';
       const email = uniqueEmail('other-admin');
       const created = await api.call('POST', '/users', {
         token: first.token,
-        body: { email, name: 'Other', password, role: 'admin' },
+        json: { email, name: 'Other', password, role: 'admin' },
       });
-      const login = await api.call('POST', '/login', { body: { email, password } });
+      const login = await api.call('POST', '/login', { json: { email, password } });
       const second = { id: created.body.id as string, token: login.body.token as string };
 
       const answers = await Promise.all([
-        api.call('PATCH', `/users/${second.id}`, { token: first.token, body: { role: 'user' } }),
-        api.call('PATCH', `/users/${first.id}`, { token: second.token, body: { role: 'user' } }),
+        api.call('PATCH', `/users/${second.id}`, { token: first.token, json: { role: 'user' } }),
+        api.call('PATCH', `/users/${first.id}`, { token: second.token, json: { role: 'user' } }),
       ]);
       const statuses = answers.map((answer) => answer.status).sort();
       // The loser is refused either as the last admin (409) or, demoted first, as no admin at all (403).
@@ -156,18 +156,18 @@ describe('the last active admin', () => {
 });
 
 describe('GET /users sorted and filtered', () => {
-  let api: TestApi;
-  let admin: TestUser;
+  let api: TestStack;
+  let admin: Account;
   const emails: string[] = [];
 
   beforeAll(async () => {
-    api = await createTestApi();
-    admin = await api.admin();
+    api = await startTestStack({ over: 'core' });
+    admin = await api.newAdmin();
     const tag = Date.now();
     for (const name of ['zoe', 'adam', 'mia', 'bob', 'amy', 'carl', 'anna']) {
       const email = `${name}-${tag}@sorted.example.com`;
       emails.push(email);
-      await api.call('POST', '/users', { body: { email, name, password: `pw of ${name} here` } });
+      await api.call('POST', '/users', { json: { email, name, password: `pw of ${name} here` } });
     }
   });
 
@@ -189,7 +189,7 @@ describe('GET /users sorted and filtered', () => {
     const mia = emails.find((email) => email.startsWith('mia'));
     const miaUser = (await allPages(api, admin.token, '/users?email_prefix=mia', 10))[0];
     expect(miaUser.email).toBe(mia);
-    await api.call('PATCH', `/users/${miaUser.id}`, { token: admin.token, body: { status: 'disabled' } });
+    await api.call('PATCH', `/users/${miaUser.id}`, { token: admin.token, json: { status: 'disabled' } });
 
     const disabled = await allPages(api, admin.token, '/users?status=disabled', 5);
     expect(disabled.map((user) => user.email)).toEqual([mia]);
@@ -212,23 +212,23 @@ describe('GET /users sorted and filtered', () => {
 });
 
 describe('the audit trail', () => {
-  let api: TestApi;
-  let admin: TestUser;
+  let api: TestStack;
+  let admin: Account;
 
   beforeAll(async () => {
-    api = await createTestApi();
-    admin = await api.admin();
+    api = await startTestStack({ over: 'core' });
+    admin = await api.newAdmin();
   });
 
   it('records sign-up, login, updates, disable/enable, password change and delete with actor, target and request context', async () => {
-    const user = await api.signUpAndLogIn();
-    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, body: { name: 'Renamed' } });
+    const user = await api.signUp();
+    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { name: 'Renamed' } });
     await api.call('PATCH', `/users/${user.id}`, {
       token: admin.token,
-      body: { password: 'a brand new pw 1' },
+      json: { password: 'a brand new pw 1' },
     });
-    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, body: { status: 'disabled' } });
-    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, body: { status: 'active' } });
+    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { status: 'disabled' } });
+    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { status: 'active' } });
     await api.call('DELETE', `/users/${user.id}`, { token: admin.token });
 
     // Newest first; the user is gone, their events are not.
@@ -266,9 +266,9 @@ describe('the audit trail', () => {
   });
 
   it('records failed logins and the lock with the failure count, for unknown emails too', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     for (let attempt = 0; attempt < 6; attempt++) {
-      await api.call('POST', '/login', { body: { email: user.email, password: 'wrong password' } });
+      await api.call('POST', '/login', { json: { email: user.email, password: 'wrong password' } });
     }
     const failed = await eventsOf(api, user.token, `/users/${user.id}/events?type=login.failed&limit=10`);
     expect(failed).toHaveLength(6);
@@ -282,7 +282,7 @@ describe('the audit trail', () => {
     expect(locked).toHaveLength(1);
 
     const unknown = uniqueEmail('nobody');
-    await api.call('POST', '/login', { body: { email: unknown, password: 'whatever pw' } });
+    await api.call('POST', '/login', { json: { email: unknown, password: 'whatever pw' } });
     const anonymous = await eventsOf(api, admin.token, '/events?type=login.failed&limit=100');
     expect(anonymous.find((event) => event.details.reason === 'unknown_email')).toMatchObject({
       user_id: null,
@@ -290,10 +290,10 @@ describe('the audit trail', () => {
   });
 
   it('gives each failure of a concurrent burst its own event and count, in the transaction of the count', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const burst = await Promise.all(
       Array.from({ length: 8 }, () =>
-        api.call('POST', '/login', { body: { email: user.email, password: 'wrong password' } }),
+        api.call('POST', '/login', { json: { email: user.email, password: 'wrong password' } }),
       ),
     );
     // A burst member that read the state after the sixth failure is refused before counting.
@@ -314,7 +314,7 @@ describe('the audit trail', () => {
   });
 
   it('lets a user read their own events and nobody else’s', async () => {
-    const [alice, bob] = await Promise.all([api.signUpAndLogIn(), api.signUpAndLogIn()]);
+    const [alice, bob] = await Promise.all([api.signUp(), api.signUp()]);
     const own = await eventsOf(api, alice.token, `/users/${alice.id}/events`);
     expect(own.every((event) => event.user_id === alice.id)).toBe(true);
     expect((await api.call('GET', `/users/${bob.id}/events`, { token: alice.token })).status).toBe(403);
@@ -322,8 +322,8 @@ describe('the audit trail', () => {
   });
 
   it('lets an admin filter the whole trail by type, user and actor, newest first', async () => {
-    const target = await api.signUpAndLogIn();
-    await api.call('PATCH', `/users/${target.id}`, { token: admin.token, body: { name: 'By admin' } });
+    const target = await api.signUp();
+    await api.call('PATCH', `/users/${target.id}`, { token: admin.token, json: { name: 'By admin' } });
 
     const byUser = await allPages(api, admin.token, `/events?user_id=${target.id}`, 1);
     expect(byUser.map((event) => event.type)).toEqual(['user.updated', 'login.succeeded', 'user.created']);
@@ -342,11 +342,11 @@ describe('the audit trail', () => {
   });
 
   it('a write cut short leaves neither the change nor its event', async () => {
-    const user = await api.signUpAndLogIn();
-    const taken = (await api.signUpAndLogIn()).email;
+    const user = await api.signUp();
+    const taken = (await api.signUp()).email;
     const response = await api.call('PATCH', `/users/${user.id}`, {
       token: admin.token,
-      body: { email: taken },
+      json: { email: taken },
     });
     expect(response.status).toBe(409);
     expect((await api.call('GET', `/users/${user.id}`, { token: admin.token })).body.email).toBe(user.email);

@@ -1,6 +1,5 @@
 // Every authorization rule of the contract, each from the side of the caller it concerns.
 
-import { createTestApi, type TestApi, uniqueEmail } from '../support/api';
 import {
   claimsFor,
   claimsOf,
@@ -11,11 +10,12 @@ import {
   signToken,
   unsignedToken,
 } from '../support/forged-tokens';
+import { startTestStack, type TestStack, uniqueEmail } from '../support/stack';
 
 describe('authorization', () => {
-  let api: TestApi;
+  let api: TestStack;
   beforeAll(async () => {
-    api = await createTestApi();
+    api = await startTestStack({ over: 'core' });
   });
   /** Signed with this app's own signing key: only what the test broke in the claims is wrong. */
   const signWith = async (claims: Record<string, unknown>, header?: Record<string, unknown>) =>
@@ -74,7 +74,7 @@ describe('authorization', () => {
     });
 
     it('refuses a token whose claims were edited after signing', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
 
       const response = await api.call('GET', '/users', { token: editedToken(user.token, { role: 'admin' }) });
 
@@ -86,25 +86,25 @@ describe('authorization', () => {
     it.each(['GET', 'PUT', 'PATCH', 'DELETE'])(
       'is refused %s on another user with 403, and nothing changes',
       async (method) => {
-        const user = await api.signUpAndLogIn();
-        const other = await api.signUpAndLogIn({ name: 'Other' });
+        const user = await api.signUp();
+        const other = await api.signUp({ name: 'Other' });
 
         const response = await api.call(method, `/users/${other.id}`, {
           token: user.token,
           ...(method === 'PUT' || method === 'PATCH'
-            ? { body: { email: other.email, name: 'Hijacked', password: 'hijacked-password' } }
+            ? { json: { email: other.email, name: 'Hijacked', password: 'hijacked-password' } }
             : {}),
         });
 
         expect(response.status).toBe(403);
-        expect(response.headers['content-type']).toBe('application/problem+json');
+        expect(response.headers.get('content-type')).toBe('application/problem+json');
         const read = await api.call('GET', `/users/${other.id}`, { token: other.token });
         expect(read.body.name).toBe('Other');
       },
     );
 
     it('gets 403, not 404, for an id that does not exist: nothing leaks', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
 
       const response = await api.call('GET', '/users/00000000-0000-4000-8000-000000000000', {
         token: user.token,
@@ -114,7 +114,7 @@ describe('authorization', () => {
     });
 
     it('may not list users', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
 
       const response = await api.call('GET', '/users', { token: user.token });
 
@@ -122,15 +122,15 @@ describe('authorization', () => {
     });
 
     it('may not give themselves a role, even their own', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
 
       const promote = await api.call('PATCH', `/users/${user.id}`, {
         token: user.token,
-        body: { role: 'admin' },
+        json: { role: 'admin' },
       });
       const same = await api.call('PATCH', `/users/${user.id}`, {
         token: user.token,
-        body: { role: 'user' },
+        json: { role: 'user' },
       });
 
       expect(promote.status).toBe(403);
@@ -140,7 +140,7 @@ describe('authorization', () => {
     });
 
     it("cannot borrow an admin's identity by forging the token role: the stored role decides", async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
       // Signed with the real key and bound to the user's live session: only the role is a lie.
       const forged = await signWith(claimsFor(user.id, { role: 'admin', sid: claimsOf(user.token).sid }));
 
@@ -150,7 +150,7 @@ describe('authorization', () => {
     });
 
     it('ignores spoofed role and identity headers', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
 
       const response = await api.call('GET', '/users', {
         token: user.token,
@@ -163,13 +163,13 @@ describe('authorization', () => {
 
   describe('an admin', () => {
     it('may read, change the role of, and delete another user', async () => {
-      const admin = await api.admin();
-      const user = await api.signUpAndLogIn();
+      const admin = await api.newAdmin();
+      const user = await api.signUp();
 
       const read = await api.call('GET', `/users/${user.id}`, { token: admin.token });
       const promoted = await api.call('PATCH', `/users/${user.id}`, {
         token: admin.token,
-        body: { role: 'admin' },
+        json: { role: 'admin' },
       });
       const deleted = await api.call('DELETE', `/users/${user.id}`, { token: admin.token });
 
@@ -180,27 +180,27 @@ describe('authorization', () => {
     });
 
     it("may change another user's password without current_password", async () => {
-      const admin = await api.admin();
-      const user = await api.signUpAndLogIn();
+      const admin = await api.newAdmin();
+      const user = await api.signUp();
 
       const response = await api.call('PATCH', `/users/${user.id}`, {
         token: admin.token,
-        body: { password: 'reset-by-admin' },
+        json: { password: 'reset-by-admin' },
       });
 
       expect(response.status).toBe(200);
       const login = await api.call('POST', '/login', {
-        body: { email: user.email, password: 'reset-by-admin' },
+        json: { email: user.email, password: 'reset-by-admin' },
       });
       expect(login.status).toBe(200);
     });
 
     it('needs current_password to change their own password', async () => {
-      const admin = await api.admin();
+      const admin = await api.newAdmin();
 
       const response = await api.call('PATCH', `/users/${admin.id}`, {
         token: admin.token,
-        body: { password: 'new-admin-pass' },
+        json: { password: 'new-admin-pass' },
       });
 
       expect(response.status).toBe(400);
@@ -210,20 +210,20 @@ describe('authorization', () => {
 
   describe('revocation', () => {
     it("refuses a deleted user's token with 401", async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
       await api.call('DELETE', `/users/${user.id}`, { token: user.token });
 
       const response = await api.call('GET', `/users/${user.id}`, { token: user.token });
 
       expect(response.status).toBe(401);
-      expect(response.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
     });
 
     it('refuses a token issued before the user changed their password', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
       await api.call('PATCH', `/users/${user.id}`, {
         token: user.token,
-        body: { password: 'changed-password', current_password: user.password },
+        json: { password: 'changed-password', current_password: user.password },
       });
 
       const response = await api.call('GET', `/users/${user.id}`, { token: user.token });
@@ -232,11 +232,11 @@ describe('authorization', () => {
     });
 
     it('refuses a token issued before an admin reset the password', async () => {
-      const admin = await api.admin();
-      const user = await api.signUpAndLogIn();
+      const admin = await api.newAdmin();
+      const user = await api.signUp();
       await api.call('PATCH', `/users/${user.id}`, {
         token: admin.token,
-        body: { password: 'admin-reset-1' },
+        json: { password: 'admin-reset-1' },
       });
 
       const response = await api.call('GET', `/users/${user.id}`, { token: user.token });
@@ -245,10 +245,10 @@ describe('authorization', () => {
     });
 
     it('keeps a token valid across a name or email change', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
       await api.call('PATCH', `/users/${user.id}`, {
         token: user.token,
-        body: { email: uniqueEmail('renamed'), name: 'Renamed', current_password: user.password },
+        json: { email: uniqueEmail('renamed'), name: 'Renamed', current_password: user.password },
       });
 
       const response = await api.call('GET', `/users/${user.id}`, { token: user.token });
@@ -257,10 +257,10 @@ describe('authorization', () => {
     });
 
     it('takes a demoted admin’s admin rights at once, though their token still says admin', async () => {
-      const root = await api.admin();
-      const demoted = await api.admin();
-      const victim = await api.signUpAndLogIn();
-      await api.call('PATCH', `/users/${demoted.id}`, { token: root.token, body: { role: 'user' } });
+      const root = await api.newAdmin();
+      const demoted = await api.newAdmin();
+      const victim = await api.signUp();
+      await api.call('PATCH', `/users/${demoted.id}`, { token: root.token, json: { role: 'user' } });
 
       const list = await api.call('GET', '/users', { token: demoted.token });
       const readOther = await api.call('GET', `/users/${victim.id}`, { token: demoted.token });

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { DynamoDbUserRepository } from '../../lambda/store/user-repository';
-import { uniqueEmail } from '../support/api';
+import { uniqueEmail } from '../support/stack';
 import { createTestTable, deleteTestTable, testDocumentClient } from '../support/tables';
 
 const ROOT = path.join(__dirname, '..', '..');

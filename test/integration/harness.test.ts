@@ -3,8 +3,7 @@ import {
   TransactionCanceledException,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
-import { createTestTable, deleteTestTable } from '../support/tables';
+import { createTestTable, deleteTestTable, testDynamoDbClient } from '../support/tables';
 
 describe('DynamoDB Local harness', () => {
   let tableName: string;
@@ -20,18 +19,18 @@ describe('DynamoDB Local harness', () => {
   });
 
   it('accepts a conditional transactional write on a table made by the helper', async () => {
-    await dynamoDbClient().send(
+    await testDynamoDbClient().send(
       new TransactWriteItemsCommand({ TransactItems: [putIfAbsent('a'), putIfAbsent('b')] }),
     );
 
-    const stored = await dynamoDbClient().send(
+    const stored = await testDynamoDbClient().send(
       new GetItemCommand({ TableName: tableName, Key: { id: { S: 'a' } } }),
     );
     expect(stored.Item?.id?.S).toBe('a');
   });
 
   it('cancels the whole transaction and names the failing action when a condition fails', async () => {
-    const write = dynamoDbClient().send(
+    const write = testDynamoDbClient().send(
       new TransactWriteItemsCommand({ TransactItems: [putIfAbsent('c'), putIfAbsent('a')] }),
     );
 
@@ -40,7 +39,7 @@ describe('DynamoDB Local harness', () => {
     expect((error as TransactionCanceledException).CancellationReasons?.map((reason) => reason.Code)).toEqual(
       ['None', 'ConditionalCheckFailed'],
     );
-    const notWritten = await dynamoDbClient().send(
+    const notWritten = await testDynamoDbClient().send(
       new GetItemCommand({ TableName: tableName, Key: { id: { S: 'c' } } }),
     );
     expect(notWritten.Item).toBeUndefined();

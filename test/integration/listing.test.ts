@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDbUserRepository } from '../../lambda/store/user-repository';
-import { createTestApi, type TestApi, uniqueEmail } from '../support/api';
+import { startTestStack, type TestStack, uniqueEmail } from '../support/stack';
 import { testDocumentClient } from '../support/tables';
 
 describe('GET /users', () => {
-  let api: TestApi;
+  let api: TestStack;
   let adminToken: string;
   const created = new Set<string>();
 
   beforeAll(async () => {
-    api = await createTestApi();
-    const admin = await api.admin();
+    api = await startTestStack({ over: 'core' });
+    const admin = await api.newAdmin();
     adminToken = admin.token;
     created.add(admin.id);
     // Users written straight through the repository, sharing one hash: sign-up is covered
@@ -46,7 +46,7 @@ describe('GET /users', () => {
     const response = await api.call('GET', '/users', { token: adminToken });
 
     expect(response.status).toBe(200);
-    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.body.items).toHaveLength(25);
     expect(typeof response.body.next_cursor).toBe('string');
     expect(response.body.next_cursor).not.toMatch(/email|#|\{/);

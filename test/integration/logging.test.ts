@@ -4,7 +4,8 @@
 import type { KeySet } from '../../lambda/keys/key-set';
 import { routes } from '../../lambda/routes';
 import { createLogger } from '../../lambda/shared/logger';
-import { type ApiResponse, createTestApi, type RequestOptions, uniqueEmail } from '../support/api';
+import { type ApiResponse, JSON_CONTENT, type RequestOptions } from '../support/client';
+import { startTestStack, uniqueEmail } from '../support/stack';
 
 const BCRYPT_HASH = /\$2[aby]\$/;
 const ROUTE_KEYS = new Set<string>(routes.map((route) => `${route.method} ${route.path}`));
@@ -22,7 +23,8 @@ const isGatewayAnswer = (response: ApiResponse) =>
   Object.keys(response.body).length === 1;
 
 beforeAll(async () => {
-  const api = await createTestApi({
+  const api = await startTestStack({
+    over: 'core',
     logger: createLogger({ level: 'info', write: (line) => lines.push(line) }),
   });
   keySet = await api.keySet();
@@ -48,27 +50,30 @@ beforeAll(async () => {
   ];
   for (const password of [first, second, wrong, inBadJson]) passwords.add(password);
 
-  const created = await call('POST', '/users', { body: { email, name: 'Logged', password: first } });
+  const created = await call('POST', '/users', { json: { email, name: 'Logged', password: first } });
   userId = created.body.id;
-  await call('POST', '/users', { body: { email, name: 'Twice', password: second } });
-  await call('POST', '/login', { body: { email, password: wrong } });
-  const firstToken = (await call('POST', '/login', { body: { email, password: first } })).body
+  await call('POST', '/users', { json: { email, name: 'Twice', password: second } });
+  await call('POST', '/login', { json: { email, password: wrong } });
+  const firstToken = (await call('POST', '/login', { json: { email, password: first } })).body
     .token as string;
   await call('GET', `/users/${userId}`, { token: firstToken });
   await call('PATCH', `/users/${userId}`, {
     token: firstToken,
-    body: { password: second, current_password: first },
+    json: { password: second, current_password: first },
   });
   await call('GET', `/users/${userId}`, { token: firstToken });
-  const secondToken = (await call('POST', '/login', { body: { email, password: second } })).body
+  const secondToken = (await call('POST', '/login', { json: { email, password: second } })).body
     .token as string;
   await call('POST', '/users', {
     token: 'not.a.token',
-    body: { email: uniqueEmail(), name: 'x', password: first },
+    json: { email: uniqueEmail(), name: 'x', password: first },
   });
-  await call('POST', '/users', { rawBody: `{"email":"${email}","password":"${inBadJson}"` });
   await call('POST', '/users', {
-    body: { email: 'nope', name: '', password: 'short', password_hash: '$2b$10$x' },
+    body: `{"email":"${email}","password":"${inBadJson}"`,
+    headers: JSON_CONTENT,
+  });
+  await call('POST', '/users', {
+    json: { email: 'nope', name: '', password: 'short', password_hash: '$2b$10$x' },
   });
   await call('GET', '/users', { token: secondToken });
   await call('GET', '/users', { token: 'garbage' });

@@ -1,14 +1,14 @@
 // Failed logins back off per account, Cognito style: five free failures, then 429s.
-import { createTestApi, type TestApi, uniqueEmail } from '../support/api';
+import { startTestStack, type TestStack, uniqueEmail } from '../support/stack';
 
 describe('failed-login back-off', () => {
-  let api: TestApi;
+  let api: TestStack;
   beforeAll(async () => {
-    api = await createTestApi();
+    api = await startTestStack({ over: 'core' });
   });
 
   const logIn = (email: string, password: string) =>
-    api.call('POST', '/login', { body: { email, password } });
+    api.call('POST', '/login', { json: { email, password } });
 
   const failTimes = async (email: string, times: number) => {
     const results: number[] = [];
@@ -18,25 +18,25 @@ describe('failed-login back-off', () => {
   };
 
   it('answers the first five failures with 401 and the sixth with 429 and Retry-After', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
 
     const first = await failTimes(user.email, 5);
     const sixth = await logIn(user.email, 'wrong-password');
 
     expect(first).toEqual([401, 401, 401, 401, 401]);
     expect(sixth.status).toBe(429);
-    expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(0);
-    expect(sixth.headers['content-type']).toBe('application/problem+json');
+    expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(sixth.headers.get('content-type')).toBe('application/problem+json');
   });
 
   it('refuses even the right password during the back-off', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     await failTimes(user.email, 6);
 
     const response = await logIn(user.email, user.password);
 
     expect(response.status).toBe(429);
-    expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
   it('grows the back-off with further failures', async () => {
@@ -47,7 +47,7 @@ describe('failed-login back-off', () => {
   });
 
   it('resets the count after a success', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     await failTimes(user.email, 5);
 
     const success = await logIn(user.email, user.password);
@@ -66,7 +66,7 @@ describe('failed-login back-off', () => {
   });
 
   it('counts every failure of a concurrent burst: twelve parallel guesses lock the account', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
 
     const burst = await Promise.all(Array.from({ length: 12 }, () => logIn(user.email, 'wrong-password')));
     const after = await logIn(user.email, user.password);
@@ -76,11 +76,11 @@ describe('failed-login back-off', () => {
   });
 
   it('counts a wrong current_password as a failed login', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     for (let attempt = 0; attempt < 5; attempt++) {
       await api.call('PATCH', `/users/${user.id}`, {
         token: user.token,
-        body: { password: 'new-password-1', current_password: 'nope-nope' },
+        json: { password: 'new-password-1', current_password: 'nope-nope' },
       });
     }
 
@@ -90,8 +90,8 @@ describe('failed-login back-off', () => {
   });
 
   it('does not lock other accounts', async () => {
-    const victim = await api.signUpAndLogIn();
-    const bystander = await api.signUpAndLogIn();
+    const victim = await api.signUp();
+    const bystander = await api.signUp();
     await failTimes(victim.email, 6);
 
     const response = await logIn(bystander.email, bystander.password);

@@ -5,16 +5,17 @@
 import { decodeJwt } from 'jose';
 import { Secret, TOTP } from 'otpauth';
 import { createLogger } from '../../lambda/shared/logger';
-import { createTestApi, type TestApi, type TestUser } from '../support/api';
 import { createTestClock } from '../support/clock';
+import { type Account, startTestStack, type TestStack } from '../support/stack';
 
 // Mid-step: one step of drift either way stays inside the window.
 const clock = createTestClock('2026-11-28T12:00:10.000Z');
 const logLines: string[] = [];
-let api: TestApi;
+let api: TestStack;
 
 beforeAll(async () => {
-  api = await createTestApi({
+  api = await startTestStack({
+    over: 'core',
     clock: clock.now,
     logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
   });
@@ -36,17 +37,17 @@ const wrongCodeFor = (secret: string): string => {
   }
 };
 
-interface Enrolled extends TestUser {
+interface Enrolled extends Account {
   readonly secret: string;
   readonly recoveryCodes: string[];
 }
 
 const enrolled = async (): Promise<Enrolled> => {
-  const user = await api.signUpAndLogIn();
+  const user = await api.signUp();
   const enrolment = await api.call('POST', `/users/${user.id}/mfa/totp`, { token: user.token });
   const verified = await api.call('POST', `/users/${user.id}/mfa/totp/verify`, {
     token: user.token,
-    body: { code: codeAt(enrolment.body.secret) },
+    json: { code: codeAt(enrolment.body.secret) },
   });
   if (verified.status !== 200) throw new Error(`verify failed: ${verified.status} ${verified.text}`);
   // The verifying code's step is used up: the next login needs the next step's code.
@@ -54,26 +55,26 @@ const enrolled = async (): Promise<Enrolled> => {
   return { ...user, secret: enrolment.body.secret, recoveryCodes: verified.body.recovery_codes };
 };
 
-const passwordStep = (user: TestUser) =>
-  api.call('POST', '/login', { body: { email: user.email, password: user.password } });
+const passwordStep = (user: Account) =>
+  api.call('POST', '/login', { json: { email: user.email, password: user.password } });
 
-const mfaToken = async (user: TestUser): Promise<string> => {
+const mfaToken = async (user: Account): Promise<string> => {
   const response = await passwordStep(user);
   if (!response.body?.mfa_token) throw new Error(`no mfa_token: ${response.status} ${response.text}`);
   return response.body.mfa_token;
 };
 
-const secondStep = (body: Record<string, string>) => api.call('POST', '/login/mfa', { body });
+const secondStep = (body: Record<string, string>) => api.call('POST', '/login/mfa', { json: body });
 
 describe('enrolment', () => {
   it('answers a pending factor: a base32 secret and its otpauth URI, with mfa_enabled still false', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
 
     const response = await api.call('POST', `/users/${user.id}/mfa/totp`, { token: user.token });
     const read = await api.call('GET', `/users/${user.id}`, { token: user.token });
 
     expect(response.status).toBe(201);
-    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.body.secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(response.body.otpauth_uri).toMatch(
       new RegExp(`^otpauth://totp/User%20API:${encodeURIComponent(user.email).replace(/\./g, '\\.')}\\?`),
@@ -90,12 +91,12 @@ describe('enrolment', () => {
   });
 
   it('enables the factor with the current code and answers ten distinct recovery codes', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const { body } = await api.call('POST', `/users/${user.id}/mfa/totp`, { token: user.token });
 
     const response = await api.call('POST', `/users/${user.id}/mfa/totp/verify`, {
       token: user.token,
-      body: { code: codeAt(body.secret) },
+      json: { code: codeAt(body.secret) },
     });
     const read = await api.call('GET', `/users/${user.id}`, { token: user.token });
 
@@ -106,12 +107,12 @@ describe('enrolment', () => {
   });
 
   it('refuses a wrong code with a 400 naming code, and leaves the factor pending', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const { body } = await api.call('POST', `/users/${user.id}/mfa/totp`, { token: user.token });
 
     const response = await api.call('POST', `/users/${user.id}/mfa/totp/verify`, {
       token: user.token,
-      body: { code: wrongCodeFor(body.secret) },
+      json: { code: wrongCodeFor(body.secret) },
     });
     const read = await api.call('GET', `/users/${user.id}`, { token: user.token });
 
@@ -121,13 +122,13 @@ describe('enrolment', () => {
   });
 
   it('voids a pending enrolment after 10 minutes', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const { body } = await api.call('POST', `/users/${user.id}/mfa/totp`, { token: user.token });
     clock.advance(10 * 60 + 1);
 
     const response = await api.call('POST', `/users/${user.id}/mfa/totp/verify`, {
       token: user.token,
-      body: { code: codeAt(body.secret) },
+      json: { code: codeAt(body.secret) },
     });
 
     expect(response.status).toBe(400);
@@ -144,13 +145,13 @@ describe('enrolment', () => {
   });
 
   it('lets nobody else enrol a user, not even an admin', async () => {
-    const user = await api.signUpAndLogIn();
-    const admin = await api.admin();
+    const user = await api.signUp();
+    const admin = await api.newAdmin();
 
     const byAdmin = await api.call('POST', `/users/${user.id}/mfa/totp`, { token: admin.token });
     const verifyByAdmin = await api.call('POST', `/users/${user.id}/mfa/totp/verify`, {
       token: admin.token,
-      body: { code: '123456' },
+      json: { code: '123456' },
     });
 
     expect(byAdmin.status).toBe(403);
@@ -166,7 +167,7 @@ describe('login with a second factor', () => {
 
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ mfa_required: true, mfa_token: expect.any(String), expires_in: 300 });
-    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
   it('trades the mfa_token and the current code for a session whose amr is pwd and otp, answered as login answers', async () => {
@@ -202,7 +203,7 @@ describe('login with a second factor', () => {
     const loggedIn = await secondStep({ mfa_token: await mfaToken(user), code: codeAt(user.secret) });
 
     const refreshed = await api.call('POST', '/refresh', {
-      body: { refresh_token: loggedIn.body.refresh_token },
+      json: { refresh_token: loggedIn.body.refresh_token },
     });
 
     expect(refreshed.status).toBe(200);
@@ -235,7 +236,7 @@ describe('login with a second factor', () => {
     const replay = await secondStep({ mfa_token: await mfaToken(user), code });
 
     expect(replay.status).toBe(401);
-    expect(replay.headers['content-type']).toBe('application/problem+json');
+    expect(replay.headers.get('content-type')).toBe('application/problem+json');
   });
 
   it('accepts each recovery code once', async () => {
@@ -296,14 +297,14 @@ describe('login with a second factor', () => {
     const password = await passwordStep(user);
 
     expect(sixth.status).toBe(429);
-    expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(password.status).toBe(429);
   });
 
   it('clears the failed-login count once the second factor passes', async () => {
     const user = await enrolled();
     for (let attempt = 0; attempt < 3; attempt++) {
-      await api.call('POST', '/login', { body: { email: user.email, password: 'wrong password!' } });
+      await api.call('POST', '/login', { json: { email: user.email, password: 'wrong password!' } });
     }
 
     const response = await secondStep({ mfa_token: await mfaToken(user), code: codeAt(user.secret) });
@@ -314,7 +315,7 @@ describe('login with a second factor', () => {
     expect(account?.clearedAt).toEqual(expect.any(String));
     expect(client === undefined || client.lastFailedAt <= (account?.clearedAt ?? '')).toBe(true);
     for (let attempt = 0; attempt < 5; attempt++) {
-      await api.call('POST', '/login', { body: { email: user.email, password: 'wrong password!' } });
+      await api.call('POST', '/login', { json: { email: user.email, password: 'wrong password!' } });
     }
     // Five more failures, not eight: the earlier three no longer count towards the lock.
     expect((await passwordStep(user)).status).toBe(200);
@@ -393,7 +394,7 @@ describe('removal and recovery codes', () => {
   it("lets an admin remove anyone's factor, and nobody else", async () => {
     const user = await enrolled();
     const other = await enrolled();
-    const admin = await api.admin();
+    const admin = await api.newAdmin();
 
     const byOther = await api.call('DELETE', `/users/${user.id}/mfa/totp`, {
       token: await otpSession(other),
@@ -434,11 +435,11 @@ describe('removal and recovery codes', () => {
     const token = await otpSession(user);
     const changed = await api.call('PATCH', `/users/${user.id}`, {
       token,
-      body: { password: 'a brand new passphrase', current_password: user.password },
+      json: { password: 'a brand new passphrase', current_password: user.password },
     });
 
     const login = await api.call('POST', '/login', {
-      body: { email: user.email, password: 'a brand new passphrase' },
+      json: { email: user.email, password: 'a brand new passphrase' },
     });
 
     expect(changed.status).toBe(200);
@@ -449,12 +450,12 @@ describe('removal and recovery codes', () => {
 
 describe('secrets', () => {
   it('never writes a TOTP secret, a code, a recovery code or an mfa_token to the log', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const { body } = await api.call('POST', `/users/${user.id}/mfa/totp`, { token: user.token });
     const code = codeAt(body.secret);
     const verified = await api.call('POST', `/users/${user.id}/mfa/totp/verify`, {
       token: user.token,
-      body: { code },
+      json: { code },
     });
     clock.advance(30);
     const token = await mfaToken(user);

@@ -1,13 +1,13 @@
 // Concurrency is part of correctness: these requests really run at the same time against
 // DynamoDB Local, and the invariants must hold whatever order they land in.
-import { createTestApi, type TestApi, uniqueEmail } from '../support/api';
+import { startTestStack, type TestStack, uniqueEmail } from '../support/stack';
 
 const statuses = (responses: { status: number }[]) => responses.map((response) => response.status).sort();
 
 describe('races', () => {
-  let api: TestApi;
+  let api: TestStack;
   beforeAll(async () => {
-    api = await createTestApi();
+    api = await startTestStack({ over: 'core' });
   });
 
   it('12 concurrent sign-ups with one email give exactly one 201 and eleven 409s', async () => {
@@ -16,7 +16,7 @@ describe('races', () => {
     const responses = await Promise.all(
       Array.from({ length: 12 }, (_, index) =>
         api.call('POST', '/users', {
-          body: {
+          json: {
             email: index % 2 ? email.toUpperCase() : email,
             name: `Racer ${index}`,
             password: `password-${index}`,
@@ -26,19 +26,19 @@ describe('races', () => {
     );
 
     expect(statuses(responses)).toEqual([201, ...Array(11).fill(409)]);
-    const admin = await api.admin();
+    const admin = await api.newAdmin();
     const listed = await api.call('GET', '/users?limit=100', { token: admin.token });
     expect(listed.body.items.filter((user: { email: string }) => user.email === email)).toHaveLength(1);
   });
 
   it('concurrent email changes of different users to one address give exactly one winner', async () => {
-    const admin = await api.admin();
-    const users = await Promise.all(Array.from({ length: 6 }, () => api.signUpAndLogIn()));
+    const admin = await api.newAdmin();
+    const users = await Promise.all(Array.from({ length: 6 }, () => api.signUp()));
     const target = uniqueEmail('contested');
 
     const responses = await Promise.all(
       users.map((user) =>
-        api.call('PATCH', `/users/${user.id}`, { token: admin.token, body: { email: target } }),
+        api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { email: target } }),
       ),
     );
 
@@ -51,20 +51,20 @@ describe('races', () => {
     // Each loser's old address is still theirs: its guard was not lost in the failed transaction.
     const loser = users.find((_, index) => index !== winner);
     const clash = await api.call('POST', '/users', {
-      body: { email: loser?.email, name: 'Clash', password: 'password-123' },
+      json: { email: loser?.email, name: 'Clash', password: 'password-123' },
     });
     expect(clash.status).toBe(409);
   });
 
   it('two concurrent writes with the same ETag give one 200 and one 412, and the winner’s write stays', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
 
     const responses = await Promise.all(
       ['Writer A', 'Writer B'].map((name) =>
         api.call('PATCH', `/users/${user.id}`, {
           token: user.token,
           headers: { 'if-match': user.etag },
-          body: { name },
+          json: { name },
         }),
       ),
     );
@@ -73,17 +73,17 @@ describe('races', () => {
     const winner = responses.find((response) => response.status === 200);
     const read = await api.call('GET', `/users/${user.id}`, { token: user.token });
     expect(read.body.name).toBe(winner?.body.name);
-    expect(read.headers.etag).toBe(winner?.headers.etag);
+    expect(read.headers.get('etag')).toBe(winner?.headers.get('etag'));
   });
 
   it('concurrent partial updates of different fields without If-Match both survive', async () => {
-    const admin = await api.admin();
-    const user = await api.signUpAndLogIn();
+    const admin = await api.newAdmin();
+    const user = await api.signUp();
     const newEmail = uniqueEmail('merged');
 
     const [rename, move] = await Promise.all([
-      api.call('PATCH', `/users/${user.id}`, { token: admin.token, body: { name: 'Merged Name' } }),
-      api.call('PATCH', `/users/${user.id}`, { token: admin.token, body: { email: newEmail } }),
+      api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { name: 'Merged Name' } }),
+      api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { email: newEmail } }),
     ]);
 
     expect([rename.status, move.status]).toEqual([200, 200]);
@@ -92,11 +92,11 @@ describe('races', () => {
   });
 
   it('a delete racing an update leaves either no user or an updated one, never a half state', async () => {
-    const admin = await api.admin();
-    const user = await api.signUpAndLogIn();
+    const admin = await api.newAdmin();
+    const user = await api.signUp();
 
     const [update, remove] = await Promise.all([
-      api.call('PATCH', `/users/${user.id}`, { token: admin.token, body: { email: uniqueEmail('late') } }),
+      api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { email: uniqueEmail('late') } }),
       api.call('DELETE', `/users/${user.id}`, { token: admin.token }),
     ]);
 
@@ -108,7 +108,7 @@ describe('races', () => {
     const emails = [user.email, update.body?.email].filter(Boolean);
     for (const email of emails) {
       const again = await api.call('POST', '/users', {
-        body: { email, name: 'Again', password: 'password-123' },
+        json: { email, name: 'Again', password: 'password-123' },
       });
       expect(again.status).toBe(201);
     }

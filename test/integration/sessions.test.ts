@@ -2,15 +2,15 @@
 // for a retried token, reuse as a theft signal, races, and every way a session ends — each
 // checked by the next call of the tokens it leaves behind. Time moves by the injected clock.
 
-import { createTestApi, type TestApi, type TestUser } from '../support/api';
 import { createTestClock } from '../support/clock';
 import { claimsOf } from '../support/forged-tokens';
+import { type Account, startTestStack, type TestStack } from '../support/stack';
 
 const clock = createTestClock('2026-11-28T12:00:00.000Z');
-let api: TestApi;
+let api: TestStack;
 
 beforeAll(async () => {
-  api = await createTestApi({ clock: clock.now });
+  api = await startTestStack({ over: 'core', clock: clock.now });
 });
 
 interface Pair {
@@ -25,9 +25,9 @@ const pairOf = (body: { token: string; refresh_token: string }): Pair => ({
   sessionId: String(claimsOf(body.token).sid),
 });
 
-const logIn = async (user: TestUser, userAgent = 'jest'): Promise<Pair> => {
+const logIn = async (user: Account, userAgent = 'jest'): Promise<Pair> => {
   const response = await api.call('POST', '/login', {
-    body: { email: user.email, password: user.password },
+    json: { email: user.email, password: user.password },
     headers: { 'user-agent': userAgent },
   });
   expect(response.status).toBe(200);
@@ -35,7 +35,7 @@ const logIn = async (user: TestUser, userAgent = 'jest'): Promise<Pair> => {
 };
 
 const refresh = (refreshToken: string) =>
-  api.call('POST', '/refresh', { body: { refresh_token: refreshToken } });
+  api.call('POST', '/refresh', { json: { refresh_token: refreshToken } });
 
 const refreshed = async (refreshToken: string): Promise<Pair> => {
   const response = await refresh(refreshToken);
@@ -44,19 +44,19 @@ const refreshed = async (refreshToken: string): Promise<Pair> => {
 };
 
 /** The status of the next protected call made with `token`. */
-const nextCall = async (user: TestUser, token: string): Promise<number> =>
+const nextCall = async (user: Account, token: string): Promise<number> =>
   (await api.call('GET', `/users/${user.id}`, { token })).status;
 
 describe('login', () => {
   it('opens a session: an access token bound to it and a refresh token of 256 random bits', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
 
     const response = await api.call('POST', '/login', {
-      body: { email: user.email, password: user.password },
+      json: { email: user.email, password: user.password },
     });
 
     expect(response.status).toBe(200);
-    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.body.refresh_expires_in).toBe(30 * 24 * 3600);
     const [sessionId, secret] = response.body.refresh_token.split('.');
     expect(Buffer.from(secret, 'base64url')).toHaveLength(32);
@@ -64,7 +64,7 @@ describe('login', () => {
   });
 
   it('stores only a hash of the refresh token', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const pair = await logIn(user);
 
     const stored = await api.deps.sessions.get(pair.sessionId);
@@ -76,7 +76,7 @@ describe('login', () => {
 
 describe('refresh', () => {
   it('rotates on every use: each answer is a new pair, and the newest pair works', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     let pair = await logIn(user);
     const seen = new Set([pair.refreshToken]);
 
@@ -94,7 +94,7 @@ describe('refresh', () => {
   });
 
   it('answers a retried token within 30 s with a new access token and the same current refresh token', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const first = await logIn(user);
     const second = await refreshed(first.refreshToken);
 
@@ -108,7 +108,7 @@ describe('refresh', () => {
   });
 
   it('takes a rotated token presented after its grace as theft: 401, and the whole session ends', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const other = await logIn(user);
     const first = await logIn(user);
     const newest = await refreshed(first.refreshToken);
@@ -117,7 +117,7 @@ describe('refresh', () => {
     const reuse = await refresh(first.refreshToken);
 
     expect(reuse.status).toBe(401);
-    expect(reuse.headers['content-type']).toBe('application/problem+json');
+    expect(reuse.headers.get('content-type')).toBe('application/problem+json');
     expect((await refresh(newest.refreshToken)).status).toBe(401);
     expect(await nextCall(user, newest.token)).toBe(401);
     expect(await nextCall(user, first.token)).toBe(401);
@@ -126,7 +126,7 @@ describe('refresh', () => {
   });
 
   it('takes an older token of the chain as theft too, even within 30 s', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const first = await logIn(user);
     const second = await refreshed(first.refreshToken);
     const third = await refreshed(second.refreshToken);
@@ -136,7 +136,7 @@ describe('refresh', () => {
   });
 
   it('refuses a token that is not of the session without ending it: a guess is not a theft signal', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const pair = await logIn(user);
     const guess = `${pair.sessionId}.${'A'.repeat(43)}`;
 
@@ -151,7 +151,7 @@ describe('refresh', () => {
   });
 
   it('10 concurrent refreshes with one token: one rotation, and all ten answer the same new refresh token', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const pair = await logIn(user);
 
     const responses = await Promise.all(Array.from({ length: 10 }, () => refresh(pair.refreshToken)));
@@ -168,7 +168,7 @@ describe('refresh', () => {
   });
 
   it('refuses a refresh token once its session has expired, whatever TTL has not yet removed', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const pair = await logIn(user);
 
     clock.advance(30 * 24 * 3600 - 1);
@@ -181,7 +181,7 @@ describe('refresh', () => {
   });
 
   it('does not make a session outlive its 30 days: refresh_expires_in counts down from the login', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const pair = await logIn(user);
 
     clock.advance(3600);
@@ -191,7 +191,7 @@ describe('refresh', () => {
   });
 
   it('refuses a body without a refresh token with a 400 naming the field', async () => {
-    const response = await api.call('POST', '/refresh', { body: { token: 'x' } });
+    const response = await api.call('POST', '/refresh', { json: { token: 'x' } });
 
     expect(response.status).toBe(400);
     expect(response.body.errors.map((issue: { path: string }) => issue.path)).toEqual(
@@ -202,7 +202,7 @@ describe('refresh', () => {
 
 describe('logout', () => {
   it('ends the caller’s session: its access token and refresh token are refused, another session goes on', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const kept = await logIn(user);
     const pair = await logIn(user);
 
@@ -223,7 +223,7 @@ describe('logout', () => {
 
 describe('listing sessions', () => {
   it('shows the live sessions newest first, marks the current one, and shows no token or hash', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     clock.advance(1);
     const older = await logIn(user, 'Older Browser/1.0');
     clock.advance(1);
@@ -249,7 +249,7 @@ describe('listing sessions', () => {
   });
 
   it('keeps at most 256 characters of the User-Agent', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const pair = await logIn(user, `Agent/${'x'.repeat(400)}`);
 
     const response = await api.call('GET', `/users/${user.id}/sessions`, { token: pair.token });
@@ -259,7 +259,7 @@ describe('listing sessions', () => {
   });
 
   it('leaves out sessions that have ended', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const ended = await logIn(user);
     const live = await logIn(user);
     await api.call('POST', '/logout', { token: ended.token });
@@ -272,9 +272,9 @@ describe('listing sessions', () => {
   });
 
   it("refuses another user's sessions to a user (403), and shows them to an admin", async () => {
-    const owner = await api.signUpAndLogIn();
-    const stranger = await api.signUpAndLogIn();
-    const admin = await api.admin();
+    const owner = await api.signUp();
+    const stranger = await api.signUp();
+    const admin = await api.newAdmin();
 
     const refused = await api.call('GET', `/users/${owner.id}/sessions`, { token: stranger.token });
     const shown = await api.call('GET', `/users/${owner.id}/sessions`, { token: admin.token });
@@ -286,7 +286,7 @@ describe('listing sessions', () => {
   });
 
   it('is a 404 for an admin asking about a user that does not exist', async () => {
-    const admin = await api.admin();
+    const admin = await api.newAdmin();
 
     const response = await api.call('GET', `/users/${crypto.randomUUID()}/sessions`, { token: admin.token });
 
@@ -296,7 +296,7 @@ describe('listing sessions', () => {
 
 describe('ending sessions', () => {
   it('revokes one session: its tokens are refused on the next call, the caller’s own goes on', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const stolen = await logIn(user);
     const mine = await logIn(user);
 
@@ -311,8 +311,8 @@ describe('ending sessions', () => {
   });
 
   it("is a 404 for a session that is not that user's live one", async () => {
-    const user = await api.signUpAndLogIn();
-    const other = await api.signUpAndLogIn();
+    const user = await api.signUp();
+    const other = await api.signUp();
     const otherPair = await logIn(other);
     const pair = await logIn(user);
     const ended = await logIn(user);
@@ -329,10 +329,10 @@ describe('ending sessions', () => {
   });
 
   it("refuses a user ending another user's sessions (403); an admin may", async () => {
-    const owner = await api.signUpAndLogIn();
+    const owner = await api.signUp();
     const pair = await logIn(owner);
-    const stranger = await api.signUpAndLogIn();
-    const admin = await api.admin();
+    const stranger = await api.signUp();
+    const admin = await api.newAdmin();
 
     const refusedOne = await api.call('DELETE', `/users/${owner.id}/sessions/${pair.sessionId}`, {
       token: stranger.token,
@@ -349,9 +349,9 @@ describe('ending sessions', () => {
   });
 
   it('logs out everywhere: every session of the user ends, another user is untouched', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const sessions = [await logIn(user), await logIn(user)];
-    const bystander = await api.signUpAndLogIn();
+    const bystander = await api.signUp();
 
     const response = await api.call('DELETE', `/users/${user.id}/sessions`, { token: sessions[0]?.token });
 
@@ -368,13 +368,13 @@ describe('ending sessions', () => {
   });
 
   it('ends every session of a user whose password they change; the new login works', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const other = await logIn(user);
     const password = `a brand new passphrase ${Date.now()}`;
 
     const changed = await api.call('PATCH', `/users/${user.id}`, {
       token: user.token,
-      body: { password, current_password: user.password },
+      json: { password, current_password: user.password },
     });
 
     expect(changed.status).toBe(200);
@@ -386,13 +386,13 @@ describe('ending sessions', () => {
   });
 
   it("ends every session of a user whose password an admin changes, and none of the admin's", async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const pair = await logIn(user);
-    const admin = await api.admin();
+    const admin = await api.newAdmin();
 
     const changed = await api.call('PATCH', `/users/${user.id}`, {
       token: admin.token,
-      body: { password: `set by the admin ${Date.now()}` },
+      json: { password: `set by the admin ${Date.now()}` },
     });
 
     expect(changed.status).toBe(200);
@@ -402,7 +402,7 @@ describe('ending sessions', () => {
   });
 
   it('ends the sessions of a deleted user and removes their items', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const pair = await logIn(user);
 
     const deleted = await api.call('DELETE', `/users/${user.id}`, { token: user.token });
@@ -414,9 +414,9 @@ describe('ending sessions', () => {
   });
 
   it('keeps sessions across a role change, under the new role at once', async () => {
-    const user = await api.signUpAndLogIn();
-    const admin = await api.admin();
-    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, body: { role: 'admin' } });
+    const user = await api.signUp();
+    const admin = await api.newAdmin();
+    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { role: 'admin' } });
 
     const listing = await api.call('GET', '/users', { token: user.token });
 

@@ -1,4 +1,4 @@
-import { createTestApi, type TestApi, uniqueEmail } from '../support/api';
+import { startTestStack, type TestStack, uniqueEmail } from '../support/stack';
 import { testDocumentClient } from '../support/tables';
 
 const PROBLEM_JSON = 'application/problem+json';
@@ -6,16 +6,16 @@ const ISO_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('sign-up and login', () => {
-  let api: TestApi;
+  let api: TestStack;
   beforeAll(async () => {
-    api = await createTestApi();
+    api = await startTestStack({ over: 'core' });
   });
 
   describe('POST /users', () => {
     it('creates a user and answers 201 with the user, Location, ETag and no-store', async () => {
       const email = uniqueEmail('denis');
       const response = await api.call('POST', '/users', {
-        body: { email: `  ${email.toUpperCase()} `, name: '  Denis ', password: 'correct horse' },
+        json: { email: `  ${email.toUpperCase()} `, name: '  Denis ', password: 'correct horse' },
       });
 
       expect(response.status).toBe(201);
@@ -30,22 +30,22 @@ describe('sign-up and login', () => {
         created_at: expect.stringMatching(ISO_MILLIS),
         updated_at: expect.stringMatching(ISO_MILLIS),
       });
-      expect(response.headers.location).toBe(`/users/${response.body.id}`);
-      expect(response.headers.etag).toMatch(/^"\d+"$/);
-      expect(response.headers['cache-control']).toBe('no-store');
-      expect(response.headers['content-type']).toBe('application/json');
+      expect(response.headers.get('location')).toBe(`/users/${response.body.id}`);
+      expect(response.headers.get('etag')).toMatch(/^"\d+"$/);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('content-type')).toBe('application/json');
     });
 
     it('refuses a second user with the same email, whatever its case and spacing, with 409', async () => {
       const email = uniqueEmail();
-      await api.call('POST', '/users', { body: { email, name: 'First', password: 'password-one' } });
+      await api.call('POST', '/users', { json: { email, name: 'First', password: 'password-one' } });
 
       const response = await api.call('POST', '/users', {
-        body: { email: ` ${email.toUpperCase()}`, name: 'Second', password: 'password-two' },
+        json: { email: ` ${email.toUpperCase()}`, name: 'Second', password: 'password-two' },
       });
 
       expect(response.status).toBe(409);
-      expect(response.headers['content-type']).toBe(PROBLEM_JSON);
+      expect(response.headers.get('content-type')).toBe(PROBLEM_JSON);
       expect(response.body).toMatchObject({
         status: 409,
         title: 'Email already in use',
@@ -55,7 +55,7 @@ describe('sign-up and login', () => {
 
     it('refuses role from an anonymous caller with 403', async () => {
       const response = await api.call('POST', '/users', {
-        body: { email: uniqueEmail(), name: 'Mallory', password: 'password-123', role: 'admin' },
+        json: { email: uniqueEmail(), name: 'Mallory', password: 'password-123', role: 'admin' },
       });
 
       expect(response.status).toBe(403);
@@ -63,22 +63,22 @@ describe('sign-up and login', () => {
     });
 
     it("refuses role from a signed-in user's token with 403", async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
 
       const response = await api.call('POST', '/users', {
         token: user.token,
-        body: { email: uniqueEmail(), name: 'Mallory', password: 'password-123', role: 'user' },
+        json: { email: uniqueEmail(), name: 'Mallory', password: 'password-123', role: 'user' },
       });
 
       expect(response.status).toBe(403);
     });
 
     it("lets an admin's token create an admin", async () => {
-      const admin = await api.admin();
+      const admin = await api.newAdmin();
 
       const response = await api.call('POST', '/users', {
         token: admin.token,
-        body: { email: uniqueEmail(), name: 'New Admin', password: 'password-123', role: 'admin' },
+        json: { email: uniqueEmail(), name: 'New Admin', password: 'password-123', role: 'admin' },
       });
 
       expect(response.status).toBe(201);
@@ -88,17 +88,17 @@ describe('sign-up and login', () => {
     it('refuses a bad bearer token on the public sign-up route with 401, never treating it as anonymous', async () => {
       const response = await api.call('POST', '/users', {
         token: 'not.a.token',
-        body: { email: uniqueEmail(), name: 'Anon', password: 'password-123' },
+        json: { email: uniqueEmail(), name: 'Anon', password: 'password-123' },
       });
 
       expect(response.status).toBe(401);
-      expect(response.headers['content-type']).toBe(PROBLEM_JSON);
+      expect(response.headers.get('content-type')).toBe(PROBLEM_JSON);
     });
 
     it('refuses an Authorization header that is not a bearer token on a public route with 401', async () => {
       const response = await api.call('POST', '/users', {
         headers: { authorization: 'Basic dXNlcjpwYXNz' },
-        body: { email: uniqueEmail(), name: 'Anon', password: 'password-123' },
+        json: { email: uniqueEmail(), name: 'Anon', password: 'password-123' },
       });
 
       expect(response.status).toBe(401);
@@ -106,7 +106,7 @@ describe('sign-up and login', () => {
 
     it('stores only a bcrypt hash of cost 10 or more', async () => {
       const email = uniqueEmail();
-      await api.call('POST', '/users', { body: { email, name: 'Hashed', password: 'plain-text-password' } });
+      await api.call('POST', '/users', { json: { email, name: 'Hashed', password: 'plain-text-password' } });
 
       const { DynamoDbUserRepository } = await import('../../lambda/store/user-repository');
       const stored = await new DynamoDbUserRepository({
@@ -123,16 +123,16 @@ describe('sign-up and login', () => {
     it('returns a bearer token, its lifetime and the user with last_login just set', async () => {
       const email = uniqueEmail();
       const created = await api.call('POST', '/users', {
-        body: { email, name: 'Login', password: 'password-123' },
+        json: { email, name: 'Login', password: 'password-123' },
       });
       const before = Date.now();
 
       const response = await api.call('POST', '/login', {
-        body: { email: email.toUpperCase(), password: 'password-123' },
+        json: { email: email.toUpperCase(), password: 'password-123' },
       });
 
       expect(response.status).toBe(200);
-      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.headers.get('cache-control')).toBe('no-store');
       expect(response.body).toEqual({
         token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
         token_type: 'Bearer',
@@ -145,7 +145,7 @@ describe('sign-up and login', () => {
     });
 
     it('issues an ES256 token with the kid of a published key, sub, role, amr, iat, exp one hour later, iss and aud', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
 
       const [header, payload] = user.token
         .split('.')
@@ -166,7 +166,7 @@ describe('sign-up and login', () => {
     });
 
     it('persists last_login, as a later read shows', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
 
       const response = await api.call('GET', `/users/${user.id}`, { token: user.token });
 
@@ -174,34 +174,34 @@ describe('sign-up and login', () => {
     });
 
     it('answers a wrong password and an unknown email with the same 401 body', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
 
       const wrongPassword = await api.call('POST', '/login', {
-        body: { email: user.email, password: 'wrong-password' },
+        json: { email: user.email, password: 'wrong-password' },
       });
       const unknownEmail = await api.call('POST', '/login', {
-        body: { email: uniqueEmail('nobody'), password: 'wrong-password' },
+        json: { email: uniqueEmail('nobody'), password: 'wrong-password' },
       });
 
       expect(wrongPassword.status).toBe(401);
       expect(unknownEmail.status).toBe(401);
       expect(wrongPassword.text).toBe(unknownEmail.text);
-      expect(wrongPassword.headers['content-type']).toBe(PROBLEM_JSON);
+      expect(wrongPassword.headers.get('content-type')).toBe(PROBLEM_JSON);
     });
 
     it('refuses a password longer than 72 bytes whose first 72 bytes are right: nothing is truncated', async () => {
       const password = 'pq'.repeat(36);
-      const user = await api.signUpAndLogIn({ password });
+      const user = await api.signUp({ password });
 
       const response = await api.call('POST', '/login', {
-        body: { email: user.email, password: `${password}extra` },
+        json: { email: user.email, password: `${password}extra` },
       });
 
       expect(response.status).toBe(401);
     });
 
     it('validates the login body with 400 naming the field', async () => {
-      const response = await api.call('POST', '/login', { body: { email: 'not-an-email', password: 'x' } });
+      const response = await api.call('POST', '/login', { json: { email: 'not-an-email', password: 'x' } });
 
       expect(response.status).toBe(400);
       expect(response.body.errors).toEqual([{ path: 'email', message: 'must be a valid email address' }]);

@@ -13,12 +13,12 @@ import {
 import { JWKS_MAX_AGE_SECONDS, KEY_SET_REFRESH_SECONDS } from '../../lambda/shared/jwks';
 import { MAX_TOKEN_TTL_SECONDS } from '../../lambda/shared/token-issuer';
 import { memoryKeySetStore } from '../../local/signing-keys';
-import { createTestApi, type TestApi, type TestUser } from '../support/api';
+import { type Account, startTestStack, type TestStack } from '../support/stack';
 
 describe('GET /.well-known/jwks.json', () => {
-  let api: TestApi;
+  let api: TestStack;
   beforeAll(async () => {
-    api = await createTestApi();
+    api = await startTestStack({ over: 'core' });
   });
 
   it('is public and lists exactly the public members of the key set, cacheable for at most 10 minutes', async () => {
@@ -37,7 +37,7 @@ describe('GET /.well-known/jwks.json', () => {
         use: 'sig',
       })),
     });
-    const maxAge = Number(/^public, max-age=(\d+)$/.exec(response.headers['cache-control'] ?? '')?.[1]);
+    const maxAge = Number(/^public, max-age=(\d+)$/.exec(response.headers.get('cache-control') ?? '')?.[1]);
     expect(maxAge).toBeGreaterThan(0);
     expect(maxAge).toBeLessThanOrEqual(600);
     expect(response.text).not.toMatch(/"d"|hmac|private/i);
@@ -51,7 +51,7 @@ describe('GET /.well-known/jwks.json', () => {
   });
 
   it('holds the key that verifies a login token', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     const { body } = await api.call('GET', '/.well-known/jwks.json');
 
     const { payload } = await jwtVerify(user.token, createLocalJWKSet(body as JSONWebKeySet), {
@@ -71,20 +71,20 @@ describe('a signing-key rotation, step by step', () => {
     now = T0 + seconds * 1000;
   };
   const store = memoryKeySetStore();
-  let api: TestApi;
-  let user: TestUser;
+  let api: TestStack;
+  let user: Account;
   const issued: { token: string; kid: string; exp: number }[] = [];
   /** A downstream service's copy of the JWKS, kept for max-age as Cache-Control allows. */
   let downstream: { jwks: JSONWebKeySet; fetchedAt: number } | undefined;
 
   beforeAll(async () => {
-    api = await createTestApi({ clock: () => new Date(now), keys: store });
-    user = await api.signUpAndLogIn();
+    api = await startTestStack({ over: 'core', clock: () => new Date(now), keys: store });
+    user = await api.signUp();
   });
 
   const logIn = async (): Promise<string> => {
     const response = await api.call('POST', '/login', {
-      body: { email: user.email, password: user.password },
+      json: { email: user.email, password: user.password },
     });
     expect(response.status).toBe(200);
     const token = response.body.token as string;

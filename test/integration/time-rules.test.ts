@@ -1,17 +1,17 @@
 // Time-based rules, tested by moving an injected clock (never by sleeping): how long a lock
 // lasts, how long failures are remembered, and when a token stops working.
 import { failureMemorySeconds } from '../../lambda/users/login-throttle';
-import { createTestApi, type TestApi } from '../support/api';
 import { createTestClock } from '../support/clock';
+import { startTestStack, type TestStack } from '../support/stack';
 
 const clock = createTestClock('2026-11-28T12:00:00.000Z');
-let api: TestApi;
+let api: TestStack;
 
 beforeAll(async () => {
-  api = await createTestApi({ clock: clock.now });
+  api = await startTestStack({ over: 'core', clock: clock.now });
 });
 
-const logIn = (email: string, password: string) => api.call('POST', '/login', { body: { email, password } });
+const logIn = (email: string, password: string) => api.call('POST', '/login', { json: { email, password } });
 
 const failTimes = async (email: string, times: number): Promise<number[]> => {
   const statuses: number[] = [];
@@ -22,7 +22,7 @@ const failTimes = async (email: string, times: number): Promise<number[]> => {
 
 describe('the failed-login back-off over time', () => {
   it('lifts the first lock after exactly its five seconds, and not before', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     await failTimes(user.email, 6);
 
     clock.advance(4.9);
@@ -31,23 +31,23 @@ describe('the failed-login back-off over time', () => {
     const after = await logIn(user.email, user.password);
 
     expect(during.status).toBe(429);
-    expect(during.headers['retry-after']).toBe('1');
+    expect(during.headers.get('retry-after')).toBe('1');
     expect(after.status).toBe(200);
   });
 
   it('still counts earlier failures a day later, so the next failure locks again', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     await failTimes(user.email, 6);
 
     clock.advance(24 * 60 * 60);
     const seventh = await logIn(user.email, 'not the password');
 
     expect(seventh.status).toBe(429);
-    expect(seventh.headers['retry-after']).toBe('10');
+    expect(seventh.headers.get('retry-after')).toBe('10');
   });
 
   it('forgets failures once their memory has passed: the count starts again at one', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
     await failTimes(user.email, 6);
 
     clock.advance(failureMemorySeconds);
@@ -61,7 +61,7 @@ describe('token expiry', () => {
   // Refused by the authorizer (403) when it is asked again, or by the router (401) when a cached
   // verdict lets the request through: either way, not served.
   it('accepts a token until its expiry and refuses it from that second on', async () => {
-    const user = await api.signUpAndLogIn();
+    const user = await api.signUp();
 
     clock.advance(3600 - 1);
     const before = await api.call('GET', `/users/${user.id}`, { token: user.token });

@@ -10,9 +10,9 @@ import { listUsers } from '../../lambda/users/list-users';
 import { signUp } from '../../lambda/users/sign-up';
 import { updateUser } from '../../lambda/users/update-user';
 import type { StoredUser } from '../../lambda/users/user';
-import { createTestApi, type TestApi } from '../support/api';
+import { startTestStack, type TestStack } from '../support/stack';
 
-let api: TestApi;
+let api: TestStack;
 let alice: StoredUser;
 let bob: StoredUser;
 let admin: StoredUser;
@@ -24,8 +24,8 @@ const stored = async (id: string): Promise<StoredUser> => {
 };
 
 beforeAll(async () => {
-  api = await createTestApi();
-  const [a, b, c] = await Promise.all([api.signUpAndLogIn(), api.signUpAndLogIn(), api.admin()]);
+  api = await startTestStack({ over: 'core' });
+  const [a, b, c] = await Promise.all([api.signUp(), api.signUp(), api.newAdmin()]);
   [alice, bob, admin] = await Promise.all([stored(a.id), stored(b.id), stored(c.id)]);
 });
 

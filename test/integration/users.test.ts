@@ -1,14 +1,14 @@
-import { createTestApi, type TestApi, uniqueEmail } from '../support/api';
+import { startTestStack, type TestStack, uniqueEmail } from '../support/stack';
 
 describe('reading, replacing, updating and deleting users', () => {
-  let api: TestApi;
+  let api: TestStack;
   beforeAll(async () => {
-    api = await createTestApi();
+    api = await startTestStack({ over: 'core' });
   });
 
   describe('GET /users/{id}', () => {
     it('returns the caller with an ETag and no-store', async () => {
-      const user = await api.signUpAndLogIn({ name: 'Reader' });
+      const user = await api.signUp({ name: 'Reader' });
 
       const response = await api.call('GET', `/users/${user.id}`, { token: user.token });
 
@@ -27,12 +27,12 @@ describe('reading, replacing, updating and deleting users', () => {
           'updated_at',
         ].sort(),
       );
-      expect(response.headers.etag).toMatch(/^"\d+"$/);
-      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.headers.get('etag')).toMatch(/^"\d+"$/);
+      expect(response.headers.get('cache-control')).toBe('no-store');
     });
 
     it('answers 304 when If-None-Match still matches', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
 
       const response = await api.call('GET', `/users/${user.id}`, {
         token: user.token,
@@ -44,8 +44,8 @@ describe('reading, replacing, updating and deleting users', () => {
     });
 
     it('lets an admin read anyone, and answers 404 for an id nobody has', async () => {
-      const admin = await api.admin();
-      const user = await api.signUpAndLogIn();
+      const admin = await api.newAdmin();
+      const user = await api.signUp();
 
       const found = await api.call('GET', `/users/${user.id}`, { token: admin.token });
       const missing = await api.call('GET', '/users/00000000-0000-4000-8000-000000000000', {
@@ -56,19 +56,19 @@ describe('reading, replacing, updating and deleting users', () => {
       expect(found.status).toBe(200);
       expect(found.body.id).toBe(user.id);
       expect(missing.status).toBe(404);
-      expect(missing.headers['content-type']).toBe('application/problem+json');
+      expect(missing.headers.get('content-type')).toBe('application/problem+json');
       expect(malformed.status).toBe(404);
     });
   });
 
   describe('PUT /users/{id}', () => {
     it('replaces email, name and password when the current password is given', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
       const newEmail = uniqueEmail('moved');
 
       const response = await api.call('PUT', `/users/${user.id}`, {
         token: user.token,
-        body: {
+        json: {
           email: newEmail,
           name: 'Replaced',
           password: 'brand-new-password',
@@ -78,21 +78,21 @@ describe('reading, replacing, updating and deleting users', () => {
 
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ id: user.id, email: newEmail, name: 'Replaced', role: 'user' });
-      expect(response.headers.etag).not.toBe(user.etag);
+      expect(response.headers.get('etag')).not.toBe(user.etag);
       const login = await api.call('POST', '/login', {
-        body: { email: newEmail, password: 'brand-new-password' },
+        json: { email: newEmail, password: 'brand-new-password' },
       });
       expect(login.status).toBe(200);
     });
 
     it('keeps the role when PUT sends none', async () => {
-      const admin = await api.admin();
-      const user = await api.signUpAndLogIn();
-      await api.call('PATCH', `/users/${user.id}`, { token: admin.token, body: { role: 'admin' } });
+      const admin = await api.newAdmin();
+      const user = await api.signUp();
+      await api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { role: 'admin' } });
 
       const response = await api.call('PUT', `/users/${user.id}`, {
         token: admin.token,
-        body: { email: user.email, name: 'Still Admin', password: 'another-password' },
+        json: { email: user.email, name: 'Still Admin', password: 'another-password' },
       });
 
       expect(response.status).toBe(200);
@@ -100,11 +100,11 @@ describe('reading, replacing, updating and deleting users', () => {
     });
 
     it('requires every writable field: a PUT without password is a 400 naming it', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
 
       const response = await api.call('PUT', `/users/${user.id}`, {
         token: user.token,
-        body: { email: user.email, name: 'No Password', current_password: user.password },
+        json: { email: user.email, name: 'No Password', current_password: user.password },
       });
 
       expect(response.status).toBe(400);
@@ -112,11 +112,11 @@ describe('reading, replacing, updating and deleting users', () => {
     });
 
     it('requires current_password from a user replacing themselves', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
 
       const response = await api.call('PUT', `/users/${user.id}`, {
         token: user.token,
-        body: { email: user.email, name: 'X', password: 'new-password-1' },
+        json: { email: user.email, name: 'X', password: 'new-password-1' },
       });
 
       expect(response.status).toBe(400);
@@ -126,12 +126,12 @@ describe('reading, replacing, updating and deleting users', () => {
     });
 
     it('lets an admin replace another user without current_password', async () => {
-      const admin = await api.admin();
-      const user = await api.signUpAndLogIn();
+      const admin = await api.newAdmin();
+      const user = await api.signUp();
 
       const response = await api.call('PUT', `/users/${user.id}`, {
         token: admin.token,
-        body: { email: user.email, name: 'By Admin', password: 'set-by-admin-1' },
+        json: { email: user.email, name: 'By Admin', password: 'set-by-admin-1' },
       });
 
       expect(response.status).toBe(200);
@@ -141,11 +141,11 @@ describe('reading, replacing, updating and deleting users', () => {
 
   describe('PATCH /users/{id}', () => {
     it('changes only the fields sent', async () => {
-      const user = await api.signUpAndLogIn({ name: 'Before' });
+      const user = await api.signUp({ name: 'Before' });
 
       const response = await api.call('PATCH', `/users/${user.id}`, {
         token: user.token,
-        body: { name: 'After' },
+        json: { name: 'After' },
       });
 
       expect(response.status).toBe(200);
@@ -156,38 +156,38 @@ describe('reading, replacing, updating and deleting users', () => {
     });
 
     it('refuses an empty patch with 400', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
 
-      const response = await api.call('PATCH', `/users/${user.id}`, { token: user.token, body: {} });
+      const response = await api.call('PATCH', `/users/${user.id}`, { token: user.token, json: {} });
 
       expect(response.status).toBe(400);
     });
 
     it('changes a password with the right current_password, and the old one stops working', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
 
       const response = await api.call('PATCH', `/users/${user.id}`, {
         token: user.token,
-        body: { password: 'the-new-password', current_password: user.password },
+        json: { password: 'the-new-password', current_password: user.password },
       });
 
       expect(response.status).toBe(200);
       const oldLogin = await api.call('POST', '/login', {
-        body: { email: user.email, password: user.password },
+        json: { email: user.email, password: user.password },
       });
       const newLogin = await api.call('POST', '/login', {
-        body: { email: user.email, password: 'the-new-password' },
+        json: { email: user.email, password: 'the-new-password' },
       });
       expect(oldLogin.status).toBe(401);
       expect(newLogin.status).toBe(200);
     });
 
     it('refuses a wrong current_password with 400 naming it, and changes nothing', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
 
       const response = await api.call('PATCH', `/users/${user.id}`, {
         token: user.token,
-        body: { email: uniqueEmail(), current_password: 'not-my-password' },
+        json: { email: uniqueEmail(), current_password: 'not-my-password' },
       });
 
       expect(response.status).toBe(400);
@@ -197,32 +197,32 @@ describe('reading, replacing, updating and deleting users', () => {
     });
 
     it('moves the email atomically: the old address is free again and the new one is taken', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
       const newEmail = uniqueEmail('new');
 
       await api.call('PATCH', `/users/${user.id}`, {
         token: user.token,
-        body: { email: newEmail, current_password: user.password },
+        json: { email: newEmail, current_password: user.password },
       });
 
       const reuseOld = await api.call('POST', '/users', {
-        body: { email: user.email, name: 'Reuse', password: 'password-123' },
+        json: { email: user.email, name: 'Reuse', password: 'password-123' },
       });
       const reuseNew = await api.call('POST', '/users', {
-        body: { email: newEmail, name: 'Clash', password: 'password-123' },
+        json: { email: newEmail, name: 'Clash', password: 'password-123' },
       });
       expect(reuseOld.status).toBe(201);
       expect(reuseNew.status).toBe(409);
     });
 
     it('refuses an email another user has with 409 and keeps the current one', async () => {
-      const admin = await api.admin();
-      const first = await api.signUpAndLogIn();
-      const second = await api.signUpAndLogIn();
+      const admin = await api.newAdmin();
+      const first = await api.signUp();
+      const second = await api.signUp();
 
       const response = await api.call('PATCH', `/users/${second.id}`, {
         token: admin.token,
-        body: { email: first.email.toUpperCase() },
+        json: { email: first.email.toUpperCase() },
       });
 
       expect(response.status).toBe(409);
@@ -233,42 +233,42 @@ describe('reading, replacing, updating and deleting users', () => {
 
   describe('ETag and If-Match', () => {
     it('applies a write whose If-Match is current and returns the new ETag', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
 
       const response = await api.call('PATCH', `/users/${user.id}`, {
         token: user.token,
         headers: { 'if-match': user.etag },
-        body: { name: 'Fresh' },
+        json: { name: 'Fresh' },
       });
 
       expect(response.status).toBe(200);
-      expect(response.headers.etag).not.toBe(user.etag);
+      expect(response.headers.get('etag')).not.toBe(user.etag);
     });
 
     it('refuses a stale If-Match with 412 and loses nothing', async () => {
-      const user = await api.signUpAndLogIn();
-      await api.call('PATCH', `/users/${user.id}`, { token: user.token, body: { name: 'Second Writer' } });
+      const user = await api.signUp();
+      await api.call('PATCH', `/users/${user.id}`, { token: user.token, json: { name: 'Second Writer' } });
 
       const stale = await api.call('PATCH', `/users/${user.id}`, {
         token: user.token,
         headers: { 'if-match': user.etag },
-        body: { name: 'Stale Writer' },
+        json: { name: 'Stale Writer' },
       });
 
       expect(stale.status).toBe(412);
-      expect(stale.headers['content-type']).toBe('application/problem+json');
+      expect(stale.headers.get('content-type')).toBe('application/problem+json');
       const read = await api.call('GET', `/users/${user.id}`, { token: user.token });
       expect(read.body.name).toBe('Second Writer');
     });
 
     it('refuses a stale If-Match on PUT and DELETE with 412', async () => {
-      const user = await api.signUpAndLogIn();
-      await api.call('PATCH', `/users/${user.id}`, { token: user.token, body: { name: 'Moved On' } });
+      const user = await api.signUp();
+      await api.call('PATCH', `/users/${user.id}`, { token: user.token, json: { name: 'Moved On' } });
 
       const put = await api.call('PUT', `/users/${user.id}`, {
         token: user.token,
         headers: { 'if-match': user.etag },
-        body: {
+        json: {
           email: user.email,
           name: 'Stale',
           password: 'password-new-1',
@@ -286,12 +286,12 @@ describe('reading, replacing, updating and deleting users', () => {
     });
 
     it('treats a weak or malformed If-Match as not matching', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
 
       const response = await api.call('PATCH', `/users/${user.id}`, {
         token: user.token,
         headers: { 'if-match': `W/${user.etag}` },
-        body: { name: 'Weak' },
+        json: { name: 'Weak' },
       });
 
       expect(response.status).toBe(412);
@@ -300,21 +300,21 @@ describe('reading, replacing, updating and deleting users', () => {
 
   describe('DELETE /users/{id}', () => {
     it('deletes the caller with 204 and no body, and frees the email', async () => {
-      const user = await api.signUpAndLogIn();
+      const user = await api.signUp();
 
       const response = await api.call('DELETE', `/users/${user.id}`, { token: user.token });
 
       expect(response.status).toBe(204);
       expect(response.text).toBe('');
       const again = await api.call('POST', '/users', {
-        body: { email: user.email, name: 'Again', password: 'password-123' },
+        json: { email: user.email, name: 'Again', password: 'password-123' },
       });
       expect(again.status).toBe(201);
     });
 
     it('lets an admin delete another user, then answers 404 for it', async () => {
-      const admin = await api.admin();
-      const user = await api.signUpAndLogIn();
+      const admin = await api.newAdmin();
+      const user = await api.signUp();
 
       const deleted = await api.call('DELETE', `/users/${user.id}`, { token: admin.token });
       const read = await api.call('GET', `/users/${user.id}`, { token: admin.token });

@@ -1,15 +1,16 @@
 // Bad input: always a 4xx problem+json that names the field, never a 500, and nothing stored.
-import { createTestApi, type TestApi, uniqueEmail } from '../support/api';
+import { JSON_CONTENT } from '../support/client';
+import { startTestStack, type TestStack, uniqueEmail } from '../support/stack';
 
 const valid = () => ({ email: uniqueEmail(), name: 'Valid Name', password: 'password-123' });
 
 describe('validation', () => {
-  let api: TestApi;
+  let api: TestStack;
   beforeAll(async () => {
-    api = await createTestApi();
+    api = await startTestStack({ over: 'core' });
   });
 
-  const signUp = (body: unknown) => api.call('POST', '/users', { body });
+  const signUp = (body: unknown) => api.call('POST', '/users', { json: body });
 
   it.each([
     ['a missing email', { email: undefined }, 'email', 'is required'],
@@ -59,7 +60,7 @@ describe('validation', () => {
     const response = await signUp(body);
 
     expect(response.status).toBe(400);
-    expect(response.headers['content-type']).toBe('application/problem+json');
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(response.body).toMatchObject({
       type: expect.any(String),
       title: expect.any(String),
@@ -91,14 +92,14 @@ describe('validation', () => {
     ['a string', 'hello'],
     ['null', null],
   ])('refuses a body that is %s with 400', async (_, body) => {
-    const response = await api.call('POST', '/users', { rawBody: JSON.stringify(body) });
+    const response = await api.call('POST', '/users', { body: JSON.stringify(body), headers: JSON_CONTENT });
 
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([{ path: '', message: 'must be a JSON object' }]);
   });
 
   it('refuses a body that is not JSON with 400', async () => {
-    const response = await api.call('POST', '/users', { rawBody: '{"email": ' });
+    const response = await api.call('POST', '/users', { body: '{"email": ', headers: JSON_CONTENT });
 
     expect(response.status).toBe(400);
     expect(response.body.detail).toMatch(/not valid JSON/);
@@ -114,22 +115,22 @@ describe('validation', () => {
     'refuses a body sent as %s with 415',
     async (contentType) => {
       const response = await api.call('POST', '/users', {
-        rawBody: JSON.stringify(valid()),
+        body: JSON.stringify(valid()),
         headers: { 'content-type': contentType },
       });
 
       expect(response.status).toBe(415);
-      expect(response.headers['content-type']).toBe('application/problem+json');
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
     },
   );
 
   it('accepts application/json with a charset, and +json media types', async () => {
     const withCharset = await api.call('POST', '/users', {
-      rawBody: JSON.stringify(valid()),
+      body: JSON.stringify(valid()),
       headers: { 'content-type': 'application/json; charset=utf-8' },
     });
     const merge = await api.call('POST', '/users', {
-      rawBody: JSON.stringify(valid()),
+      body: JSON.stringify(valid()),
       headers: { 'content-type': 'application/merge-patch+json' },
     });
 
@@ -143,7 +144,7 @@ describe('validation', () => {
     const response = await signUp(body);
 
     expect(response.status).toBe(413);
-    expect(response.headers['content-type']).toBe('application/problem+json');
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
   });
 
   it('accepts a body of exactly 16 KiB as far as size goes', async () => {
@@ -151,7 +152,7 @@ describe('validation', () => {
     const body = { ...valid() };
     const raw = JSON.stringify({ ...body, name: 'x'.repeat(padding) });
 
-    const response = await api.call('POST', '/users', { rawBody: raw });
+    const response = await api.call('POST', '/users', { body: raw, headers: JSON_CONTENT });
 
     expect(Buffer.byteLength(raw)).toBe(16 * 1024);
     expect(response.status).toBe(400);
@@ -170,7 +171,7 @@ describe('validation', () => {
   describe('GET /users query', () => {
     let adminToken: string;
     beforeAll(async () => {
-      adminToken = (await api.admin()).token;
+      adminToken = (await api.newAdmin()).token;
     });
 
     it.each([

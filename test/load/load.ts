@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import { percentile, round } from '../support/stats';
 import { LOAD_ADMIN } from './server';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
@@ -27,10 +28,6 @@ interface Workload {
   readonly connections: number;
   readonly requests: autocannon.Request[];
 }
-
-const percentile = (sorted: readonly number[], p: number): number =>
-  sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0);
-const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 const startServer = async (): Promise<{ child: ChildProcess; base: string }> => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/load/server.ts'], {
@@ -260,7 +257,7 @@ const run = async (base: string): Promise<number> => {
         {
           connections: sum((result) => result.connections),
           requests: times.length,
-          perSecond: round(times.length / SECONDS),
+          perSecond: round(times.length / SECONDS, 1),
           p50Ms: round(percentile(times, 50), 2),
           p99Ms: round(percentile(times, 99), 2),
           errors: sum((result) => result.errors + result.timeouts + result.non2xx),
@@ -276,7 +273,7 @@ const run = async (base: string): Promise<number> => {
   const report = {
     seconds: SECONDS,
     requests: total,
-    perSecond: round(total / SECONDS),
+    perSecond: round(total / SECONDS, 1),
     p50Ms: round(percentile(all, 50), 2),
     p99Ms: round(percentile(all, 99), 2),
     errors,

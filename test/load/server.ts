@@ -3,7 +3,7 @@
 // stops everything when its parent closes stdin or sends SIGTERM.
 import { createLogger } from '../../lambda/shared/logger';
 import { startLocalStack } from '../../local/stack';
-import { UNREACHED_RATE_LIMITS } from '../support/api';
+import { UNREACHED_RATE_LIMITS } from '../support/stack';
 
 export const LOAD_ADMIN = { email: 'admin@load.example.com', password: 'load test admin password' } as const;
 

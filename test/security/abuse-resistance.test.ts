@@ -2,9 +2,9 @@
 // one address, look-alike passwords, names that hide or break, and token spellings. Different
 // clients are different loopback addresses: the gateway takes the socket's peer address as
 // `requestContext.http.sourceIp`, as API Gateway does.
-import { request } from 'node:http';
 import { DEFAULT_RATE_LIMITS } from '../../lambda/limits/rate-limits';
-import { type SecurityStack, startSecurityStack, uniqueEmail } from './support';
+import { JSON_CONTENT } from '../support/client';
+import { ADMIN, startTestStack, type TestStack, uniqueEmail } from '../support/stack';
 
 interface Reply {
   readonly status: number;
@@ -13,46 +13,37 @@ interface Reply {
   readonly ms: number;
 }
 
-/** One request from `localAddress` over real HTTP. */
-const from =
-  (stack: SecurityStack, localAddress: string) =>
-  (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> =>
-    new Promise((resolve, reject) => {
-      const started = performance.now();
-      const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-      const req = request(
-        new URL(path, stack.stack.url),
-        {
-          method,
-          localAddress,
-          headers: { ...(text !== undefined && { 'content-type': 'application/json' }), ...headers },
-        },
-        (res) => {
-          let data = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk) => {
-            data += chunk;
-          });
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: data ? JSON.parse(data) : {},
-              ms: performance.now() - started,
-            }),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(text);
-    });
+/** One request over real HTTP from `sourceIp`, through the kit's client (its leak checks included). */
+const from = (stack: TestStack, sourceIp: string) => {
+  const { call } = stack.client({ sourceIp });
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply> => {
+    const response = await call(
+      method,
+      path,
+      typeof body === 'string' ? { body, headers: { ...JSON_CONTENT, ...headers } } : { json: body, headers },
+    );
+    return {
+      status: response.status,
+      headers: Object.fromEntries(response.headers),
+      body: response.body ?? {},
+      ms: response.ms,
+    };
+  };
+};
 
 const fieldErrors = (reply: Reply) => reply.body.errors ?? [];
 
-let api: SecurityStack;
+let api: TestStack;
 beforeAll(async () => {
   // Product limits everywhere but login, which is raised so the lockout tests measure the back-off alone.
-  api = await startSecurityStack({
+  api = await startTestStack({
+    over: 'http',
+    admin: ADMIN,
     rateLimits: {
       ...DEFAULT_RATE_LIMITS,
       login: { limit: 1000, windowSeconds: 60 },
@@ -104,9 +95,9 @@ describe('a lockout aimed at someone else', () => {
 });
 
 describe('floods from one address', () => {
-  let limited: SecurityStack;
+  let limited: TestStack;
   beforeAll(async () => {
-    limited = await startSecurityStack({ rateLimits: DEFAULT_RATE_LIMITS });
+    limited = await startTestStack({ over: 'http', admin: ADMIN, rateLimits: DEFAULT_RATE_LIMITS });
   });
   afterAll(() => limited.close());
 

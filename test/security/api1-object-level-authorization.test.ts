@@ -1,9 +1,10 @@
 // OWASP API1:2023 Broken Object Level Authorization, black-box over HTTP: a user may act on their
 // own id only, whatever verb, encoding or header they try; nothing about others leaks.
 import { randomUUID } from 'node:crypto';
-import { type Account, expectProblem, securityStackForThisFile } from './support';
+import { expectProblem } from '../support/expect';
+import { type Account, ADMIN, testStackForThisFile } from '../support/stack';
 
-const api = securityStackForThisFile();
+const api = testStackForThisFile({ over: 'http', admin: ADMIN });
 let attacker: Account;
 let victim: Account;
 

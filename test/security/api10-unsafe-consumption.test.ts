@@ -12,12 +12,14 @@ import { type KeySet, parseKeySet } from '../../lambda/keys/key-set';
 import { newKeySet } from '../../lambda/keys/rotation';
 import { parseJwks } from '../../lambda/shared/jwks';
 import { readSecret } from '../../lambda/shared/secrets-extension';
-import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
 import { itemFromSession } from '../../lambda/store/items/session-items';
+import { leakIn } from '../support/client';
+import { expectProblem } from '../support/expect';
+import { claimsFor } from '../support/forged-tokens';
+import { type Account, ADMIN, testStackForThisFile, uniqueEmail } from '../support/stack';
 import { testDocumentClient } from '../support/tables';
-import { type Account, expectProblem, leakIn, securityStackForThisFile, uniqueEmail } from './support';
 
-const api = securityStackForThisFile();
+const api = testStackForThisFile({ over: 'http', admin: ADMIN });
 let user: Account;
 
 beforeAll(async () => {
@@ -25,9 +27,9 @@ beforeAll(async () => {
 });
 
 const put = (item: Record<string, string>) =>
-  dynamoDbClient().send(
+  api.dynamoDb.send(
     new PutItemCommand({
-      TableName: api.stack.tableName,
+      TableName: api.tableName,
       Item: Object.fromEntries(
         Object.entries(item).map(([key, value]) => [key, /^\d+$/.test(value) ? { N: value } : { S: value }]),
       ),
@@ -88,13 +90,12 @@ describe('items read back from DynamoDB', () => {
 
   it('grants nothing for a stored role that is not one of ours', async () => {
     const planted = await plantUser({ role: 'superuser' });
-    const { claimsFor, signToken } = await import('./support');
     const now = Math.floor(Date.now() / 1000);
     // A live session, as a login would have opened it, so only the stored role is off.
     const sid = randomUUID();
     await testDocumentClient().send(
       new PutCommand({
-        TableName: api.stack.tableName,
+        TableName: api.tableName,
         Item: itemFromSession({
           id: sid,
           userId: planted.id,
@@ -111,7 +112,7 @@ describe('items read back from DynamoDB', () => {
       }),
     );
     // A token as the service would issue it for this user (the role claim says user).
-    const token = await signToken(claimsFor(planted.id, { role: 'user', sid }));
+    const token = await api.signToken(claimsFor(planted.id, { role: 'user', sid }));
 
     expectProblem(await api.call('GET', '/users', { token }), 403);
     expectProblem(await api.call('GET', `/users/${user.id}`, { token }), 403);

@@ -1,23 +1,18 @@
 // OWASP API2:2023 Broken Authentication, black-box over HTTP: every forged, altered, expired or
 // revoked token is refused — by the gateway (403 Forbidden) on bearer routes, by the router
 // (401 problem) on public ones — and login gives an attacker nothing to tell accounts apart.
+import { expectGateway, expectProblem } from '../support/expect';
 import {
-  type Account,
   claimsFor,
   confusedTokens,
   editedToken,
-  expectGateway,
-  expectProblem,
   foreignKeyToken,
   hmacToken,
-  securityStackForThisFile,
-  signToken,
-  suiteKeySet,
-  uniqueEmail,
   unsignedToken,
-} from './support';
+} from '../support/forged-tokens';
+import { type Account, ADMIN, testStackForThisFile, uniqueEmail } from '../support/stack';
 
-const api = securityStackForThisFile();
+const api = testStackForThisFile({ over: 'http', admin: ADMIN });
 let user: Account;
 
 beforeAll(async () => {
@@ -39,16 +34,16 @@ const forgeries: [string, () => string | Promise<string>][] = [
   ],
   ...[0, 1, 2].map((form): [string, () => Promise<string>] => [
     `HS256 keyed with the published public key (algorithm confusion, form ${form + 1} of 3)`,
-    async () => ((await confusedTokens(claimsFor(api.admin.id), await suiteKeySet()))[form] ?? [])[1] ?? '',
+    async () => ((await confusedTokens(claimsFor(api.admin.id), await api.keySet()))[form] ?? [])[1] ?? '',
   ]),
   [
     'a kid that is not published',
-    () => signToken(claimsFor(api.admin.id), { header: { kid: 'no-such-key' } }),
+    () => api.signToken(claimsFor(api.admin.id), { header: { kid: 'no-such-key' } }),
   ],
-  ['no kid', () => signToken(claimsFor(api.admin.id), { header: { kid: undefined } })],
+  ['no kid', () => api.signToken(claimsFor(api.admin.id), { header: { kid: undefined } })],
   [
     "a valid ES256 signature by a key not in the set, under a published key's kid",
-    async () => foreignKeyToken(claimsFor(api.admin.id), { kid: (await suiteKeySet()).keys[0]?.kid ?? '' }),
+    async () => foreignKeyToken(claimsFor(api.admin.id), { kid: (await api.keySet()).keys[0]?.kid ?? '' }),
   ],
   [
     "the attacker's own key embedded in a jwk header",
@@ -72,16 +67,16 @@ const forgeries: [string, () => string | Promise<string>][] = [
   ],
   [
     'a jku header on a token our own key signed (never followed: refused)',
-    () => signToken(claimsFor(api.admin.id), { header: { jku: 'https://attacker.example/jwks.json' } }),
+    () => api.signToken(claimsFor(api.admin.id), { header: { jku: 'https://attacker.example/jwks.json' } }),
   ],
-  ['no exp', () => signToken(claimsFor(user.id, { role: 'user', exp: undefined }))],
-  ['an expired exp', () => signToken(claimsFor(user.id, { role: 'user', exp: now() - 1 }))],
-  ['no sub', () => signToken(claimsFor(api.admin.id, { sub: undefined }))],
-  ['no iat', () => signToken(claimsFor(user.id, { role: 'user', iat: undefined }))],
-  ['another issuer', () => signToken(claimsFor(api.admin.id, { iss: 'someone-else' }))],
-  ['another audience', () => signToken(claimsFor(api.admin.id, { aud: 'another-api' }))],
-  ['a role that does not exist', () => signToken(claimsFor(user.id, { role: 'root' }))],
-  ['a negative token version', () => signToken(claimsFor(user.id, { role: 'user', tv: -1 }))],
+  ['no exp', () => api.signToken(claimsFor(user.id, { role: 'user', exp: undefined }))],
+  ['an expired exp', () => api.signToken(claimsFor(user.id, { role: 'user', exp: now() - 1 }))],
+  ['no sub', () => api.signToken(claimsFor(api.admin.id, { sub: undefined }))],
+  ['no iat', () => api.signToken(claimsFor(user.id, { role: 'user', iat: undefined }))],
+  ['another issuer', () => api.signToken(claimsFor(api.admin.id, { iss: 'someone-else' }))],
+  ['another audience', () => api.signToken(claimsFor(api.admin.id, { aud: 'another-api' }))],
+  ['a role that does not exist', () => api.signToken(claimsFor(user.id, { role: 'root' }))],
+  ['a negative token version', () => api.signToken(claimsFor(user.id, { role: 'user', tv: -1 }))],
   ['its role edited to admin', () => editedToken(user.token, { role: 'admin' })],
   ['its sub edited to the admin', () => editedToken(user.token, { sub: api.admin.id })],
   ['its exp pushed a year on', () => editedToken(user.token, { exp: now() + 365 * 24 * 3600 })],
@@ -178,7 +173,7 @@ describe('revocation', () => {
   });
 
   it('refuses a well-signed token for a user who never existed with a 401 problem', async () => {
-    const token = await signToken(claimsFor('00000000-0000-4000-8000-000000000000', { role: 'user' }));
+    const token = await api.signToken(claimsFor('00000000-0000-4000-8000-000000000000', { role: 'user' }));
 
     expectProblem(await api.call('GET', '/users/00000000-0000-4000-8000-000000000000', { token }), 401);
   });

@@ -2,10 +2,10 @@
 // set a server-managed or privileged property (mass assignment), and no answer shows one it
 // should not (excessive data exposure).
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
-import { type Account, expectProblem, securityStackForThisFile, uniqueEmail } from './support';
+import { expectProblem } from '../support/expect';
+import { type Account, ADMIN, testStackForThisFile, uniqueEmail } from '../support/stack';
 
-const api = securityStackForThisFile();
+const api = testStackForThisFile({ over: 'http', admin: ADMIN });
 let user: Account;
 
 /** The exact fields of a user on the wire (SPEC): nothing more, ever. */
@@ -163,7 +163,7 @@ describe('what answers show', () => {
 
   it('lists only users, never the guard or login-failure items that share their table', async () => {
     await api.call('POST', '/login', { json: { email: uniqueEmail('ghost'), password: 'a failed login' } });
-    const { Items = [] } = await dynamoDbClient().send(new ScanCommand({ TableName: api.stack.tableName }));
+    const { Items = [] } = await api.dynamoDb.send(new ScanCommand({ TableName: api.tableName }));
     const users = Items.filter((item) => item.email !== undefined).map((item) => item.id?.S);
 
     const listed = await api.call('GET', '/users?limit=100', { token: api.admin.token });

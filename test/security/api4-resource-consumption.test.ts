@@ -3,9 +3,10 @@
 // ever runs (a spy on bcryptjs, in this same process, counts its calls).
 import bcrypt from 'bcryptjs';
 import { MAX_BODY_BYTES } from '../../lambda/router/request';
-import { type Account, expectGateway, expectProblem, securityStackForThisFile, uniqueEmail } from './support';
+import { expectGateway, expectProblem } from '../support/expect';
+import { type Account, ADMIN, testStackForThisFile, uniqueEmail } from '../support/stack';
 
-const api = securityStackForThisFile();
+const api = testStackForThisFile({ over: 'http', admin: ADMIN });
 let user: Account;
 let bcryptCalls: jest.SpyInstance[];
 

@@ -2,9 +2,10 @@
 // admin-only whatever a caller adds (spoofed role or authorizer-context headers, method
 // overrides), and no route is public that the security review has not seen.
 import { routes } from '../../lambda/routes';
-import { type Account, expectGateway, expectProblem, securityStackForThisFile, uniqueEmail } from './support';
+import { expectGateway, expectProblem } from '../support/expect';
+import { type Account, ADMIN, testStackForThisFile, uniqueEmail } from '../support/stack';
 
-const api = securityStackForThisFile();
+const api = testStackForThisFile({ over: 'http', admin: ADMIN });
 let user: Account;
 
 /**

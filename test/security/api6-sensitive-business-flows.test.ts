@@ -1,9 +1,10 @@
 // OWASP API6:2023 Unrestricted Access to Sensitive Business Flows, black-box over HTTP: the flows
 // worth automating against this API — guessing passwords, taking over an account with a stolen
 // token, harvesting which emails have accounts — are throttled or refused.
-import { type Account, expectProblem, securityStackForThisFile, uniqueEmail } from './support';
+import { expectProblem } from '../support/expect';
+import { type Account, ADMIN, testStackForThisFile, uniqueEmail } from '../support/stack';
 
-const api = securityStackForThisFile();
+const api = testStackForThisFile({ over: 'http', admin: ADMIN });
 
 describe('password guessing', () => {
   it('locks an account from the 6th failure, with Retry-After, also against a parallel burst', async () => {

@@ -3,10 +3,10 @@
 // headers; CORS never reflects an arbitrary origin.
 import { randomUUID } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
-import { type Account, type Answer, leakIn, securityStackForThisFile, uniqueEmail } from './support';
+import { type ApiResponse, leakIn } from '../support/client';
+import { type Account, ADMIN, testStackForThisFile, uniqueEmail } from '../support/stack';
 
-const api = securityStackForThisFile();
+const api = testStackForThisFile({ over: 'http', admin: ADMIN });
 let user: Account;
 
 beforeAll(async () => {
@@ -16,7 +16,7 @@ beforeAll(async () => {
 const json = { 'content-type': 'application/json' };
 
 /** One request for each way this API can fail, each answered with a 4xx or 5xx. */
-const failures: [string, () => Promise<Answer>][] = [
+const failures: [string, () => Promise<ApiResponse>][] = [
   ['malformed JSON', () => api.call('POST', '/users', { headers: json, body: '{"email":' })],
   [
     'invalid UTF-8',
@@ -76,9 +76,9 @@ describe('errors', () => {
   it('show an unexpected failure (a corrupted stored user) as a generic 500 with a request id only', async () => {
     const id = randomUUID();
     // A user item that lacks its name: reading it throws inside the repository.
-    await dynamoDbClient().send(
+    await api.dynamoDb.send(
       new PutItemCommand({
-        TableName: api.stack.tableName,
+        TableName: api.tableName,
         Item: { id: { S: id }, email: { S: uniqueEmail('corrupt') }, version: { N: '1' } },
       }),
     );

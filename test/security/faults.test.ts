@@ -7,27 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { silentLogger } from '../../lambda/shared/logger';
-import { ensureUsersTable } from '../../lambda/store/create-table';
-import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
-import {
-  type DynamoDbLocal,
-  freePort,
-  localAwsEnvironment,
-  startDynamoDbLocal,
-} from '../../local/dynamodb-local';
-import { type LocalStack, startLocalStack } from '../../local/stack';
-import { UNREACHED_RATE_LIMITS } from '../support/api';
-import {
-  ADMIN,
-  type Answer,
-  type Call,
-  client,
-  expectProblem,
-  suiteKeySet,
-  suiteKeys,
-  uniqueEmail,
-} from './support';
+import { type DynamoDbLocal, freePort, startDynamoDbLocal } from '../../local/dynamodb-local';
+import type { ApiResponse as Answer, Call } from '../support/client';
+import { expectProblem } from '../support/expect';
+import { ADMIN, startTestStack, type TestStack, uniqueEmail } from '../support/stack';
+import { percentile } from '../support/stats';
 
 /** What a request may take, whatever DynamoDB does: well inside API Gateway's 30 s. */
 const BOUND_MS = 5_000;
@@ -36,7 +20,7 @@ const TABLE = 'faults';
 let port: number;
 let dataDir: string;
 let dynamo: DynamoDbLocal;
-let stack: LocalStack;
+let stack: TestStack;
 let call: Call;
 let adminToken: string;
 const figures: Record<string, number> = {};
@@ -46,34 +30,26 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** DynamoDB Local on the fixed port, keeping its data in `dataDir` so a restart finds it. */
 const startDynamo = async () => {
   dynamo = await startDynamoDbLocal({ port, dataDir });
-  // Before the process's one DynamoDB client is first made: it reads the endpoint then.
-  Object.assign(process.env, localAwsEnvironment(dynamo.endpoint));
-  await ensureUsersTable(dynamoDbClient(), TABLE);
 };
 
 beforeAll(async () => {
   port = await freePort();
   dataDir = mkdtempSync(join(tmpdir(), 'user-api-faults-'));
   await startDynamo();
-  await suiteKeySet();
-  stack = await startLocalStack({
-    inMemory: true,
-    port: 0,
-    dynamoDbEndpoint: dynamo.endpoint,
-    tableName: TABLE,
-    keys: suiteKeys,
+  // The kit's stack on this file's own DynamoDB Local; the storm signs up many users from one
+  // address, which the kit's unreached rate limits let through (not what is tested here).
+  stack = await startTestStack({
+    over: 'http',
     admin: ADMIN,
-    // The storm signs up many users from one address: not what the rate limits are tested by here.
-    rateLimits: UNREACHED_RATE_LIMITS,
-    logger: silentLogger,
+    local: { dynamoDbEndpoint: dynamo.endpoint, tableName: TABLE },
   });
-  call = client(stack.url).call;
-  adminToken = (await call('POST', '/login', { json: ADMIN })).body.token;
+  call = stack.call;
+  adminToken = stack.admin.token;
 }, 60_000);
 
 afterAll(async () => {
   dynamo?.process.kill('SIGCONT');
-  await stack?.stop();
+  await stack?.close();
   await dynamo?.stop();
   rmSync(dataDir, { recursive: true, force: true });
   console.log(`faults: ${JSON.stringify(figures)}`);
@@ -118,11 +94,6 @@ const expectOnly503Problems = (samples: Sample[]) => {
     expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
   }
   return failed;
-};
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0);
 };
 
 describe.each([
@@ -183,7 +154,7 @@ describe.each([
     Object.assign(figures, {
       [`${signal}.requests`]: samples.length,
       [`${signal}.503s`]: failed.length,
-      [`${signal}.503p50Ms`]: percentile(latencies, 50),
+      [`${signal}.503p50Ms`]: Math.round(percentile(latencies, 50)),
       [`${signal}.503maxMs`]: Math.round(Math.max(...latencies)),
       [`${signal}.slowestMs`]: Math.round(slowest),
       [`${signal}.recoveryMs`]: Math.round(recoveryMs),
@@ -197,7 +168,7 @@ describe('transactions cut short', () => {
     const items = [];
     let startKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
     do {
-      const page = await dynamoDbClient().send(
+      const page = await stack.dynamoDb.send(
         new ScanCommand({ TableName: TABLE, ConsistentRead: true, ExclusiveStartKey: startKey }),
       );
       items.push(...(page.Items ?? []));
@@ -221,7 +192,7 @@ describe('transactions cut short', () => {
     const taken = uniqueEmail('taken');
     // A guard whose user is gone: the second write of the transaction must fail, and undo the first.
     const phantom = '00000000-0000-4000-8000-00000000beef';
-    await dynamoDbClient().send(
+    await stack.dynamoDb.send(
       new PutItemCommand({
         TableName: TABLE,
         Item: { id: { S: `email#${taken}` }, owner_id: { S: phantom } },
@@ -236,7 +207,7 @@ describe('transactions cut short', () => {
     expect(
       (await call('POST', '/login', { json: { email: account.email, password: account.password } })).status,
     ).toBe(200);
-    const { Items = [] } = await dynamoDbClient().send(
+    const { Items = [] } = await stack.dynamoDb.send(
       new ScanCommand({
         TableName: TABLE,
         ConsistentRead: true,
@@ -246,7 +217,7 @@ describe('transactions cut short', () => {
     );
     expect(Items.map((item) => item.id?.S)).toEqual([`email#${taken}`]);
     // The planted guard is the one orphan in the table: gone again, so the next test sees none.
-    await dynamoDbClient().send(
+    await stack.dynamoDb.send(
       new DeleteItemCommand({ TableName: TABLE, Key: { id: { S: `email#${taken}` } } }),
     );
   });

@@ -1,41 +1,32 @@
 // Property-based fuzzing of the router: seeded, reproducible requests with random JSON shapes,
-// unicode, huge numbers, deep nesting, wrong types and random headers, driven through the real
-// authorizer and router handlers the way the gateway does (in process, without HTTP).
+// unicode, huge numbers, deep nesting, wrong types and random headers, driven through the gateway
+// core into the real authorizer and router handlers (in process, without HTTP).
 // Whatever arrives: never a 5xx, never a secret, every 4xx a valid problem+json (or one of API
 // Gateway's own fixed answers). FUZZ_RUNS (default 2,000, ~15 s in `npm test`) and FUZZ_SEED
 // reproduce a run; `npm run test:fuzz` runs 10,000. FUZZ_SHRINK=1 shrinks a failure to its core.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { SYSTEM_REQUEST } from '../../lambda/audit/event';
 import { routes } from '../../lambda/routes';
-import { randomIds, systemClock } from '../../lambda/shared/clock';
-import { silentLogger } from '../../lambda/shared/logger';
 import { authenticateToken } from '../../lambda/users/authenticate';
 import { commonPasswords } from '../../lambda/users/common-passwords';
 import { login } from '../../lambda/users/login';
 import { signUp } from '../../lambda/users/sign-up';
-import { createLocalApp } from '../../local/app';
-import { createRouteMatcher } from '../../local/gateway';
-import { createTestTable, deleteTestTable, testDocumentClient } from '../support/tables';
+import { type GatewayRequest, httpAnswerOf, lambdaContext, payloadEvent } from '../../local/gateway-core';
+import { isGatewayAnswer, leakIn } from '../support/client';
 import {
   claimsFor,
   confusedTokens,
   editedToken,
   foreignKeyToken,
   hmacToken,
-  leakIn,
-  signToken,
-  suiteKeySet,
   unsignedToken,
-} from './support';
+} from '../support/forged-tokens';
+import { startTestStack, type TestStack } from '../support/stack';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_128);
 const BCRYPT_HASH = /\$2[abxy]\$\d\d\$/;
-
-type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
-type Authorizer = (event: unknown) => Promise<{ isAuthorized: boolean; context?: Record<string, unknown> }>;
 
 interface Account {
   readonly id: string;
@@ -74,9 +65,7 @@ interface Answer {
   readonly origin: 'gateway' | 'router';
 }
 
-let tableName: string;
-let router: Handler;
-let authorizer: Authorizer;
+let stack: TestStack;
 let accounts: Accounts;
 let replaced = 0;
 let renew: (role: 'user' | 'admin') => Promise<Account>;
@@ -104,65 +93,44 @@ const keepAccountsAlive = async (request: FuzzRequest, answer: Answer): Promise<
     replaced++;
   }
 };
-const match = createRouteMatcher(routes);
-
-const gateway = (status: number, message: string): Answer => ({
-  status,
-  headers: { 'content-type': 'application/json' },
-  text: JSON.stringify({ message }),
-  origin: 'gateway',
-});
-
-/** What the local gateway does, minus HTTP: route, authorize, build the payload 2.0 event, invoke. */
-const send = async (request: FuzzRequest): Promise<Answer> => {
-  const matched = request.rawRouteKey ? undefined : match(request.method, request.path);
-  if (!matched && !request.rawRouteKey) return gateway(404, 'Not Found');
-  const routeKey = request.rawRouteKey ?? `${matched?.route.method} ${matched?.route.path}`;
-  const event: APIGatewayProxyEventV2 = {
-    version: '2.0',
-    routeKey,
-    rawPath: request.path,
-    rawQueryString: request.query,
-    headers: request.headers,
-    ...(request.query
-      ? { queryStringParameters: Object.fromEntries(new URLSearchParams(request.query)) }
-      : {}),
-    ...(matched && Object.keys(matched.pathParameters).length > 0
-      ? { pathParameters: matched.pathParameters }
-      : {}),
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'fuzz',
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
-      http: {
-        method: request.method,
-        path: request.path,
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'fuzz',
-      },
-      requestId: `fuzz-${Math.random().toString(36).slice(2)}`,
-      routeKey,
-      stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-    },
-    ...(request.body ? { body: request.body.text } : {}),
-    isBase64Encoded: request.body?.base64 ?? false,
-  };
-  if (matched?.route.access === 'bearer') {
-    const authorization = request.headers.authorization;
-    if (!authorization) return gateway(401, 'Unauthorized');
-    const verdict = await authorizer({ ...event, type: 'REQUEST', identitySource: [authorization] });
-    if (!verdict.isAuthorized) return gateway(403, 'Forbidden');
-    (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: verdict.context };
-  }
-  const result = await router(event);
-  const headers = Object.fromEntries(
-    Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+const headersOf = (headers: Readonly<Record<string, string | readonly string[]>>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? value : value.join(', '),
+    ]),
   );
-  return { status: result.statusCode ?? 200, headers, text: result.body ?? '', origin: 'router' };
+
+/** Through the gateway core, as a client's request; or, misrouted, straight into the router. */
+const send = async (request: FuzzRequest): Promise<Answer> => {
+  const sent: GatewayRequest = {
+    method: request.method,
+    url: request.query ? `${request.path}?${request.query}` : request.path,
+    headers: request.headers,
+    body: Buffer.from(request.body?.text ?? '', request.body?.base64 ? 'base64' : 'utf8'),
+    sourceIp: '127.0.0.1',
+  };
+  if (request.rawRouteKey !== undefined) {
+    // The event the gateway would build, under a route key that no route of the table has.
+    const event = payloadEvent(sent);
+    event.routeKey = request.rawRouteKey;
+    event.requestContext.routeKey = request.rawRouteKey;
+    const result = await stack.handlers.router(
+      event,
+      lambdaContext('router', event.requestContext.requestId),
+    );
+    const answer = httpAnswerOf(result);
+    return {
+      status: answer.status,
+      headers: headersOf(answer.headers),
+      text: answer.body.toString(),
+      origin: 'router',
+    };
+  }
+  const response = await stack.gateway(sent);
+  const text = response.body.toString('utf8');
+  const origin = isGatewayAnswer(response.status, text) ? 'gateway' : 'router';
+  return { status: response.status, headers: headersOf(response.headers), text, origin };
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -489,29 +457,13 @@ const violation = (request: FuzzRequest, answer: Answer): string | undefined => 
 // ---------------------------------------------------------------------------------------------
 
 beforeAll(async () => {
-  tableName = await createTestTable('fuzz');
-  const app = await createLocalApp({
-    settings: {
-      tableName,
-      bcryptCost: 10,
-      tokenTtlSeconds: 3600,
-      sessionTtlSeconds: 30 * 24 * 3600,
-      auditRetentionDays: 365,
-    },
-    keys: suiteKeySet,
-    client: testDocumentClient(),
-    clock: systemClock,
-    newId: randomIds,
-    logger: silentLogger,
-  });
-  router = app.handlers.router as unknown as typeof router;
-  authorizer = app.handlers.authorizer as unknown as Authorizer;
-  const deps = app.dependencies;
+  stack = await startTestStack({ over: 'core' });
+  const { deps } = stack;
   let generation = 0;
   renew = async (role) => {
     const email = `fuzz-${role}-${++generation}@example.com`;
     const password = `fuzz ${role} secret pw`;
-    if (role === 'admin') await app.ensureAdmin(email, password);
+    if (role === 'admin') await stack.ensureAdmin(email, password);
     else await signUp(deps, undefined, { email, name: 'Fuzz target', password }, SYSTEM_REQUEST);
     const result = await login(deps, email, password, '127.0.0.1', SYSTEM_REQUEST);
     if (!('token' in result)) throw new Error('fuzz accounts have no second factor');
@@ -526,11 +478,11 @@ beforeAll(async () => {
   const [user, admin] = await Promise.all([renew('user'), renew('admin')]);
   const forged = await Promise.all([
     hmacToken(claimsFor(admin.id), 'not-the-secret-0123456789-abcdefghijklmnopq'),
-    confusedTokens(claimsFor(admin.id), await suiteKeySet()).then((tokens) => tokens[0]?.[1] ?? ''),
-    foreignKeyToken(claimsFor(admin.id), { kid: (await suiteKeySet()).keys[0]?.kid ?? '' }),
-    signToken(claimsFor(user.id, { exp: undefined })),
-    signToken(claimsFor(user.id, { role: 'user', tv: 7 })),
-    signToken(claimsFor('not-a-uuid', { role: 'user' })),
+    confusedTokens(claimsFor(admin.id), await stack.keySet()).then((tokens) => tokens[0]?.[1] ?? ''),
+    foreignKeyToken(claimsFor(admin.id), { kid: (await stack.keySet()).keys[0]?.kid ?? '' }),
+    stack.signToken(claimsFor(user.id, { exp: undefined })),
+    stack.signToken(claimsFor(user.id, { role: 'user', tv: 7 })),
+    stack.signToken(claimsFor('not-a-uuid', { role: 'user' })),
     Promise.resolve(unsignedToken(claimsFor(admin.id))),
     Promise.resolve(editedToken(user.token, { role: 'admin' })),
   ]);
@@ -538,7 +490,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await deleteTestTable(tableName);
+  await stack.close();
 });
 
 it(`keeps every promise over ${RUNS} generated requests (seed ${SEED})`, async () => {

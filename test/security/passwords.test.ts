@@ -5,22 +5,16 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { readRouterSettings } from '../../lambda/router/dependencies';
 import { ConfigurationError } from '../../lambda/shared/env';
 import { costOf } from '../../lambda/shared/passwords';
-import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
 import { commonPasswords } from '../../lambda/users/common-passwords';
 import { COMMON_PASSWORD_COUNT } from '../../lambda/users/common-passwords.data';
 import { LocalStackError, startLocalStack } from '../../local/stack';
 import { COMMON_PASSWORDS_TOP, deriveCommonPasswords } from '../../scripts/common-passwords';
-import {
-  type Account,
-  expectProblem,
-  type SecurityStack,
-  securityStackForThisFile,
-  uniqueEmail,
-} from './support';
+import { expectProblem } from '../support/expect';
+import { type Account, ADMIN, type TestStack, testStackForThisFile, uniqueEmail } from '../support/stack';
 
 const COMMON_MESSAGE = 'is one of the most common passwords; choose another';
 
-const api = securityStackForThisFile();
+const api = testStackForThisFile({ over: 'http', admin: ADMIN });
 let user: Account;
 
 beforeAll(async () => {
@@ -38,7 +32,7 @@ describe('the common-password list', () => {
 });
 
 describe('a common password', () => {
-  const refusedWithMessage = (answer: Awaited<ReturnType<SecurityStack['call']>>) => {
+  const refusedWithMessage = (answer: Awaited<ReturnType<TestStack['call']>>) => {
     expectProblem(answer, 400);
     expect(answer.body.errors).toContainEqual({ path: 'password', message: COMMON_MESSAGE });
   };
@@ -137,8 +131,8 @@ it('refuses a NUL byte (where C bcrypt would stop) as a control character', asyn
 
 describe('bcrypt cost', () => {
   it('is 10 or more in every hash stored in the table', async () => {
-    const { Items = [] } = await dynamoDbClient().send(
-      new ScanCommand({ TableName: api.stack.tableName, ProjectionExpression: 'password_hash' }),
+    const { Items = [] } = await api.dynamoDb.send(
+      new ScanCommand({ TableName: api.tableName, ProjectionExpression: 'password_hash' }),
     );
     const hashes = Items.flatMap((item) => (item.password_hash?.S ? [item.password_hash.S] : []));
 

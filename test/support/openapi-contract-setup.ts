@@ -1,21 +1,23 @@
 // Jest setup (e2e and integration projects): every response the suite receives is held to
-// docs/openapi.json — the e2e suite's fetch calls to the local stack, and the integration
-// suite's createTestApi().call. A response that breaks the document fails the test that got it.
+// docs/openapi.json — whatever the kit's client (client.ts) receives, over the gateway core or
+// over HTTP, and any other fetch call to the local stack. A response that breaks the document
+// fails the test that got it.
 import { isDocsPath } from '../../local/docs-page';
-import { observeResponses } from './api';
+import { observeResponses } from './client';
 import { createContract } from './openapi-contract';
 
 const contract = createContract();
 
-observeResponses((method, path, response) =>
+observeResponses((method, path, response) => {
+  if (isDocsPath(path.split('?')[0] ?? '')) return;
   contract.assert({
     method,
     path,
     status: response.status,
-    header: (name) => response.headers[name],
+    header: (name) => response.headers.get(name),
     text: response.text,
-  }),
-);
+  });
+});
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const realFetch = globalThis.fetch;

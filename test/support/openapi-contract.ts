@@ -1,10 +1,12 @@
 // The contract check: one HTTP exchange held to docs/openapi.json. Its status must be documented
 // for that operation, its required headers present and well-formed, its body of a documented
-// media type and valid against the schema (JSON Schema 2020-12, with ajv). Unknown routes must be
-// API Gateway's 404. Used by the e2e and integration suites on every response they receive.
+// media type and valid against the schema (JSON Schema 2020-12, with ajv). Requests are routed by
+// the gateway core's own matcher, so what it calls unknown is what the gateway answers 404 to,
+// and that answer must be API Gateway's. Used by the e2e and integration suites on every response.
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import committedDocument from '../../docs/openapi.json';
+import { createRouteMatcher } from '../../local/gateway-core';
 
 export interface Exchange {
   readonly method: string;
@@ -55,20 +57,11 @@ export const createContract = (document: Json = committedDocument as Json) => {
   };
 
   const paths = document.paths as Record<string, Json>;
-  // Literal paths first, as API Gateway matches them.
-  const templates = Object.keys(paths)
-    .map((template) => ({
-      template,
-      regex: new RegExp(`^${template.replace(/\{\w+\}/g, '[^/]+')}$`),
-      params: (template.match(/\{/g) ?? []).length,
-    }))
-    .sort((a, b) => a.params - b.params);
+  const matchRoute = createRouteMatcher();
 
   const checkNotFound = (exchange: Exchange, what: string): string[] => {
     if (exchange.status === 404 && exchange.text === JSON.stringify({ message: 'Not Found' })) return [];
-    return [
-      `${what} is not in the document, yet the answer is not API Gateway's 404 {"message":"Not Found"}`,
-    ];
+    return [`${what} matches no route, yet the answer is not API Gateway's 404 {"message":"Not Found"}`];
   };
 
   const checkHeaders = (exchange: Exchange, response: Json, base: string): string[] => {
@@ -108,17 +101,18 @@ export const createContract = (document: Json = committedDocument as Json) => {
   const check = (exchange: Exchange): string[] => {
     const [path = ''] = exchange.path.split('?');
     const method = exchange.method.toLowerCase();
-    const match = templates.find(({ regex }) => regex.test(path));
-    if (!match) return checkNotFound(exchange, `the path ${path}`);
-    const operation = paths[match.template]?.[method] as Json | undefined;
-    if (!operation) return checkNotFound(exchange, `${exchange.method} ${match.template}`);
+    const matched = matchRoute(exchange.method, path);
+    if (!matched) return checkNotFound(exchange, `${exchange.method} ${path}`);
+    const template = matched.route.path;
+    const operation = paths[template]?.[method] as Json | undefined;
+    if (!operation) return [`${exchange.method} ${template} is a route of the table, not of the document`];
     const responses = operation.responses as Json;
     const status = String(exchange.status);
     if (!(status in responses))
-      return [`status ${status} is not documented for ${exchange.method} ${match.template}`];
+      return [`status ${status} is not documented for ${exchange.method} ${template}`];
     const { node: response, pointer } = resolve(
       responses[status],
-      `#/paths/${escapePointer(match.template)}/${method}/responses/${status}`,
+      `#/paths/${escapePointer(template)}/${method}/responses/${status}`,
     );
     return [...checkHeaders(exchange, response, pointer), ...checkBody(exchange, response, pointer)];
   };
