@@ -72,6 +72,30 @@ export interface RouteDefinition {
 
 const USER_HEADERS = ['ETag', 'Cache-Control'] as const;
 
+/** A 200 with the user, its ETag, and no cache that may keep it. */
+const userAnswer = (description: string): SuccessDefinition => ({
+  status: 200,
+  description,
+  schema: 'User',
+  example: 'user',
+  headers: USER_HEADERS,
+});
+
+/** A JSON answer that no cache may keep: the shape of most successes. */
+const withCacheControl = (
+  status: number,
+  description: string,
+  schema: string,
+  example: string,
+): SuccessDefinition => ({ status, description, schema, example, headers: ['Cache-Control'] });
+
+/** A 204: no body, and no cache may keep the answer. */
+const noContent = (description: string): SuccessDefinition => ({
+  status: 204,
+  description,
+  headers: ['Cache-Control'],
+});
+
 export const routes = [
   {
     method: 'POST',
@@ -108,14 +132,12 @@ export const routes = [
     body: { name: 'LoginRequest', schema: loginSchema },
     rateLimit: { bucket: 'login' },
     success: [
-      {
-        status: 200,
-        description:
-          'An access token, a refresh token and the user; or, for a user with a second factor, `mfa_required` and the `mfa_token` to send to `POST /login/mfa`.',
-        schema: 'LoginOutcome',
-        example: 'login',
-        headers: ['Cache-Control'],
-      },
+      withCacheControl(
+        200,
+        'An access token, a refresh token and the user; or, for a user with a second factor, `mfa_required` and the `mfa_token` to send to `POST /login/mfa`.',
+        'LoginOutcome',
+        'login',
+      ),
     ],
     errors: [401, 403],
   },
@@ -131,13 +153,12 @@ export const routes = [
     body: { name: 'LoginMfaRequest', schema: loginMfaSchema },
     rateLimit: { bucket: 'login' },
     success: [
-      {
-        status: 200,
-        description: 'An access token, a refresh token and the user, as `POST /login` answers.',
-        schema: 'LoginResponse',
-        example: 'login',
-        headers: ['Cache-Control'],
-      },
+      withCacheControl(
+        200,
+        'An access token, a refresh token and the user, as `POST /login` answers.',
+        'LoginResponse',
+        'login',
+      ),
     ],
     errors: [401, 403],
   },
@@ -153,13 +174,12 @@ export const routes = [
     body: { name: 'RefreshRequest', schema: refreshSchema },
     rateLimit: { bucket: 'refresh' },
     success: [
-      {
-        status: 200,
-        description: 'A new access token, the current refresh token and the user.',
-        schema: 'LoginResponse',
-        example: 'login',
-        headers: ['Cache-Control'],
-      },
+      withCacheControl(
+        200,
+        'A new access token, the current refresh token and the user.',
+        'LoginResponse',
+        'login',
+      ),
     ],
     errors: [401],
   },
@@ -172,7 +192,7 @@ export const routes = [
     tag: 'Sessions',
     description:
       'Ends the session the bearer token belongs to: its refresh token and its access tokens are refused from the next call on. Other sessions of the user go on.',
-    success: [{ status: 204, description: 'Logged out: no body.', headers: ['Cache-Control'] }],
+    success: [noContent('Logged out: no body.')],
     errors: [],
   },
   {
@@ -184,15 +204,7 @@ export const routes = [
     tag: 'Sessions',
     description:
       "Your own live sessions, or any user's for an admin, newest first. `current` marks the session of the token making the call. No token or hash is ever shown.",
-    success: [
-      {
-        status: 200,
-        description: 'The live sessions, newest first.',
-        schema: 'SessionList',
-        example: 'sessions',
-        headers: ['Cache-Control'],
-      },
-    ],
+    success: [withCacheControl(200, 'The live sessions, newest first.', 'SessionList', 'sessions')],
     errors: [404],
   },
   {
@@ -204,7 +216,7 @@ export const routes = [
     tag: 'Sessions',
     description:
       "Ends one of your sessions, or any user's for an admin: its refresh token and access tokens are refused from the next call on. 404 when it is not a live session of that user.",
-    success: [{ status: 204, description: 'Ended: no body.', headers: ['Cache-Control'] }],
+    success: [noContent('Ended: no body.')],
     errors: [404],
   },
   {
@@ -216,7 +228,7 @@ export const routes = [
     tag: 'Sessions',
     description:
       "Ends every session of the user at once, the caller's own included when it is theirs: every refresh token and access token of the user is refused from the next call on.",
-    success: [{ status: 204, description: 'Every session ended: no body.', headers: ['Cache-Control'] }],
+    success: [noContent('Every session ended: no body.')],
     errors: [404],
   },
   {
@@ -229,15 +241,7 @@ export const routes = [
     description:
       'Admins only. Users sorted by email, ascending, a page at a time; follow `next_cursor` until it is null. `email_prefix` (lower-cased) keeps the emails that start with it, `status` the users of that status. A page costs O(page), filtered or not.',
     query: listUsersQuerySchema,
-    success: [
-      {
-        status: 200,
-        description: 'A page of users.',
-        schema: 'UserList',
-        example: 'list',
-        headers: ['Cache-Control'],
-      },
-    ],
+    success: [withCacheControl(200, 'A page of users.', 'UserList', 'list')],
     errors: [400],
   },
   {
@@ -251,7 +255,7 @@ export const routes = [
       "Your own user, or any user for an admin. Anyone else's id is a 403 without a look-up. The `ETag` is what `If-Match` on a later write is checked against.",
     requestHeaders: ['IfNoneMatch'],
     success: [
-      { status: 200, description: 'The user.', schema: 'User', example: 'user', headers: USER_HEADERS },
+      userAnswer('The user.'),
       { status: 304, description: '`If-None-Match` names the current ETag: no body.', headers: USER_HEADERS },
     ],
     errors: [404],
@@ -267,15 +271,7 @@ export const routes = [
       'Replaces every writable field. Without `role` or `status`, they stay as they are; only an admin may send them (`status: "disabled"` disables the user and ends their tokens at once; the last active admin cannot be demoted or disabled: 409). Changing your own user needs `current_password` (a PUT always sets the password). With `If-Match`, a stale ETag is a 412 and nothing is written.',
     body: { name: 'ReplaceUserRequest', schema: replaceUserSchema },
     requestHeaders: ['IfMatch'],
-    success: [
-      {
-        status: 200,
-        description: 'The user, replaced.',
-        schema: 'User',
-        example: 'user',
-        headers: USER_HEADERS,
-      },
-    ],
+    success: [userAnswer('The user, replaced.')],
     errors: [404, 409, 412],
   },
   {
@@ -289,15 +285,7 @@ export const routes = [
       'Changes the fields sent (at least one of `email`, `name`, `password`, `role`, `status`). Only an admin may change `role` or `status` (`disabled` ends every session of the user at once; the last active admin cannot be demoted or disabled: 409). Changing your own email or password needs `current_password`; a password change ends every session of the user. With `If-Match`, a stale ETag is a 412.',
     body: { name: 'UpdateUserRequest', schema: updateUserSchema },
     requestHeaders: ['IfMatch'],
-    success: [
-      {
-        status: 200,
-        description: 'The user, changed.',
-        schema: 'User',
-        example: 'user',
-        headers: USER_HEADERS,
-      },
-    ],
+    success: [userAnswer('The user, changed.')],
     errors: [404, 409, 412],
   },
   {
@@ -310,7 +298,7 @@ export const routes = [
     description:
       'Deletes your own user, or any user for an admin. Its sessions end: its tokens stop working at once; its audit events stay. The last active admin cannot be deleted (409). With `If-Match`, a stale ETag is a 412 and the user stays.',
     requestHeaders: ['IfMatch'],
-    success: [{ status: 204, description: 'Deleted: no body.', headers: ['Cache-Control'] }],
+    success: [noContent('Deleted: no body.')],
     errors: [404, 409, 412],
   },
   {
@@ -323,13 +311,7 @@ export const routes = [
     description:
       'Your own user only (not even an admin may enrol someone else). Answers a new secret and its `otpauth://` URI for an authenticator app (SHA-1, 6 digits, 30 s), shown this once. The factor stays pending until `POST /users/{id}/mfa/totp/verify` confirms a code, for at most 10 minutes; enrolling again replaces a pending factor. 409 when a factor is already enabled.',
     success: [
-      {
-        status: 201,
-        description: 'The pending factor: its secret, this once.',
-        schema: 'TotpEnrolment',
-        example: 'totpEnrolment',
-        headers: ['Cache-Control'],
-      },
+      withCacheControl(201, 'The pending factor: its secret, this once.', 'TotpEnrolment', 'totpEnrolment'),
     ],
     errors: [409],
   },
@@ -344,13 +326,12 @@ export const routes = [
       'Your own user only. The current code of the pending factor enables it (`mfa_enabled` becomes true; logins then ask for a code) and answers ten recovery codes, each usable once instead of a code, shown this once. A wrong code, or no pending factor, is a 400 naming `code`.',
     body: { name: 'VerifyTotpRequest', schema: verifyTotpSchema },
     success: [
-      {
-        status: 200,
-        description: 'The factor is enabled: keep these recovery codes somewhere safe.',
-        schema: 'RecoveryCodes',
-        example: 'recoveryCodes',
-        headers: ['Cache-Control'],
-      },
+      withCacheControl(
+        200,
+        'The factor is enabled: keep these recovery codes somewhere safe.',
+        'RecoveryCodes',
+        'recoveryCodes',
+      ),
     ],
     errors: [409],
   },
@@ -363,7 +344,7 @@ export const routes = [
     tag: 'Second factor',
     description:
       "Your own factor, with a token from a login that passed the second factor (`amr` has `otp`): a stolen password alone cannot remove it. An admin may remove anyone's (a lost device). `mfa_enabled` becomes false. 404 when no factor is enabled.",
-    success: [{ status: 204, description: 'Removed: no body.', headers: ['Cache-Control'] }],
+    success: [noContent('Removed: no body.')],
     errors: [404],
   },
   {
@@ -375,15 +356,7 @@ export const routes = [
     tag: 'Second factor',
     description:
       'Your own user only, with a token from a login that passed the second factor. Answers ten new recovery codes, shown this once; the older ones stop working. 404 when no factor is enabled.',
-    success: [
-      {
-        status: 200,
-        description: 'The new recovery codes.',
-        schema: 'RecoveryCodes',
-        example: 'recoveryCodes',
-        headers: ['Cache-Control'],
-      },
-    ],
+    success: [withCacheControl(200, 'The new recovery codes.', 'RecoveryCodes', 'recoveryCodes')],
     errors: [404],
   },
   {
@@ -396,15 +369,7 @@ export const routes = [
     description:
       "Your own events, or any user's for an admin (also after the user was deleted), newest first; `type` keeps one event type. Follow `next_cursor` until it is null.",
     query: userEventsQuerySchema,
-    success: [
-      {
-        status: 200,
-        description: 'A page of events.',
-        schema: 'EventList',
-        example: 'events',
-        headers: ['Cache-Control'],
-      },
-    ],
+    success: [withCacheControl(200, 'A page of events.', 'EventList', 'events')],
     errors: [400],
   },
   {
@@ -417,15 +382,7 @@ export const routes = [
     description:
       'Admins only. Every event, newest first, filtered by `type`, `user_id` (the user concerned) and `actor_id` (who acted). Follow `next_cursor` until it is null.',
     query: eventsQuerySchema,
-    success: [
-      {
-        status: 200,
-        description: 'A page of events.',
-        schema: 'EventList',
-        example: 'events',
-        headers: ['Cache-Control'],
-      },
-    ],
+    success: [withCacheControl(200, 'A page of events.', 'EventList', 'events')],
     errors: [400],
   },
   {

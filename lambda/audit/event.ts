@@ -59,6 +59,19 @@ export interface AuditEvent {
   readonly details: AuditDetails;
 }
 
+/** An event's fields under their snake_case names: as the API shows them, and as the table keeps them. */
+export const snakeCaseEvent = (event: AuditEvent) => ({
+  type: event.type,
+  at: event.at,
+  user_id: event.userId,
+  actor_id: event.actorId,
+  outcome: event.outcome,
+  request_id: event.requestId,
+  ip: event.ip,
+  user_agent: event.userAgent,
+  details: event.details,
+});
+
 export interface AuditContext {
   readonly clock: Clock;
   readonly newId: IdSource;

@@ -4,19 +4,16 @@
 
 import type { CursorSealer } from '../shared/cursor';
 import { ForbiddenError } from '../shared/errors';
-import { readPage } from '../shared/paging';
+import { type ListPage, type PageRequest, readPage } from '../shared/paging';
 import type { StoredUser } from '../users/user';
 import type { AuditEvent, AuditEventType } from './event';
 import type { AuditRepository } from './repository';
 
-export interface EventListPage {
+export interface EventListPage extends ListPage {
   readonly events: readonly AuditEvent[];
-  readonly nextCursor: string | null;
 }
 
-export interface EventListRequest {
-  readonly limit: number;
-  readonly cursor?: string | undefined;
+export interface EventListRequest extends PageRequest {
   readonly type?: AuditEventType | undefined;
   readonly userId?: string | undefined;
   readonly actorId?: string | undefined;

@@ -1,16 +1,13 @@
 // The port the audit use cases read events through. Events are written by the other
 // repositories' writes (WriteOptions.events), in the same transaction as the change.
+import type { StorePage, StoreQuery } from '../shared/paging';
 import type { AuditEvent, AuditEventType } from './event';
 
-export interface EventPage {
+export interface EventPage extends StorePage {
   readonly events: readonly AuditEvent[];
-  /** An opaque position for the next page, or null at the end. */
-  readonly nextPosition: string | null;
 }
 
-export interface EventQuery {
-  readonly limit: number;
-  readonly position: string | undefined;
+export interface EventQuery extends StoreQuery {
   readonly type?: AuditEventType | undefined;
   readonly userId?: string | undefined;
   readonly actorId?: string | undefined;

@@ -1,7 +1,7 @@
 // HTTP responses in payload 2.0 form. Every response is a full { statusCode, headers, body }:
 // a Lambda result without statusCode would be shipped whole as a 200 body.
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { AuditEvent } from '../audit/event';
+import { type AuditEvent, snakeCaseEvent } from '../audit/event';
 import type { ListedSession } from '../sessions/list-sessions';
 import { AppError } from '../shared/errors';
 import type { User } from '../users/user';
@@ -60,14 +60,7 @@ export const presentSession = (session: ListedSession) => ({
 /** The wire form of an audit event. */
 export const presentEvent = (event: AuditEvent) => ({
   id: event.id,
-  type: event.type,
-  at: event.at,
-  user_id: event.userId,
-  actor_id: event.actorId,
-  outcome: event.outcome,
-  request_id: event.requestId,
-  ip: event.ip,
-  user_agent: event.userAgent,
+  ...snakeCaseEvent(event),
   // Read-only in the domain; the wire form is a plain JSON object.
   details: event.details as Record<string, string | number | boolean | string[]>,
 });

@@ -3,6 +3,29 @@
 import type { CursorSealer } from './cursor';
 import { ValidationError } from './errors';
 
+/** What a repository is asked for: a page's size, from an opaque position (none: the start). */
+export interface StoreQuery {
+  readonly limit: number;
+  readonly position: string | undefined;
+}
+
+/** What a repository's page ends with. */
+export interface StorePage {
+  /** An opaque position for the next page, or null at the end. */
+  readonly nextPosition: string | null;
+}
+
+/** What a listing use case is asked for: a page's size, from a client's cursor. */
+export interface PageRequest {
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+/** What a listing use case's page ends with. */
+export interface ListPage {
+  readonly nextCursor: string | null;
+}
+
 /** A position the store cannot read (it decodes, but is not one of its keys). */
 export class InvalidPositionError extends Error {}
 

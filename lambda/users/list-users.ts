@@ -1,17 +1,14 @@
 // Use case: list users sorted by email, a page at a time, optionally by email prefix and status (admins only).
-import { readPage } from '../shared/paging';
+import { type ListPage, type PageRequest, readPage } from '../shared/paging';
 import { requireAdmin } from './access';
 import type { UsersDependencies } from './dependencies';
 import type { Status, StoredUser, User } from './user';
 
-export interface UserListPage {
+export interface UserListPage extends ListPage {
   readonly users: readonly User[];
-  readonly nextCursor: string | null;
 }
 
-export interface UserListRequest {
-  readonly limit: number;
-  readonly cursor?: string | undefined;
+export interface UserListRequest extends PageRequest {
   readonly emailPrefix?: string | undefined;
   readonly status?: Status | undefined;
 }

@@ -3,17 +3,14 @@
 // WriteOptions: the audit events that record it, written in the same transaction.
 import type { AuditEvent, WriteOptions } from '../audit/event';
 import type { Session } from '../sessions/session';
+import type { StorePage, StoreQuery } from '../shared/paging';
 import type { LoginThrottleState, Status, StoredUser, User } from './user';
 
-export interface UserPage {
+export interface UserPage extends StorePage {
   readonly users: readonly User[];
-  /** An opaque position for the next page, or null at the end. */
-  readonly nextPosition: string | null;
 }
 
-export interface UserListQuery {
-  readonly limit: number;
-  readonly position: string | undefined;
+export interface UserListQuery extends StoreQuery {
   /** Lower-case; only emails starting with it. */
   readonly emailPrefix?: string | undefined;
   readonly status?: Status | undefined;

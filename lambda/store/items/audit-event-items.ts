@@ -3,7 +3,7 @@
 // newest first by `event_sort` = `<at>#<id>`; the type and all-events indexes spread over
 // EVENT_SHARDS partitions. `expires_at` is the table's TTL attribute: retention. No attribute
 // ever holds a secret (the domain's details are names and reasons).
-import { AUDIT_EVENT_TYPES, type AuditDetails, type AuditEvent } from '../../audit/event';
+import { AUDIT_EVENT_TYPES, type AuditDetails, type AuditEvent, snakeCaseEvent } from '../../audit/event';
 import { allShards, shardOf } from './shards';
 
 export const EVENT_SHARDS = 4;
@@ -17,15 +17,7 @@ export const itemFromEvent = (event: AuditEvent, retentionSeconds: number) => {
   return {
     ...eventKey(event.id),
     event_id: event.id,
-    type: event.type,
-    at: event.at,
-    user_id: event.userId,
-    actor_id: event.actorId,
-    outcome: event.outcome,
-    request_id: event.requestId,
-    ip: event.ip,
-    user_agent: event.userAgent,
-    details: event.details,
+    ...snakeCaseEvent(event),
     event_sort: eventSortKey(event),
     event_shard: `events#${shard}`,
     event_type_shard: `${event.type}#${shard}`,

@@ -4,6 +4,7 @@
 //   `cleared_at`, the time the account's counters were last cleared: a client record older than
 //   it no longer counts, so one write clears records that cannot be listed by key.
 // `expires_at` (epoch seconds) is the table's TTL attribute.
+import type { LoginFailure } from '../../users/repository';
 import type { AccountFailures, LoginFailures } from '../../users/user';
 import { attributesOf, type Item } from '../attributes';
 
@@ -29,16 +30,11 @@ export const accountFailuresFromItem = (item: Item): AccountFailures => {
   };
 };
 
-/** What a failure needs to know to be counted (the port's LoginFailure). */
-export interface FailureFacts {
-  readonly email: string;
-  readonly client: string;
-  readonly at: string;
-  /** The last clear as the caller saw it; the record's own cleared_at, when read, wins. */
-  readonly clearedAt: string | undefined;
-  readonly keepForSeconds: number;
-  readonly windowSeconds: number;
-}
+/**
+ * What a failure needs to know to be counted: the port's LoginFailure. Its clearedAt is the last
+ * clear as the caller saw it; the record's own cleared_at, when read, wins.
+ */
+type FailureFacts = LoginFailure;
 
 const stringOf = (item: Item | undefined, name: string): string | undefined =>
   typeof item?.[name] === 'string' ? (item[name] as string) : undefined;
