@@ -8,6 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { emailGuardItem, itemFromUser } from '../lambda/store/items/user-items';
+import { firstVersionOf } from '../lambda/users/new-user';
 
 type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
 
@@ -16,20 +17,14 @@ const PARALLEL = 8;
 const MAX_ATTEMPTS = 8;
 
 const userItems = (index: number, passwordHash: string, at: string) => {
-  const user = {
+  const user = firstVersionOf({
     id: randomUUID(),
     email: `bench-${String(index).padStart(6, '0')}@example.com`,
     name: `Bench User ${index}`,
     role: 'user',
     passwordHash,
-    status: 'active',
-    tokenVersion: 0,
-    version: 1,
-    lastLogin: null,
-    mfaEnabled: false,
-    createdAt: at,
-    updatedAt: at,
-  } as const;
+    at,
+  });
   return [itemFromUser(user), emailGuardItem(user)];
 };
 

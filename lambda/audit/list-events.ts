@@ -6,18 +6,14 @@ import type { CursorSealer } from '../shared/cursor';
 import { ForbiddenError } from '../shared/errors';
 import { type ListPage, type PageRequest, readPage } from '../shared/paging';
 import type { StoredUser } from '../users/user';
-import type { AuditEvent, AuditEventType } from './event';
-import type { AuditRepository } from './repository';
+import type { AuditEvent } from './event';
+import type { AuditRepository, EventFilters } from './repository';
 
 export interface EventListPage extends ListPage {
   readonly events: readonly AuditEvent[];
 }
 
-export interface EventListRequest extends PageRequest {
-  readonly type?: AuditEventType | undefined;
-  readonly userId?: string | undefined;
-  readonly actorId?: string | undefined;
-}
+export interface EventListRequest extends PageRequest, EventFilters {}
 
 interface Deps {
   readonly audit: AuditRepository;

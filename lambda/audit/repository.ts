@@ -7,11 +7,14 @@ export interface EventPage extends StorePage {
   readonly events: readonly AuditEvent[];
 }
 
-export interface EventQuery extends StoreQuery {
+/** What a listing of events keeps: one type, the user concerned, who acted. */
+export interface EventFilters {
   readonly type?: AuditEventType | undefined;
   readonly userId?: string | undefined;
   readonly actorId?: string | undefined;
 }
+
+export interface EventQuery extends StoreQuery, EventFilters {}
 
 export interface AuditRepository {
   /** Events that record no stored change (a refused login): written on their own. */

@@ -10,23 +10,33 @@ export interface NewUser {
   readonly role?: Role | undefined;
 }
 
+/** The first version of a user: active, never logged in, no second factor. */
+export const firstVersionOf = (
+  fields: Pick<StoredUser, 'id' | 'email' | 'name' | 'role' | 'passwordHash'> & { readonly at: string },
+): StoredUser => ({
+  id: fields.id,
+  email: fields.email,
+  name: fields.name,
+  role: fields.role,
+  status: 'active',
+  passwordHash: fields.passwordHash,
+  tokenVersion: 0,
+  lastLogin: null,
+  mfaEnabled: false,
+  createdAt: fields.at,
+  updatedAt: fields.at,
+  version: 1,
+});
+
 export const newStoredUser = async (
   deps: { readonly passwords: PasswordHasher; readonly clock: Clock; readonly newId: IdSource },
   input: NewUser,
-): Promise<StoredUser> => {
-  const at = deps.clock().toISOString();
-  return {
+): Promise<StoredUser> =>
+  firstVersionOf({
     id: deps.newId(),
     email: input.email,
     name: input.name,
     role: input.role ?? 'user',
-    status: 'active',
     passwordHash: await deps.passwords.hash(input.password),
-    tokenVersion: 0,
-    lastLogin: null,
-    mfaEnabled: false,
-    createdAt: at,
-    updatedAt: at,
-    version: 1,
-  };
-};
+    at: deps.clock().toISOString(),
+  });

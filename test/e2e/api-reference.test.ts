@@ -3,21 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Call } from '../support/client';
-import { ADMIN, startTestStack, type TestStack } from '../support/stack';
+import { ADMIN, testStackForThisFile } from '../support/stack';
 
 const committed = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'openapi.json'), 'utf8'));
 
-let stack: TestStack;
-let call: Call;
-
-beforeAll(async () => {
-  stack = await startTestStack({ over: 'http', admin: ADMIN });
-  call = stack.call;
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = testStackForThisFile({ over: 'http', admin: ADMIN });
+const call: Call = (...args) => stack.call(...args);
 
 describe('GET /openapi.json', () => {
   it('serves the committed document to anyone', async () => {

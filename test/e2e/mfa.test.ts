@@ -5,19 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { URI } from 'otpauth';
 import type { Call } from '../support/client';
-import { ADMIN, startTestStack, type TestStack } from '../support/stack';
+import { ADMIN, testStackForThisFile } from '../support/stack';
 
-let stack: TestStack;
-let call: Call;
-
-beforeAll(async () => {
-  stack = await startTestStack({ over: 'http', admin: ADMIN });
-  call = stack.call;
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = testStackForThisFile({ over: 'http', admin: ADMIN });
+const call: Call = (...args) => stack.call(...args);
 
 it('enrols, verifies, logs in with a code and a recovery code, refuses a replay, and removes the factor', async () => {
   const email = `mfa-${randomUUID().slice(0, 8)}@example.com`;

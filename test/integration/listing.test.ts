@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDbUserRepository } from '../../lambda/store/user-repository';
+import { firstVersionOf } from '../../lambda/users/new-user';
+import { USER_FIELDS } from '../support/expect';
 import { startTestStack, type TestStack, uniqueEmail } from '../support/stack';
 import { testDocumentClient } from '../support/tables';
 
@@ -22,20 +24,16 @@ describe('GET /users', () => {
     const seed = (index: number) => {
       const id = randomUUID();
       created.add(id);
-      return repository.create({
-        id,
-        email: uniqueEmail(`page${index}`),
-        name: `Paged ${index}`,
-        role: 'user',
-        status: 'active',
-        passwordHash: '$2b$10$abcdefghijklmnopqrstuu0123456789012345678901234567890',
-        tokenVersion: 0,
-        lastLogin: null,
-        mfaEnabled: false,
-        createdAt: at,
-        updatedAt: at,
-        version: 1,
-      });
+      return repository.create(
+        firstVersionOf({
+          id,
+          email: uniqueEmail(`page${index}`),
+          name: `Paged ${index}`,
+          role: 'user',
+          passwordHash: '$2b$10$abcdefghijklmnopqrstuu0123456789012345678901234567890',
+          at,
+        }),
+      );
     };
     for (let first = 0; first < 70; first += 10) {
       await Promise.all(Array.from({ length: 10 }, (_, offset) => seed(first + offset)));
@@ -50,19 +48,7 @@ describe('GET /users', () => {
     expect(response.body.items).toHaveLength(25);
     expect(typeof response.body.next_cursor).toBe('string');
     expect(response.body.next_cursor).not.toMatch(/email|#|\{/);
-    expect(Object.keys(response.body.items[0]).sort()).toEqual(
-      [
-        'created_at',
-        'email',
-        'id',
-        'last_login',
-        'mfa_enabled',
-        'name',
-        'role',
-        'status',
-        'updated_at',
-      ].sort(),
-    );
+    expect(Object.keys(response.body.items[0]).sort()).toEqual(USER_FIELDS);
   });
 
   it('walks more than three pages with no duplicates, no gaps and no guard items', async () => {

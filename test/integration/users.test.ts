@@ -1,3 +1,4 @@
+import { USER_FIELDS } from '../support/expect';
 import { startTestStack, type TestStack, uniqueEmail } from '../support/stack';
 
 describe('reading, replacing, updating and deleting users', () => {
@@ -14,19 +15,7 @@ describe('reading, replacing, updating and deleting users', () => {
 
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ id: user.id, email: user.email, name: 'Reader', role: 'user' });
-      expect(Object.keys(response.body).sort()).toEqual(
-        [
-          'created_at',
-          'email',
-          'id',
-          'last_login',
-          'mfa_enabled',
-          'name',
-          'role',
-          'status',
-          'updated_at',
-        ].sort(),
-      );
+      expect(Object.keys(response.body).sort()).toEqual(USER_FIELDS);
       expect(response.headers.get('etag')).toMatch(/^"\d+"$/);
       expect(response.headers.get('cache-control')).toBe('no-store');
     });

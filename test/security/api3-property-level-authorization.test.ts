@@ -2,24 +2,11 @@
 // set a server-managed or privileged property (mass assignment), and no answer shows one it
 // should not (excessive data exposure).
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { expectProblem } from '../support/expect';
+import { expectProblem, USER_FIELDS } from '../support/expect';
 import { type Account, ADMIN, testStackForThisFile, uniqueEmail } from '../support/stack';
 
 const api = testStackForThisFile({ over: 'http', admin: ADMIN });
 let user: Account;
-
-/** The exact fields of a user on the wire (SPEC): nothing more, ever. */
-const USER_FIELDS = [
-  'created_at',
-  'email',
-  'id',
-  'last_login',
-  'mfa_enabled',
-  'name',
-  'role',
-  'status',
-  'updated_at',
-];
 
 beforeAll(async () => {
   user = await api.signUp('props');

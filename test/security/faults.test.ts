@@ -7,7 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { type DynamoDbLocal, freePort, startDynamoDbLocal } from '../../local/dynamodb-local';
+import { ensureUsersTable } from '../../lambda/store/create-table';
+import { createDynamoDbClient } from '../../lambda/store/dynamodb-client';
+import {
+  type DynamoDbLocal,
+  freePort,
+  localClientOptions,
+  startDynamoDbLocal,
+} from '../../local/dynamodb-local';
 import type { ApiResponse as Answer, Call } from '../support/client';
 import { expectProblem } from '../support/expect';
 import { ADMIN, startTestStack, type TestStack, uniqueEmail } from '../support/stack';
@@ -30,6 +37,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** DynamoDB Local on the fixed port, keeping its data in `dataDir` so a restart finds it. */
 const startDynamo = async () => {
   dynamo = await startDynamoDbLocal({ port, dataDir });
+  const client = createDynamoDbClient(localClientOptions(dynamo.endpoint));
+  try {
+    await ensureUsersTable(client, TABLE);
+  } finally {
+    client.destroy();
+  }
 };
 
 beforeAll(async () => {

@@ -14,14 +14,7 @@ import { login } from '../../lambda/users/login';
 import { signUp } from '../../lambda/users/sign-up';
 import { type GatewayRequest, httpAnswerOf, lambdaContext, payloadEvent } from '../../local/gateway-core';
 import { isGatewayAnswer, leakIn } from '../support/client';
-import {
-  claimsFor,
-  confusedTokens,
-  editedToken,
-  foreignKeyToken,
-  hmacToken,
-  unsignedToken,
-} from '../support/forged-tokens';
+import * as forged from '../support/forged-tokens';
 import { startTestStack, type TestStack } from '../support/stack';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2_000);
@@ -476,17 +469,19 @@ beforeAll(async () => {
       () => false,
     );
   const [user, admin] = await Promise.all([renew('user'), renew('admin')]);
-  const forged = await Promise.all([
-    hmacToken(claimsFor(admin.id), 'not-the-secret-0123456789-abcdefghijklmnopq'),
-    confusedTokens(claimsFor(admin.id), await stack.keySet()).then((tokens) => tokens[0]?.[1] ?? ''),
-    foreignKeyToken(claimsFor(admin.id), { kid: (await stack.keySet()).keys[0]?.kid ?? '' }),
-    stack.signToken(claimsFor(user.id, { exp: undefined })),
-    stack.signToken(claimsFor(user.id, { role: 'user', tv: 7 })),
-    stack.signToken(claimsFor('not-a-uuid', { role: 'user' })),
-    Promise.resolve(unsignedToken(claimsFor(admin.id))),
-    Promise.resolve(editedToken(user.token, { role: 'admin' })),
+  const forgeries = await Promise.all([
+    forged.hmacToken(forged.claimsFor(admin.id), 'not-the-secret-0123456789-abcdefghijklmnopq'),
+    forged
+      .confusedTokens(forged.claimsFor(admin.id), await stack.keySet())
+      .then((tokens) => tokens[0]?.[1] ?? ''),
+    forged.foreignKeyToken(forged.claimsFor(admin.id), { kid: (await stack.keySet()).keys[0]?.kid ?? '' }),
+    stack.signToken(forged.claimsFor(user.id, { exp: undefined })),
+    stack.signToken(forged.claimsFor(user.id, { role: 'user', tv: 7 })),
+    stack.signToken(forged.claimsFor('not-a-uuid', { role: 'user' })),
+    Promise.resolve(forged.unsignedToken(forged.claimsFor(admin.id))),
+    Promise.resolve(forged.editedToken(user.token, { role: 'admin' })),
   ]);
-  accounts = { user, admin, forged };
+  accounts = { user, admin, forged: forgeries };
 });
 
 afterAll(async () => {

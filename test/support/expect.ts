@@ -1,5 +1,18 @@
-// Assertions on the two kinds of answer a client gets: the router's problems and API Gateway's own.
+// Assertions on what a client gets: a user's exact fields, the router's problems and API Gateway's own answers.
 import type { ApiResponse } from './client';
+
+/** The exact fields of a user on the wire (SPEC), sorted: nothing more, ever. */
+export const USER_FIELDS: readonly string[] = [
+  'created_at',
+  'email',
+  'id',
+  'last_login',
+  'mfa_enabled',
+  'name',
+  'role',
+  'status',
+  'updated_at',
+];
 
 /** An RFC 9457 problem from the router, with the given status. */
 export const expectProblem = (answer: ApiResponse, status: number): void => {
