@@ -1,7 +1,3 @@
-// What the router is built from. Each field is a value made once per cold start by the
-// composition root (index.ts), or by whoever else builds a router: the local stack, the test
-// kit, the bench. Nothing here reads the environment.
-import type { AuditRepository } from '../audit/repository';
 import type { KeySet } from '../keys/key-set';
 import {
   createRateLimiter,
@@ -10,45 +6,28 @@ import {
   type RateLimiter,
   type RateLimits,
 } from '../limits/rate-limits';
-import { createMfaKeys, type MfaKeys } from '../mfa/mfa-keys';
-import type { MfaRepository } from '../mfa/repository';
-import { createRefreshTokens, type RefreshTokens } from '../sessions/refresh-tokens';
-import type { SessionRepository } from '../sessions/repository';
+import type { MfaDependencies } from '../mfa/dependencies';
+import { createMfaKeys } from '../mfa/mfa-keys';
+import type { SessionsDependencies } from '../sessions/dependencies';
+import { createRefreshTokens } from '../sessions/refresh-tokens';
 import type { Clock, IdSource } from '../shared/clock';
-import { type CursorSealer, createCursorSealer } from '../shared/cursor';
+import { createCursorSealer } from '../shared/cursor';
 import { ConfigurationError, type Environment, integerEnv, requiredEnv } from '../shared/env';
 import { KEY_SET_REFRESH_SECONDS } from '../shared/jwks';
 import type { Logger } from '../shared/logger';
-import { createPasswordHasher, type PasswordHasher } from '../shared/passwords';
+import { createPasswordHasher } from '../shared/passwords';
 import { refreshEvery } from '../shared/refreshing';
-import {
-  createTokenService,
-  importKeySet,
-  MAX_TOKEN_TTL_SECONDS,
-  type TokenService,
-} from '../shared/token-issuer';
+import { createTokenService, importKeySet, MAX_TOKEN_TTL_SECONDS } from '../shared/token-issuer';
 import { DEFAULT_AUDIT_RETENTION_DAYS, DynamoDbAuditRepository } from '../store/audit-repository';
 import type { DocumentClient } from '../store/dynamodb-client';
 import { DynamoDbMfaRepository } from '../store/mfa-repository';
 import { DynamoDbRateCounter } from '../store/rate-counter';
 import { DynamoDbSessionRepository } from '../store/session-repository';
 import { DynamoDbUserRepository } from '../store/user-repository';
-import type { UserRepository } from '../users/repository';
+import type { UsersDependencies } from '../users/dependencies';
 
-export interface RouterDependencies {
-  readonly repository: UserRepository;
-  readonly mfa: MfaRepository;
-  readonly mfaKeys: MfaKeys;
-  readonly mfaIssuer: string;
-  readonly sessions: SessionRepository;
-  readonly refreshTokens: RefreshTokens;
-  readonly sessionTtlSeconds: number;
-  readonly audit: AuditRepository;
-  readonly passwords: PasswordHasher;
-  readonly tokens: TokenService;
-  readonly cursors: CursorSealer;
-  readonly clock: Clock;
-  readonly newId: IdSource;
+/** Everything every use case the router calls is given, and what the edge itself needs. */
+export interface RouterDependencies extends UsersDependencies, SessionsDependencies, MfaDependencies {
   readonly logger: Logger;
   readonly rateLimiter: RateLimiter;
 }

@@ -10,21 +10,7 @@ import {
   problem,
 } from '../../lambda/router/responses';
 import { createCursorSealer } from '../../lambda/shared/cursor';
-import {
-  AccountDisabledError,
-  type AppError,
-  ForbiddenError,
-  InvalidCredentialsError,
-  MalformedRequestError,
-  NotFoundError,
-  PayloadTooLargeError,
-  PreconditionFailedError,
-  TooManyAttemptsError,
-  UnauthenticatedError,
-  UnavailableError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from '../../lambda/shared/errors';
+import * as errors from '../../lambda/shared/errors';
 import { EmailTakenError, LastAdminError, WriteContentionError } from '../../lambda/users/errors';
 import { createUserSchema, parseStrict } from '../../lambda/users/schemas';
 import type { User } from '../../lambda/users/user';
@@ -57,42 +43,42 @@ const ada: User = {
 const EXAMPLE_PASSWORD = 'correct horse battery';
 const SESSION_ID = '7d1e0c3b-2a4f-4e5d-9c8b-1a2b3c4d5e6f';
 
-const validationError = (): ValidationError => {
+const validationError = (): errors.ValidationError => {
   try {
     parseStrict(createUserSchema, { email: 'not-an-email', name: 'Denis', password: 'short', id: denis.id });
   } catch (error) {
-    if (error instanceof ValidationError) return error;
+    if (error instanceof errors.ValidationError) return error;
     throw error;
   }
   throw new Error('the example body was expected to be refused');
 };
 
 /** One instance of every error the API answers with, grouped into responses by status. */
-export const problemCatalogue = (): readonly AppError[] => [
+export const problemCatalogue = (): readonly errors.AppError[] => [
   validationError(),
-  new MalformedRequestError('The body is not valid JSON (UTF-8).'),
-  new UnauthenticatedError('The token has expired.'),
-  new InvalidCredentialsError(),
+  new errors.MalformedRequestError('The body is not valid JSON (UTF-8).'),
+  new errors.UnauthenticatedError('The token has expired.'),
+  new errors.InvalidCredentialsError(),
   new SecondFactorRefusedError('The code is wrong, or was already used.'),
-  new ForbiddenError('You may only act on your own user.'),
-  new AccountDisabledError(),
-  new NotFoundError(`No user has the id "${denis.id}".`),
-  new UnauthenticatedError('The refresh token is not valid, or its session has ended; log in again.'),
+  new errors.ForbiddenError('You may only act on your own user.'),
+  new errors.AccountDisabledError(),
+  new errors.NotFoundError(`No user has the id "${denis.id}".`),
+  new errors.UnauthenticatedError('The refresh token is not valid, or its session has ended; log in again.'),
   new EmailTakenError(),
   new FactorAlreadyEnabledError(),
   new WriteContentionError(),
   new LastAdminError(),
-  new PreconditionFailedError('The user changed since you read it.'),
-  new PayloadTooLargeError('The body is 20480 bytes; at most 16384 are accepted.'),
-  new UnsupportedMediaTypeError(
+  new errors.PreconditionFailedError('The user changed since you read it.'),
+  new errors.PayloadTooLargeError('The body is 20480 bytes; at most 16384 are accepted.'),
+  new errors.UnsupportedMediaTypeError(
     'The body must be JSON, sent as Content-Type: application/json, not text/plain.',
   ),
-  new TooManyAttemptsError(30),
-  new UnavailableError('The user store is not answering right now; retry shortly.'),
+  new errors.TooManyAttemptsError(30),
+  new errors.UnavailableError('The user store is not answering right now; retry shortly.'),
 ];
 
 /** The wire body of a problem, as the router writes it. */
-export const problemBody = (error: AppError): Record<string, unknown> =>
+export const problemBody = (error: errors.AppError): Record<string, unknown> =>
   JSON.parse(problem(error).body ?? '{}');
 
 export const internalErrorBody = (): Record<string, unknown> =>

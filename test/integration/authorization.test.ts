@@ -10,13 +10,10 @@ import {
   signToken,
   unsignedToken,
 } from '../support/forged-tokens';
-import { startTestStack, type TestStack, uniqueEmail } from '../support/stack';
+import { testStackForThisFile, uniqueEmail } from '../support/stack';
 
 describe('authorization', () => {
-  let api: TestStack;
-  beforeAll(async () => {
-    api = await startTestStack({ over: 'core' });
-  });
+  const api = testStackForThisFile({ over: 'core' });
   /** Signed with this app's own signing key: only what the test broke in the claims is wrong. */
   const signWith = async (claims: Record<string, unknown>, header?: Record<string, unknown>) =>
     signToken(claims, await api.keySet(), { header });

@@ -1,11 +1,8 @@
 // Failed logins back off per account, Cognito style: five free failures, then 429s.
-import { startTestStack, type TestStack, uniqueEmail } from '../support/stack';
+import { testStackForThisFile, uniqueEmail } from '../support/stack';
 
 describe('failed-login back-off', () => {
-  let api: TestStack;
-  beforeAll(async () => {
-    api = await startTestStack({ over: 'core' });
-  });
+  const api = testStackForThisFile({ over: 'core' });
 
   const logIn = (email: string, password: string) =>
     api.call('POST', '/login', { json: { email, password } });

@@ -1,14 +1,11 @@
 // Concurrency is part of correctness: these requests really run at the same time against
 // DynamoDB Local, and the invariants must hold whatever order they land in.
-import { startTestStack, type TestStack, uniqueEmail } from '../support/stack';
+import { testStackForThisFile, uniqueEmail } from '../support/stack';
 
 const statuses = (responses: { status: number }[]) => responses.map((response) => response.status).sort();
 
 describe('races', () => {
-  let api: TestStack;
-  beforeAll(async () => {
-    api = await startTestStack({ over: 'core' });
-  });
+  const api = testStackForThisFile({ over: 'core' });
 
   it('12 concurrent sign-ups with one email give exactly one 201 and eleven 409s', async () => {
     const email = uniqueEmail('race');

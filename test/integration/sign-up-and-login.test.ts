@@ -1,4 +1,4 @@
-import { startTestStack, type TestStack, uniqueEmail } from '../support/stack';
+import { testStackForThisFile, uniqueEmail } from '../support/stack';
 import { testDocumentClient } from '../support/tables';
 
 const PROBLEM_JSON = 'application/problem+json';
@@ -6,10 +6,7 @@ const ISO_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('sign-up and login', () => {
-  let api: TestStack;
-  beforeAll(async () => {
-    api = await startTestStack({ over: 'core' });
-  });
+  const api = testStackForThisFile({ over: 'core' });
 
   describe('POST /users', () => {
     it('creates a user and answers 201 with the user, Location, ETag and no-store', async () => {

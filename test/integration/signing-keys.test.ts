@@ -13,13 +13,10 @@ import {
 import { JWKS_MAX_AGE_SECONDS, KEY_SET_REFRESH_SECONDS } from '../../lambda/shared/jwks';
 import { MAX_TOKEN_TTL_SECONDS } from '../../lambda/shared/token-issuer';
 import { memoryKeySetStore } from '../../local/signing-keys';
-import { type Account, startTestStack, type TestStack } from '../support/stack';
+import { type Account, startTestStack, type TestStack, testStackForThisFile } from '../support/stack';
 
 describe('GET /.well-known/jwks.json', () => {
-  let api: TestStack;
-  beforeAll(async () => {
-    api = await startTestStack({ over: 'core' });
-  });
+  const api = testStackForThisFile({ over: 'core' });
 
   it('is public and lists exactly the public members of the key set, cacheable for at most 10 minutes', async () => {
     const response = await api.call('GET', '/.well-known/jwks.json');

@@ -1,11 +1,8 @@
 import { USER_FIELDS } from '../support/expect';
-import { startTestStack, type TestStack, uniqueEmail } from '../support/stack';
+import { testStackForThisFile, uniqueEmail } from '../support/stack';
 
 describe('reading, replacing, updating and deleting users', () => {
-  let api: TestStack;
-  beforeAll(async () => {
-    api = await startTestStack({ over: 'core' });
-  });
+  const api = testStackForThisFile({ over: 'core' });
 
   describe('GET /users/{id}', () => {
     it('returns the caller with an ETag and no-store', async () => {

@@ -1,14 +1,11 @@
 // Bad input: always a 4xx problem+json that names the field, never a 500, and nothing stored.
 import { JSON_CONTENT } from '../support/client';
-import { startTestStack, type TestStack, uniqueEmail } from '../support/stack';
+import { testStackForThisFile, uniqueEmail } from '../support/stack';
 
 const valid = () => ({ email: uniqueEmail(), name: 'Valid Name', password: 'password-123' });
 
 describe('validation', () => {
-  let api: TestStack;
-  beforeAll(async () => {
-    api = await startTestStack({ over: 'core' });
-  });
+  const api = testStackForThisFile({ over: 'core' });
 
   const signUp = (body: unknown) => api.call('POST', '/users', { json: body });
 
