@@ -1,11 +1,8 @@
 // Errors that only the second factor raises.
-import { AppError, ConflictError } from '../shared/errors';
+import { ConflictError, errorKind } from '../shared/errors';
 
 /** A wrong, replayed or used code, or an unknown, used or expired mfa_token at POST /login/mfa. */
-export class SecondFactorRefusedError extends AppError {
-  readonly code = 'invalid-second-factor';
-  readonly title = 'Second factor refused';
-}
+export class SecondFactorRefusedError extends errorKind('invalid-second-factor', 'Second factor refused') {}
 
 export class FactorAlreadyEnabledError extends ConflictError {
   constructor() {

@@ -24,52 +24,43 @@ export abstract class AppError extends Error {
   }
 }
 
-export class ValidationError extends AppError {
-  readonly code = 'validation-failed';
-  readonly title = 'Your request is not valid';
+/** The base of one kind of error: its code and title, the same for every instance. */
+export const errorKind = (code: string, title: string) => {
+  abstract class Kind extends AppError {
+    readonly code = code;
+    readonly title = title;
+  }
+  return Kind;
+};
+
+export class ValidationError extends errorKind('validation-failed', 'Your request is not valid') {
   declare readonly errors: readonly FieldIssue[];
   constructor(detail: string, errors: readonly FieldIssue[] = []) {
     super(detail, errors);
   }
 }
 
-export class MalformedRequestError extends AppError {
-  readonly code = 'malformed-request';
-  readonly title = 'The request could not be read';
-}
+export class MalformedRequestError extends errorKind('malformed-request', 'The request could not be read') {}
 
-export class UnauthenticatedError extends AppError {
-  readonly code = 'unauthenticated';
-  readonly title = 'Authentication required';
-}
+export class UnauthenticatedError extends errorKind('unauthenticated', 'Authentication required') {}
 
-export class InvalidCredentialsError extends AppError {
-  readonly code = 'invalid-credentials';
-  readonly title = 'Invalid email or password';
+export class InvalidCredentialsError extends errorKind('invalid-credentials', 'Invalid email or password') {
   constructor() {
     // One body for a wrong password and an unknown email: nothing tells them apart.
     super('The email or password is incorrect.');
   }
 }
 
-export class ForbiddenError extends AppError {
-  readonly code = 'forbidden';
-  readonly title = 'Not allowed';
-}
+export class ForbiddenError extends errorKind('forbidden', 'Not allowed') {}
 
 /** The right password of a disabled user: only someone who knows it learns the status. */
-export class AccountDisabledError extends AppError {
-  readonly code = 'account-disabled';
-  readonly title = 'Account disabled';
+export class AccountDisabledError extends errorKind('account-disabled', 'Account disabled') {
   constructor() {
     super('This account is disabled. Ask an administrator to enable it.');
   }
 }
 
-export class NotFoundError extends AppError {
-  readonly code = 'not-found';
-  readonly title = 'Not found';
-}
+export class NotFoundError extends errorKind('not-found', 'Not found') {}
 
 /** The request conflicts with the current state; `code` says how (`email-taken`, `write-conflict`…). */
 export class ConflictError extends AppError {
@@ -82,41 +73,29 @@ export class ConflictError extends AppError {
   }
 }
 
-export class PreconditionFailedError extends AppError {
-  readonly code = 'precondition-failed';
-  readonly title = 'The resource has changed';
-}
+export class PreconditionFailedError extends errorKind('precondition-failed', 'The resource has changed') {}
 
-export class PayloadTooLargeError extends AppError {
-  readonly code = 'payload-too-large';
-  readonly title = 'Request body too large';
-}
+export class PayloadTooLargeError extends errorKind('payload-too-large', 'Request body too large') {}
 
-export class UnsupportedMediaTypeError extends AppError {
-  readonly code = 'unsupported-media-type';
-  readonly title = 'Unsupported media type';
-}
+export class UnsupportedMediaTypeError extends errorKind(
+  'unsupported-media-type',
+  'Unsupported media type',
+) {}
 
-export class TooManyAttemptsError extends AppError {
-  readonly code = 'too-many-attempts';
-  readonly title = 'Too many failed attempts';
+export class TooManyAttemptsError extends errorKind('too-many-attempts', 'Too many failed attempts') {
   constructor(readonly retryAfterSeconds: number) {
     super(`Too many failed login attempts for this account. Try again in ${retryAfterSeconds} s.`);
   }
 }
 
 /** One client sent more requests to a rate-limited route than its window allows. */
-export class RateLimitedError extends AppError {
-  readonly code = 'rate-limited';
-  readonly title = 'Too many requests';
+export class RateLimitedError extends errorKind('rate-limited', 'Too many requests') {
   constructor(readonly retryAfterSeconds: number) {
     super(`Too many requests from this address. Try again in ${retryAfterSeconds} s.`);
   }
 }
 
 /** A dependency (the store) is down, throttling or too slow; the request may be retried. */
-export class UnavailableError extends AppError {
-  readonly code = 'service-unavailable';
-  readonly title = 'Service temporarily unavailable';
+export class UnavailableError extends errorKind('service-unavailable', 'Service temporarily unavailable') {
   readonly retryAfterSeconds = 1;
 }

@@ -3,7 +3,7 @@
 // the same transaction; completing a login consumes the challenge and the code in one.
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { WriteOptions } from '../audit/event';
 import { epochSeconds, type MfaChallenge, type TotpFactor } from '../mfa/factor';
 import {
@@ -13,7 +13,7 @@ import {
   FactorEnabledError,
   type MfaRepository,
 } from '../mfa/repository';
-import { AuditEventWriter } from './audit-repository';
+import { TableRepository, type TableRepositoryOptions } from './audit-repository';
 import {
   countWrongCodeUpdate,
   isLiveChallengeOf,
@@ -35,12 +35,7 @@ import { setMfaEnabledUpdate, userKey } from './items/user-items';
 import { type TransactionPart, writeTransaction } from './transactions';
 import { orUnavailable } from './unavailable';
 
-export interface DynamoDbMfaRepositoryOptions {
-  readonly tableName: string;
-  readonly client: DynamoDBDocumentClient;
-  /** How long the events of its writes are kept. */
-  readonly auditRetentionDays?: number;
-}
+export type DynamoDbMfaRepositoryOptions = TableRepositoryOptions;
 
 /** Runs a single conditional write; a failed condition becomes `toError()`. */
 const conditionally = async (write: Promise<unknown>, toError: () => Error): Promise<void> => {
@@ -51,17 +46,7 @@ const conditionally = async (write: Promise<unknown>, toError: () => Error): Pro
   }
 };
 
-export class DynamoDbMfaRepository implements MfaRepository {
-  private readonly tableName: string;
-  private readonly client: DynamoDBDocumentClient;
-  private readonly audit: AuditEventWriter;
-
-  constructor({ tableName, client, auditRetentionDays }: DynamoDbMfaRepositoryOptions) {
-    this.tableName = tableName;
-    this.client = client;
-    this.audit = new AuditEventWriter(tableName, auditRetentionDays);
-  }
-
+export class DynamoDbMfaRepository extends TableRepository implements MfaRepository {
   async getFactor(userId: string): Promise<TotpFactor | undefined> {
     const Item = await this.get(totpFactorKey(userId));
     return Item ? totpFactorFromItem(Item) : undefined;

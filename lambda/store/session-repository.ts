@@ -5,7 +5,6 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DeleteCommand,
-  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -18,7 +17,7 @@ import type { Session, SessionSummary } from '../sessions/session';
 import { UnavailableError } from '../shared/errors';
 import type { StoredUser } from '../users/user';
 import type { Item } from './attributes';
-import { AuditEventWriter } from './audit-repository';
+import { TableRepository, type TableRepositoryOptions } from './audit-repository';
 import {
   endSessionsUpdate,
   isNewSession,
@@ -34,12 +33,7 @@ import { usersTable } from './table-definition';
 import { writeTransaction } from './transactions';
 import { orUnavailable } from './unavailable';
 
-export interface DynamoDbSessionRepositoryOptions {
-  readonly tableName: string;
-  readonly client: DynamoDBDocumentClient;
-  /** Retention of the audit events this repository's writes carry. */
-  readonly auditRetentionDays?: number;
-}
+export type DynamoDbSessionRepositoryOptions = TableRepositoryOptions;
 
 /** The user of an endAllOf is gone (internal to this module). */
 class GoneError extends Error {}
@@ -54,17 +48,7 @@ const failedCondition = async (write: Promise<unknown>): Promise<boolean> => {
   }
 };
 
-export class DynamoDbSessionRepository implements SessionRepository {
-  private readonly tableName: string;
-  private readonly client: DynamoDBDocumentClient;
-  private readonly audit: AuditEventWriter;
-
-  constructor({ tableName, client, auditRetentionDays }: DynamoDbSessionRepositoryOptions) {
-    this.tableName = tableName;
-    this.client = client;
-    this.audit = new AuditEventWriter(tableName, auditRetentionDays);
-  }
-
+export class DynamoDbSessionRepository extends TableRepository implements SessionRepository {
   async create(session: Session): Promise<void> {
     await orUnavailable(
       this.client.send(

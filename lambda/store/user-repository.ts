@@ -8,14 +8,7 @@ import {
   TransactionCanceledException,
   TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent, WriteOptions } from '../audit/event';
 import type { Session } from '../sessions/session';
 import { EmailTakenError, LastAdminError } from '../users/errors';
@@ -29,7 +22,7 @@ import {
 } from '../users/repository';
 import { isActiveAdmin, type LoginThrottleState, type StoredUser } from '../users/user';
 import type { Item } from './attributes';
-import { AuditEventWriter } from './audit-repository';
+import { TableRepository, type TableRepositoryOptions } from './audit-repository';
 import { addAdmin, adminCounterItem, adminCounterKey, removeAdmin } from './items/admin-counter-items';
 import {
   accountFailuresFromItem,
@@ -65,13 +58,7 @@ import { orUnavailable } from './unavailable';
 /** Rounds of a failed-login compare-and-set before giving up (each lost round is another failure counted). */
 const MAX_FAILURE_ATTEMPTS = 30;
 
-export interface DynamoDbUserRepositoryOptions {
-  readonly tableName: string;
-  /** Made by createDocumentClient(); the repository never makes its own. */
-  readonly client: DynamoDBDocumentClient;
-  /** Retention of the audit events this repository's writes carry. */
-  readonly auditRetentionDays?: number;
-}
+export type DynamoDbUserRepositoryOptions = TableRepositoryOptions;
 
 type Parts = Record<string, TransactionPart>;
 
@@ -86,18 +73,9 @@ const CONDITION_ERRORS = {
   session: () => new StaleVersionError(),
 };
 
-export class DynamoDbUserRepository implements UserRepository {
-  private readonly tableName: string;
-  private readonly client: DynamoDBDocumentClient;
-  private readonly audit: AuditEventWriter;
+export class DynamoDbUserRepository extends TableRepository implements UserRepository {
   /** Set once the active-admin counter is known to exist (it is never deleted). */
   private adminCounterReady = false;
-
-  constructor({ tableName, client, auditRetentionDays }: DynamoDbUserRepositoryOptions) {
-    this.tableName = tableName;
-    this.client = client;
-    this.audit = new AuditEventWriter(tableName, auditRetentionDays);
-  }
 
   async getById(id: string): Promise<StoredUser | undefined> {
     const { Item } = await orUnavailable(
