@@ -127,17 +127,21 @@ const totpEnrolmentSchema = v.pipe(
   v.examples([examples.totpEnrolment]),
 );
 
-const userListSchema = v.pipe(
-  v.strictObject({
-    items: v.array(userSchema),
-    next_cursor: v.pipe(
-      v.nullable(v.string()),
-      v.description('Opaque: pass it as `cursor` for the next page. null on the last page.'),
-    ),
-  }),
-  v.title('UserList'),
-  v.examples([examples.list]),
-);
+/** A page of a listing: its items, and the cursor of the next page. */
+const pageSchema = <Item extends v.GenericSchema>(items: Item, title: string, example: unknown) =>
+  v.pipe(
+    v.strictObject({
+      items: v.array(items),
+      next_cursor: v.pipe(
+        v.nullable(v.string()),
+        v.description('Opaque: pass it as `cursor` for the next page. null on the last page.'),
+      ),
+    }),
+    v.title(title),
+    v.examples([example as never]),
+  );
+
+const userListSchema = pageSchema(userSchema, 'UserList', examples.list);
 
 const sessionSchema = v.strictObject({
   id: v.pipe(
@@ -185,17 +189,7 @@ const eventSchema = v.pipe(
   v.description('An audit event, written in the same transaction as the change it records.'),
 );
 
-const eventListSchema = v.pipe(
-  v.strictObject({
-    items: v.array(eventSchema),
-    next_cursor: v.pipe(
-      v.nullable(v.string()),
-      v.description('Opaque: pass it as `cursor` for the next page. null on the last page.'),
-    ),
-  }),
-  v.title('EventList'),
-  v.examples([examples.events]),
-);
+const eventListSchema = pageSchema(eventSchema, 'EventList', examples.events);
 
 const problemSchema = v.pipe(
   v.strictObject({
