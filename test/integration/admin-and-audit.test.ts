@@ -2,7 +2,14 @@
 // trail (every change with its event, in one transaction; who may read which events), through
 // the router and authorizer on DynamoDB Local.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { type Account, startTestStack, type TestStack, uniqueEmail } from '../support/stack';
+import {
+  type Account,
+  ADMIN,
+  startTestStack,
+  type TestStack,
+  testStackForThisFile,
+  uniqueEmail,
+} from '../support/stack';
 import { testDocumentClient } from '../support/tables';
 
 // biome-ignore lint/suspicious/noExplicitAny: event bodies are asserted field by field
@@ -30,13 +37,7 @@ const allPages = async (api: TestStack, token: string, path: string, limit: numb
 };
 
 describe('disabling and enabling a user', () => {
-  let api: TestStack;
-  let admin: Account;
-
-  beforeAll(async () => {
-    api = await startTestStack({ over: 'core' });
-    admin = await api.newAdmin();
-  });
+  const api = testStackForThisFile({ over: 'core', admin: ADMIN });
 
   it('refuses status from a non-admin with 403, even on their own user', async () => {
     const user = await api.signUp();
@@ -51,7 +52,7 @@ describe('disabling and enabling a user', () => {
   it('ends the tokens at once; the right password gets 403 account-disabled, a wrong one 401', async () => {
     const user = await api.signUp();
     const disabled = await api.call('PATCH', `/users/${user.id}`, {
-      token: admin.token,
+      token: api.admin.token,
       json: { status: 'disabled' },
     });
     expect(disabled.status).toBe(200);
@@ -70,9 +71,9 @@ describe('disabling and enabling a user', () => {
 
   it('enabling lets the user log in again but revives no old token', async () => {
     const user = await api.signUp();
-    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { status: 'disabled' } });
+    await api.call('PATCH', `/users/${user.id}`, { token: api.admin.token, json: { status: 'disabled' } });
     const enabled = await api.call('PATCH', `/users/${user.id}`, {
-      token: admin.token,
+      token: api.admin.token,
       json: { status: 'active' },
     });
     expect(enabled.body.status).toBe('active');
@@ -85,7 +86,7 @@ describe('disabling and enabling a user', () => {
   it('rejects an unknown status with a 400 naming the field', async () => {
     const user = await api.signUp();
     const response = await api.call('PATCH', `/users/${user.id}`, {
-      token: admin.token,
+      token: api.admin.token,
       json: { status: 'banned' },
     });
     expect(response.status).toBe(400);
@@ -212,27 +213,21 @@ describe('GET /users sorted and filtered', () => {
 });
 
 describe('the audit trail', () => {
-  let api: TestStack;
-  let admin: Account;
-
-  beforeAll(async () => {
-    api = await startTestStack({ over: 'core' });
-    admin = await api.newAdmin();
-  });
+  const api = testStackForThisFile({ over: 'core', admin: ADMIN });
 
   it('records sign-up, login, updates, disable/enable, password change and delete with actor, target and request context', async () => {
     const user = await api.signUp();
-    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { name: 'Renamed' } });
+    await api.call('PATCH', `/users/${user.id}`, { token: api.admin.token, json: { name: 'Renamed' } });
     await api.call('PATCH', `/users/${user.id}`, {
-      token: admin.token,
+      token: api.admin.token,
       json: { password: 'a brand new pw 1' },
     });
-    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { status: 'disabled' } });
-    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { status: 'active' } });
-    await api.call('DELETE', `/users/${user.id}`, { token: admin.token });
+    await api.call('PATCH', `/users/${user.id}`, { token: api.admin.token, json: { status: 'disabled' } });
+    await api.call('PATCH', `/users/${user.id}`, { token: api.admin.token, json: { status: 'active' } });
+    await api.call('DELETE', `/users/${user.id}`, { token: api.admin.token });
 
     // Newest first; the user is gone, their events are not.
-    const events = await allPages(api, admin.token, `/users/${user.id}/events`, 3);
+    const events = await allPages(api, api.admin.token, `/users/${user.id}/events`, 3);
     // Events of one write share their time, so only their set is ordered against other writes.
     expect(events.at(0)?.type).toBe('user.deleted');
     expect(events.at(-1)?.type).toBe('user.created');
@@ -253,7 +248,7 @@ describe('the audit trail', () => {
     const byType = (type: string) => events.filter((event) => event.type === type);
     expect(byType('user.created')[0]).toMatchObject({ user_id: user.id, actor_id: null, outcome: 'success' });
     expect(byType('login.succeeded')[0]).toMatchObject({ user_id: user.id, actor_id: user.id });
-    expect(byType('user.deleted')[0]).toMatchObject({ user_id: user.id, actor_id: admin.id });
+    expect(byType('user.deleted')[0]).toMatchObject({ user_id: user.id, actor_id: api.admin.id });
     expect(byType('user.updated').map((event) => event.details.fields)).toEqual([
       ['status'],
       ['status'],
@@ -283,7 +278,7 @@ describe('the audit trail', () => {
 
     const unknown = uniqueEmail('nobody');
     await api.call('POST', '/login', { json: { email: unknown, password: 'whatever pw' } });
-    const anonymous = await eventsOf(api, admin.token, '/events?type=login.failed&limit=100');
+    const anonymous = await eventsOf(api, api.admin.token, '/events?type=login.failed&limit=100');
     expect(anonymous.find((event) => event.details.reason === 'unknown_email')).toMatchObject({
       user_id: null,
     });
@@ -323,18 +318,30 @@ describe('the audit trail', () => {
 
   it('lets an admin filter the whole trail by type, user and actor, newest first', async () => {
     const target = await api.signUp();
-    await api.call('PATCH', `/users/${target.id}`, { token: admin.token, json: { name: 'By admin' } });
+    await api.call('PATCH', `/users/${target.id}`, { token: api.admin.token, json: { name: 'By admin' } });
 
-    const byUser = await allPages(api, admin.token, `/events?user_id=${target.id}`, 1);
+    const byUser = await allPages(api, api.admin.token, `/events?user_id=${target.id}`, 1);
     expect(byUser.map((event) => event.type)).toEqual(['user.updated', 'login.succeeded', 'user.created']);
-    const byActor = await allPages(api, admin.token, `/events?actor_id=${admin.id}&type=user.updated`, 2);
+    const byActor = await allPages(
+      api,
+      api.admin.token,
+      `/events?actor_id=${api.admin.id}&type=user.updated`,
+      2,
+    );
     expect(byActor.length).toBeGreaterThan(0);
-    expect(byActor.every((event) => event.actor_id === admin.id && event.type === 'user.updated')).toBe(true);
+    expect(byActor.every((event) => event.actor_id === api.admin.id && event.type === 'user.updated')).toBe(
+      true,
+    );
     expect(byActor.some((event) => event.user_id === target.id)).toBe(true);
-    const both = await allPages(api, admin.token, `/events?user_id=${target.id}&actor_id=${admin.id}`, 5);
+    const both = await allPages(
+      api,
+      api.admin.token,
+      `/events?user_id=${target.id}&actor_id=${api.admin.id}`,
+      5,
+    );
     expect(both.map((event) => event.type)).toEqual(['user.updated']);
 
-    const all = await allPages(api, admin.token, '/events', 7);
+    const all = await allPages(api, api.admin.token, '/events', 7);
     expect(new Set(all.map((event) => event.id)).size).toBe(all.length);
     const times = all.map((event) => `${event.at}`);
     expect(times).toEqual([...times].sort().reverse());
@@ -345,12 +352,14 @@ describe('the audit trail', () => {
     const user = await api.signUp();
     const taken = (await api.signUp()).email;
     const response = await api.call('PATCH', `/users/${user.id}`, {
-      token: admin.token,
+      token: api.admin.token,
       json: { email: taken },
     });
     expect(response.status).toBe(409);
-    expect((await api.call('GET', `/users/${user.id}`, { token: admin.token })).body.email).toBe(user.email);
-    const updates = await eventsOf(api, admin.token, `/users/${user.id}/events?type=user.updated`);
+    expect((await api.call('GET', `/users/${user.id}`, { token: api.admin.token })).body.email).toBe(
+      user.email,
+    );
+    const updates = await eventsOf(api, api.admin.token, `/users/${user.id}/events?type=user.updated`);
     expect(updates).toEqual([]);
   });
 
