@@ -1,6 +1,6 @@
 // The kit's response checks: they must fail a test whose response leaks or lacks a security
 // header, or the suites that rely on them prove nothing.
-import { createClient, isGatewayAnswer, type Transport } from '../support/client';
+import { createClient, isGatewayAnswer, newSecrets, type Transport } from '../support/client';
 
 const answering =
   (status: number, headers: Record<string, string>, body = ''): Transport =>
@@ -50,5 +50,42 @@ describe('the kit client', () => {
     const { call } = createClient(answering(200, SECURE, '{"h":"$2b$10$abcdefghijklmnopqrstuv"}'));
 
     await expect(call('GET', '/users/x')).rejects.toThrow(/leaked a bcrypt hash/);
+  });
+
+  it('fails when a response shows a refresh token the client sent back', async () => {
+    const refresh = '0a1b2c3d-0000-4000-8000-000000000000.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+    const { call } = createClient(answering(200, SECURE, JSON.stringify({ echoed: refresh })));
+
+    await expect(call('POST', '/logout', { json: { refresh_token: refresh } })).rejects.toThrow(
+      /leaked a secret/,
+    );
+  });
+
+  it('lets the enrolment show a TOTP secret once, and fails any later response that shows it', async () => {
+    const enrolment = JSON.stringify({
+      secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+      otpauth_uri: 'otpauth://totp/x',
+    });
+    const secrets = newSecrets();
+    const { call } = createClient(answering(201, SECURE, enrolment), secrets);
+
+    await expect(call('POST', '/users/x/mfa/totp')).resolves.toMatchObject({ status: 201 });
+    await expect(call('GET', '/users/x')).rejects.toThrow(/leaked a secret/);
+  });
+
+  it('fails on a private key member anywhere in a response', async () => {
+    const { call } = createClient(
+      answering(200, SECURE, JSON.stringify({ keys: [{ kty: 'EC', d: 'x'.repeat(43) }] })),
+    );
+
+    await expect(call('GET', '/.well-known/jwks.json')).rejects.toThrow(/leaked a private key member/);
+  });
+
+  it('accepts a public max-age on the JWKS only', async () => {
+    const cacheable = { 'cache-control': 'public, max-age=600', 'x-content-type-options': 'nosniff' };
+    const { call } = createClient(answering(200, cacheable, '{"keys":[]}'));
+
+    await expect(call('GET', '/.well-known/jwks.json')).resolves.toMatchObject({ status: 200 });
+    await expect(call('GET', '/openapi.json')).rejects.toThrow(/Cache-Control: no-store/);
   });
 });
