@@ -3,7 +3,6 @@
 // so the admin obeys the API's own rules. The password comes from a hidden prompt, or from standard
 // input when that is not a terminal; never from the command line, where `ps` and shell history
 // would keep it. `--table NAME` (or TABLE_NAME) names the table directly instead of the branch.
-import { parseArgs } from 'node:util';
 import { randomIds, systemClock } from '../lambda/shared/clock';
 import { ValidationError } from '../lambda/shared/errors';
 import { createPasswordHasher } from '../lambda/shared/passwords';
@@ -15,9 +14,10 @@ import {
 import { DynamoDbUserRepository } from '../lambda/store/user-repository';
 import { ensureAdmin } from '../lambda/users/ensure-admin';
 import { adminAccountSchema, parseStrict } from '../lambda/users/schemas';
+import { parseOptions, UsageError } from './cli';
 
 /** A wrong invocation: the message, then the usage, exit 2. */
-export class UsageError extends Error {}
+export { UsageError };
 /** The admin could not be made as asked (e.g. the API's rules refuse the password): exit 1. */
 export class CreateAdminError extends Error {}
 
@@ -44,23 +44,10 @@ export const parseCreateAdminArgs = (argv: readonly string[], env: NodeJS.Proces
         'history keeps it. Leave it out and type it at the prompt, or pipe it on standard input.',
     );
   }
-  let values: { branch?: string; table?: string; email?: string };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        branch: { type: 'string' },
-        table: { type: 'string' },
-        email: { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    // Node's message would quote the stray argument, which may well be a password.
-    if ((error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-      throw new UsageError('unexpected argument: only the options below are accepted.');
-    }
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseOptions({
+    args: [...argv],
+    options: { branch: { type: 'string' }, table: { type: 'string' }, email: { type: 'string' } },
+  });
   const table = values.table ?? (values.branch === undefined ? env.TABLE_NAME : undefined);
   if (values.branch !== undefined && values.table !== undefined) {
     throw new UsageError('give --branch or --table, not both.');

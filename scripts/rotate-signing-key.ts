@@ -4,7 +4,6 @@
 // signed can have expired; it refuses, saying when to come back, while either is not yet so.
 //   npm run rotate-signing-key -- --branch NAME [--status]
 //   npm run rotate-signing-key -- --local [--data-dir DIR] [--status]
-import { parseArgs } from 'node:util';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   describeKeySet,
@@ -16,6 +15,7 @@ import {
 import { secretsManagerKeySetStore } from '../lambda/keys/secrets-manager-store';
 import { fileKeySetStore } from '../local/signing-keys';
 import { DEFAULT_DATA_DIR } from '../local/stack';
+import { parseOptions, UsageError } from './cli';
 import { stackOutput } from './stack-output';
 
 export const USAGE = `Usage:
@@ -25,7 +25,7 @@ export const USAGE = `Usage:
 Publishes a new signing key that signs ${PUBLISH_DELAY_SECONDS / 60} minutes later, and removes the previous key
 once its tokens can all have expired. --status only shows the keys.`;
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export type Target =
   | { readonly kind: 'branch'; readonly branch: string }
@@ -35,21 +35,15 @@ export const parseRotateArgs = (
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): { target: Target; statusOnly: boolean } => {
-  let values: { branch?: string; local?: boolean; 'data-dir'?: string; status?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        branch: { type: 'string' },
-        local: { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        status: { type: 'boolean' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseOptions({
+    args: [...argv],
+    options: {
+      branch: { type: 'string' },
+      local: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      status: { type: 'boolean' },
+    },
+  });
   if ((values.branch === undefined) === !values.local)
     throw new UsageError('give either --branch NAME or --local.');
   if (values['data-dir'] !== undefined && !values.local)
