@@ -2,6 +2,7 @@
 // modules, on DynamoDB Local: what a client of `npm start` (or of the deployed API) sees.
 import { randomUUID } from 'node:crypto';
 import type { Call } from '../support/client';
+import { expectGateway } from '../support/expect';
 import { ADMIN, startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -442,10 +443,7 @@ describe('the gateway around the routes', () => {
     ['POST', '/users/123'],
     ['GET', '/login'],
   ])('answers %s %s with 404 {"message":"Not Found"}', async (method, path) => {
-    const response = await call(method, path);
-
-    expect(response.status).toBe(404);
-    expect(response.body).toEqual({ message: 'Not Found' });
+    expectGateway(await call(method, path), 404);
   });
 
   it('answers every protected route with 401 from the gateway without a header', async () => {

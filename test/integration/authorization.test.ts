@@ -1,22 +1,11 @@
 // Every authorization rule of the contract, each from the side of the caller it concerns.
 
-import {
-  claimsFor,
-  claimsOf,
-  confusedTokens,
-  editedToken,
-  foreignKeyToken,
-  hmacToken,
-  signToken,
-  unsignedToken,
-} from '../support/forged-tokens';
+import * as forged from '../support/forged-tokens';
 import { testStackForThisFile, uniqueEmail } from '../support/stack';
 
 describe('authorization', () => {
   const api = testStackForThisFile({ over: 'core' });
-  /** Signed with this app's own signing key: only what the test broke in the claims is wrong. */
-  const signWith = async (claims: Record<string, unknown>, header?: Record<string, unknown>) =>
-    signToken(claims, await api.keySet(), { header });
+  // api.signToken signs with this app's own signing key: only what the test broke in the claims is wrong.
 
   describe('at the gateway', () => {
     it.each([
@@ -36,25 +25,32 @@ describe('authorization', () => {
       ['garbage', () => 'not-a-jwt'],
       [
         'HS256 (the old algorithm)',
-        () => hmacToken(claimsFor('x'), 'some-secret-that-is-long-enough-1234567'),
+        () => forged.hmacToken(forged.claimsFor('x'), 'some-secret-that-is-long-enough-1234567'),
       ],
       [
         'HS256 keyed with the public key (algorithm confusion)',
-        async () => (await confusedTokens(claimsFor('x'), await api.keySet()))[0]?.[1] ?? '',
+        async () => (await forged.confusedTokens(forged.claimsFor('x'), await api.keySet()))[0]?.[1] ?? '',
       ],
-      ['a kid that is not published', () => signWith(claimsFor('x'), { kid: 'unknown' })],
+      [
+        'a kid that is not published',
+        () => api.signToken(forged.claimsFor('x'), { header: { kid: 'unknown' } }),
+      ],
       [
         'a valid signature by a key outside the set',
-        async () => foreignKeyToken(claimsFor('x'), { kid: (await api.keySet()).keys[0]?.kid ?? '' }),
+        async () =>
+          forged.foreignKeyToken(forged.claimsFor('x'), { kid: (await api.keySet()).keys[0]?.kid ?? '' }),
       ],
       [
         'its own key in a jwk header',
-        () => foreignKeyToken(claimsFor('x'), { kid: 'mine', header: (jwk) => ({ jwk }) }),
+        () => forged.foreignKeyToken(forged.claimsFor('x'), { kid: 'mine', header: (jwk) => ({ jwk }) }),
       ],
-      ['no exp', () => signWith({ ...claimsFor('x'), exp: undefined })],
-      ['an expired exp', () => signWith(claimsFor('x', { exp: Math.floor(Date.now() / 1000) - 1 }))],
-      ['another issuer', () => signWith(claimsFor('x', { iss: 'someone-else' }))],
-      ['another audience', () => signWith(claimsFor('x', { aud: 'someone-else' }))],
+      ['no exp', () => api.signToken({ ...forged.claimsFor('x'), exp: undefined })],
+      [
+        'an expired exp',
+        () => api.signToken(forged.claimsFor('x', { exp: Math.floor(Date.now() / 1000) - 1 })),
+      ],
+      ['another issuer', () => api.signToken(forged.claimsFor('x', { iss: 'someone-else' }))],
+      ['another audience', () => api.signToken(forged.claimsFor('x', { aud: 'someone-else' }))],
     ])('a token with %s is refused with 403 Forbidden', async (_, token) => {
       const response = await api.call('GET', '/users', { token: await token() });
 
@@ -63,7 +59,7 @@ describe('authorization', () => {
     });
 
     it('refuses an unsigned token (alg none)', async () => {
-      const token = unsignedToken(claimsFor('x'));
+      const token = forged.unsignedToken(forged.claimsFor('x'));
 
       const response = await api.call('GET', '/users', { token });
 
@@ -73,7 +69,9 @@ describe('authorization', () => {
     it('refuses a token whose claims were edited after signing', async () => {
       const user = await api.signUp();
 
-      const response = await api.call('GET', '/users', { token: editedToken(user.token, { role: 'admin' }) });
+      const response = await api.call('GET', '/users', {
+        token: forged.editedToken(user.token, { role: 'admin' }),
+      });
 
       expect(response.status).toBe(403);
     });
@@ -139,9 +137,11 @@ describe('authorization', () => {
     it("cannot borrow an admin's identity by forging the token role: the stored role decides", async () => {
       const user = await api.signUp();
       // Signed with the real key and bound to the user's live session: only the role is a lie.
-      const forged = await signWith(claimsFor(user.id, { role: 'admin', sid: claimsOf(user.token).sid }));
+      const lying = await api.signToken(
+        forged.claimsFor(user.id, { role: 'admin', sid: forged.claimsOf(user.token).sid }),
+      );
 
-      const response = await api.call('GET', '/users', { token: forged });
+      const response = await api.call('GET', '/users', { token: lying });
 
       expect(response.status).toBe(403);
     });
@@ -270,7 +270,7 @@ describe('authorization', () => {
     });
 
     it('refuses a token naming a user that never existed, even if well signed', async () => {
-      const token = await signWith(claimsFor('11111111-1111-4111-8111-111111111111'));
+      const token = await api.signToken(forged.claimsFor('11111111-1111-4111-8111-111111111111'));
 
       const response = await api.call('GET', '/users/11111111-1111-4111-8111-111111111111', { token });
 

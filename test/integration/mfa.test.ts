@@ -55,6 +55,13 @@ const enrolled = async (): Promise<Enrolled> => {
   return { ...user, secret: enrolment.body.secret, recoveryCodes: verified.body.recovery_codes };
 };
 
+/** A fresh user with a pending factor: the secret its enrolment showed. */
+const pendingEnrolment = async (): Promise<{ user: Account; secret: string }> => {
+  const user = await api.signUp();
+  const enrolment = await api.call('POST', `/users/${user.id}/mfa/totp`, { token: user.token });
+  return { user, secret: enrolment.body.secret };
+};
+
 const passwordStep = (user: Account) =>
   api.call('POST', '/login', { json: { email: user.email, password: user.password } });
 
@@ -91,12 +98,11 @@ describe('enrolment', () => {
   });
 
   it('enables the factor with the current code and answers ten distinct recovery codes', async () => {
-    const user = await api.signUp();
-    const { body } = await api.call('POST', `/users/${user.id}/mfa/totp`, { token: user.token });
+    const { user, secret } = await pendingEnrolment();
 
     const response = await api.call('POST', `/users/${user.id}/mfa/totp/verify`, {
       token: user.token,
-      json: { code: codeAt(body.secret) },
+      json: { code: codeAt(secret) },
     });
     const read = await api.call('GET', `/users/${user.id}`, { token: user.token });
 
@@ -107,12 +113,11 @@ describe('enrolment', () => {
   });
 
   it('refuses a wrong code with a 400 naming code, and leaves the factor pending', async () => {
-    const user = await api.signUp();
-    const { body } = await api.call('POST', `/users/${user.id}/mfa/totp`, { token: user.token });
+    const { user, secret } = await pendingEnrolment();
 
     const response = await api.call('POST', `/users/${user.id}/mfa/totp/verify`, {
       token: user.token,
-      json: { code: wrongCodeFor(body.secret) },
+      json: { code: wrongCodeFor(secret) },
     });
     const read = await api.call('GET', `/users/${user.id}`, { token: user.token });
 
@@ -122,13 +127,12 @@ describe('enrolment', () => {
   });
 
   it('voids a pending enrolment after 10 minutes', async () => {
-    const user = await api.signUp();
-    const { body } = await api.call('POST', `/users/${user.id}/mfa/totp`, { token: user.token });
+    const { user, secret } = await pendingEnrolment();
     clock.advance(10 * 60 + 1);
 
     const response = await api.call('POST', `/users/${user.id}/mfa/totp/verify`, {
       token: user.token,
-      json: { code: codeAt(body.secret) },
+      json: { code: codeAt(secret) },
     });
 
     expect(response.status).toBe(400);
@@ -450,21 +454,20 @@ describe('removal and recovery codes', () => {
 
 describe('secrets', () => {
   it('never writes a TOTP secret, a code, a recovery code or an mfa_token to the log', async () => {
-    const user = await api.signUp();
-    const { body } = await api.call('POST', `/users/${user.id}/mfa/totp`, { token: user.token });
-    const code = codeAt(body.secret);
+    const { user, secret } = await pendingEnrolment();
+    const code = codeAt(secret);
     const verified = await api.call('POST', `/users/${user.id}/mfa/totp/verify`, {
       token: user.token,
       json: { code },
     });
     clock.advance(30);
     const token = await mfaToken(user);
-    await secondStep({ mfa_token: token, code: wrongCodeFor(body.secret) });
+    await secondStep({ mfa_token: token, code: wrongCodeFor(secret) });
     await secondStep({ mfa_token: token, recovery_code: verified.body.recovery_codes[0] });
 
     const log = logLines.join('\n');
-    for (const secret of [body.secret, code, token, ...verified.body.recovery_codes]) {
-      expect(log).not.toContain(secret);
+    for (const shown of [secret, code, token, ...verified.body.recovery_codes]) {
+      expect(log).not.toContain(shown);
     }
     expect(logLines.length).toBeGreaterThan(0);
   });
