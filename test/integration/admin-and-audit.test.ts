@@ -41,20 +41,14 @@ describe('disabling and enabling a user', () => {
 
   it('refuses status from a non-admin with 403, even on their own user', async () => {
     const user = await api.signUp();
-    const response = await api.call('PATCH', `/users/${user.id}`, {
-      token: user.token,
-      json: { status: 'disabled' },
-    });
+    const response = await api.changeUser(user, user.id, { status: 'disabled' });
     expect(response.status).toBe(403);
     expect((await api.call('GET', `/users/${user.id}`, { token: user.token })).body.status).toBe('active');
   });
 
   it('ends the tokens at once; the right password gets 403 account-disabled, a wrong one 401', async () => {
     const user = await api.signUp();
-    const disabled = await api.call('PATCH', `/users/${user.id}`, {
-      token: api.admin.token,
-      json: { status: 'disabled' },
-    });
+    const disabled = await api.changeUser(api.admin, user.id, { status: 'disabled' });
     expect(disabled.status).toBe(200);
     expect(disabled.body.status).toBe('disabled');
 
@@ -71,11 +65,8 @@ describe('disabling and enabling a user', () => {
 
   it('enabling lets the user log in again but revives no old token', async () => {
     const user = await api.signUp();
-    await api.call('PATCH', `/users/${user.id}`, { token: api.admin.token, json: { status: 'disabled' } });
-    const enabled = await api.call('PATCH', `/users/${user.id}`, {
-      token: api.admin.token,
-      json: { status: 'active' },
-    });
+    await api.changeUser(api.admin, user.id, { status: 'disabled' });
+    const enabled = await api.changeUser(api.admin, user.id, { status: 'active' });
     expect(enabled.body.status).toBe('active');
 
     expect((await api.call('GET', `/users/${user.id}`, { token: user.token })).status).toBe(401);
@@ -85,10 +76,7 @@ describe('disabling and enabling a user', () => {
 
   it('rejects an unknown status with a 400 naming the field', async () => {
     const user = await api.signUp();
-    const response = await api.call('PATCH', `/users/${user.id}`, {
-      token: api.admin.token,
-      json: { status: 'banned' },
-    });
+    const response = await api.changeUser(api.admin, user.id, { status: 'banned' });
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([expect.objectContaining({ path: 'status' })]);
   });
@@ -122,9 +110,7 @@ describe('the last active admin', () => {
       },
     });
     expect(second.status).toBe(201);
-    expect(
-      (await api.call('PATCH', `/users/${admin.id}`, { token: admin.token, json: { role: 'user' } })).status,
-    ).toBe(200);
+    expect((await api.changeUser(admin, admin.id, { role: 'user' })).status).toBe(200);
   });
 
   it('two admins demoting each other at the same moment leave exactly one admin', async () => {
@@ -141,8 +127,8 @@ describe('the last active admin', () => {
       const second = { id: created.body.id as string, token: login.body.token as string };
 
       const answers = await Promise.all([
-        api.call('PATCH', `/users/${second.id}`, { token: first.token, json: { role: 'user' } }),
-        api.call('PATCH', `/users/${first.id}`, { token: second.token, json: { role: 'user' } }),
+        api.changeUser(first, second.id, { role: 'user' }),
+        api.changeUser(second, first.id, { role: 'user' }),
       ]);
       const statuses = answers.map((answer) => answer.status).sort();
       // The loser is refused either as the last admin (409) or, demoted first, as no admin at all (403).
@@ -190,7 +176,7 @@ describe('GET /users sorted and filtered', () => {
     const mia = emails.find((email) => email.startsWith('mia'));
     const miaUser = (await allPages(api, admin.token, '/users?email_prefix=mia', 10))[0];
     expect(miaUser.email).toBe(mia);
-    await api.call('PATCH', `/users/${miaUser.id}`, { token: admin.token, json: { status: 'disabled' } });
+    await api.changeUser(admin, miaUser.id, { status: 'disabled' });
 
     const disabled = await allPages(api, admin.token, '/users?status=disabled', 5);
     expect(disabled.map((user) => user.email)).toEqual([mia]);
@@ -217,13 +203,10 @@ describe('the audit trail', () => {
 
   it('records sign-up, login, updates, disable/enable, password change and delete with actor, target and request context', async () => {
     const user = await api.signUp();
-    await api.call('PATCH', `/users/${user.id}`, { token: api.admin.token, json: { name: 'Renamed' } });
-    await api.call('PATCH', `/users/${user.id}`, {
-      token: api.admin.token,
-      json: { password: 'a brand new pw 1' },
-    });
-    await api.call('PATCH', `/users/${user.id}`, { token: api.admin.token, json: { status: 'disabled' } });
-    await api.call('PATCH', `/users/${user.id}`, { token: api.admin.token, json: { status: 'active' } });
+    await api.changeUser(api.admin, user.id, { name: 'Renamed' });
+    await api.changeUser(api.admin, user.id, { password: 'a brand new pw 1' });
+    await api.changeUser(api.admin, user.id, { status: 'disabled' });
+    await api.changeUser(api.admin, user.id, { status: 'active' });
     await api.call('DELETE', `/users/${user.id}`, { token: api.admin.token });
 
     // Newest first; the user is gone, their events are not.
@@ -318,7 +301,7 @@ describe('the audit trail', () => {
 
   it('lets an admin filter the whole trail by type, user and actor, newest first', async () => {
     const target = await api.signUp();
-    await api.call('PATCH', `/users/${target.id}`, { token: api.admin.token, json: { name: 'By admin' } });
+    await api.changeUser(api.admin, target.id, { name: 'By admin' });
 
     const byUser = await allPages(api, api.admin.token, `/events?user_id=${target.id}`, 1);
     expect(byUser.map((event) => event.type)).toEqual(['user.updated', 'login.succeeded', 'user.created']);
@@ -351,10 +334,7 @@ describe('the audit trail', () => {
   it('a write cut short leaves neither the change nor its event', async () => {
     const user = await api.signUp();
     const taken = (await api.signUp()).email;
-    const response = await api.call('PATCH', `/users/${user.id}`, {
-      token: api.admin.token,
-      json: { email: taken },
-    });
+    const response = await api.changeUser(api.admin, user.id, { email: taken });
     expect(response.status).toBe(409);
     expect((await api.call('GET', `/users/${user.id}`, { token: api.admin.token })).body.email).toBe(
       user.email,

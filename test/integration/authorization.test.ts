@@ -119,14 +119,8 @@ describe('authorization', () => {
     it('may not give themselves a role, even their own', async () => {
       const user = await api.signUp();
 
-      const promote = await api.call('PATCH', `/users/${user.id}`, {
-        token: user.token,
-        json: { role: 'admin' },
-      });
-      const same = await api.call('PATCH', `/users/${user.id}`, {
-        token: user.token,
-        json: { role: 'user' },
-      });
+      const promote = await api.changeUser(user, user.id, { role: 'admin' });
+      const same = await api.changeUser(user, user.id, { role: 'user' });
 
       expect(promote.status).toBe(403);
       expect(same.status).toBe(403);
@@ -164,10 +158,7 @@ describe('authorization', () => {
       const user = await api.signUp();
 
       const read = await api.call('GET', `/users/${user.id}`, { token: admin.token });
-      const promoted = await api.call('PATCH', `/users/${user.id}`, {
-        token: admin.token,
-        json: { role: 'admin' },
-      });
+      const promoted = await api.changeUser(admin, user.id, { role: 'admin' });
       const deleted = await api.call('DELETE', `/users/${user.id}`, { token: admin.token });
 
       expect(read.status).toBe(200);
@@ -180,10 +171,7 @@ describe('authorization', () => {
       const admin = await api.newAdmin();
       const user = await api.signUp();
 
-      const response = await api.call('PATCH', `/users/${user.id}`, {
-        token: admin.token,
-        json: { password: 'reset-by-admin' },
-      });
+      const response = await api.changeUser(admin, user.id, { password: 'reset-by-admin' });
 
       expect(response.status).toBe(200);
       const login = await api.call('POST', '/login', {
@@ -195,10 +183,7 @@ describe('authorization', () => {
     it('needs current_password to change their own password', async () => {
       const admin = await api.newAdmin();
 
-      const response = await api.call('PATCH', `/users/${admin.id}`, {
-        token: admin.token,
-        json: { password: 'new-admin-pass' },
-      });
+      const response = await api.changeUser(admin, admin.id, { password: 'new-admin-pass' });
 
       expect(response.status).toBe(400);
       expect(response.body.errors[0].path).toBe('current_password');
@@ -218,10 +203,7 @@ describe('authorization', () => {
 
     it('refuses a token issued before the user changed their password', async () => {
       const user = await api.signUp();
-      await api.call('PATCH', `/users/${user.id}`, {
-        token: user.token,
-        json: { password: 'changed-password', current_password: user.password },
-      });
+      await api.changeUser(user, user.id, { password: 'changed-password', current_password: user.password });
 
       const response = await api.call('GET', `/users/${user.id}`, { token: user.token });
 
@@ -231,10 +213,7 @@ describe('authorization', () => {
     it('refuses a token issued before an admin reset the password', async () => {
       const admin = await api.newAdmin();
       const user = await api.signUp();
-      await api.call('PATCH', `/users/${user.id}`, {
-        token: admin.token,
-        json: { password: 'admin-reset-1' },
-      });
+      await api.changeUser(admin, user.id, { password: 'admin-reset-1' });
 
       const response = await api.call('GET', `/users/${user.id}`, { token: user.token });
 
@@ -243,9 +222,10 @@ describe('authorization', () => {
 
     it('keeps a token valid across a name or email change', async () => {
       const user = await api.signUp();
-      await api.call('PATCH', `/users/${user.id}`, {
-        token: user.token,
-        json: { email: uniqueEmail('renamed'), name: 'Renamed', current_password: user.password },
+      await api.changeUser(user, user.id, {
+        email: uniqueEmail('renamed'),
+        name: 'Renamed',
+        current_password: user.password,
       });
 
       const response = await api.call('GET', `/users/${user.id}`, { token: user.token });
@@ -257,7 +237,7 @@ describe('authorization', () => {
       const root = await api.newAdmin();
       const demoted = await api.newAdmin();
       const victim = await api.signUp();
-      await api.call('PATCH', `/users/${demoted.id}`, { token: root.token, json: { role: 'user' } });
+      await api.changeUser(root, demoted.id, { role: 'user' });
 
       const list = await api.call('GET', '/users', { token: demoted.token });
       const readOther = await api.call('GET', `/users/${victim.id}`, { token: demoted.token });

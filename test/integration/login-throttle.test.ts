@@ -75,10 +75,7 @@ describe('failed-login back-off', () => {
   it('counts a wrong current_password as a failed login', async () => {
     const user = await api.signUp();
     for (let attempt = 0; attempt < 5; attempt++) {
-      await api.call('PATCH', `/users/${user.id}`, {
-        token: user.token,
-        json: { password: 'new-password-1', current_password: 'nope-nope' },
-      });
+      await api.changeUser(user, user.id, { password: 'new-password-1', current_password: 'nope-nope' });
     }
 
     const login = await logIn(user.email, 'wrong-password');

@@ -34,9 +34,7 @@ describe('races', () => {
     const target = uniqueEmail('contested');
 
     const responses = await Promise.all(
-      users.map((user) =>
-        api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { email: target } }),
-      ),
+      users.map((user) => api.changeUser(admin, user.id, { email: target })),
     );
 
     expect(statuses(responses)).toEqual([200, 409, 409, 409, 409, 409]);
@@ -79,8 +77,8 @@ describe('races', () => {
     const newEmail = uniqueEmail('merged');
 
     const [rename, move] = await Promise.all([
-      api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { name: 'Merged Name' } }),
-      api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { email: newEmail } }),
+      api.changeUser(admin, user.id, { name: 'Merged Name' }),
+      api.changeUser(admin, user.id, { email: newEmail }),
     ]);
 
     expect([rename.status, move.status]).toEqual([200, 200]);
@@ -93,7 +91,7 @@ describe('races', () => {
     const user = await api.signUp();
 
     const [update, remove] = await Promise.all([
-      api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { email: uniqueEmail('late') } }),
+      api.changeUser(admin, user.id, { email: uniqueEmail('late') }),
       api.call('DELETE', `/users/${user.id}`, { token: admin.token }),
     ]);
 

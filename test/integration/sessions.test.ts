@@ -372,10 +372,7 @@ describe('ending sessions', () => {
     const other = await logIn(user);
     const password = `a brand new passphrase ${Date.now()}`;
 
-    const changed = await api.call('PATCH', `/users/${user.id}`, {
-      token: user.token,
-      json: { password, current_password: user.password },
-    });
+    const changed = await api.changeUser(user, user.id, { password, current_password: user.password });
 
     expect(changed.status).toBe(200);
     expect(await nextCall(user, user.token)).toBe(401);
@@ -390,10 +387,7 @@ describe('ending sessions', () => {
     const pair = await logIn(user);
     const admin = await api.newAdmin();
 
-    const changed = await api.call('PATCH', `/users/${user.id}`, {
-      token: admin.token,
-      json: { password: `set by the admin ${Date.now()}` },
-    });
+    const changed = await api.changeUser(admin, user.id, { password: `set by the admin ${Date.now()}` });
 
     expect(changed.status).toBe(200);
     expect(await nextCall(user, pair.token)).toBe(401);
@@ -416,7 +410,7 @@ describe('ending sessions', () => {
   it('keeps sessions across a role change, under the new role at once', async () => {
     const user = await api.signUp();
     const admin = await api.newAdmin();
-    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { role: 'admin' } });
+    await api.changeUser(admin, user.id, { role: 'admin' });
 
     const listing = await api.call('GET', '/users', { token: user.token });
 

@@ -1,3 +1,4 @@
+import type { RequestOptions } from '../support/client';
 import { testStackForThisFile, uniqueEmail } from '../support/stack';
 import { testDocumentClient } from '../support/tables';
 
@@ -7,6 +8,13 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 
 describe('sign-up and login', () => {
   const api = testStackForThisFile({ over: 'core' });
+
+  /** POST /users of a fresh address with `fields`, sent with `options` (a token, headers). */
+  const signUpAs = (options: RequestOptions, fields: { name: string; role?: string }) =>
+    api.call('POST', '/users', {
+      ...options,
+      json: { email: uniqueEmail(), name: fields.name, password: 'password-123', role: fields.role },
+    });
 
   describe('POST /users', () => {
     it('creates a user and answers 201 with the user, Location, ETag and no-store', async () => {
@@ -51,9 +59,7 @@ describe('sign-up and login', () => {
     });
 
     it('refuses role from an anonymous caller with 403', async () => {
-      const response = await api.call('POST', '/users', {
-        json: { email: uniqueEmail(), name: 'Mallory', password: 'password-123', role: 'admin' },
-      });
+      const response = await signUpAs({}, { name: 'Mallory', role: 'admin' });
 
       expect(response.status).toBe(403);
       expect(response.body.status).toBe(403);
@@ -62,10 +68,7 @@ describe('sign-up and login', () => {
     it("refuses role from a signed-in user's token with 403", async () => {
       const user = await api.signUp();
 
-      const response = await api.call('POST', '/users', {
-        token: user.token,
-        json: { email: uniqueEmail(), name: 'Mallory', password: 'password-123', role: 'user' },
-      });
+      const response = await signUpAs({ token: user.token }, { name: 'Mallory', role: 'user' });
 
       expect(response.status).toBe(403);
     });
@@ -73,30 +76,21 @@ describe('sign-up and login', () => {
     it("lets an admin's token create an admin", async () => {
       const admin = await api.newAdmin();
 
-      const response = await api.call('POST', '/users', {
-        token: admin.token,
-        json: { email: uniqueEmail(), name: 'New Admin', password: 'password-123', role: 'admin' },
-      });
+      const response = await signUpAs({ token: admin.token }, { name: 'New Admin', role: 'admin' });
 
       expect(response.status).toBe(201);
       expect(response.body.role).toBe('admin');
     });
 
     it('refuses a bad bearer token on the public sign-up route with 401, never treating it as anonymous', async () => {
-      const response = await api.call('POST', '/users', {
-        token: 'not.a.token',
-        json: { email: uniqueEmail(), name: 'Anon', password: 'password-123' },
-      });
+      const response = await signUpAs({ token: 'not.a.token' }, { name: 'Anon' });
 
       expect(response.status).toBe(401);
       expect(response.headers.get('content-type')).toBe(PROBLEM_JSON);
     });
 
     it('refuses an Authorization header that is not a bearer token on a public route with 401', async () => {
-      const response = await api.call('POST', '/users', {
-        headers: { authorization: 'Basic dXNlcjpwYXNz' },
-        json: { email: uniqueEmail(), name: 'Anon', password: 'password-123' },
-      });
+      const response = await signUpAs({ headers: { authorization: 'Basic dXNlcjpwYXNz' } }, { name: 'Anon' });
 
       expect(response.status).toBe(401);
     });

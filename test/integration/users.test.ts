@@ -74,7 +74,7 @@ describe('reading, replacing, updating and deleting users', () => {
     it('keeps the role when PUT sends none', async () => {
       const admin = await api.newAdmin();
       const user = await api.signUp();
-      await api.call('PATCH', `/users/${user.id}`, { token: admin.token, json: { role: 'admin' } });
+      await api.changeUser(admin, user.id, { role: 'admin' });
 
       const response = await api.call('PUT', `/users/${user.id}`, {
         token: admin.token,
@@ -129,10 +129,7 @@ describe('reading, replacing, updating and deleting users', () => {
     it('changes only the fields sent', async () => {
       const user = await api.signUp({ name: 'Before' });
 
-      const response = await api.call('PATCH', `/users/${user.id}`, {
-        token: user.token,
-        json: { name: 'After' },
-      });
+      const response = await api.changeUser(user, user.id, { name: 'After' });
 
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ email: user.email, name: 'After' });
@@ -144,7 +141,7 @@ describe('reading, replacing, updating and deleting users', () => {
     it('refuses an empty patch with 400', async () => {
       const user = await api.signUp();
 
-      const response = await api.call('PATCH', `/users/${user.id}`, { token: user.token, json: {} });
+      const response = await api.changeUser(user, user.id, {});
 
       expect(response.status).toBe(400);
     });
@@ -152,9 +149,9 @@ describe('reading, replacing, updating and deleting users', () => {
     it('changes a password with the right current_password, and the old one stops working', async () => {
       const user = await api.signUp();
 
-      const response = await api.call('PATCH', `/users/${user.id}`, {
-        token: user.token,
-        json: { password: 'the-new-password', current_password: user.password },
+      const response = await api.changeUser(user, user.id, {
+        password: 'the-new-password',
+        current_password: user.password,
       });
 
       expect(response.status).toBe(200);
@@ -171,9 +168,9 @@ describe('reading, replacing, updating and deleting users', () => {
     it('refuses a wrong current_password with 400 naming it, and changes nothing', async () => {
       const user = await api.signUp();
 
-      const response = await api.call('PATCH', `/users/${user.id}`, {
-        token: user.token,
-        json: { email: uniqueEmail(), current_password: 'not-my-password' },
+      const response = await api.changeUser(user, user.id, {
+        email: uniqueEmail(),
+        current_password: 'not-my-password',
       });
 
       expect(response.status).toBe(400);
@@ -186,10 +183,7 @@ describe('reading, replacing, updating and deleting users', () => {
       const user = await api.signUp();
       const newEmail = uniqueEmail('new');
 
-      await api.call('PATCH', `/users/${user.id}`, {
-        token: user.token,
-        json: { email: newEmail, current_password: user.password },
-      });
+      await api.changeUser(user, user.id, { email: newEmail, current_password: user.password });
 
       const reuseOld = await api.call('POST', '/users', {
         json: { email: user.email, name: 'Reuse', password: 'password-123' },
@@ -206,10 +200,7 @@ describe('reading, replacing, updating and deleting users', () => {
       const first = await api.signUp();
       const second = await api.signUp();
 
-      const response = await api.call('PATCH', `/users/${second.id}`, {
-        token: admin.token,
-        json: { email: first.email.toUpperCase() },
-      });
+      const response = await api.changeUser(admin, second.id, { email: first.email.toUpperCase() });
 
       expect(response.status).toBe(409);
       const read = await api.call('GET', `/users/${second.id}`, { token: second.token });
@@ -233,7 +224,7 @@ describe('reading, replacing, updating and deleting users', () => {
 
     it('refuses a stale If-Match with 412 and loses nothing', async () => {
       const user = await api.signUp();
-      await api.call('PATCH', `/users/${user.id}`, { token: user.token, json: { name: 'Second Writer' } });
+      await api.changeUser(user, user.id, { name: 'Second Writer' });
 
       const stale = await api.call('PATCH', `/users/${user.id}`, {
         token: user.token,
@@ -249,7 +240,7 @@ describe('reading, replacing, updating and deleting users', () => {
 
     it('refuses a stale If-Match on PUT and DELETE with 412', async () => {
       const user = await api.signUp();
-      await api.call('PATCH', `/users/${user.id}`, { token: user.token, json: { name: 'Moved On' } });
+      await api.changeUser(user, user.id, { name: 'Moved On' });
 
       const put = await api.call('PUT', `/users/${user.id}`, {
         token: user.token,

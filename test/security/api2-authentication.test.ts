@@ -156,9 +156,9 @@ describe('revocation', () => {
 
   it('refuses a token issued before a password change with a 401 problem, on bearer and public routes', async () => {
     const account = await api.signUp('rotating');
-    const changed = await api.call('PATCH', `/users/${account.id}`, {
-      token: account.token,
-      json: { password: 'a brand new password', current_password: account.password },
+    const changed = await api.changeUser(account, account.id, {
+      password: 'a brand new password',
+      current_password: account.password,
     });
     expect(changed.status).toBe(200);
 

@@ -78,10 +78,7 @@ describe('role', () => {
           json: { email: uniqueEmail(), name: 'R', password: 'role seeker pw', role: 'admin' },
         }),
     ],
-    [
-      'PATCH of oneself',
-      () => api.call('PATCH', `/users/${user.id}`, { token: user.token, json: { role: 'admin' } }),
-    ],
+    ['PATCH of oneself', () => api.changeUser(user, user.id, { role: 'admin' })],
     [
       'PUT of oneself',
       () =>
@@ -114,7 +111,7 @@ describe('role', () => {
   it.each([['superuser'], ['ADMIN'], [' admin'], [['admin']], [{ admin: true }]])(
     'refuses the value %j even from an admin with 400',
     async (role) => {
-      const answer = await api.call('PATCH', `/users/${user.id}`, { token: api.admin.token, json: { role } });
+      const answer = await api.changeUser(api.admin, user.id, { role });
 
       expectProblem(answer, 400);
       expect(answer.body.errors).toContainEqual({ path: 'role', message: expect.any(String) });

@@ -84,7 +84,7 @@ describe('granting roles', () => {
     const deputyToken = await api.logIn(made.body.email, 'deputy admin pw');
     expect((await api.call('GET', '/users', { token: deputyToken })).status).toBe(200);
 
-    await api.call('PATCH', `/users/${made.body.id}`, { token: api.admin.token, json: { role: 'user' } });
+    await api.changeUser(api.admin, made.body.id, { role: 'user' });
 
     expectProblem(await api.call('GET', '/users', { token: deputyToken }), 403);
     expectProblem(await api.call('GET', `/users/${api.admin.id}`, { token: deputyToken }), 403);

@@ -74,15 +74,15 @@ describe('account takeover with a stolen token', () => {
   it('cannot brute-force current_password: the 6th wrong one is a 429, then even the right one waits', async () => {
     const statuses = [];
     for (let i = 0; i < 6; i++) {
-      const answer = await api.call('PATCH', `/users/${victim.id}`, {
-        token: victim.token,
-        json: { password: 'attacker chose this', current_password: `guess ${i} of many` },
+      const answer = await api.changeUser(victim, victim.id, {
+        password: 'attacker chose this',
+        current_password: `guess ${i} of many`,
       });
       statuses.push(answer.status);
     }
-    const right = await api.call('PATCH', `/users/${victim.id}`, {
-      token: victim.token,
-      json: { password: 'attacker chose this', current_password: victim.password },
+    const right = await api.changeUser(victim, victim.id, {
+      password: 'attacker chose this',
+      current_password: victim.password,
     });
 
     expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);

@@ -48,9 +48,9 @@ describe('a common password', () => {
   );
 
   it('is refused as a new password on PATCH and PUT of oneself', async () => {
-    const patch = await api.call('PATCH', `/users/${user.id}`, {
-      token: user.token,
-      json: { password: 'sunshine1', current_password: user.password },
+    const patch = await api.changeUser(user, user.id, {
+      password: 'sunshine1',
+      current_password: user.password,
     });
     const put = await api.call('PUT', `/users/${user.id}`, {
       token: user.token,
@@ -63,12 +63,7 @@ describe('a common password', () => {
   });
 
   it("is refused when an admin sets another user's password", async () => {
-    refusedWithMessage(
-      await api.call('PATCH', `/users/${user.id}`, {
-        token: api.admin.token,
-        json: { password: 'football' },
-      }),
-    );
+    refusedWithMessage(await api.changeUser(api.admin, user.id, { password: 'football' }));
   });
 
   it('is refused for the bootstrap admin, before anything starts', async () => {

@@ -20,7 +20,15 @@ import { localClientOptions } from '../../local/dynamodb-local';
 import { createGatewayCore, type Gateway, type GatewayHandlers } from '../../local/gateway-core';
 import { memoryKeySetStore } from '../../local/signing-keys';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
-import { type Client, createClient, newSecrets, overCore, overHttp, type Transport } from './client';
+import {
+  type ApiResponse,
+  type Client,
+  createClient,
+  newSecrets,
+  overCore,
+  overHttp,
+  type Transport,
+} from './client';
 import { claimsOf, signToken } from './forged-tokens';
 import { createTestTable, harnessEndpoint, testDocumentClient, testDynamoDbClient } from './tables';
 
@@ -98,6 +106,8 @@ export interface TestStack extends Client {
   /** Signs up (anonymously, role `user`) and logs in a fresh account; a string is its label. */
   signUp(who?: string | SignUpOverrides): Promise<Account>;
   logIn(email: string, password: string): Promise<string>;
+  /** PATCH /users/{id} with `json`, as the holder of `as.token`. */
+  changeUser(as: { readonly token: string }, id: string, json: unknown): Promise<ApiResponse>;
   /** The bootstrap of `npm run create-admin`, on this stack (its password joins the sent ones). */
   ensureAdmin(email: string, password: string): Promise<AdminBootstrapOutcome>;
   /** A fresh admin made by that bootstrap, logged in. */
@@ -252,6 +262,8 @@ export const startTestStack = async (options: TestStackOptions): Promise<TestSta
     await ensureAdmin(email, password);
     return account(email, password);
   };
+  const changeUser = (as: { readonly token: string }, id: string, json: unknown) =>
+    call('PATCH', `/users/${id}`, { token: as.token, json });
   const httpOnly = <T>(value: T | undefined, what: string): T => {
     if (value === undefined)
       throw new Error(`a stack over the gateway core has no ${what}: start it over http`);
@@ -282,6 +294,7 @@ export const startTestStack = async (options: TestStackOptions): Promise<TestSta
     client: ({ sourceIp }) => createClient(started.transport(sourceIp), secrets),
     signUp,
     logIn,
+    changeUser,
     ensureAdmin,
     newAdmin,
     close: started.stop,
