@@ -20,8 +20,25 @@ import { examples } from './examples';
 /** The wire form of every time: ISO 8601 UTC with milliseconds. */
 const timestamp = v.pipe(v.string(), v.isoTimestamp(), v.regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/));
 
-const userSchema = v.pipe(
-  v.strictObject({
+/**
+ * A response object of the document: its fields (no other), its title, what it is when the title
+ * does not say enough, and its example.
+ */
+const responseObject = (
+  title: string,
+  entries: v.ObjectEntries,
+  example: unknown,
+  description?: string,
+): v.GenericSchema => {
+  const fields = v.strictObject(entries);
+  return description === undefined
+    ? v.pipe(fields, v.title(title), v.examples([example as never]))
+    : v.pipe(fields, v.title(title), v.description(description), v.examples([example as never]));
+};
+
+const userSchema = responseObject(
+  'User',
+  {
     id: v.pipe(v.string(), v.uuid(), v.description('Assigned by the server (UUID v4).')),
     email: v.pipe(v.string(), v.email(), v.description('Lower-case; unique across users.')),
     name: v.string(),
@@ -37,14 +54,14 @@ const userSchema = v.pipe(
     ),
     created_at: timestamp,
     updated_at: timestamp,
-  }),
-  v.title('User'),
-  v.description('A user, as every response shows it. Never a password or a hash.'),
-  v.examples([examples.user]),
+  },
+  examples.user,
+  'A user, as every response shows it. Never a password or a hash.',
 );
 
-const loginResponseSchema = v.pipe(
-  v.strictObject({
+const loginResponseSchema = responseObject(
+  'LoginResponse',
+  {
     token: v.pipe(
       v.string(),
       v.regex(/^[\w-]+\.[\w-]+\.[\w-]+$/),
@@ -73,23 +90,22 @@ const loginResponseSchema = v.pipe(
       v.description('Seconds until the session ends, and with it every refresh token of it.'),
     ),
     user: userSchema,
-  }),
-  v.title('LoginResponse'),
-  v.examples([examples.login]),
+  },
+  examples.login,
 );
 
-const mfaRequiredSchema = v.pipe(
-  v.strictObject({
+const mfaRequiredSchema = responseObject(
+  'MfaRequired',
+  {
     mfa_required: v.literal(true),
     mfa_token: v.pipe(
       v.string(),
       v.description('Single use: send it with a code to `POST /login/mfa` within `expires_in` seconds.'),
     ),
     expires_in: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  }),
-  v.title('MfaRequired'),
-  v.description('The right password of a user with a second factor: no token yet.'),
-  v.examples([examples.mfaRequired]),
+  },
+  examples.mfaRequired,
+  'The right password of a user with a second factor: no token yet.',
 );
 
 const loginOutcomeSchema = v.pipe(
@@ -98,20 +114,21 @@ const loginOutcomeSchema = v.pipe(
   v.description('A login: the tokens, or (with a second factor) the second step.'),
 );
 
-const recoveryCodesSchema = v.pipe(
-  v.strictObject({
+const recoveryCodesSchema = responseObject(
+  'RecoveryCodes',
+  {
     recovery_codes: v.pipe(
       v.array(v.string()),
       v.length(10),
       v.description('Each works once instead of a code at `POST /login/mfa`. Shown this once.'),
     ),
-  }),
-  v.title('RecoveryCodes'),
-  v.examples([examples.recoveryCodes]),
+  },
+  examples.recoveryCodes,
 );
 
-const totpEnrolmentSchema = v.pipe(
-  v.strictObject({
+const totpEnrolmentSchema = responseObject(
+  'TotpEnrolment',
+  {
     secret: v.pipe(
       v.string(),
       v.regex(/^[A-Z2-7]+=*$/),
@@ -122,23 +139,22 @@ const totpEnrolmentSchema = v.pipe(
       v.startsWith('otpauth://totp/'),
       v.description('The same secret for an authenticator app (often shown as a QR code).'),
     ),
-  }),
-  v.title('TotpEnrolment'),
-  v.examples([examples.totpEnrolment]),
+  },
+  examples.totpEnrolment,
 );
 
 /** A page of a listing: its items, and the cursor of the next page. */
-const pageSchema = <Item extends v.GenericSchema>(items: Item, title: string, example: unknown) =>
-  v.pipe(
-    v.strictObject({
+const pageSchema = (items: v.GenericSchema, title: string, example: unknown) =>
+  responseObject(
+    title,
+    {
       items: v.array(items),
       next_cursor: v.pipe(
         v.nullable(v.string()),
         v.description('Opaque: pass it as `cursor` for the next page. null on the last page.'),
       ),
-    }),
-    v.title(title),
-    v.examples([example as never]),
+    },
+    example,
   );
 
 const userListSchema = pageSchema(userSchema, 'UserList', examples.list);
@@ -159,11 +175,11 @@ const sessionSchema = v.strictObject({
   current: v.pipe(v.boolean(), v.description('True for the session of the token making the call.')),
 });
 
-const sessionListSchema = v.pipe(
-  v.strictObject({ items: v.array(sessionSchema) }),
-  v.title('SessionList'),
-  v.description('Live sessions, newest first. Never a token or a hash.'),
-  v.examples([examples.sessions]),
+const sessionListSchema = responseObject(
+  'SessionList',
+  { items: v.array(sessionSchema) },
+  examples.sessions,
+  'Live sessions, newest first. Never a token or a hash.',
 );
 
 const eventSchema = v.pipe(
