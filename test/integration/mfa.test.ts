@@ -37,6 +37,10 @@ const wrongCodeFor = (secret: string): string => {
   }
 };
 
+/** POST /users/{id}/mfa/totp/verify: the user confirms their pending factor with `code`. */
+const verifyCode = (user: Account, code: string) =>
+  api.call('POST', `/users/${user.id}/mfa/totp/verify`, { token: user.token, json: { code } });
+
 interface Enrolled extends Account {
   readonly secret: string;
   readonly recoveryCodes: string[];
@@ -45,10 +49,7 @@ interface Enrolled extends Account {
 const enrolled = async (): Promise<Enrolled> => {
   const user = await api.signUp();
   const enrolment = await api.call('POST', `/users/${user.id}/mfa/totp`, { token: user.token });
-  const verified = await api.call('POST', `/users/${user.id}/mfa/totp/verify`, {
-    token: user.token,
-    json: { code: codeAt(enrolment.body.secret) },
-  });
+  const verified = await verifyCode(user, codeAt(enrolment.body.secret));
   if (verified.status !== 200) throw new Error(`verify failed: ${verified.status} ${verified.text}`);
   // The verifying code's step is used up: the next login needs the next step's code.
   clock.advance(30);
@@ -100,10 +101,7 @@ describe('enrolment', () => {
   it('enables the factor with the current code and answers ten distinct recovery codes', async () => {
     const { user, secret } = await pendingEnrolment();
 
-    const response = await api.call('POST', `/users/${user.id}/mfa/totp/verify`, {
-      token: user.token,
-      json: { code: codeAt(secret) },
-    });
+    const response = await verifyCode(user, codeAt(secret));
     const read = await api.call('GET', `/users/${user.id}`, { token: user.token });
 
     expect(response.status).toBe(200);
@@ -115,10 +113,7 @@ describe('enrolment', () => {
   it('refuses a wrong code with a 400 naming code, and leaves the factor pending', async () => {
     const { user, secret } = await pendingEnrolment();
 
-    const response = await api.call('POST', `/users/${user.id}/mfa/totp/verify`, {
-      token: user.token,
-      json: { code: wrongCodeFor(secret) },
-    });
+    const response = await verifyCode(user, wrongCodeFor(secret));
     const read = await api.call('GET', `/users/${user.id}`, { token: user.token });
 
     expect(response.status).toBe(400);
@@ -130,10 +125,7 @@ describe('enrolment', () => {
     const { user, secret } = await pendingEnrolment();
     clock.advance(10 * 60 + 1);
 
-    const response = await api.call('POST', `/users/${user.id}/mfa/totp/verify`, {
-      token: user.token,
-      json: { code: codeAt(secret) },
-    });
+    const response = await verifyCode(user, codeAt(secret));
 
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([expect.objectContaining({ path: 'code' })]);
@@ -456,10 +448,7 @@ describe('secrets', () => {
   it('never writes a TOTP secret, a code, a recovery code or an mfa_token to the log', async () => {
     const { user, secret } = await pendingEnrolment();
     const code = codeAt(secret);
-    const verified = await api.call('POST', `/users/${user.id}/mfa/totp/verify`, {
-      token: user.token,
-      json: { code },
-    });
+    const verified = await verifyCode(user, code);
     clock.advance(30);
     const token = await mfaToken(user);
     await secondStep({ mfa_token: token, code: wrongCodeFor(secret) });
