@@ -4,9 +4,12 @@
 // route exists everywhere or nowhere. An infra test holds the stack to it.
 import type * as v from 'valibot';
 import {
+  confirmPasswordResetSchema,
+  confirmVerificationSchema,
   createUserSchema,
   listUsersQuerySchema,
   loginSchema,
+  mailRequestSchema,
   replaceUserSchema,
   updateUserSchema,
 } from './users/schemas';
@@ -50,7 +53,7 @@ export interface RouteDefinition {
   /** Key of the router handler that serves the route. */
   readonly handler: string;
   readonly summary: string;
-  readonly tag: 'Users' | 'Authentication' | 'Reference';
+  readonly tag: 'Users' | 'Authentication' | 'Email' | 'Reference';
   readonly description: string;
   readonly body?: BodyDefinition;
   readonly query?: ObjectSchema;
@@ -202,6 +205,66 @@ export const routes = [
     requestHeaders: ['IfMatch'],
     success: [{ status: 204, description: 'Deleted: no body.', headers: ['Cache-Control'] }],
     errors: [404, 409, 412],
+  },
+  {
+    method: 'POST',
+    path: '/email-verification',
+    access: 'public',
+    handler: 'requestVerification',
+    summary: 'Ask for a verification mail',
+    tag: 'Email',
+    description:
+      'Always 202 with an empty body, in about the same time whether or not the address has an account. A mail goes out only to an active account whose address is unverified, at most one per address per 60 s; its link carries a token valid for 24 hours.',
+    body: { name: 'MailRequest', schema: mailRequestSchema },
+    success: [{ status: 202, description: 'Accepted: no body.', headers: ['Cache-Control'] }],
+    errors: [],
+  },
+  {
+    method: 'POST',
+    path: '/email-verification/confirm',
+    access: 'public',
+    handler: 'confirmVerification',
+    summary: 'Confirm an address with the mailed token',
+    tag: 'Email',
+    description:
+      'Marks the address the token was mailed to as verified, and answers the user. The token is single use; a bad, used or expired one (or one mailed to an address the user no longer has) is a 400 naming `token`.',
+    body: { name: 'ConfirmVerificationRequest', schema: confirmVerificationSchema },
+    success: [
+      {
+        status: 200,
+        description: 'The user, `email_verified` true.',
+        schema: 'User',
+        example: 'verifiedUser',
+        headers: USER_HEADERS,
+      },
+    ],
+    errors: [],
+  },
+  {
+    method: 'POST',
+    path: '/password-reset',
+    access: 'public',
+    handler: 'requestPasswordReset',
+    summary: 'Ask for a password-reset mail',
+    tag: 'Email',
+    description:
+      'Always 202 with an empty body, in about the same time whether or not the address has an account. A mail goes out only to an active account, at most one per address per 60 s; its link carries a token valid for 1 hour, and it voids the tokens of earlier reset mails.',
+    body: { name: 'PasswordResetRequest', schema: mailRequestSchema },
+    success: [{ status: 202, description: 'Accepted: no body.', headers: ['Cache-Control'] }],
+    errors: [],
+  },
+  {
+    method: 'POST',
+    path: '/password-reset/confirm',
+    access: 'public',
+    handler: 'confirmPasswordReset',
+    summary: 'Set a new password with the mailed token',
+    tag: 'Email',
+    description:
+      'Sets the password (the usual rules: 400 naming `password`), ends every session and token of the user, clears the failed-login count, marks the address verified and mails a notice. The token is single use; a bad, used, voided or expired one is a 400 naming `token`.',
+    body: { name: 'ConfirmPasswordResetRequest', schema: confirmPasswordResetSchema },
+    success: [{ status: 204, description: 'The password is changed: no body.', headers: ['Cache-Control'] }],
+    errors: [],
   },
   {
     method: 'GET',

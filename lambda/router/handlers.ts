@@ -5,6 +5,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as v from 'valibot';
 // The committed document (`npm run openapi`), inlined by esbuild: the generator stays out of the bundle.
 import openApi from '../../docs/openapi.json';
+import { confirmPasswordReset, confirmVerification } from '../mail/confirm';
+import { requestPasswordReset, requestVerification } from '../mail/request-mail';
 import type { HandlerKey, Route } from '../routes';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../shared/errors';
 import { deleteUser } from '../users/delete-user';
@@ -17,7 +19,7 @@ import { signUp } from '../users/sign-up';
 import { updateUser } from '../users/update-user';
 import type { StoredUser } from '../users/user';
 import { expectedVersions, notModified, readBody, readQuery } from './request';
-import { etagOf, type HttpResponse, json, noContent, presentUser, userResponse } from './responses';
+import { accepted, etagOf, type HttpResponse, json, noContent, presentUser, userResponse } from './responses';
 
 type RouteOf<K extends HandlerKey> = Extract<Route, { handler: K }>;
 type BodyOf<K extends HandlerKey> =
@@ -137,6 +139,26 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   async deleteUser(request) {
     const id = targetId(request);
     await deleteUser(request.deps, signedIn(request.caller), id, expectedVersions(request.event));
+    return noContent();
+  },
+
+  async requestVerification({ body, deps }) {
+    await requestVerification(deps, body().email);
+    return accepted();
+  },
+
+  async confirmVerification({ body, deps }) {
+    return userResponse(200, await confirmVerification(deps, body().token));
+  },
+
+  async requestPasswordReset({ body, deps }) {
+    await requestPasswordReset(deps, body().email);
+    return accepted();
+  },
+
+  async confirmPasswordReset({ body, deps }) {
+    const { token, password } = body();
+    await confirmPasswordReset(deps, token, password);
     return noContent();
   },
 

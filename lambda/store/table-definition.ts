@@ -5,6 +5,7 @@
 export const LISTED_ATTRIBUTES = [
   'name',
   'role',
+  'email_verified',
   'last_login',
   'created_at',
   'updated_at',
@@ -19,6 +20,8 @@ export const usersTable = {
     // INCLUDE, not ALL: password hashes and token versions never reach the index.
     nonKeyAttributes: LISTED_ATTRIBUTES,
   },
-  /** Epoch seconds; DynamoDB deletes expired login-throttle items on its own. */
+  /** The mailer reads outbox items from the stream: a new item's image is all it needs. */
+  stream: 'NEW_IMAGE',
+  /** Epoch seconds; DynamoDB deletes expired login-throttle, token, throttle and outbox items on its own. */
   timeToLiveAttribute: 'expires_at',
 } as const;

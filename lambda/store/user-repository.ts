@@ -24,6 +24,8 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { InvalidTokenError } from '../mail/errors';
+import { type Clock, type IdSource, randomIds, systemClock } from '../shared/clock';
 import { UnavailableError } from '../shared/errors';
 import { EmailTakenError } from '../users/errors';
 import {
@@ -31,9 +33,11 @@ import {
   StaleVersionError,
   type UserPage,
   type UserRepository,
+  type WriteEffects,
 } from '../users/repository';
 import type { LoginFailures, Role, StoredUser, User } from '../users/user';
 import type { DocumentClient } from './dynamodb-client';
+import { newTokenParts, outboxParts, spendTokenParts } from './mail-items';
 import { usersTable } from './table-definition';
 
 type Item = Record<string, AttributeValue>;
@@ -55,6 +59,8 @@ const profileFromItem = (item: Item): User => ({
   email: string(item, 'email'),
   name: string(item, 'name'),
   role: string(item, 'role') as Role,
+  // Users stored before verification existed read as unverified.
+  emailVerified: item.email_verified?.BOOL ?? false,
   lastLogin: nullableString(item, 'last_login'),
   createdAt: string(item, 'created_at'),
   updatedAt: string(item, 'updated_at'),
@@ -72,6 +78,7 @@ const itemFromUser = (user: StoredUser): Item => ({
   email: { S: user.email },
   name: { S: user.name },
   role: { S: user.role },
+  email_verified: { BOOL: user.emailVerified },
   password_hash: { S: user.passwordHash },
   token_version: { N: String(user.tokenVersion) },
   last_login: user.lastLogin === null ? { NULL: true } : { S: user.lastLogin },
@@ -94,10 +101,44 @@ const TRANSIENT = [
 export class DynamoDbUserRepository implements UserRepository {
   private readonly tableName: string;
   private readonly client: DocumentClient;
+  private readonly clock: Clock;
+  private readonly newId: IdSource;
 
-  constructor(options: { readonly tableName: string; readonly client: DocumentClient }) {
+  constructor(options: {
+    readonly tableName: string;
+    readonly client: DocumentClient;
+    /** When outbox items are stamped, and their ids. */
+    readonly clock?: Clock;
+    readonly newId?: IdSource;
+  }) {
     this.tableName = options.tableName;
     this.client = options.client;
+    this.clock = options.clock ?? systemClock;
+    this.newId = options.newId ?? randomIds;
+  }
+
+  /** The parts a write's effects add to its transaction, after the user's own parts. */
+  private effectParts(effects: WriteEffects | undefined): TransactWriteItem[] {
+    if (!effects) return [];
+    return [
+      ...(effects.spendToken
+        ? spendTokenParts(this.tableName, effects.spendToken.token, effects.spendToken.nowEpoch)
+        : []),
+      ...(effects.newTokens ?? []).flatMap((token) => newTokenParts(this.tableName, token)),
+      ...outboxParts(this.tableName, effects.mails ?? [], this.newId, this.clock()),
+      ...(effects.clearLoginFailures === undefined
+        ? []
+        : [{ Delete: { TableName: this.tableName, Key: key(loginFailuresId(effects.clearLoginFailures)) } }]),
+    ];
+  }
+
+  /** A spent token is the first of the effect parts: its failure means used, voided or expired. */
+  private spentTokenFailed(error: unknown, userParts: number, effects: WriteEffects | undefined): boolean {
+    if (!effects?.spendToken || !(error instanceof TransactionCanceledException)) return false;
+    const spendCount = effects.spendToken.token.purpose === 'reset-password' ? 2 : 1;
+    return Array.from({ length: spendCount }, (_, index) => failedCondition(error, userParts + index)).some(
+      Boolean,
+    );
   }
 
   async getById(id: string): Promise<StoredUser | undefined> {
@@ -118,7 +159,7 @@ export class DynamoDbUserRepository implements UserRepository {
     return ownerId === undefined ? undefined : this.getById(ownerId);
   }
 
-  async create(user: StoredUser): Promise<void> {
+  async create(user: StoredUser, effects?: WriteEffects): Promise<void> {
     try {
       await this.transact([
         {
@@ -129,6 +170,7 @@ export class DynamoDbUserRepository implements UserRepository {
           },
         },
         this.putGuard(user),
+        ...this.effectParts(effects),
       ]);
     } catch (error) {
       if (failedCondition(error, 1)) throw new EmailTakenError();
@@ -136,14 +178,15 @@ export class DynamoDbUserRepository implements UserRepository {
     }
   }
 
-  async replace(previous: StoredUser, next: StoredUser): Promise<void> {
+  async replace(previous: StoredUser, next: StoredUser, effects?: WriteEffects): Promise<void> {
     const putUser = {
       TableName: this.tableName,
       Item: itemFromUser(next),
       ConditionExpression: 'version = :expected',
       ExpressionAttributeValues: { ':expected': { N: String(previous.version) } },
     };
-    if (previous.email === next.email) {
+    const extra = this.effectParts(effects);
+    if (previous.email === next.email && extra.length === 0) {
       try {
         await this.call(this.client.send(new PutItemCommand(putUser)));
       } catch (error) {
@@ -152,12 +195,17 @@ export class DynamoDbUserRepository implements UserRepository {
       }
       return;
     }
+    // One transaction may not touch an item twice, hence the guards only when the email moves.
+    const userParts: TransactWriteItem[] =
+      previous.email === next.email
+        ? [{ Put: putUser }]
+        : [{ Put: putUser }, this.deleteGuard(previous), this.putGuard(next)];
     try {
-      // One transaction may not touch an item twice, hence the guards only when the email moves.
-      await this.transact([{ Put: putUser }, this.deleteGuard(previous), this.putGuard(next)]);
+      await this.transact([...userParts, ...extra]);
     } catch (error) {
+      if (this.spentTokenFailed(error, userParts.length, effects)) throw new InvalidTokenError();
       if (failedCondition(error, 0)) throw new StaleVersionError();
-      if (failedCondition(error, 2)) throw new EmailTakenError();
+      if (userParts.length === 3 && failedCondition(error, 2)) throw new EmailTakenError();
       throw error;
     }
   }

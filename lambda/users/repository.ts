@@ -1,6 +1,18 @@
 // The port the domain needs from storage. store/user-repository.ts implements it on DynamoDB;
 // nothing else does (tests run the real one against DynamoDB Local).
+import type { MailToken, OutboxMail } from '../mail/mail';
 import type { LoginFailures, StoredUser, User } from './user';
+
+/** What else a user write does in the same transaction: all of it happens, or none. */
+export interface WriteEffects {
+  /** Outbox items: the mailer sends them once the write has happened. */
+  readonly mails?: readonly OutboxMail[];
+  readonly newTokens?: readonly MailToken[];
+  /** Spent by this write (single use): the write fails with InvalidTokenError when it is gone or expired. */
+  readonly spendToken?: { readonly token: MailToken; readonly nowEpoch: number };
+  /** Clears the failed-login count of this email. */
+  readonly clearLoginFailures?: string;
+}
 
 export interface UserPage {
   readonly users: readonly User[];
@@ -14,12 +26,12 @@ export interface UserRepository {
   /** Strongly consistent read (through the email guard, not the eventually consistent index). */
   getByEmail(email: string): Promise<StoredUser | undefined>;
   /** Throws EmailTakenError when another user has the email. */
-  create(user: StoredUser): Promise<void>;
+  create(user: StoredUser, effects?: WriteEffects): Promise<void>;
   /**
    * Writes `next` if the stored user is still at `previous.version` (else StaleVersionError),
    * moving the email guard in the same transaction when the email changes (EmailTakenError).
    */
-  replace(previous: StoredUser, next: StoredUser): Promise<void>;
+  replace(previous: StoredUser, next: StoredUser, effects?: WriteEffects): Promise<void>;
   /** Deletes the user and its email guard if it is still at `user.version` (else StaleVersionError). */
   delete(user: StoredUser): Promise<void>;
   /** Sets last_login and bumps the version; returns the user as now stored, or undefined if it is gone. */

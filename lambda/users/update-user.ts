@@ -1,5 +1,6 @@
 // Use case: change the fields given, and only those. PUT is the case where email, name and
 // password are all given (its schema requires them); PATCH gives any non-empty subset.
+import { tokenMail } from '../mail/issue';
 import { ForbiddenError } from '../shared/errors';
 import { targetUser } from './access';
 import { confirmCurrentPassword } from './credentials';
@@ -16,7 +17,7 @@ export interface UserChanges {
 }
 
 export const updateUser = async (
-  deps: Pick<UsersDependencies, 'repository' | 'passwords' | 'clock'>,
+  deps: Pick<UsersDependencies, 'repository' | 'passwords' | 'clock' | 'mailTokens'>,
   caller: StoredUser,
   id: string,
   changes: UserChanges,
@@ -35,9 +36,12 @@ export const updateUser = async (
     changes.password === undefined ? undefined : await deps.passwords.hash(changes.password);
 
   const written = await writeWithRetry(deps, first, expected, async (current) => {
+    const emailMoves = changes.email !== undefined && changes.email !== current.email;
     const next: StoredUser = {
       ...current,
       email: changes.email ?? current.email,
+      // The new address is unproven until its verification mail is used.
+      emailVerified: emailMoves ? false : current.emailVerified,
       name: changes.name ?? current.name,
       role: changes.role ?? current.role,
       passwordHash: passwordHash ?? current.passwordHash,
@@ -51,7 +55,15 @@ export const updateUser = async (
       next.role === current.role;
     if (unchanged) return current;
     const stored = { ...next, version: current.version + 1, updatedAt: deps.clock().toISOString() };
-    await deps.repository.replace(current, stored);
+    if (!emailMoves) {
+      await deps.repository.replace(current, stored);
+      return stored;
+    }
+    const verification = tokenMail(deps, stored, 'verify-email');
+    await deps.repository.replace(current, stored, {
+      newTokens: [verification.token],
+      mails: [verification.mail, { kind: 'email-changed', to: current.email, name: current.name }],
+    });
     return stored;
   });
   return profileOf(written);

@@ -9,6 +9,8 @@ export interface User {
   readonly email: string;
   readonly name: string;
   readonly role: Role;
+  /** The user has shown they read mail at `email`; false again whenever the email changes. */
+  readonly emailVerified: boolean;
   readonly lastLogin: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -29,6 +31,7 @@ export const profileOf = (user: StoredUser): User => ({
   email: user.email,
   name: user.name,
   role: user.role,
+  emailVerified: user.emailVerified,
   lastLogin: user.lastLogin,
   createdAt: user.createdAt,
   updatedAt: user.updatedAt,

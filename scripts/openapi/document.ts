@@ -344,6 +344,7 @@ export const buildOpenApiDocument = (): Json => {
     tags: [
       { name: 'Authentication', description: 'Bearer tokens' },
       { name: 'Users', description: 'Sign-up and the users themselves' },
+      { name: 'Email', description: 'Address verification and password reset, by mailed link' },
       { name: 'Reference', description: 'This document' },
     ],
     paths,

@@ -1,6 +1,7 @@
 // Examples for the OpenAPI document, made by the code that makes real responses (presentUser,
 // problem(), internalError(), parseStrict), so their shape cannot drift from what clients get.
 // Also the catalogue of problem types: every AppError the API raises, one instance each.
+import { InvalidTokenError } from '../../lambda/mail/errors';
 import { internalError, presentUser, problem } from '../../lambda/router/responses';
 import { createCursorSealer } from '../../lambda/shared/cursor';
 import {
@@ -29,6 +30,7 @@ const denis: User = {
   email: 'denis@example.com',
   name: 'Denis',
   role: 'user',
+  emailVerified: false,
   lastLogin: null,
   createdAt: SIGNED_UP,
   updatedAt: SIGNED_UP,
@@ -65,6 +67,7 @@ export const problemCatalogue = (): readonly AppError[] => [
   new ForbiddenError('You may only act on your own user.'),
   new NotFoundError(`No user has the id "${denis.id}".`),
   new EmailTakenError(),
+  new InvalidTokenError(),
   new WriteContentionError(),
   new PreconditionFailedError('The user changed since you read it.'),
   new PayloadTooLargeError('The body is 20480 bytes; at most 16384 are accepted.'),
@@ -84,6 +87,7 @@ export const internalErrorBody = (): Record<string, unknown> =>
 
 export const examples = {
   user: presentUser(denis),
+  verifiedUser: presentUser({ ...denis, emailVerified: true }),
   login: {
     token:
       'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzZjBjOGExZS01YjdkLTRjMmEtOWUxZi02ZDhiMGEyYzRlNmYiLCJyb2xlIjoidXNlciJ9.c2lnbmF0dXJl',

@@ -24,6 +24,12 @@ const userSchema = v.pipe(
     email: v.pipe(v.string(), v.email(), v.description('Lower-case; unique across users.')),
     name: v.string(),
     role: roleSchema,
+    email_verified: v.pipe(
+      v.boolean(),
+      v.description(
+        'Whether the user has confirmed `email` through a mailed link. False after every email change.',
+      ),
+    ),
     last_login: v.pipe(
       v.nullable(timestamp),
       v.description('When the user last logged in; null before that.'),

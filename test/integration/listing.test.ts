@@ -26,6 +26,7 @@ describe('GET /users', () => {
           email: uniqueEmail(`page${index}`),
           name: `Paged ${index}`,
           role: 'user',
+          emailVerified: false,
           passwordHash: '$2b$10$abcdefghijklmnopqrstuu0123456789012345678901234567890',
           tokenVersion: 0,
           lastLogin: null,

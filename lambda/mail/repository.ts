@@ -1,0 +1,17 @@
+// The port the mail use cases need from storage beyond the user repository.
+import type { MailKind, MailToken, OutboxMail } from './mail';
+
+export interface MailRepository {
+  /**
+   * Takes the one mail of `kind` to `email` allowed per window; false when one was taken within
+   * it. Written for unknown addresses too, so that the work does not depend on the account.
+   */
+  claimMailSlot(kind: MailKind, email: string, nowEpoch: number, windowSeconds: number): Promise<boolean>;
+  /** Strongly consistent. */
+  getToken(hash: string): Promise<MailToken | undefined>;
+  /**
+   * Stores the token and its mail in one transaction. A reset token also becomes the user's one
+   * current reset token, which voids the older ones.
+   */
+  issueToken(token: MailToken, mail: OutboxMail): Promise<void>;
+}

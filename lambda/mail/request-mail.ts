@@ -1,0 +1,27 @@
+// Use cases: ask for a verification mail or a password-reset mail (anyone, by address). The
+// answer is the same whether or not the address has an account, and so is the work up to the
+// last write: a look-up and a throttle claim for every address; the token and its mail only for
+// an account that may receive it.
+import type { MailDependencies } from './dependencies';
+import { mayReceiveMail, tokenMail } from './issue';
+import { epochSeconds, MAIL_THROTTLE_SECONDS, type TokenPurpose } from './mail';
+
+const requestMail = async (deps: MailDependencies, email: string, purpose: TokenPurpose): Promise<void> => {
+  const user = await deps.repository.getByEmail(email);
+  const claimed = await deps.mail.claimMailSlot(
+    purpose,
+    email,
+    epochSeconds(deps.clock()),
+    MAIL_THROTTLE_SECONDS,
+  );
+  if (!claimed || !user || !mayReceiveMail(user)) return;
+  if (purpose === 'verify-email' && user.emailVerified) return;
+  const { token, mail } = tokenMail(deps, user, purpose);
+  await deps.mail.issueToken(token, mail);
+};
+
+export const requestVerification = (deps: MailDependencies, email: string) =>
+  requestMail(deps, email, 'verify-email');
+
+export const requestPasswordReset = (deps: MailDependencies, email: string) =>
+  requestMail(deps, email, 'reset-password');

@@ -1,0 +1,139 @@
+// Item kinds of the mail flows, their keys and layout:
+//   outbox#<uuid>                  a mail to send: kind, to, name, the raw token until sent
+//                                  (the mailer blanks it), expires by TTL. The table's stream
+//                                  carries new ones to the mailer.
+//   mail-token#<hmac>              a mailed token, by its keyed hash only: purpose, user, address, expiry
+//   password-reset#<user id>       the user's one current reset token: a new reset voids the older
+//   mail-throttle#<kind>#<email>   the last mail of a kind to an address, within the throttle window
+// Written as plain values and marshalled here, so that the layout reads like the Document Client's.
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { MailKind, MailToken, OutboxMail, TokenPurpose } from '../mail/mail';
+
+export const OUTBOX_PREFIX = 'outbox#';
+/** Outbox items outlive any retry and DLQ redrive of their stream record; the token in them expires sooner. */
+export const OUTBOX_KEEP_SECONDS = 7 * 24 * 3600;
+
+export const outboxKey = (id: string) => ({ id: `${OUTBOX_PREFIX}${id}` });
+export const mailTokenKey = (hash: string) => ({ id: `mail-token#${hash}` });
+export const resetPointerKey = (userId: string) => ({ id: `password-reset#${userId}` });
+export const mailThrottleKey = (kind: MailKind, email: string) => ({ id: `mail-throttle#${kind}#${email}` });
+
+export const raw = (value: Record<string, unknown>) => marshall(value, { removeUndefinedValues: true });
+
+export const outboxItem = (outboxId: string, mail: OutboxMail, createdAt: string, nowEpoch: number) => ({
+  ...outboxKey(outboxId),
+  kind: mail.kind,
+  to: mail.to,
+  name: mail.name,
+  token: mail.token,
+  created_at: createdAt,
+  expires_at: nowEpoch + OUTBOX_KEEP_SECONDS,
+});
+
+/** An outbox item as the stream's new image carries it, or undefined for any other item. */
+export const outboxMailFromImage = (
+  image: Record<string, unknown>,
+): { readonly id: string; readonly mail: OutboxMail } | undefined => {
+  const item = unmarshall(image as Parameters<typeof unmarshall>[0]);
+  if (typeof item.id !== 'string' || !item.id.startsWith(OUTBOX_PREFIX)) return undefined;
+  const { kind, to, name, token } = item;
+  if (typeof kind !== 'string' || typeof to !== 'string' || typeof name !== 'string') {
+    throw new Error(`Outbox item ${item.id} is malformed`);
+  }
+  return {
+    id: item.id,
+    mail: { kind: kind as MailKind, to, name, ...(typeof token === 'string' ? { token } : {}) },
+  };
+};
+
+export const mailTokenItem = (token: MailToken) => ({
+  ...mailTokenKey(token.hash),
+  purpose: token.purpose,
+  user_id: token.userId,
+  email: token.email,
+  expires_at: token.expiresAt,
+});
+
+export const mailTokenFromItem = (hash: string, item: Record<string, unknown>): MailToken | undefined => {
+  const { purpose, user_id, email, expires_at } = item;
+  if (typeof user_id !== 'string' || typeof email !== 'string' || typeof expires_at !== 'number')
+    return undefined;
+  if (purpose !== 'verify-email' && purpose !== 'reset-password') return undefined;
+  return { hash, purpose: purpose as TokenPurpose, userId: user_id, email, expiresAt: expires_at };
+};
+
+/** The puts that store a new token (and, for a reset, make it the only current one). */
+export const newTokenParts = (tableName: string, token: MailToken): TransactWriteItem[] => [
+  { Put: { TableName: tableName, Item: raw(mailTokenItem(token)) } },
+  ...(token.purpose === 'reset-password'
+    ? [
+        {
+          Put: {
+            TableName: tableName,
+            Item: raw({
+              ...resetPointerKey(token.userId),
+              token_hash: token.hash,
+              expires_at: token.expiresAt,
+            }),
+          },
+        },
+      ]
+    : []),
+];
+
+/**
+ * Spends a token: deleted only if it is still there and unexpired (TTL deletion lags), and for a
+ * reset only if it is still the current one. Two confirmations of one token: one fails here.
+ */
+export const spendTokenParts = (
+  tableName: string,
+  token: MailToken,
+  nowEpoch: number,
+): TransactWriteItem[] => [
+  {
+    Delete: {
+      TableName: tableName,
+      Key: raw(mailTokenKey(token.hash)),
+      ConditionExpression: 'attribute_exists(id) AND expires_at > :now',
+      ExpressionAttributeValues: raw({ ':now': nowEpoch }),
+    },
+  },
+  ...(token.purpose === 'reset-password'
+    ? [
+        {
+          Delete: {
+            TableName: tableName,
+            Key: raw(resetPointerKey(token.userId)),
+            ConditionExpression: 'token_hash = :hash',
+            ExpressionAttributeValues: raw({ ':hash': token.hash }),
+          },
+        },
+      ]
+    : []),
+];
+
+export const outboxParts = (
+  tableName: string,
+  mails: readonly OutboxMail[],
+  newId: () => string,
+  at: Date,
+): TransactWriteItem[] =>
+  mails.map((mail) => ({
+    Put: {
+      TableName: tableName,
+      Item: raw(outboxItem(newId(), mail, at.toISOString(), Math.floor(at.getTime() / 1000))),
+    },
+  }));
+
+/** Claims the throttle slot: succeeds when there is no slot, or only an expired one. */
+export const mailThrottleClaim = (
+  kind: MailKind,
+  email: string,
+  nowEpoch: number,
+  windowSeconds: number,
+) => ({
+  Item: raw({ ...mailThrottleKey(kind, email), expires_at: nowEpoch + windowSeconds }),
+  ConditionExpression: 'attribute_not_exists(id) OR expires_at <= :now',
+  ExpressionAttributeValues: raw({ ':now': nowEpoch }),
+});

@@ -1,0 +1,117 @@
+// Feeds the mailer from DynamoDB Local's stream, as the event source mapping does on AWS: the
+// records of each GetRecords call become one DynamoDBStreamEvent for the same handler. A batch
+// item failure is retried from that record on the next turn, a few times, then skipped with a
+// warning (the local stand-in for the dead-letter queue).
+
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type _Record,
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { MailerHandler } from '../lambda/mailer/create-mailer';
+import type { Logger } from '../lambda/shared/logger';
+
+export interface StreamPoller {
+  stop(): Promise<void>;
+}
+
+const POLL_MS = 100;
+const MAX_RETRIES = 3;
+
+export const startStreamPoller = async (options: {
+  readonly client: DynamoDBClient;
+  readonly endpoint: string;
+  readonly tableName: string;
+  readonly handler: MailerHandler;
+  readonly logger: Logger;
+}): Promise<StreamPoller> => {
+  const { Table } = await options.client.send(new DescribeTableCommand({ TableName: options.tableName }));
+  const streamArn = Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`Table ${options.tableName} has no stream`);
+  const streams = new DynamoDBStreamsClient({
+    endpoint: options.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  // Shard id → iterator. Shards open at start are read from LATEST (a restart resends nothing);
+  // shards that appear later are read from their start.
+  const iterators = new Map<string, string | undefined>();
+  let first = true;
+  const pending: _Record[] = [];
+  let retries = 0;
+
+  const discover = async () => {
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    for (const shard of StreamDescription?.Shards ?? []) {
+      if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
+      const { ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: first ? 'LATEST' : 'TRIM_HORIZON',
+        }),
+      );
+      iterators.set(shard.ShardId, ShardIterator);
+    }
+    first = false;
+  };
+
+  const deliver = async () => {
+    if (pending.length === 0) return;
+    const event: DynamoDBStreamEvent = { Records: pending.map((record) => record as DynamoDBRecord) };
+    const { batchItemFailures } = await options.handler(event);
+    const failed = batchItemFailures[0]?.itemIdentifier;
+    const at = failed === undefined ? -1 : pending.findIndex((r) => r.dynamodb?.SequenceNumber === failed);
+    if (at < 0) {
+      pending.length = 0;
+      retries = 0;
+      return;
+    }
+    pending.splice(0, at);
+    if (++retries > MAX_RETRIES) {
+      options.logger.warn('Mailer gave up on a stream record after retries', { sequence: failed });
+      pending.shift();
+      retries = 0;
+    }
+  };
+
+  const tick = async () => {
+    await discover();
+    for (const [shardId, iterator] of iterators) {
+      if (!iterator) continue;
+      const { Records, NextShardIterator } = await streams.send(
+        new GetRecordsCommand({ ShardIterator: iterator }),
+      );
+      iterators.set(shardId, NextShardIterator);
+      pending.push(...(Records ?? []));
+    }
+    await deliver();
+  };
+
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const loop = () => {
+    running = tick()
+      .catch((error: unknown) => {
+        if (!stopped) options.logger.warn('Stream poll failed', { error: (error as Error).message });
+      })
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, POLL_MS);
+      });
+  };
+  await discover();
+  loop();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      streams.destroy();
+    },
+  };
+};
