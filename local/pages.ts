@@ -10,6 +10,9 @@ import type { MailCatcher } from './mail-catcher';
 
 export const INBOX_PAGE_PATH = '/_local/mail';
 
+const PATHS = new Set(['/_local/inbox', INBOX_PAGE_PATH, '/verify-email', '/reset-password']);
+export const isLocalPagePath = (path: string): boolean => PATHS.has(path);
+
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const send = (res: ServerResponse, status: number, type: string, body: string) => {

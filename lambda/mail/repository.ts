@@ -14,4 +14,6 @@ export interface MailRepository {
    * current reset token, which voids the older ones.
    */
   issueToken(token: MailToken, mail: OutboxMail): Promise<void>;
+  /** A transaction of the same cost that writes nothing: what an address that gets no mail costs. */
+  issueNothing(hash: string): Promise<void>;
 }

@@ -14,8 +14,15 @@ const requestMail = async (deps: MailDependencies, email: string, purpose: Token
     epochSeconds(deps.clock()),
     MAIL_THROTTLE_SECONDS,
   );
-  if (!claimed || !user || !mayReceiveMail(user)) return;
-  if (purpose === 'verify-email' && user.emailVerified) return;
+  const eligible =
+    claimed &&
+    user !== undefined &&
+    mayReceiveMail(user) &&
+    !(purpose === 'verify-email' && user.emailVerified);
+  if (!eligible) {
+    await deps.mail.issueNothing(deps.mailTokens.issue().hash);
+    return;
+  }
   const { token, mail } = tokenMail(deps, user, purpose);
   await deps.mail.issueToken(token, mail);
 };

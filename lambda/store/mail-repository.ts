@@ -77,6 +77,21 @@ export class DynamoDbMailRepository implements MailRepository {
     return Item ? mailTokenFromItem(hash, unmarshall(Item)) : undefined;
   }
 
+  async issueNothing(hash: string): Promise<void> {
+    const { tableName, client } = this.options;
+    const absent = { TableName: tableName, ConditionExpression: 'attribute_not_exists(id)' };
+    await orUnavailable(
+      client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { ConditionCheck: { ...absent, Key: raw(mailTokenKey(hash)) } },
+            { ConditionCheck: { ...absent, Key: raw(mailTokenKey(`${hash}#outbox`)) } },
+          ],
+        }),
+      ),
+    ).catch(() => undefined);
+  }
+
   async issueToken(token: MailToken, mail: OutboxMail): Promise<void> {
     const { tableName, client } = this.options;
     await orUnavailable(

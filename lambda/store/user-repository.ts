@@ -156,7 +156,10 @@ export class DynamoDbUserRepository implements UserRepository {
       ),
     );
     const ownerId = guard?.owner_id?.S;
-    return ownerId === undefined ? undefined : this.getById(ownerId);
+    // The second read happens for an unknown email too (it finds no user), so that the time of
+    // a look-up does not tell whether an account exists.
+    const found = await this.getById(ownerId ?? guardId(email));
+    return ownerId === undefined ? undefined : found;
   }
 
   async create(user: StoredUser, effects?: WriteEffects): Promise<void> {
