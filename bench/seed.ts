@@ -1,40 +1,48 @@
 // Seeds users for the list-scaling metric, fast: BatchWriteItem straight into the table, in the
-// repository's layout (lambda/store/user-repository.ts): each user item beside its
+// repository's own layout (lambda/store/items/user-items.ts): each user item beside its
 // `email#<email>` guard. One bcrypt hash, made once, serves every seeded user: nobody logs in as them.
 import { randomUUID } from 'node:crypto';
-import { type AttributeValue, BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import { dynamoDbClient } from '../lambda/store/dynamodb-client';
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, createDynamoDbClient } from '../lambda/store/dynamodb-client';
+import { emailGuardItem, itemFromUser } from '../lambda/store/items/user-items';
+
+type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
 
 const BATCH = 25;
 const PARALLEL = 8;
 const MAX_ATTEMPTS = 8;
 
-const userItems = (index: number, passwordHash: string, at: string): Record<string, AttributeValue>[] => {
-  const id = randomUUID();
-  const email = `bench-${String(index).padStart(6, '0')}@example.com`;
-  return [
-    {
-      id: { S: id },
-      email: { S: email },
-      name: { S: `Bench User ${index}` },
-      role: { S: 'user' },
-      password_hash: { S: passwordHash },
-      token_version: { N: '0' },
-      version: { N: '1' },
-      last_login: { NULL: true },
-      created_at: { S: at },
-      updated_at: { S: at },
-    },
-    { id: { S: `email#${email}` }, owner_id: { S: id } },
-  ];
+const userItems = (index: number, passwordHash: string, at: string) => {
+  const user = {
+    id: randomUUID(),
+    email: `bench-${String(index).padStart(6, '0')}@example.com`,
+    name: `Bench User ${index}`,
+    role: 'user',
+    passwordHash,
+    tokenVersion: 0,
+    version: 1,
+    emailVerified: false,
+    lastLogin: null,
+    createdAt: at,
+    updatedAt: at,
+  } as const;
+  return [itemFromUser(user), emailGuardItem(user)];
 };
 
-const writeBatch = async (tableName: string, requests: WriteRequest[]): Promise<void> => {
+const writeBatch = async (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  requests: WriteRequest[],
+): Promise<void> => {
   let pending = requests;
   for (let attempt = 1; pending.length > 0; attempt++) {
     if (attempt > MAX_ATTEMPTS) throw new Error(`seeding: ${pending.length} items still unprocessed`);
-    const { UnprocessedItems } = await dynamoDbClient().send(
-      new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }),
+    const { UnprocessedItems } = await client.send(
+      new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
     );
     pending = UnprocessedItems?.[tableName] ?? [];
     if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
@@ -56,12 +64,17 @@ export const seedUsers = async (
   const batches: WriteRequest[][] = [];
   for (let start = 0; start < requests.length; start += BATCH)
     batches.push(requests.slice(start, start + BATCH));
+  const client = createDocumentClient(createDynamoDbClient());
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < batches.length) {
       const batch = batches[next++] ?? [];
-      await writeBatch(tableName, batch);
+      await writeBatch(client, tableName, batch);
     }
   };
-  await Promise.all(Array.from({ length: PARALLEL }, worker));
+  try {
+    await Promise.all(Array.from({ length: PARALLEL }, worker));
+  } finally {
+    client.destroy();
+  }
 };

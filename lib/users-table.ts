@@ -11,14 +11,16 @@ const attributeType = {
   B: dynamodb.AttributeType.BINARY,
 } as const;
 
-/** Everything the router does to the table; its role gets exactly these and nothing more. */
+/**
+ * Everything the router does to the table; its role gets exactly these and nothing more.
+ * TransactWriteItems has no action of its own: each Put, Update or Delete inside a transaction
+ * needs that item action (a ConditionCheck part would need dynamodb:ConditionCheckItem).
+ */
 export const ROUTER_TABLE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:ConditionCheckItem',
 ] as const;
 /** Listing users scans the email index, never the base table (which holds password hashes). */
 export const ROUTER_INDEX_ACTIONS = ['dynamodb:Scan'] as const;

@@ -224,11 +224,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   let catcher: MailCatcher | undefined;
   let poller: StreamPoller | undefined;
   let smtp: ReturnType<typeof createSmtpSender> | undefined;
+  const closers: (() => void)[] = [];
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
       await gateway.close();
       await poller?.stop();
       smtp?.close();
+      for (const close of closers) close();
       await catcher?.stop();
       baseClient?.destroy();
       await dynamoDb?.stop();
@@ -273,13 +275,16 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     await ensureUsersTable(baseClient, tableName);
     const url = `http://${gateway.host}:${gateway.port}`;
+    const mailerClient = createDynamoDbClient(localClientOptions(endpoint));
+    closers.push(() => mailerClient.destroy());
     catcher = await startMailCatcher();
     smtp = createSmtpSender(catcher.port, 'User API <no-reply@localhost>');
     const logger = options.logger ?? createLogger({ level: 'warn' });
     // The same mailer handler the stack deploys, fed from DynamoDB Local's stream.
     const mailer = createMailer({
       sender: smtp,
-      outbox: createDynamoDbOutbox({ tableName, client: baseClient }),
+      // A base client of its own: one document client per base client.
+      outbox: createDynamoDbOutbox({ tableName, client: createDocumentClient(mailerClient) }),
       settings: { productName: 'User API', appUrl: url },
       logger,
       clock: systemClock,

@@ -6,7 +6,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import type { OutboxMail } from '../mail/mail';
 import { type MailSettings, type RenderedMail, renderMail } from '../mail/templates';
 import type { Logger } from '../shared/logger';
-import { outboxMailFromImage } from '../store/mail-items';
+import { outboxMailFromImage } from '../store/items/mail-items';
 
 /** The mail service, as the mailer needs it. Throws MailThrottledError when asked to slow down. */
 export interface MailSender {

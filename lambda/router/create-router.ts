@@ -3,7 +3,7 @@
 // generic 500 whose detail only reaches the log.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type Route, routeKey, routes } from '../routes';
-import { NotFoundError, UnauthenticatedError } from '../shared/errors';
+import { NotFoundError, UnauthenticatedError, UnavailableError } from '../shared/errors';
 import { bearerToken } from '../shared/tokens';
 import { authenticate, authenticateToken } from '../users/authenticate';
 import type { StoredUser } from '../users/user';
@@ -46,6 +46,9 @@ export const createRouter = (dependencies: RouterDependencies): RouterHandler =>
       response = await handle(routeRequest(route, event, dependencies, caller));
     } catch (error) {
       if (isAppError(error)) {
+        if (error instanceof UnavailableError) {
+          logger.warn('Dependency unavailable', { requestId, routeKey: event.routeKey, error: error.cause });
+        }
         response = problem(error);
       } else {
         logger.error('Unhandled error', { requestId, routeKey: event.routeKey, error });

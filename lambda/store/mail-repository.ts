@@ -1,42 +1,30 @@
-// The DynamoDB side of the mail flows' own items (layout in mail-items.ts): throttle slots, token
-// look-ups, and a token issued together with its mail.
+// The DynamoDB side of the mail flows' own items (layout in items/mail-items.ts): throttle slots,
+// token look-ups, and a token issued together with its mail.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  ConditionalCheckFailedException,
-  GetItemCommand,
-  PutItemCommand,
-  TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { MailKind, MailToken, OutboxMail } from '../mail/mail';
 import type { MailRepository } from '../mail/repository';
 import { type Clock, type IdSource, randomIds, systemClock } from '../shared/clock';
-import { UnavailableError } from '../shared/errors';
-import type { DocumentClient } from './dynamodb-client';
 import {
   mailThrottleClaim,
   mailTokenFromItem,
   mailTokenKey,
   newTokenParts,
   outboxParts,
-  raw,
-} from './mail-items';
-
-const orUnavailable = async <T>(request: Promise<T>): Promise<T> => {
-  try {
-    return await request;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw error;
-    throw new UnavailableError('The user store is not answering right now; retry shortly.', [], {
-      cause: error,
-    });
-  }
-};
+} from './items/mail-items';
+import { writeTransaction } from './transactions';
+import { orUnavailable } from './unavailable';
 
 export class DynamoDbMailRepository implements MailRepository {
   constructor(
     private readonly options: {
       readonly tableName: string;
-      readonly client: DocumentClient;
+      readonly client: DynamoDBDocumentClient;
       readonly clock?: Clock;
       readonly newId?: IdSource;
     },
@@ -51,7 +39,7 @@ export class DynamoDbMailRepository implements MailRepository {
     try {
       await orUnavailable(
         this.options.client.send(
-          new PutItemCommand({
+          new PutCommand({
             TableName: this.options.tableName,
             ...mailThrottleClaim(kind, email, nowEpoch, windowSeconds),
           }),
@@ -67,25 +55,20 @@ export class DynamoDbMailRepository implements MailRepository {
   async getToken(hash: string): Promise<MailToken | undefined> {
     const { Item } = await orUnavailable(
       this.options.client.send(
-        new GetItemCommand({
-          TableName: this.options.tableName,
-          Key: raw(mailTokenKey(hash)),
-          ConsistentRead: true,
-        }),
+        new GetCommand({ TableName: this.options.tableName, Key: mailTokenKey(hash), ConsistentRead: true }),
       ),
     );
-    return Item ? mailTokenFromItem(hash, unmarshall(Item)) : undefined;
+    return Item ? mailTokenFromItem(hash, Item) : undefined;
   }
 
   async issueNothing(hash: string): Promise<void> {
-    const { tableName, client } = this.options;
-    const absent = { TableName: tableName, ConditionExpression: 'attribute_not_exists(id)' };
+    const absent = { TableName: this.options.tableName, ConditionExpression: 'attribute_not_exists(id)' };
     await orUnavailable(
-      client.send(
-        new TransactWriteItemsCommand({
+      this.options.client.send(
+        new TransactWriteCommand({
           TransactItems: [
-            { ConditionCheck: { ...absent, Key: raw(mailTokenKey(hash)) } },
-            { ConditionCheck: { ...absent, Key: raw(mailTokenKey(`${hash}#outbox`)) } },
+            { ConditionCheck: { ...absent, Key: mailTokenKey(hash) } },
+            { ConditionCheck: { ...absent, Key: mailTokenKey(`${hash}#outbox`) } },
           ],
         }),
       ),
@@ -94,20 +77,16 @@ export class DynamoDbMailRepository implements MailRepository {
 
   async issueToken(token: MailToken, mail: OutboxMail): Promise<void> {
     const { tableName, client } = this.options;
-    await orUnavailable(
-      client.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            ...newTokenParts(tableName, token),
-            ...outboxParts(
-              tableName,
-              [mail],
-              this.options.newId ?? randomIds,
-              (this.options.clock ?? systemClock)(),
-            ),
-          ],
-        }),
-      ),
+    const [stored, pointer] = newTokenParts(tableName, token);
+    const [outbox] = outboxParts(
+      tableName,
+      [mail],
+      this.options.newId ?? randomIds,
+      (this.options.clock ?? systemClock)(),
     );
+    if (!stored || !outbox) throw new Error('A token and its mail are two parts at least');
+    const parts: Record<string, typeof stored> = { stored, outbox };
+    if (pointer) parts.pointer = pointer;
+    await writeTransaction(client, parts, {});
   }
 }

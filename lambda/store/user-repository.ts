@@ -1,197 +1,148 @@
-// The DynamoDB repository: the one module that knows how users are laid out in the table.
-//
-// One table holds three kinds of item, told apart by their key:
-//   <uuid>                   a user (the only kind with an `email` attribute, so the only kind in the email index)
-//   email#<email>            the email guard: makes an email unique, since a GSI cannot; it
-//                            also gives login a strongly consistent email → id look-up
-//   login-failures#<email>   consecutive failed logins for an email, known or not (expires by TTL)
-// A user and its guard are only ever written together, in one transaction.
+// The users repository on DynamoDB: the domain's UserRepository port, built from the item
+// modules in items/ (keys and layouts live there, not here). One table holds every item kind,
+// told apart by key; a user and its email guard are only ever written together, in one transaction.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  DynamoDBServiceException,
-  GetItemCommand,
-  InternalServerError,
-  ProvisionedThroughputExceededException,
-  PutItemCommand,
-  RequestLimitExceeded,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
   ScanCommand,
-  ThrottlingException,
-  TransactionCanceledException,
-  TransactionConflictException,
-  type TransactWriteItem,
-  TransactWriteItemsCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { InvalidTokenError } from '../mail/errors';
 import { type Clock, type IdSource, randomIds, systemClock } from '../shared/clock';
-import { UnavailableError } from '../shared/errors';
 import { EmailTakenError } from '../users/errors';
 import {
-  InvalidPositionError,
   StaleVersionError,
   type UserPage,
   type UserRepository,
   type WriteEffects,
 } from '../users/repository';
-import type { LoginFailures, Role, StoredUser, User } from '../users/user';
-import type { DocumentClient } from './dynamodb-client';
-import { newTokenParts, outboxParts, spendTokenParts } from './mail-items';
+import type { LoginFailures, StoredUser, User } from '../users/user';
+import {
+  addFailureUpdate,
+  firstFailureItem,
+  loginFailuresFromItem,
+  loginFailuresKey,
+} from './items/login-failure-items';
+import { newTokenParts, outboxParts, spendTokenParts } from './items/mail-items';
+import {
+  emailGuardItem,
+  emailGuardKey,
+  isAbsent,
+  isAtVersion,
+  isOwnedBy,
+  isUserItem,
+  itemFromUser,
+  keyOfPosition,
+  ownerOfGuard,
+  positionOfKey,
+  profileFromItem,
+  recordLoginUpdate,
+  userFromItem,
+  userKey,
+} from './items/user-items';
 import { usersTable } from './table-definition';
+import { type TransactionPart, writeTransaction } from './transactions';
+import { orUnavailable } from './unavailable';
 
-type Item = Record<string, AttributeValue>;
+export interface DynamoDbUserRepositoryOptions {
+  readonly tableName: string;
+  /** Made by createDocumentClient(); the repository never makes its own. */
+  readonly client: DynamoDBDocumentClient;
+  /** When outbox items are stamped, and their ids. */
+  readonly clock?: Clock;
+  readonly newId?: IdSource;
+}
 
-const guardId = (email: string) => `email#${email}`;
-const loginFailuresId = (email: string) => `login-failures#${email}`;
-const key = (id: string): Item => ({ id: { S: id } });
-
-const string = (item: Item, name: string): string => {
-  const value = item[name]?.S;
-  if (value === undefined) throw new Error(`Stored item lacks string attribute ${name}`);
-  return value;
-};
-const number = (item: Item, name: string): number => Number(item[name]?.N ?? Number.NaN);
-const nullableString = (item: Item, name: string): string | null => item[name]?.S ?? null;
-
-const profileFromItem = (item: Item): User => ({
-  id: string(item, 'id'),
-  email: string(item, 'email'),
-  name: string(item, 'name'),
-  role: string(item, 'role') as Role,
-  // Users stored before verification existed read as unverified.
-  emailVerified: item.email_verified?.BOOL ?? false,
-  lastLogin: nullableString(item, 'last_login'),
-  createdAt: string(item, 'created_at'),
-  updatedAt: string(item, 'updated_at'),
-  version: number(item, 'version'),
-});
-
-const userFromItem = (item: Item): StoredUser => ({
-  ...profileFromItem(item),
-  passwordHash: string(item, 'password_hash'),
-  tokenVersion: number(item, 'token_version'),
-});
-
-const itemFromUser = (user: StoredUser): Item => ({
-  id: { S: user.id },
-  email: { S: user.email },
-  name: { S: user.name },
-  role: { S: user.role },
-  email_verified: { BOOL: user.emailVerified },
-  password_hash: { S: user.passwordHash },
-  token_version: { N: String(user.tokenVersion) },
-  last_login: user.lastLogin === null ? { NULL: true } : { S: user.lastLogin },
-  created_at: { S: user.createdAt },
-  updated_at: { S: user.updatedAt },
-  version: { N: String(user.version) },
-});
-
-const failedCondition = (error: unknown, action: number): boolean =>
-  error instanceof TransactionCanceledException &&
-  error.CancellationReasons?.[action]?.Code === 'ConditionalCheckFailed';
-
-const TRANSIENT = [
-  InternalServerError,
-  ProvisionedThroughputExceededException,
-  RequestLimitExceeded,
-  ThrottlingException,
-] as const;
+/** A spent token's parts: when their condition fails, the token was used, voided or expired. */
+const SPENT = { spentToken: () => new InvalidTokenError(), spentPointer: () => new InvalidTokenError() };
 
 export class DynamoDbUserRepository implements UserRepository {
   private readonly tableName: string;
-  private readonly client: DocumentClient;
+  private readonly client: DynamoDBDocumentClient;
   private readonly clock: Clock;
   private readonly newId: IdSource;
 
-  constructor(options: {
-    readonly tableName: string;
-    readonly client: DocumentClient;
-    /** When outbox items are stamped, and their ids. */
-    readonly clock?: Clock;
-    readonly newId?: IdSource;
-  }) {
-    this.tableName = options.tableName;
-    this.client = options.client;
-    this.clock = options.clock ?? systemClock;
-    this.newId = options.newId ?? randomIds;
+  constructor({ tableName, client, clock, newId }: DynamoDbUserRepositoryOptions) {
+    this.tableName = tableName;
+    this.client = client;
+    this.clock = clock ?? systemClock;
+    this.newId = newId ?? randomIds;
   }
 
-  /** The parts a write's effects add to its transaction, after the user's own parts. */
-  private effectParts(effects: WriteEffects | undefined): TransactWriteItem[] {
-    if (!effects) return [];
-    return [
-      ...(effects.spendToken
-        ? spendTokenParts(this.tableName, effects.spendToken.token, effects.spendToken.nowEpoch)
-        : []),
-      ...(effects.newTokens ?? []).flatMap((token) => newTokenParts(this.tableName, token)),
-      ...outboxParts(this.tableName, effects.mails ?? [], this.newId, this.clock()),
+  /** The named parts a write's effects add to its transaction. */
+  private effectParts(effects: WriteEffects | undefined): Record<string, TransactionPart> {
+    if (!effects) return {};
+    const named = (prefix: string, parts: TransactionPart[]) =>
+      Object.fromEntries(parts.map((part, index) => [`${prefix}${index}`, part]));
+    const [spentToken, spentPointer] = effects.spendToken
+      ? spendTokenParts(this.tableName, effects.spendToken.token, effects.spendToken.nowEpoch)
+      : [];
+    return {
+      ...(spentToken ? { spentToken } : {}),
+      ...(spentPointer ? { spentPointer } : {}),
+      ...named(
+        'token',
+        (effects.newTokens ?? []).flatMap((token) => newTokenParts(this.tableName, token)),
+      ),
+      ...named('mail', outboxParts(this.tableName, effects.mails ?? [], this.newId, this.clock())),
       ...(effects.clearLoginFailures === undefined
-        ? []
-        : [{ Delete: { TableName: this.tableName, Key: key(loginFailuresId(effects.clearLoginFailures)) } }]),
-    ];
-  }
-
-  /** A spent token is the first of the effect parts: its failure means used, voided or expired. */
-  private spentTokenFailed(error: unknown, userParts: number, effects: WriteEffects | undefined): boolean {
-    if (!effects?.spendToken || !(error instanceof TransactionCanceledException)) return false;
-    const spendCount = effects.spendToken.token.purpose === 'reset-password' ? 2 : 1;
-    return Array.from({ length: spendCount }, (_, index) => failedCondition(error, userParts + index)).some(
-      Boolean,
-    );
+        ? {}
+        : {
+            loginFailures: {
+              Delete: { TableName: this.tableName, Key: loginFailuresKey(effects.clearLoginFailures) },
+            },
+          }),
+    };
   }
 
   async getById(id: string): Promise<StoredUser | undefined> {
-    const { Item } = await this.call(
-      this.client.send(new GetItemCommand({ TableName: this.tableName, Key: key(id), ConsistentRead: true })),
+    const { Item } = await orUnavailable(
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: userKey(id), ConsistentRead: true })),
     );
-    // Only users have an email attribute: a guard's key never reads as a user.
-    return Item?.email ? userFromItem(Item) : undefined;
+    return Item && isUserItem(Item) ? userFromItem(Item) : undefined;
   }
 
   async getByEmail(email: string): Promise<StoredUser | undefined> {
-    const { Item: guard } = await this.call(
+    const { Item: guard } = await orUnavailable(
       this.client.send(
-        new GetItemCommand({ TableName: this.tableName, Key: key(guardId(email)), ConsistentRead: true }),
+        new GetCommand({ TableName: this.tableName, Key: emailGuardKey(email), ConsistentRead: true }),
       ),
     );
-    const ownerId = guard?.owner_id?.S;
-    // The second read happens for an unknown email too (it finds no user), so that the time of
-    // a look-up does not tell whether an account exists.
-    const found = await this.getById(ownerId ?? guardId(email));
-    return ownerId === undefined ? undefined : found;
+    // The second read happens for an unknown email too (it finds no user), so that the time of a
+    // look-up does not tell whether an account exists.
+    const found = await this.getById(guard ? ownerOfGuard(guard) : emailGuardKey(email).id);
+    return guard ? found : undefined;
   }
 
   async create(user: StoredUser, effects?: WriteEffects): Promise<void> {
-    try {
-      await this.transact([
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: itemFromUser(user),
-            ConditionExpression: 'attribute_not_exists(id)',
-          },
-        },
-        this.putGuard(user),
+    await writeTransaction(
+      this.client,
+      {
+        user: { Put: { TableName: this.tableName, Item: itemFromUser(user), ...isAbsent } },
+        guard: this.putGuard(user),
         ...this.effectParts(effects),
-      ]);
-    } catch (error) {
-      if (failedCondition(error, 1)) throw new EmailTakenError();
-      throw error;
-    }
+      },
+      { guard: () => new EmailTakenError() },
+    );
   }
 
   async replace(previous: StoredUser, next: StoredUser, effects?: WriteEffects): Promise<void> {
-    const putUser = {
-      TableName: this.tableName,
-      Item: itemFromUser(next),
-      ConditionExpression: 'version = :expected',
-      ExpressionAttributeValues: { ':expected': { N: String(previous.version) } },
-    };
+    const putUser = { TableName: this.tableName, Item: itemFromUser(next), ...isAtVersion(previous.version) };
     const extra = this.effectParts(effects);
-    if (previous.email === next.email && extra.length === 0) {
+    if (previous.email === next.email && Object.keys(extra).length > 0) {
+      await writeTransaction(
+        this.client,
+        { user: { Put: putUser }, ...extra },
+        { user: () => new StaleVersionError(), ...SPENT },
+      );
+      return;
+    }
+    if (previous.email === next.email) {
       try {
-        await this.call(this.client.send(new PutItemCommand(putUser)));
+        await orUnavailable(this.client.send(new PutCommand(putUser)));
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) throw new StaleVersionError();
         throw error;
@@ -199,49 +150,37 @@ export class DynamoDbUserRepository implements UserRepository {
       return;
     }
     // One transaction may not touch an item twice, hence the guards only when the email moves.
-    const userParts: TransactWriteItem[] =
-      previous.email === next.email
-        ? [{ Put: putUser }]
-        : [{ Put: putUser }, this.deleteGuard(previous), this.putGuard(next)];
-    try {
-      await this.transact([...userParts, ...extra]);
-    } catch (error) {
-      if (this.spentTokenFailed(error, userParts.length, effects)) throw new InvalidTokenError();
-      if (failedCondition(error, 0)) throw new StaleVersionError();
-      if (userParts.length === 3 && failedCondition(error, 2)) throw new EmailTakenError();
-      throw error;
-    }
+    await writeTransaction(
+      this.client,
+      {
+        user: { Put: putUser },
+        oldGuard: this.deleteGuard(previous),
+        newGuard: this.putGuard(next),
+        ...extra,
+      },
+      { user: () => new StaleVersionError(), newGuard: () => new EmailTakenError(), ...SPENT },
+    );
   }
 
   async delete(user: StoredUser): Promise<void> {
-    try {
-      await this.transact([
-        {
-          Delete: {
-            TableName: this.tableName,
-            Key: key(user.id),
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': { N: String(user.version) } },
-          },
-        },
-        this.deleteGuard(user),
-      ]);
-    } catch (error) {
-      if (failedCondition(error, 0)) throw new StaleVersionError();
-      throw error;
-    }
+    await writeTransaction(
+      this.client,
+      {
+        user: { Delete: { TableName: this.tableName, Key: userKey(user.id), ...isAtVersion(user.version) } },
+        guard: this.deleteGuard(user),
+      },
+      { user: () => new StaleVersionError() },
+    );
   }
 
   async recordLogin(id: string, at: string): Promise<StoredUser | undefined> {
     try {
-      const { Attributes } = await this.call(
+      const { Attributes } = await orUnavailable(
         this.client.send(
-          new UpdateItemCommand({
+          new UpdateCommand({
             TableName: this.tableName,
-            Key: key(id),
-            UpdateExpression: 'SET last_login = :at, version = version + :one',
-            ConditionExpression: 'attribute_exists(email)',
-            ExpressionAttributeValues: { ':at': { S: at }, ':one': { N: '1' } },
+            Key: userKey(id),
+            ...recordLoginUpdate(at),
             ReturnValues: 'ALL_NEW',
           }),
         ),
@@ -256,10 +195,11 @@ export class DynamoDbUserRepository implements UserRepository {
   async list(limit: number, position: string | undefined): Promise<UserPage> {
     // Scanning the email index, not the table: only users are in it (guards and login records
     // have no email), so a page costs O(page) and needs no filter, and no hash is projected.
-    let startKey = position === undefined ? undefined : decodePosition(position);
+    let startKey: Record<string, unknown> | undefined =
+      position === undefined ? undefined : keyOfPosition(position);
     const users: User[] = [];
     do {
-      const page = await this.call(
+      const page = await orUnavailable(
         this.client.send(
           new ScanCommand({
             TableName: this.tableName,
@@ -272,140 +212,52 @@ export class DynamoDbUserRepository implements UserRepository {
       users.push(...(page.Items ?? []).map(profileFromItem));
       startKey = page.LastEvaluatedKey;
     } while (startKey && users.length < limit);
-    return { users, nextPosition: startKey ? encodePosition(startKey) : null };
+    return { users, nextPosition: startKey ? positionOfKey(startKey) : null };
   }
 
   async getLoginFailures(email: string): Promise<LoginFailures | undefined> {
-    const { Item } = await this.call(
+    const { Item } = await orUnavailable(
       this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: key(loginFailuresId(email)),
-          ConsistentRead: true,
-        }),
+        new GetCommand({ TableName: this.tableName, Key: loginFailuresKey(email), ConsistentRead: true }),
       ),
     );
-    return Item
-      ? { count: number(Item, 'failure_count'), lastFailedAt: string(Item, 'last_failed_at') }
-      : undefined;
+    return Item ? loginFailuresFromItem(Item) : undefined;
   }
 
   async addLoginFailure(email: string, at: string, keepForSeconds: number): Promise<LoginFailures> {
     const nowEpoch = Math.floor(Date.parse(at) / 1000);
-    const values = { ':at': { S: at }, ':expires': { N: String(nowEpoch + keepForSeconds) } };
+    const expiresAt = nowEpoch + keepForSeconds;
     try {
-      // ADD is atomic: concurrent failures each count, so a burst of guesses cannot slip under the limit.
-      const { Attributes } = await this.call(
+      const { Attributes = {} } = await orUnavailable(
         this.client.send(
-          new UpdateItemCommand({
+          new UpdateCommand({
             TableName: this.tableName,
-            Key: key(loginFailuresId(email)),
-            UpdateExpression: 'ADD failure_count :one SET last_failed_at = :at, expires_at = :expires',
-            // TTL deletion lags by up to days: an expired record must not keep counting.
-            ConditionExpression: 'attribute_not_exists(id) OR expires_at > :now',
-            ExpressionAttributeValues: { ...values, ':one': { N: '1' }, ':now': { N: String(nowEpoch) } },
+            Key: loginFailuresKey(email),
+            ...addFailureUpdate(at, nowEpoch, expiresAt),
             ReturnValues: 'ALL_NEW',
           }),
         ),
       );
-      return { count: number(Attributes ?? {}, 'failure_count'), lastFailedAt: at };
+      return loginFailuresFromItem(Attributes);
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      await this.call(
-        this.client.send(
-          new PutItemCommand({
-            TableName: this.tableName,
-            Item: {
-              ...key(loginFailuresId(email)),
-              failure_count: { N: '1' },
-              last_failed_at: values[':at'],
-              expires_at: values[':expires'],
-            },
-          }),
-        ),
-      );
-      return { count: 1, lastFailedAt: at };
+      const first = firstFailureItem(email, at, expiresAt);
+      await orUnavailable(this.client.send(new PutCommand({ TableName: this.tableName, Item: first })));
+      return loginFailuresFromItem(first);
     }
   }
 
   async clearLoginFailures(email: string): Promise<void> {
-    await this.call(
-      this.client.send(
-        new DeleteItemCommand({ TableName: this.tableName, Key: key(loginFailuresId(email)) }),
-      ),
+    await orUnavailable(
+      this.client.send(new DeleteCommand({ TableName: this.tableName, Key: loginFailuresKey(email) })),
     );
   }
 
-  private putGuard(user: StoredUser): TransactWriteItem {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: { ...key(guardId(user.email)), owner_id: { S: user.id } },
-        ConditionExpression: 'attribute_not_exists(id)',
-      },
-    };
+  private putGuard(user: StoredUser): TransactionPart {
+    return { Put: { TableName: this.tableName, Item: emailGuardItem(user), ...isAbsent } };
   }
 
-  private deleteGuard(user: StoredUser): TransactWriteItem {
-    return {
-      Delete: {
-        TableName: this.tableName,
-        Key: key(guardId(user.email)),
-        ConditionExpression: 'owner_id = :owner',
-        ExpressionAttributeValues: { ':owner': { S: user.id } },
-      },
-    };
-  }
-
-  /**
-   * A transaction can be cancelled because another one holds the same item (TransactionConflict)
-   * rather than because a condition failed; such a cancellation is retried, so that its caller
-   * sees the real outcome (usually: the condition now fails).
-   */
-  private async transact(items: TransactWriteItem[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.call(this.client.send(new TransactWriteItemsCommand({ TransactItems: items })));
-        return;
-      } catch (error) {
-        const conflicted =
-          error instanceof TransactionConflictException ||
-          (error instanceof TransactionCanceledException &&
-            error.CancellationReasons?.some((reason) => reason.Code === 'TransactionConflict') &&
-            !error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed'));
-        if (!conflicted || attempt >= 5) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
-      }
-    }
-  }
-
-  /** Awaits a DynamoDB call; one that is unreachable, throttling or failing becomes a 503. */
-  private async call<T>(request: Promise<T>): Promise<T> {
-    try {
-      return await request;
-    } catch (error) {
-      const transient = TRANSIENT.some((type) => error instanceof type);
-      if (error instanceof DynamoDBServiceException && !transient) throw error;
-      throw new UnavailableError('The user store is not answering right now; retry shortly.', [], {
-        cause: error,
-      });
-    }
+  private deleteGuard(user: StoredUser): TransactionPart {
+    return { Delete: { TableName: this.tableName, Key: emailGuardKey(user.email), ...isOwnedBy(user.id) } };
   }
 }
-
-const encodePosition = (lastKey: Item): string =>
-  JSON.stringify({ id: lastKey.id?.S, email: lastKey.email?.S });
-
-const decodePosition = (position: string): Item => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(position);
-  } catch {
-    throw new InvalidPositionError();
-  }
-  const { id, email } = (parsed ?? {}) as { id?: unknown; email?: unknown };
-  if (typeof id !== 'string' || typeof email !== 'string' || id.length > 64 || email.length > 320) {
-    throw new InvalidPositionError();
-  }
-  return { id: { S: id }, email: { S: email } };
-};

@@ -114,5 +114,12 @@ export const examples = {
       current_password: EXAMPLE_PASSWORD,
     },
     UpdateUserRequest: { name: 'Denis R.' },
+    MailRequest: { email: 'denis@example.com' },
+    PasswordResetRequest: { email: 'denis@example.com' },
+    ConfirmVerificationRequest: { token: 'fJ3k9Qm2-xV7aLpR0tYw5ZcNe8HbGu4sDi1oKq6rMnA' },
+    ConfirmPasswordResetRequest: {
+      token: 'fJ3k9Qm2-xV7aLpR0tYw5ZcNe8HbGu4sDi1oKq6rMnA',
+      password: 'a new and longer passphrase',
+    },
   },
 };

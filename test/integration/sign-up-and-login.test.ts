@@ -24,6 +24,7 @@ describe('sign-up and login', () => {
         email,
         name: 'Denis',
         role: 'user',
+        email_verified: false,
         last_login: null,
         created_at: expect.stringMatching(ISO_MILLIS),
         updated_at: expect.stringMatching(ISO_MILLIS),

@@ -122,12 +122,9 @@ describe('docs/openapi.json', () => {
   });
 
   it('has request examples that the API itself accepts', () => {
-    const schemas = {
-      CreateUserRequest: createUserSchema,
-      LoginRequest: loginSchema,
-      ReplaceUserRequest: replaceUserSchema,
-      UpdateUserRequest: updateUserSchema,
-    } as const;
+    const schemas = Object.fromEntries(
+      routes.flatMap((route) => ('body' in route ? [[route.body.name, route.body.schema]] : [])),
+    );
 
     for (const route of routes) {
       const content = (operationOf(route).requestBody as Json | undefined)?.content as
@@ -137,8 +134,10 @@ describe('docs/openapi.json', () => {
       if (!body) continue;
       const name = String((body.schema as Json).$ref)
         .split('/')
-        .pop() as keyof typeof schemas;
-      expect(() => parseStrict(schemas[name], body.example)).not.toThrow();
+        .pop();
+      const schema = schemas[name ?? ''];
+      expect(schema).toBeDefined();
+      if (schema) expect(() => parseStrict(schema, body.example)).not.toThrow();
     }
   });
 });

@@ -5,10 +5,9 @@
 //   mail-token#<hmac>              a mailed token, by its keyed hash only: purpose, user, address, expiry
 //   password-reset#<user id>       the user's one current reset token: a new reset voids the older
 //   mail-throttle#<kind>#<email>   the last mail of a kind to an address, within the throttle window
-// Written as plain values and marshalled here, so that the layout reads like the Document Client's.
-import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { MailKind, MailToken, OutboxMail, TokenPurpose } from '../mail/mail';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { MailKind, MailToken, OutboxMail, TokenPurpose } from '../../mail/mail';
+import type { TransactionPart } from '../transactions';
 
 export const OUTBOX_PREFIX = 'outbox#';
 /** Outbox items outlive any retry and DLQ redrive of their stream record; the token in them expires sooner. */
@@ -19,14 +18,12 @@ export const mailTokenKey = (hash: string) => ({ id: `mail-token#${hash}` });
 export const resetPointerKey = (userId: string) => ({ id: `password-reset#${userId}` });
 export const mailThrottleKey = (kind: MailKind, email: string) => ({ id: `mail-throttle#${kind}#${email}` });
 
-export const raw = (value: Record<string, unknown>) => marshall(value, { removeUndefinedValues: true });
-
 export const outboxItem = (outboxId: string, mail: OutboxMail, createdAt: string, nowEpoch: number) => ({
   ...outboxKey(outboxId),
   kind: mail.kind,
   to: mail.to,
   name: mail.name,
-  token: mail.token,
+  ...(mail.token === undefined ? {} : { token: mail.token }),
   created_at: createdAt,
   expires_at: nowEpoch + OUTBOX_KEEP_SECONDS,
 });
@@ -51,12 +48,13 @@ export const mailTokenItem = (token: MailToken) => ({
   ...mailTokenKey(token.hash),
   purpose: token.purpose,
   user_id: token.userId,
-  email: token.email,
+  // Not `email`: only users carry that attribute, so only users are in the email index.
+  mailed_to: token.email,
   expires_at: token.expiresAt,
 });
 
 export const mailTokenFromItem = (hash: string, item: Record<string, unknown>): MailToken | undefined => {
-  const { purpose, user_id, email, expires_at } = item;
+  const { purpose, user_id, mailed_to: email, expires_at } = item;
   if (typeof user_id !== 'string' || typeof email !== 'string' || typeof expires_at !== 'number')
     return undefined;
   if (purpose !== 'verify-email' && purpose !== 'reset-password') return undefined;
@@ -64,18 +62,14 @@ export const mailTokenFromItem = (hash: string, item: Record<string, unknown>): 
 };
 
 /** The puts that store a new token (and, for a reset, make it the only current one). */
-export const newTokenParts = (tableName: string, token: MailToken): TransactWriteItem[] => [
-  { Put: { TableName: tableName, Item: raw(mailTokenItem(token)) } },
+export const newTokenParts = (tableName: string, token: MailToken): TransactionPart[] => [
+  { Put: { TableName: tableName, Item: mailTokenItem(token) } },
   ...(token.purpose === 'reset-password'
     ? [
         {
           Put: {
             TableName: tableName,
-            Item: raw({
-              ...resetPointerKey(token.userId),
-              token_hash: token.hash,
-              expires_at: token.expiresAt,
-            }),
+            Item: { ...resetPointerKey(token.userId), token_hash: token.hash, expires_at: token.expiresAt },
           },
         },
       ]
@@ -86,17 +80,13 @@ export const newTokenParts = (tableName: string, token: MailToken): TransactWrit
  * Spends a token: deleted only if it is still there and unexpired (TTL deletion lags), and for a
  * reset only if it is still the current one. Two confirmations of one token: one fails here.
  */
-export const spendTokenParts = (
-  tableName: string,
-  token: MailToken,
-  nowEpoch: number,
-): TransactWriteItem[] => [
+export const spendTokenParts = (tableName: string, token: MailToken, nowEpoch: number): TransactionPart[] => [
   {
     Delete: {
       TableName: tableName,
-      Key: raw(mailTokenKey(token.hash)),
+      Key: mailTokenKey(token.hash),
       ConditionExpression: 'attribute_exists(id) AND expires_at > :now',
-      ExpressionAttributeValues: raw({ ':now': nowEpoch }),
+      ExpressionAttributeValues: { ':now': nowEpoch },
     },
   },
   ...(token.purpose === 'reset-password'
@@ -104,9 +94,9 @@ export const spendTokenParts = (
         {
           Delete: {
             TableName: tableName,
-            Key: raw(resetPointerKey(token.userId)),
+            Key: resetPointerKey(token.userId),
             ConditionExpression: 'token_hash = :hash',
-            ExpressionAttributeValues: raw({ ':hash': token.hash }),
+            ExpressionAttributeValues: { ':hash': token.hash },
           },
         },
       ]
@@ -118,11 +108,11 @@ export const outboxParts = (
   mails: readonly OutboxMail[],
   newId: () => string,
   at: Date,
-): TransactWriteItem[] =>
+): TransactionPart[] =>
   mails.map((mail) => ({
     Put: {
       TableName: tableName,
-      Item: raw(outboxItem(newId(), mail, at.toISOString(), Math.floor(at.getTime() / 1000))),
+      Item: outboxItem(newId(), mail, at.toISOString(), Math.floor(at.getTime() / 1000)),
     },
   }));
 
@@ -133,7 +123,7 @@ export const mailThrottleClaim = (
   nowEpoch: number,
   windowSeconds: number,
 ) => ({
-  Item: raw({ ...mailThrottleKey(kind, email), expires_at: nowEpoch + windowSeconds }),
+  Item: { ...mailThrottleKey(kind, email), expires_at: nowEpoch + windowSeconds },
   ConditionExpression: 'attribute_not_exists(id) OR expires_at <= :now',
-  ExpressionAttributeValues: raw({ ':now': nowEpoch }),
+  ExpressionAttributeValues: { ':now': nowEpoch },
 });
