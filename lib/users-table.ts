@@ -21,6 +21,8 @@ export const ROUTER_TABLE_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
+  // The mail requests' equal-cost transaction for an address that gets no mail (mail-repository.ts).
+  'dynamodb:ConditionCheckItem',
 ] as const;
 /** Listing users scans the email index, never the base table (which holds password hashes). */
 export const ROUTER_INDEX_ACTIONS = ['dynamodb:Scan'] as const;
@@ -45,6 +47,8 @@ export class UsersTable extends Construct {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: usersTable.timeToLiveAttribute,
+      // The mailer reads new outbox items from the stream.
+      stream: dynamodb.StreamViewType.NEW_IMAGE,
       removalPolicy: props.removalPolicy,
       deletionProtection: props.deletionProtection,
     });
