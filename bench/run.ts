@@ -124,16 +124,15 @@ const login = (base: string, email: string, password: string) =>
 const account = async (base: string, email: string, password: string): Promise<Account> => {
   const { token, user } = (await login(base, email, password)) as { token: string; user: { id: string } };
   const [, payload = ''] = token.split('.');
-  const { sub, role, tv, iat, exp } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<
-    string,
-    unknown
-  >;
+  const { sub, role, tv, sid, amr, iat, exp } = JSON.parse(
+    Buffer.from(payload, 'base64url').toString(),
+  ) as Record<string, unknown>;
   return {
     id: user.id,
     email,
     password,
     authorization: `Bearer ${token}`,
-    claims: { sub, role, tv, iat, exp },
+    claims: { sub, role, tv, sid, amr, iat, exp },
   };
 };
 

@@ -3,6 +3,8 @@
 // CDK stack, the router, the gateway core and the OpenAPI generator all read these rows, so a
 // route exists everywhere or nowhere. An infra test holds the stack to it.
 import type * as v from 'valibot';
+import type { RateLimitBucket } from './limits/rate-limits';
+import { refreshSchema } from './sessions/schemas';
 import {
   confirmPasswordResetSchema,
   confirmVerificationSchema,
@@ -53,7 +55,7 @@ export interface RouteDefinition {
   /** Key of the router handler that serves the route. */
   readonly handler: string;
   readonly summary: string;
-  readonly tag: 'Users' | 'Authentication' | 'Email' | 'Reference';
+  readonly tag: 'Users' | 'Authentication' | 'Sessions' | 'Email' | 'Reference';
   readonly description: string;
   readonly body?: BodyDefinition;
   readonly query?: ObjectSchema;
@@ -62,6 +64,8 @@ export interface RouteDefinition {
   /** Request headers it honours (components.parameters). */
   readonly requestHeaders?: readonly ('IfMatch' | 'IfNoneMatch')[];
   readonly success: readonly SuccessDefinition[];
+  /** A per-client rate limit (public routes that cost bcrypt, send mail or mint tokens): 429 past it. */
+  readonly rateLimit?: { readonly bucket: RateLimitBucket };
   /** Error statuses beyond those every route of its kind has (body → 400/413/415, bearer → 401/403). */
   readonly errors: readonly number[];
 }
@@ -77,9 +81,10 @@ export const routes = [
     summary: 'Sign up, or create a user as an admin',
     tag: 'Users',
     description:
-      "Anyone may sign up: the new user has the role `user`. With an admin's bearer token, `role` may be set too; anyone else who sends `role` gets 403. The email is trimmed and lower-cased, and must not be in use (409).",
+      "Anyone may sign up: the new user has the role `user`. With an admin's bearer token, `role` may be set too; anyone else who sends `role` gets 403. The email is trimmed and lower-cased, and must not be in use (409). Each address may sign up at most 10 times an hour (429 past that).",
     body: { name: 'CreateUserRequest', schema: createUserSchema },
     optionalBearer: true,
+    rateLimit: { bucket: 'sign-up' },
     success: [
       {
         status: 201,
@@ -99,18 +104,97 @@ export const routes = [
     summary: 'Log in and receive a bearer token',
     tag: 'Authentication',
     description:
-      'Exchanges an email and password for a bearer token. `last_login` is updated and the user in the answer shows it. A wrong password and an unknown email get the same 401. From the 6th consecutive failure for an account, every attempt (even with the right password) gets 429 with `Retry-After`, for a time that grows with each failure; a success resets the count.',
+      'Exchanges an email and password for a session: a bearer access token (15 minutes by default) and a refresh token (the session lives 30 days by default from this login). `last_login` is updated and the user in the answer shows it. A wrong password and an unknown email get the same 401. From the 6th consecutive failure for an account from one address (source IP), every attempt from that address (even with the right password) gets 429 with `Retry-After`, for a time that grows with each failure; other addresses are not affected, and a success resets the count of that address. 100 failures for an account in an hour, from all addresses, lock it for the rest of the hour. Each address may also make at most 20 login requests a minute (429 past that).',
     body: { name: 'LoginRequest', schema: loginSchema },
+    rateLimit: { bucket: 'login' },
     success: [
       {
         status: 200,
-        description: 'A bearer token and the user.',
+        description: 'An access token, a refresh token and the user.',
         schema: 'LoginResponse',
         example: 'login',
         headers: ['Cache-Control'],
       },
     ],
     errors: [401],
+  },
+  {
+    method: 'POST',
+    path: '/refresh',
+    access: 'public',
+    handler: 'refresh',
+    summary: 'Exchange a refresh token for a new access token and refresh token',
+    tag: 'Sessions',
+    description:
+      'Rotates the refresh token: the answer carries a new access token and a new refresh token, and the one sent stops working. Retried within 30 seconds of its rotation (a client that lost the answer), an already rotated token gets a new access token and the same current refresh token. Presented later, it is taken as stolen: 401, and its whole session ends. An unknown, expired or ended refresh token is a 401. Each address may make at most 60 refresh requests a minute (429 past that).',
+    body: { name: 'RefreshRequest', schema: refreshSchema },
+    rateLimit: { bucket: 'refresh' },
+    success: [
+      {
+        status: 200,
+        description: 'A new access token, the current refresh token and the user.',
+        schema: 'LoginResponse',
+        example: 'login',
+        headers: ['Cache-Control'],
+      },
+    ],
+    errors: [401],
+  },
+  {
+    method: 'POST',
+    path: '/logout',
+    access: 'bearer',
+    handler: 'logout',
+    summary: 'End the session of this token',
+    tag: 'Sessions',
+    description:
+      'Ends the session the bearer token belongs to: its refresh token and its access tokens are refused from the next call on. Other sessions of the user go on.',
+    success: [{ status: 204, description: 'Logged out: no body.', headers: ['Cache-Control'] }],
+    errors: [],
+  },
+  {
+    method: 'GET',
+    path: '/users/{id}/sessions',
+    access: 'bearer',
+    handler: 'listSessions',
+    summary: "List a user's live sessions",
+    tag: 'Sessions',
+    description:
+      "Your own live sessions, or any user's for an admin, newest first. `current` marks the session of the token making the call. No token or hash is ever shown.",
+    success: [
+      {
+        status: 200,
+        description: 'The live sessions, newest first.',
+        schema: 'SessionList',
+        example: 'sessions',
+        headers: ['Cache-Control'],
+      },
+    ],
+    errors: [404],
+  },
+  {
+    method: 'DELETE',
+    path: '/users/{id}/sessions/{session_id}',
+    access: 'bearer',
+    handler: 'revokeSession',
+    summary: 'End one session of a user',
+    tag: 'Sessions',
+    description:
+      "Ends one of your sessions, or any user's for an admin: its refresh token and access tokens are refused from the next call on. 404 when it is not a live session of that user.",
+    success: [{ status: 204, description: 'Ended: no body.', headers: ['Cache-Control'] }],
+    errors: [404],
+  },
+  {
+    method: 'DELETE',
+    path: '/users/{id}/sessions',
+    access: 'bearer',
+    handler: 'revokeAllSessions',
+    summary: 'End every session of a user ("log out everywhere")',
+    tag: 'Sessions',
+    description:
+      "Ends every session of the user at once, the caller's own included when it is theirs: every refresh token and access token of the user is refused from the next call on.",
+    success: [{ status: 204, description: 'Every session ended: no body.', headers: ['Cache-Control'] }],
+    errors: [404],
   },
   {
     method: 'GET',
@@ -179,7 +263,7 @@ export const routes = [
     summary: 'Change some fields of a user',
     tag: 'Users',
     description:
-      'Changes the fields sent (at least one of `email`, `name`, `password`, `role`). Only an admin may change `role`. Changing your own email or password needs `current_password`; a password change revokes the tokens issued before it. With `If-Match`, a stale ETag is a 412.',
+      'Changes the fields sent (at least one of `email`, `name`, `password`, `role`). Only an admin may change `role`. Changing your own email or password needs `current_password`; a password change ends every session of the user. With `If-Match`, a stale ETag is a 412.',
     body: { name: 'UpdateUserRequest', schema: updateUserSchema },
     requestHeaders: ['IfMatch'],
     success: [
@@ -201,7 +285,7 @@ export const routes = [
     summary: 'Delete a user',
     tag: 'Users',
     description:
-      'Deletes your own user, or any user for an admin. Its tokens stop working at once. With `If-Match`, a stale ETag is a 412 and the user stays.',
+      'Deletes your own user, or any user for an admin. Its sessions end: its tokens stop working at once. With `If-Match`, a stale ETag is a 412 and the user stays.',
     requestHeaders: ['IfMatch'],
     success: [{ status: 204, description: 'Deleted: no body.', headers: ['Cache-Control'] }],
     errors: [404, 409, 412],
@@ -214,8 +298,9 @@ export const routes = [
     summary: 'Ask for a verification mail',
     tag: 'Email',
     description:
-      'Always 202 with an empty body, in about the same time whether or not the address has an account. A mail goes out only to an active account whose address is unverified, at most one per address per 60 s; its link carries a token valid for 24 hours.',
+      'Always 202 with an empty body, in about the same time whether or not the address has an account. A mail goes out only to an active account whose address is unverified, at most one per address per 60 s; its link carries a token valid for 24 hours. Each address (source IP) may make at most 5 mail requests in 15 minutes (429 past that).',
     body: { name: 'MailRequest', schema: mailRequestSchema },
+    rateLimit: { bucket: 'mail' },
     success: [{ status: 202, description: 'Accepted: no body.', headers: ['Cache-Control'] }],
     errors: [],
   },
@@ -227,8 +312,9 @@ export const routes = [
     summary: 'Confirm an address with the mailed token',
     tag: 'Email',
     description:
-      'Marks the address the token was mailed to as verified, and answers the user. The token is single use; a bad, used or expired one (or one mailed to an address the user no longer has) is a 400 naming `token`.',
+      'Marks the address the token was mailed to as verified, and answers the user. The token is single use; a bad, used or expired one (or one mailed to an address the user no longer has) is a 400 naming `token`. Each address (source IP) may make at most 20 confirmations in 15 minutes (429 past that).',
     body: { name: 'ConfirmVerificationRequest', schema: confirmVerificationSchema },
+    rateLimit: { bucket: 'confirm' },
     success: [
       {
         status: 200,
@@ -248,8 +334,9 @@ export const routes = [
     summary: 'Ask for a password-reset mail',
     tag: 'Email',
     description:
-      'Always 202 with an empty body, in about the same time whether or not the address has an account. A mail goes out only to an active account, at most one per address per 60 s; its link carries a token valid for 1 hour, and it voids the tokens of earlier reset mails.',
+      'Always 202 with an empty body, in about the same time whether or not the address has an account. A mail goes out only to an active account, at most one per address per 60 s; its link carries a token valid for 1 hour, and it voids the tokens of earlier reset mails. Each address (source IP) may make at most 5 mail requests in 15 minutes (429 past that).',
     body: { name: 'PasswordResetRequest', schema: mailRequestSchema },
+    rateLimit: { bucket: 'mail' },
     success: [{ status: 202, description: 'Accepted: no body.', headers: ['Cache-Control'] }],
     errors: [],
   },
@@ -261,8 +348,9 @@ export const routes = [
     summary: 'Set a new password with the mailed token',
     tag: 'Email',
     description:
-      'Sets the password (the usual rules: 400 naming `password`), ends every session and token of the user, clears the failed-login count, marks the address verified and mails a notice. The token is single use; a bad, used, voided or expired one is a 400 naming `token`.',
+      'Sets the password (the usual rules: 400 naming `password`), ends every session and token of the user, clears the failed-login count, marks the address verified and mails a notice. The token is single use; a bad, used, voided or expired one is a 400 naming `token`. Each address (source IP) may make at most 20 confirmations in 15 minutes (429 past that).',
     body: { name: 'ConfirmPasswordResetRequest', schema: confirmPasswordResetSchema },
+    rateLimit: { bucket: 'confirm' },
     success: [{ status: 204, description: 'The password is changed: no body.', headers: ['Cache-Control'] }],
     errors: [],
   },
@@ -290,8 +378,8 @@ export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>): strin
 
 /**
  * How long API Gateway may reuse an authorizer verdict for the same Authorization header.
- * Safe to cache: the router re-checks expiry and revocation (deleted user, password change,
- * role change) against the stored user on every call, so a cached "allow" never grants more
- * than that user has now. The local gateway honours the same TTL.
+ * Safe to cache: the router re-checks expiry and revocation (ended session, deleted user,
+ * password change, role change) against the stored user and session on every call, so a cached
+ * "allow" never grants more than that user has now. The local gateway honours the same TTL.
  */
 export const AUTHORIZER_CACHE_TTL_SECONDS = 300;

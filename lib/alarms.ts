@@ -1,5 +1,5 @@
 // CloudWatch alarms for one deployment: server errors at the API, errors and throttles of each
-// function. With an email address they notify through an SNS topic of their own.
+// function. They notify an SNS topic of their own, which emails the alarm address when one is set.
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { IHttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -8,9 +8,12 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { DeploymentDefaults } from './deployment-defaults';
 
 /** Each alarm looks at 5-minute sums and fires on the first occurrence: none is normal here. */
 export const ALARM_PERIOD = Duration.minutes(5);
+
+const SNS_DISPLAY_NAME_MAX = 100;
 
 export interface UserApiAlarmsProps {
   readonly stage: IHttpStage;
@@ -23,7 +26,7 @@ export interface UserApiAlarmsProps {
 
 export class UserApiAlarms extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
-  readonly topic: sns.Topic | undefined;
+  readonly topic: sns.Topic;
 
   constructor(scope: Construct, id: string, props: UserApiAlarmsProps) {
     super(scope, id);
@@ -48,25 +51,30 @@ export class UserApiAlarms extends Construct {
       );
     }
 
-    if (props.alarmEmail) {
-      this.topic = new sns.Topic(this, 'Topic', {
-        displayName: `User API alarms (${deployment})`,
-        // Denies publishing over plain HTTP (AwsSolutions-SNS3).
-        enforceSSL: true,
-      });
+    // Every alarm has an action (Control Tower CT.CLOUDWATCH.PR.1), so the topic always exists; it
+    // only has a subscriber when an email is set. A topic nobody subscribes to costs nothing.
+    const key = DeploymentDefaults.of(this).key;
+    this.topic = new sns.Topic(this, 'Topic', {
+      // SNS takes at most 100 characters; a long branch name is cut (the alarm descriptions keep it whole).
+      displayName: `User API alarms (${deployment})`.slice(0, SNS_DISPLAY_NAME_MAX),
+      // Denies publishing over plain HTTP (AwsSolutions-SNS3).
+      enforceSSL: true,
+      masterKey: key,
+    });
+    if (!key) {
       Validations.of(this.topic).acknowledge({
         id: 'AwsSolutions-SNS2',
         reason:
           'Alarm notifications carry only alarm names, states and metric values, no user data. CloudWatch ' +
-          'cannot publish to a topic encrypted with the AWS-managed SNS key, so encryption would need a ' +
-          'customer-managed KMS key in every branch stack for no protection of anything sensitive.',
+          'cannot publish to a topic encrypted with the AWS-managed SNS key; with -c kmsKey=customer the ' +
+          'topic is encrypted with the deployment key instead.',
       });
-      this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
-      const action = new SnsAction(this.topic);
-      for (const alarm of this.alarms) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
+    }
+    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+    const action = new SnsAction(this.topic);
+    for (const alarm of this.alarms) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
     }
   }
 

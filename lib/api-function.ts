@@ -1,12 +1,14 @@
 // The defaults every Lambda of this API shares: runtime, architecture, bundling, its own log
-// group and role, and reading the JWT secret through the Parameters and Secrets extension.
+// group (the deployment's retention and key) and role, and reading the JWT secret through the
+// Parameters and Secrets extension.
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { DeploymentDefaults } from './deployment-defaults';
 
 /**
  * How every API function is bundled (esbuild, locally, no Docker). Exported so that `npm run bench`
@@ -54,10 +56,8 @@ export class ApiFunction extends Construct {
   constructor(scope: Construct, id: string, props: ApiFunctionProps) {
     super(scope, id);
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: props.removalPolicy,
-    });
+    const defaults = DeploymentDefaults.of(this);
+    this.logGroup = defaults.logGroup(this, 'LogGroup', props.removalPolicy);
 
     // An explicit role instead of AWSLambdaBasicExecutionRole: that managed policy lets the
     // function write to every log group in the account; this one may write only to its own.
@@ -72,6 +72,7 @@ export class ApiFunction extends Construct {
         resources: [props.jwtSecret.secretArn],
       }),
     );
+    defaults.grantKeyUse(this.role, 'secretsmanager', ['kms:Decrypt']);
 
     this.function = new NodejsFunction(this, 'Function', {
       entry: props.entry,

@@ -2,6 +2,7 @@
 import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { DeploymentDefaults } from './deployment-defaults';
 
 export interface JwtSecretProps {
   readonly removalPolicy: RemovalPolicy;
@@ -17,6 +18,8 @@ export class JwtSecret extends Construct {
       description: 'HS256 signing key for User API bearer tokens',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: props.removalPolicy,
+      // Undefined (Secrets Manager's AWS-managed key) unless the deployment has a customer key.
+      encryptionKey: DeploymentDefaults.of(this).key,
     });
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',

@@ -1,17 +1,53 @@
 // The optional settings a deployment takes from CDK context (`-c corsOrigins=… -c alarmEmail=…`
 // or cdk.json), parsed and checked at synth time, so a typo fails `cdk synth` and never reaches AWS.
+import { isProductionBranch } from './branch';
+
+/** `aws-managed`: each service's AWS-managed key. `customer`: one customer-managed KMS key for the stack. */
+export type KmsKeyChoice = 'aws-managed' | 'customer';
 
 export interface UserApiSettings {
   /** Browser origins allowed to call the API. Empty: no CORS configuration at all. */
   readonly corsOrigins: readonly string[];
   /** Where alarm notifications go; none: the alarms only show in the CloudWatch console. */
   readonly alarmEmail?: string | undefined;
+  /** HTTP API stage default throttling: steady requests per second and burst. */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number } | undefined;
+  /** Reserved concurrency of the router: a flood costs at most this many concurrent executions. */
+  readonly routerReservedConcurrency?: number | undefined;
+  /** Which KMS key encrypts the table, log groups, alarm topic, queues and secrets. */
+  readonly kmsKey: KmsKeyChoice;
+  /** How long every log group keeps its events; at least a year on the production branch. */
+  readonly logRetentionDays: number;
 }
 
 export class SettingsError extends Error {}
 
 export const CORS_ORIGINS_CONTEXT = 'corsOrigins';
 export const ALARM_EMAIL_CONTEXT = 'alarmEmail';
+export const THROTTLE_RATE_CONTEXT = 'throttleRate';
+export const THROTTLE_BURST_CONTEXT = 'throttleBurst';
+export const ROUTER_CONCURRENCY_CONTEXT = 'routerReservedConcurrency';
+
+/** A positive whole number from context (`-c name=50` gives a string), or undefined when absent. */
+export const parsePositiveInteger = (name: string, value: unknown): number | undefined => {
+  if (value === undefined || value === null || value === '') return undefined;
+  const number = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(number) || number < 1) {
+    throw new SettingsError(`${name}: "${String(value)}" is not a positive whole number.`);
+  }
+  return number;
+};
+export const KMS_KEY_CONTEXT = 'kmsKey';
+export const LOG_RETENTION_DAYS_CONTEXT = 'logRetentionDays';
+
+/** A year: what Control Tower's CT.CLOUDWATCH.PR.2 asks of every log group, and production's floor. */
+export const PRODUCTION_LOG_RETENTION_DAYS = 365;
+/** Feature branches live for days; a month of logs outlasts most of them. */
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+/** The values CloudWatch Logs accepts for RetentionInDays. */
+export const LOG_RETENTION_CHOICES = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -72,7 +108,55 @@ export const parseAlarmEmail = (value: unknown): string | undefined => {
   return text;
 };
 
-export const userApiSettings = (context: (key: string) => unknown): UserApiSettings => ({
+/** `kmsKey` context: `customer` for a customer-managed key; absent, empty or `aws-managed` for AWS's. */
+export const parseKmsKey = (value: unknown): KmsKeyChoice => {
+  const text = value === undefined || value === null ? '' : String(value).trim();
+  if (text === '' || text === 'aws-managed') return 'aws-managed';
+  if (text === 'customer') return 'customer';
+  throw new SettingsError(`${KMS_KEY_CONTEXT}: "${text}" is neither "customer" nor "aws-managed".`);
+};
+
+/**
+ * `logRetentionDays` context, one of the values CloudWatch Logs accepts. Production keeps at least
+ * a year (CT.CLOUDWATCH.PR.2) and refuses less; other branches default to a month.
+ */
+export const parseLogRetentionDays = (value: unknown, branch: string): number => {
+  const production = isProductionBranch(branch);
+  const text = value === undefined || value === null ? '' : String(value).trim();
+  if (text === '') return production ? PRODUCTION_LOG_RETENTION_DAYS : DEFAULT_LOG_RETENTION_DAYS;
+  const days = Number(text);
+  if (!(LOG_RETENTION_CHOICES as readonly number[]).includes(days)) {
+    throw new SettingsError(
+      `${LOG_RETENTION_DAYS_CONTEXT}: "${text}" is not a CloudWatch Logs retention (${LOG_RETENTION_CHOICES.join(', ')}).`,
+    );
+  }
+  if (production && days < PRODUCTION_LOG_RETENTION_DAYS) {
+    throw new SettingsError(
+      `${LOG_RETENTION_DAYS_CONTEXT}: ${branch} keeps its logs at least ${PRODUCTION_LOG_RETENTION_DAYS} days (Control Tower CT.CLOUDWATCH.PR.2), got ${days}.`,
+    );
+  }
+  return days;
+};
+
+export const userApiSettings = (context: (key: string) => unknown, branch: string): UserApiSettings => ({
   corsOrigins: parseCorsOrigins(context(CORS_ORIGINS_CONTEXT)),
   alarmEmail: parseAlarmEmail(context(ALARM_EMAIL_CONTEXT)),
+  ...throttleSettings(context),
+  kmsKey: parseKmsKey(context(KMS_KEY_CONTEXT)),
+  logRetentionDays: parseLogRetentionDays(context(LOG_RETENTION_DAYS_CONTEXT), branch),
 });
+
+const throttleSettings = (context: (key: string) => unknown): Partial<UserApiSettings> => {
+  const rateLimit = parsePositiveInteger(THROTTLE_RATE_CONTEXT, context(THROTTLE_RATE_CONTEXT));
+  const burstLimit = parsePositiveInteger(THROTTLE_BURST_CONTEXT, context(THROTTLE_BURST_CONTEXT));
+  const routerReservedConcurrency = parsePositiveInteger(
+    ROUTER_CONCURRENCY_CONTEXT,
+    context(ROUTER_CONCURRENCY_CONTEXT),
+  );
+  return {
+    ...((rateLimit ?? burstLimit) !== undefined && {
+      throttle: { rateLimit: rateLimit ?? 100, burstLimit: burstLimit ?? 200 },
+    }),
+    ...(routerReservedConcurrency !== undefined && { routerReservedConcurrency }),
+  };
+};

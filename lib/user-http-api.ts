@@ -6,9 +6,10 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { AUTHORIZER_CACHE_TTL_SECONDS, type RouteDefinition } from '../lambda/routes';
+import { DeploymentDefaults } from './deployment-defaults';
 
 /** Steady-state requests per second and burst, for the whole stage. */
 export const STAGE_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
@@ -39,7 +40,9 @@ export interface UserHttpApiProps {
   readonly authorizer: IFunction;
   readonly removalPolicy: RemovalPolicy;
   /** Browser origins that may call the API; empty or absent: no CORS configuration at all. */
-  readonly corsOrigins?: readonly string[];
+  readonly corsOrigins?: readonly string[] | undefined;
+  /** The stage's default throttling; STAGE_THROTTLE when absent. */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number } | undefined;
 }
 
 /** Request headers a browser client sends: the bearer token, JSON bodies, conditional writes. */
@@ -81,15 +84,12 @@ export class UserHttpApi extends Construct {
       corsPreflight: corsPreflight(props.corsOrigins, props.routes),
     });
 
-    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: props.removalPolicy,
-    });
+    this.accessLogGroup = DeploymentDefaults.of(this).logGroup(this, 'AccessLogs', props.removalPolicy);
     this.stage = new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      throttle: STAGE_THROTTLE,
+      throttle: props.throttle ?? STAGE_THROTTLE,
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(this.accessLogGroup),
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),

@@ -4,6 +4,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { usersTable } from '../lambda/store/table-definition';
+import { DeploymentDefaults } from './deployment-defaults';
 
 const attributeType = {
   S: dynamodb.AttributeType.STRING,
@@ -23,9 +24,20 @@ export const ROUTER_TABLE_ACTIONS = [
   'dynamodb:DeleteItem',
   // The mail requests' equal-cost transaction for an address that gets no mail (mail-repository.ts).
   'dynamodb:ConditionCheckItem',
+  // Every protected call reads its user and its session in one batch.
+  'dynamodb:BatchGetItem',
+] as const;
+/** What a caller needs of the customer key to read and write the table's items (through DynamoDB only). */
+export const TABLE_KEY_ACTIONS = [
+  'kms:Decrypt',
+  'kms:DescribeKey',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
 ] as const;
 /** Listing users scans the email index, never the base table (which holds password hashes). */
 export const ROUTER_INDEX_ACTIONS = ['dynamodb:Scan'] as const;
+/** Listing (and clearing) a user's sessions queries the sessions index, which holds no token hash. */
+export const ROUTER_SESSIONS_INDEX_ACTIONS = ['dynamodb:Query'] as const;
 
 export interface UsersTableProps {
   readonly removalPolicy: RemovalPolicy;
@@ -45,6 +57,8 @@ export class UsersTable extends Construct {
         type: attributeType[usersTable.partitionKey.type],
       },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      // Always a KMS key (the AWS-managed one, or the customer key), so SSESpecification is explicit.
+      ...DeploymentDefaults.of(this).tableEncryption(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: usersTable.timeToLiveAttribute,
       // The mailer reads new outbox items from the stream.
@@ -61,6 +75,19 @@ export class UsersTable extends Construct {
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: [...usersTable.emailIndex.nonKeyAttributes],
     });
+    this.table.addGlobalSecondaryIndex({
+      indexName: usersTable.sessionsIndex.name,
+      partitionKey: {
+        name: usersTable.sessionsIndex.partitionKey.name,
+        type: attributeType[usersTable.sessionsIndex.partitionKey.type],
+      },
+      sortKey: {
+        name: usersTable.sessionsIndex.sortKey.name,
+        type: attributeType[usersTable.sessionsIndex.sortKey.type],
+      },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...usersTable.sessionsIndex.nonKeyAttributes],
+    });
   }
 
   /** The router's item reads and writes, and scans of the email index; no wildcard resources. */
@@ -74,5 +101,12 @@ export class UsersTable extends Construct {
         resources: [`${this.table.tableArn}/index/${usersTable.emailIndex.name}`],
       }),
     );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [...ROUTER_SESSIONS_INDEX_ACTIONS],
+        resources: [`${this.table.tableArn}/index/${usersTable.sessionsIndex.name}`],
+      }),
+    );
+    DeploymentDefaults.of(this).grantKeyUse(grantee, 'dynamodb', TABLE_KEY_ACTIONS);
   }
 }

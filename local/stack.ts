@@ -2,12 +2,14 @@
 // → DynamoDB Local → the users table → the two handlers, built from their factories → the
 // bootstrap admin → the gateway serving. Nothing is configured through process.env, so several
 // stacks with different settings can live in one process.
+
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { RequestListener, Server } from 'node:http';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { RateLimits } from '../lambda/limits/rate-limits';
 import { createMailer } from '../lambda/mailer/create-mailer';
 import { type Clock, randomIds, systemClock } from '../lambda/shared/clock';
 import { ValidationError } from '../lambda/shared/errors';
@@ -50,9 +52,12 @@ export interface LocalStackOptions {
   readonly jwtSecret?: string;
   /** When given, this admin exists once the stack is up. */
   readonly admin?: { readonly email: string; readonly password: string };
-  /** bcrypt cost (default 10) and access-token lifetime (default 3600 s), as the stack sets them. */
+  /** bcrypt cost (default 10), access-token lifetime (default 900 s) and session lifetime (default 30 days), as the stack sets them. */
   readonly bcryptCost?: number;
   readonly tokenTtlSeconds?: number;
+  readonly sessionTtlSeconds?: number;
+  /** Per-client rate limits; unset buckets keep the product defaults (DEFAULT_RATE_LIMITS). */
+  readonly rateLimits?: Partial<RateLimits>;
   /** The handlers' logger; quiet (warnings and errors only) by default: the gateway logs requests. */
   readonly logger?: Logger;
   /** The handlers' clock; tests move it instead of sleeping. */
@@ -253,7 +258,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         settings: {
           tableName,
           bcryptCost: options.bcryptCost ?? 10,
-          tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+          tokenTtlSeconds: options.tokenTtlSeconds ?? 900,
+          sessionTtlSeconds: options.sessionTtlSeconds ?? 30 * 24 * 3600,
+          ...(options.rateLimits && { rateLimits: options.rateLimits }),
         },
         signingSecret: signingSecretBytes(jwtSecret),
         client: createDocumentClient(baseClient),

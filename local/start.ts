@@ -42,11 +42,17 @@ const optionsFromCommandLine = (): LocalStackOptions => {
   const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = process.env;
   if (Boolean(email) !== Boolean(password)) fail('set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither.');
   const dynamoDbPort = portFromEnv('DYNAMODB_PORT');
-  let handlerSettings: Pick<LocalStackOptions, 'bcryptCost' | 'tokenTtlSeconds'>;
+  let handlerSettings: Pick<
+    LocalStackOptions,
+    'bcryptCost' | 'tokenTtlSeconds' | 'sessionTtlSeconds' | 'rateLimits'
+  >;
   try {
-    // The router's own rules for these two, so a value the stack would refuse is refused here.
-    const { bcryptCost, tokenTtlSeconds } = readRouterSettings({ ...process.env, TABLE_NAME: 'local' });
-    handlerSettings = { bcryptCost, tokenTtlSeconds };
+    // The router's own rules for these, so a value the stack would refuse is refused here.
+    const { bcryptCost, tokenTtlSeconds, sessionTtlSeconds, rateLimits } = readRouterSettings({
+      ...process.env,
+      TABLE_NAME: 'local',
+    });
+    handlerSettings = { bcryptCost, tokenTtlSeconds, sessionTtlSeconds, ...(rateLimits && { rateLimits }) };
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
   }

@@ -1,6 +1,8 @@
 // Use cases: confirm an address, or set a new password, with a mailed token. The token is spent
 // in the same transaction as the change, by a conditional delete: of two confirmations racing,
 // one wins and the other gets the same 400 as a made-up token.
+import { withSessionsEnded } from '../sessions/end-all-sessions';
+import { failureMemorySeconds } from '../users/login-throttle';
 import { StaleVersionError } from '../users/repository';
 import { profileOf, type StoredUser, type User } from '../users/user';
 import type { MailDependencies } from './dependencies';
@@ -63,19 +65,20 @@ export const confirmPasswordReset = async (
   await withFreshUser(async () => {
     const { token, user } = await redeemable(deps, raw, 'reset-password');
     const now = deps.clock();
-    const next: StoredUser = {
+    // A new password ends every session of the user (and every access token issued before).
+    const next: StoredUser = withSessionsEnded({
       ...user,
       passwordHash,
-      // Revokes every token and session issued before (sessions key on it).
-      tokenVersion: user.tokenVersion + 1,
       // Reading the mail proved the mailbox.
       emailVerified: true,
       version: user.version + 1,
       updatedAt: now.toISOString(),
-    };
+    });
     await deps.repository.replace(user, next, {
       spendToken: { token, nowEpoch: epochSeconds(now) },
-      clearLoginFailures: user.email,
+      // The owner proved themselves by mail: every client's failures and the account's lock are
+      // lifted in the same transaction (what clearLoginFailures() does outside one).
+      clearLoginFailures: { email: user.email, at: now.toISOString(), keepForSeconds: failureMemorySeconds },
       mails: [{ kind: 'password-changed', to: user.email, name: user.name }],
     });
   });

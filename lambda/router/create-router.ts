@@ -5,11 +5,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { type Route, routeKey, routes } from '../routes';
 import { NotFoundError, UnauthenticatedError, UnavailableError } from '../shared/errors';
 import { bearerToken } from '../shared/tokens';
-import { authenticate, authenticateToken } from '../users/authenticate';
-import type { StoredUser } from '../users/user';
+import { authenticate, authenticateToken, type Caller } from '../users/authenticate';
 import type { RouterDependencies } from './dependencies';
 import { handlers, type RouteRequest, routeRequest } from './handlers';
-import { authorizerClaims } from './request';
+import { authorizerClaims, sourceIp } from './request';
 import { type HttpResponse, internalError, isAppError, problem } from './responses';
 
 export type RouterHandler = (
@@ -22,7 +21,7 @@ const routesByKey = new Map<string, Route>(routes.map((route) => [routeKey(route
 export const createRouter = (dependencies: RouterDependencies): RouterHandler => {
   const { logger } = dependencies;
 
-  const identify = async (route: Route, event: APIGatewayProxyEventV2): Promise<StoredUser | undefined> => {
+  const identify = async (route: Route, event: APIGatewayProxyEventV2): Promise<Caller | undefined> => {
     if (route.access === 'bearer') return authenticate(dependencies, authorizerClaims(event));
     // Public route: no authorizer ran. A token sent anyway is checked, never silently ignored.
     const authorization = event.headers?.authorization;
@@ -40,8 +39,14 @@ export const createRouter = (dependencies: RouterDependencies): RouterHandler =>
     try {
       const route = routesByKey.get(event.routeKey);
       if (!route) throw new NotFoundError(`No route ${event.routeKey}.`);
-      const caller = await identify(route, event);
-      callerId = caller?.id;
+      // The limit is one write, made alongside the caller's look-up, before any costly work.
+      const [caller] = await Promise.all([
+        identify(route, event),
+        'rateLimit' in route
+          ? dependencies.rateLimiter.take(route.rateLimit.bucket, sourceIp(event))
+          : undefined,
+      ]);
+      callerId = caller?.user.id;
       const handle = handlers[route.handler] as (request: RouteRequest) => Promise<HttpResponse>;
       response = await handle(routeRequest(route, event, dependencies, caller));
     } catch (error) {

@@ -1,21 +1,36 @@
 // What the router is built from. Each field is a value made once per cold start by the
 // composition root (index.ts), or by whoever else builds a router: the local stack, the test
 // kit, the bench. Nothing here reads the environment.
+
+import {
+  createRateLimiter,
+  DEFAULT_RATE_LIMITS,
+  RATE_LIMIT_BUCKETS,
+  type RateLimiter,
+  type RateLimits,
+} from '../limits/rate-limits';
 import { createMailTokenKeys, type MailTokenKeys } from '../mail/mail-tokens';
 import type { MailRepository } from '../mail/repository';
+import { createRefreshTokens, type RefreshTokens } from '../sessions/refresh-tokens';
+import type { SessionRepository } from '../sessions/repository';
 import type { Clock, IdSource } from '../shared/clock';
 import { type CursorSealer, createCursorSealer } from '../shared/cursor';
-import { type Environment, integerEnv, requiredEnv } from '../shared/env';
+import { ConfigurationError, type Environment, integerEnv, requiredEnv } from '../shared/env';
 import type { Logger } from '../shared/logger';
 import { createPasswordHasher, type PasswordHasher } from '../shared/passwords';
 import { createTokenService, importSigningKey, type TokenService } from '../shared/tokens';
 import type { DocumentClient } from '../store/dynamodb-client';
 import { DynamoDbMailRepository } from '../store/mail-repository';
+import { DynamoDbRateCounter } from '../store/rate-counter';
+import { DynamoDbSessionRepository } from '../store/session-repository';
 import { DynamoDbUserRepository } from '../store/user-repository';
 import type { UserRepository } from '../users/repository';
 
 export interface RouterDependencies {
   readonly repository: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly refreshTokens: RefreshTokens;
+  readonly sessionTtlSeconds: number;
   readonly passwords: PasswordHasher;
   readonly tokens: TokenService;
   readonly cursors: CursorSealer;
@@ -24,25 +39,51 @@ export interface RouterDependencies {
   readonly logger: Logger;
   readonly mail: MailRepository;
   readonly mailTokens: MailTokenKeys;
+  readonly rateLimiter: RateLimiter;
 }
 
 export interface RouterSettings {
   readonly tableName: string;
   /** bcrypt cost. 10 (~55 ms per hash on one core) is the floor; each step doubles the time. */
   readonly bcryptCost: number;
+  /** Access tokens: 15 minutes by default. The router checks their session on every call anyway. */
   readonly tokenTtlSeconds: number;
+  /** Sessions (and so refresh tokens) end this long after their login: 30 days by default. */
+  readonly sessionTtlSeconds: number;
+  /** Per-client limits by bucket; unset buckets keep DEFAULT_RATE_LIMITS. */
+  readonly rateLimits?: Partial<RateLimits>;
 }
+
+const bucketEnvName = (bucket: string) => `RATE_LIMIT_${bucket.toUpperCase().replace(/-/g, '_')}`;
+
+/** `RATE_LIMIT_LOGIN=20/60`: requests per window of seconds, per source IP. */
+const readRateLimits = (env: Environment): RateLimits =>
+  Object.fromEntries(
+    RATE_LIMIT_BUCKETS.map((bucket) => {
+      const name = bucketEnvName(bucket);
+      const raw = env[name];
+      if (raw === undefined || raw === '') return [bucket, DEFAULT_RATE_LIMITS[bucket]];
+      const match = /^(\d{1,7})\/(\d{1,6})$/.exec(raw);
+      if (!match)
+        throw new ConfigurationError(
+          `Environment variable ${name} must be "<requests>/<seconds>", got "${raw}"`,
+        );
+      return [bucket, { limit: Number(match[1]), windowSeconds: Math.max(1, Number(match[2])) }];
+    }),
+  ) as RateLimits;
 
 /** The router's settings from an environment record (index.ts hands it `process.env`). */
 export const readRouterSettings = (env: Environment): RouterSettings => ({
   tableName: requiredEnv(env, 'TABLE_NAME'),
   bcryptCost: integerEnv(env, 'BCRYPT_COST', 10, 10, 15),
-  tokenTtlSeconds: integerEnv(env, 'JWT_TTL_SECONDS', 3600, 60, 24 * 3600),
+  tokenTtlSeconds: integerEnv(env, 'JWT_TTL_SECONDS', 900, 60, 24 * 3600),
+  sessionTtlSeconds: integerEnv(env, 'SESSION_TTL_SECONDS', 30 * 24 * 3600, 300, 365 * 24 * 3600),
+  rateLimits: readRateLimits(env),
 });
 
 export interface RouterParts {
   readonly settings: RouterSettings;
-  /** Key material for tokens, cursors and mailed tokens' HMAC (each derives its own key). */
+  /** Key material for tokens, cursors, refresh-token hashes and mailed tokens' HMAC (each derives its own key). */
   readonly signingSecret: Uint8Array;
   readonly client: DocumentClient;
   readonly clock: Clock;
@@ -65,6 +106,9 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
     newId: parts.newId,
   }),
   mailTokens: createMailTokenKeys(parts.signingSecret),
+  sessions: new DynamoDbSessionRepository({ tableName: parts.settings.tableName, client: parts.client }),
+  refreshTokens: createRefreshTokens(parts.signingSecret),
+  sessionTtlSeconds: parts.settings.sessionTtlSeconds,
   passwords: createPasswordHasher(parts.settings.bcryptCost),
   tokens: createTokenService(
     await importSigningKey(parts.signingSecret),
@@ -75,4 +119,9 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
   clock: parts.clock,
   newId: parts.newId,
   logger: parts.logger,
+  rateLimiter: createRateLimiter(
+    new DynamoDbRateCounter({ tableName: parts.settings.tableName, client: parts.client }),
+    { ...DEFAULT_RATE_LIMITS, ...parts.settings.rateLimits },
+    parts.clock,
+  ),
 });

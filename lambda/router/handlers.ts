@@ -8,6 +8,12 @@ import openApi from '../../docs/openapi.json';
 import { confirmPasswordReset, confirmVerification } from '../mail/confirm';
 import { requestPasswordReset, requestVerification } from '../mail/request-mail';
 import type { HandlerKey, Route } from '../routes';
+import type { SessionsDependencies } from '../sessions/dependencies';
+import { listSessions } from '../sessions/list-sessions';
+import { logout } from '../sessions/logout';
+import { refreshSession } from '../sessions/refresh-session';
+import { revokeAllSessions, revokeSession } from '../sessions/revoke-session';
+import type { SessionTokens } from '../sessions/session-tokens';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../shared/errors';
 import { deleteUser } from '../users/delete-user';
 import type { UsersDependencies } from '../users/dependencies';
@@ -17,9 +23,19 @@ import { login } from '../users/login';
 import { parseStrict } from '../users/schemas';
 import { signUp } from '../users/sign-up';
 import { updateUser } from '../users/update-user';
-import type { StoredUser } from '../users/user';
-import { expectedVersions, notModified, readBody, readQuery } from './request';
-import { accepted, etagOf, type HttpResponse, json, noContent, presentUser, userResponse } from './responses';
+import type { User } from '../users/user';
+import { profileOf, type StoredUser } from '../users/user';
+import { expectedVersions, notModified, readBody, readQuery, sourceIp, userAgentOf } from './request';
+import {
+  accepted,
+  etagOf,
+  type HttpResponse,
+  json,
+  noContent,
+  presentSession,
+  presentUser,
+  userResponse,
+} from './responses';
 
 type RouteOf<K extends HandlerKey> = Extract<Route, { handler: K }>;
 type BodyOf<K extends HandlerKey> =
@@ -33,9 +49,11 @@ type QueryOf<K extends HandlerKey> =
 
 export interface RouteRequest<K extends HandlerKey = HandlerKey> {
   readonly event: APIGatewayProxyEventV2;
-  readonly deps: UsersDependencies;
+  readonly deps: UsersDependencies & SessionsDependencies;
   /** The caller as stored now; undefined on a public route called without a token. */
   readonly caller: StoredUser | undefined;
+  /** The session of the caller's token; undefined when `caller` is. */
+  readonly sessionId: string | undefined;
   /**
    * The body, validated against the route's schema. A function, so each handler decides when:
    * the cheap authorization checks come first, and a refused caller learns nothing from a 400.
@@ -50,13 +68,14 @@ type RouteHandler<K extends HandlerKey> = (request: RouteRequest<K>) => Promise<
 export const routeRequest = (
   route: Route,
   event: APIGatewayProxyEventV2,
-  deps: UsersDependencies,
-  caller: StoredUser | undefined,
+  deps: UsersDependencies & SessionsDependencies,
+  caller: { readonly user: StoredUser; readonly sessionId: string } | undefined,
 ): RouteRequest =>
   ({
     event,
     deps,
-    caller,
+    caller: caller?.user,
+    sessionId: caller?.sessionId,
     body: () => ('body' in route ? readBody(event, route.body.schema) : undefined),
     query: () => ('query' in route ? parseStrict(route.query, readQuery(event), 'query') : undefined),
   }) as RouteRequest;
@@ -74,6 +93,21 @@ const targetId = ({ event, caller }: RouteRequest<HandlerKey>): string => {
   return id;
 };
 
+/** Login and refresh answer alike: the tokens of the session, and the user. */
+const sessionResponse = (tokens: SessionTokens, user: User): HttpResponse =>
+  json(
+    200,
+    {
+      token: tokens.token,
+      token_type: 'Bearer',
+      expires_in: tokens.expiresIn,
+      refresh_token: tokens.refreshToken,
+      refresh_expires_in: tokens.refreshExpiresIn,
+      user: presentUser(user),
+    },
+    { Pragma: 'no-cache' },
+  );
+
 /** PUT and PATCH: they differ only in which fields their schema requires. */
 const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): Promise<HttpResponse> => {
   const id = targetId(request);
@@ -87,7 +121,7 @@ const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): 
     request.deps,
     signedIn(request.caller),
     id,
-    { ...fields, currentPassword: current_password },
+    { ...fields, currentPassword: current_password, client: sourceIp(request.event) },
     expectedVersions(request.event),
   );
   return userResponse(200, user);
@@ -99,19 +133,40 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     return userResponse(201, user, { Location: `/users/${user.id}` });
   },
 
-  async login({ body, deps }) {
+  async login({ body, deps, event }) {
     const { email, password } = body();
-    const result = await login(deps, email, password);
-    return json(
-      200,
-      {
-        token: result.token,
-        token_type: 'Bearer',
-        expires_in: result.expiresIn,
-        user: presentUser(result.user),
-      },
-      { Pragma: 'no-cache' },
-    );
+    const result = await login(deps, email, password, sourceIp(event), userAgentOf(event));
+    return sessionResponse(result, result.user);
+  },
+
+  async refresh({ body, deps }) {
+    const result = await refreshSession(deps, body().refresh_token);
+    return sessionResponse(result, profileOf(result.user));
+  },
+
+  async logout({ deps, caller, sessionId }) {
+    signedIn(caller);
+    if (sessionId) await logout(deps, sessionId);
+    return noContent();
+  },
+
+  async listSessions(request) {
+    const id = targetId(request);
+    const sessions = await listSessions(request.deps, signedIn(request.caller), request.sessionId, id);
+    return json(200, { items: sessions.map(presentSession) });
+  },
+
+  async revokeSession(request) {
+    const id = targetId(request);
+    const sessionId = request.event.pathParameters?.session_id ?? '';
+    await revokeSession(request.deps, signedIn(request.caller), id, sessionId);
+    return noContent();
+  },
+
+  async revokeAllSessions(request) {
+    const id = targetId(request);
+    await revokeAllSessions(request.deps, signedIn(request.caller), id);
+    return noContent();
   },
 
   async listUsers({ query, deps, caller }) {

@@ -9,6 +9,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   PreconditionFailedError,
+  RateLimitedError,
   TooManyAttemptsError,
   UnauthenticatedError,
   UnavailableError,
@@ -31,6 +32,7 @@ const STATUSES: readonly (readonly [ErrorClass, number])[] = [
   [PayloadTooLargeError, 413],
   [UnsupportedMediaTypeError, 415],
   [TooManyAttemptsError, 429],
+  [RateLimitedError, 429],
   [UnavailableError, 503],
 ];
 
@@ -41,7 +43,11 @@ export const headersOf = (error: AppError): Record<string, string> => {
   if (error instanceof UnauthenticatedError) {
     return { 'WWW-Authenticate': 'Bearer realm="user-api", error="invalid_token"' };
   }
-  if (error instanceof TooManyAttemptsError || error instanceof UnavailableError) {
+  if (
+    error instanceof TooManyAttemptsError ||
+    error instanceof RateLimitedError ||
+    error instanceof UnavailableError
+  ) {
     return { 'Retry-After': String(error.retryAfterSeconds) };
   }
   return {};

@@ -19,7 +19,7 @@ const header = (event: APIGatewayProxyEventV2, name: string): string | undefined
 
 /**
  * The JSON body, validated against `schema`. Checked in the order that costs least first:
- * size (413), media type (415), syntax (400), then the schema (400, naming each field).
+ * size (413), media type and charset (415), syntax (400), then the schema (400, naming each field).
  */
 export const readBody = <TSchema extends v.ObjectSchema<v.ObjectEntries, undefined>>(
   event: APIGatewayProxyEventV2,
@@ -38,6 +38,10 @@ export const readBody = <TSchema extends v.ObjectSchema<v.ObjectEntries, undefin
       `The body must be JSON, sent as Content-Type: application/json${mediaType ? `, not ${mediaType}` : ''}.`,
     );
   }
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(header(event, 'content-type') ?? '')?.[1];
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    throw new UnsupportedMediaTypeError(`The body must be UTF-8 JSON, not charset=${charset}.`);
+  }
   if (bytes.length === 0) throw new MalformedRequestError('A JSON body is required.');
   let parsed: unknown;
   try {
@@ -47,6 +51,13 @@ export const readBody = <TSchema extends v.ObjectSchema<v.ObjectEntries, undefin
   }
   return parseStrict(schema, parsed);
 };
+
+/**
+ * The client, for per-client limits: the source IP API Gateway saw on the connection. Never a
+ * header, which the client writes itself.
+ */
+export const sourceIp = (event: APIGatewayProxyEventV2): string =>
+  event.requestContext?.http?.sourceIp ?? 'unknown';
 
 /** The query string as a plain object (HTTP API already joined repeated keys with commas). */
 export const readQuery = (event: APIGatewayProxyEventV2): Record<string, string> => ({
@@ -81,9 +92,21 @@ export const notModified = (event: APIGatewayProxyEventV2, etag: string): boolea
 export const authorizerClaims = (event: APIGatewayProxyEventV2): TokenClaims => {
   const context = (event.requestContext as { authorizer?: { lambda?: Record<string, unknown> } }).authorizer
     ?.lambda;
-  const { sub, role, tv, iat, exp } = context ?? {};
+  const { sub, role, tv, sid, amr, iat, exp } = context ?? {};
   const integer = (value: unknown) => (typeof value === 'string' ? Number(value) : value);
-  const claims = { sub, role, tv: integer(tv), iat: integer(iat), exp: integer(exp) };
+  const claims = { sub, role, tv: integer(tv), sid, amr, iat: integer(iat), exp: integer(exp) };
   if (!isTokenClaims(claims)) throw new UnauthenticatedError('The request carries no verified identity.');
-  return { sub: claims.sub, role: claims.role, tv: claims.tv, iat: claims.iat, exp: claims.exp };
+  return {
+    sub: claims.sub,
+    role: claims.role,
+    tv: claims.tv,
+    sid: claims.sid,
+    amr: claims.amr,
+    iat: claims.iat,
+    exp: claims.exp,
+  };
 };
+
+/** The caller's `User-Agent`, as a session records it. */
+export const userAgentOf = (event: APIGatewayProxyEventV2): string | null =>
+  header(event, 'user-agent') ?? event.requestContext?.http?.userAgent ?? null;

@@ -1,6 +1,7 @@
 // HTTP responses in payload 2.0 form. Every response is a full { statusCode, headers, body }:
 // a Lambda result without statusCode would be shipped whole as a 200 body.
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { ListedSession } from '../sessions/list-sessions';
 import { AppError } from '../shared/errors';
 import type { User } from '../users/user';
 import { headersOf, statusOf } from './problems';
@@ -45,6 +46,16 @@ export const presentUser = (user: User) => ({
   last_login: user.lastLogin,
   created_at: user.createdAt,
   updated_at: user.updatedAt,
+});
+
+/** The wire form of a session: what it is and where from, never a token or a hash. */
+export const presentSession = (session: ListedSession) => ({
+  id: session.id,
+  created_at: session.createdAt,
+  last_used_at: session.lastUsedAt,
+  expires_at: new Date(session.expiresAt * 1000).toISOString(),
+  user_agent: session.userAgent,
+  current: session.current,
 });
 
 export const etagOf = (user: User): string => `"${user.version}"`;

@@ -96,6 +96,15 @@ export class TooManyAttemptsError extends AppError {
   }
 }
 
+/** One client sent more requests to a rate-limited route than its window allows. */
+export class RateLimitedError extends AppError {
+  readonly code = 'rate-limited';
+  readonly title = 'Too many requests';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many requests from this address. Try again in ${retryAfterSeconds} s.`);
+  }
+}
+
 /** A dependency (the store) is down, throttling or too slow; the request may be retried. */
 export class UnavailableError extends AppError {
   readonly code = 'service-unavailable';

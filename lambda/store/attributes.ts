@@ -31,7 +31,8 @@ export const attributesOf = (item: Item, kind: string): AttributeReader => {
       const value = item[name];
       return typeof value === 'number' && Number.isFinite(value) ? value : fail(name, 'a number');
     },
-    nullableString: (name) => (item[name] === null ? null : string(name)),
+    // Absent reads as null too: items written before the attribute existed have none.
+    nullableString: (name) => (item[name] === null || item[name] === undefined ? null : string(name)),
     oneOf: <T extends string>(name: string, allowed: readonly T[]): T => {
       const value = string(name);
       return allowed.find((candidate) => candidate === value) ?? fail(name, `one of ${allowed.join(', ')}`);

@@ -24,6 +24,14 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
       AttributeName: usersTable.emailIndex.partitionKey.name,
       AttributeType: usersTable.emailIndex.partitionKey.type,
     },
+    {
+      AttributeName: usersTable.sessionsIndex.partitionKey.name,
+      AttributeType: usersTable.sessionsIndex.partitionKey.type,
+    },
+    {
+      AttributeName: usersTable.sessionsIndex.sortKey.name,
+      AttributeType: usersTable.sessionsIndex.sortKey.type,
+    },
   ],
   StreamSpecification: { StreamEnabled: true, StreamViewType: usersTable.stream },
   GlobalSecondaryIndexes: [
@@ -33,6 +41,17 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
       Projection: {
         ProjectionType: 'INCLUDE',
         NonKeyAttributes: [...usersTable.emailIndex.nonKeyAttributes],
+      },
+    },
+    {
+      IndexName: usersTable.sessionsIndex.name,
+      KeySchema: [
+        { AttributeName: usersTable.sessionsIndex.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: usersTable.sessionsIndex.sortKey.name, KeyType: 'RANGE' },
+      ],
+      Projection: {
+        ProjectionType: 'INCLUDE',
+        NonKeyAttributes: [...usersTable.sessionsIndex.nonKeyAttributes],
       },
     },
   ],

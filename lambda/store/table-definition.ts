@@ -12,6 +12,14 @@ export const LISTED_ATTRIBUTES = [
   'version',
 ] as const;
 
+/** Attributes projected into the sessions index: what a session listing shows, never a token hash. */
+export const SESSION_LISTED_ATTRIBUTES = [
+  'last_used_at',
+  'expires_at',
+  'user_agent',
+  'token_version',
+] as const;
+
 export const usersTable = {
   partitionKey: { name: 'id', type: 'S' },
   emailIndex: {
@@ -20,8 +28,15 @@ export const usersTable = {
     // INCLUDE, not ALL: password hashes and token versions never reach the index.
     nonKeyAttributes: LISTED_ATTRIBUTES,
   },
+  sessionsIndex: {
+    name: 'sessions-by-user',
+    // Sparse: only session items have `session_user_id`, so users and guards never appear here.
+    partitionKey: { name: 'session_user_id', type: 'S' },
+    sortKey: { name: 'created_at', type: 'S' },
+    nonKeyAttributes: SESSION_LISTED_ATTRIBUTES,
+  },
   /** The mailer reads outbox items from the stream: a new item's image is all it needs. */
   stream: 'NEW_IMAGE',
-  /** Epoch seconds; DynamoDB deletes expired login-throttle, token, throttle and outbox items on its own. */
+  /** Epoch seconds; DynamoDB deletes expired login-throttle, session, token, throttle and outbox items on its own. */
   timeToLiveAttribute: 'expires_at',
 } as const;

@@ -14,17 +14,24 @@ import { InvalidTokenError } from '../mail/errors';
 import { type Clock, type IdSource, randomIds, systemClock } from '../shared/clock';
 import { EmailTakenError } from '../users/errors';
 import {
+  type ClearLoginFailures,
+  type LoginFailure,
   StaleVersionError,
   type UserPage,
   type UserRepository,
   type WriteEffects,
 } from '../users/repository';
-import type { LoginFailures, StoredUser, User } from '../users/user';
+import type { LoginThrottleState, StoredUser, User } from '../users/user';
 import {
+  accountFailuresFromItem,
+  accountFailuresKey,
+  addAccountFailureUpdate,
   addFailureUpdate,
+  clearAccountUpdate,
+  clientFailuresKey,
   firstFailureItem,
   loginFailuresFromItem,
-  loginFailuresKey,
+  openAccountWindowUpdate,
 } from './items/login-failure-items';
 import { newTokenParts, outboxParts, spendTokenParts } from './items/mail-items';
 import {
@@ -46,6 +53,14 @@ import {
 import { usersTable } from './table-definition';
 import { type TransactionPart, writeTransaction } from './transactions';
 import { orUnavailable } from './unavailable';
+
+/** A catch handler: on a failed condition, `then`; anything else is thrown on. */
+const ifConditionFailed =
+  <T>(then: () => Promise<T>) =>
+  (error: unknown): Promise<T> => {
+    if (error instanceof ConditionalCheckFailedException) return then();
+    throw error;
+  };
 
 export interface DynamoDbUserRepositoryOptions {
   readonly tableName: string;
@@ -90,11 +105,7 @@ export class DynamoDbUserRepository implements UserRepository {
       ...named('mail', outboxParts(this.tableName, effects.mails ?? [], this.newId, this.clock())),
       ...(effects.clearLoginFailures === undefined
         ? {}
-        : {
-            loginFailures: {
-              Delete: { TableName: this.tableName, Key: loginFailuresKey(effects.clearLoginFailures) },
-            },
-          }),
+        : { loginFailures: this.clearLoginFailuresPart(effects.clearLoginFailures) }),
     };
   }
 
@@ -215,16 +226,56 @@ export class DynamoDbUserRepository implements UserRepository {
     return { users, nextPosition: startKey ? positionOfKey(startKey) : null };
   }
 
-  async getLoginFailures(email: string): Promise<LoginFailures | undefined> {
-    const { Item } = await orUnavailable(
-      this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: loginFailuresKey(email), ConsistentRead: true }),
-      ),
-    );
-    return Item ? loginFailuresFromItem(Item) : undefined;
+  async getLoginFailures(email: string, client: string): Promise<LoginThrottleState> {
+    const read = (Key: Record<string, string>) =>
+      orUnavailable(
+        this.client.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true })),
+      );
+    const [fromClient, account] = await Promise.all([
+      read(clientFailuresKey(email, client)),
+      read(accountFailuresKey(email)),
+    ]);
+    return {
+      client: fromClient.Item ? loginFailuresFromItem(fromClient.Item) : undefined,
+      account: account.Item ? accountFailuresFromItem(account.Item) : undefined,
+    };
   }
 
-  async addLoginFailure(email: string, at: string, keepForSeconds: number): Promise<LoginFailures> {
+  async addLoginFailure(failure: LoginFailure): Promise<LoginThrottleState> {
+    const [client, account] = await Promise.all([
+      this.addClientFailure(failure),
+      this.addAccountFailure(failure),
+    ]);
+    return { client, account };
+  }
+
+  async clearClientLoginFailures(email: string, client: string): Promise<void> {
+    await orUnavailable(
+      this.client.send(
+        new DeleteCommand({ TableName: this.tableName, Key: clientFailuresKey(email, client) }),
+      ),
+    );
+  }
+
+  async clearLoginFailures(email: string, at: string, keepForSeconds: number): Promise<void> {
+    await orUnavailable(
+      this.client.send(new UpdateCommand(this.clearLoginFailuresPart({ email, at, keepForSeconds }).Update)),
+    );
+  }
+
+  /** Stamps `cleared_at` on the account's record: every client's failures before it are forgotten. */
+  private clearLoginFailuresPart({ email, at, keepForSeconds }: ClearLoginFailures) {
+    const expiresAt = Math.floor(Date.parse(at) / 1000) + keepForSeconds;
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: accountFailuresKey(email),
+        ...clearAccountUpdate(at, expiresAt),
+      },
+    };
+  }
+
+  private async addClientFailure({ email, client, at, clearedAt, keepForSeconds }: LoginFailure) {
     const nowEpoch = Math.floor(Date.parse(at) / 1000);
     const expiresAt = nowEpoch + keepForSeconds;
     try {
@@ -232,8 +283,8 @@ export class DynamoDbUserRepository implements UserRepository {
         this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
-            Key: loginFailuresKey(email),
-            ...addFailureUpdate(at, nowEpoch, expiresAt),
+            Key: clientFailuresKey(email, client),
+            ...addFailureUpdate(at, nowEpoch, expiresAt, clearedAt),
             ReturnValues: 'ALL_NEW',
           }),
         ),
@@ -241,15 +292,34 @@ export class DynamoDbUserRepository implements UserRepository {
       return loginFailuresFromItem(Attributes);
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const first = firstFailureItem(email, at, expiresAt);
+      const first = firstFailureItem(email, client, at, expiresAt);
       await orUnavailable(this.client.send(new PutCommand({ TableName: this.tableName, Item: first })));
       return loginFailuresFromItem(first);
     }
   }
 
-  async clearLoginFailures(email: string): Promise<void> {
-    await orUnavailable(
-      this.client.send(new DeleteCommand({ TableName: this.tableName, Key: loginFailuresKey(email) })),
+  private async addAccountFailure({ email, at, keepForSeconds, windowSeconds }: LoginFailure) {
+    const expiresAt = Math.floor(Date.parse(at) / 1000) + keepForSeconds;
+    const windowFloor = new Date(Date.parse(at) - windowSeconds * 1000).toISOString();
+    const update = async (expression: object) => {
+      const { Attributes = {} } = await orUnavailable(
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: accountFailuresKey(email),
+            ...expression,
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return accountFailuresFromItem(Attributes);
+    };
+    const count = () => update(addAccountFailureUpdate(at, windowFloor, expiresAt));
+    // Count in the open window; else open one; else another failure just opened it: count in it.
+    return count().catch(
+      ifConditionFailed(() =>
+        update(openAccountWindowUpdate(at, windowFloor, expiresAt)).catch(ifConditionFailed(count)),
+      ),
     );
   }
 

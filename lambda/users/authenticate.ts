@@ -1,28 +1,38 @@
 // Use case: turn verified token claims into the caller as stored now. A token outlives neither
-// its user nor a password change, and the stored role — not the token's — decides what it may do.
+// its user, nor its session (logout, revocation, reuse, password change, disable), and the stored
+// role — not the token's — decides what it may do. The user and the session are read in one
+// request (a batch of two strongly consistent reads), on every protected call.
+import type { SessionsDependencies } from '../sessions/dependencies';
+import { isLive } from '../sessions/session';
 import { UnauthenticatedError } from '../shared/errors';
 import type { TokenClaims } from '../shared/tokens';
 import { UUID } from './access';
 import type { UsersDependencies } from './dependencies';
 import type { StoredUser } from './user';
 
-export const authenticate = async (
-  deps: Pick<UsersDependencies, 'repository' | 'clock'>,
-  claims: TokenClaims,
-): Promise<StoredUser> => {
-  if (claims.exp * 1000 <= deps.clock().getTime()) throw new UnauthenticatedError('The token has expired.');
-  const caller = UUID.test(claims.sub) ? await deps.repository.getById(claims.sub) : undefined;
-  if (!caller || caller.tokenVersion !== claims.tv) {
-    throw new UnauthenticatedError('The token is no longer valid; log in again.');
-  }
-  return caller;
+export interface Caller {
+  readonly user: StoredUser;
+  /** The session the caller's token belongs to. */
+  readonly sessionId: string;
+}
+
+type Deps = Pick<UsersDependencies, 'clock'> & Pick<SessionsDependencies, 'sessions'>;
+
+export const authenticate = async (deps: Deps, claims: TokenClaims): Promise<Caller> => {
+  const now = deps.clock();
+  if (claims.exp * 1000 <= now.getTime()) throw new UnauthenticatedError('The token has expired.');
+  const ended = new UnauthenticatedError('The token is no longer valid; log in again.');
+  if (!UUID.test(claims.sub) || !UUID.test(claims.sid)) throw ended;
+  const { user, session } = await deps.sessions.getWithUser(claims.sid, claims.sub);
+  if (!user || user.tokenVersion !== claims.tv || !session || !isLive(session, user, now)) throw ended;
+  return { user, sessionId: session.id };
 };
 
 /** A bearer token sent to a public route: verified too, and a bad one is refused, never ignored. */
 export const authenticateToken = async (
-  deps: Pick<UsersDependencies, 'repository' | 'clock' | 'tokens'>,
+  deps: Deps & Pick<UsersDependencies, 'tokens'>,
   token: string,
-): Promise<StoredUser> => {
+): Promise<Caller> => {
   const claims = await deps.tokens.verify(token).catch(() => {
     throw new UnauthenticatedError('The bearer token is not valid.');
   });

@@ -2,53 +2,96 @@
 // of a self-service change share them, so a guess costs the same wherever it is made.
 import { TooManyAttemptsError, ValidationError } from '../shared/errors';
 import type { UsersDependencies } from './dependencies';
-import { FREE_FAILURES, failureMemorySeconds, lockSeconds, retryAfterSeconds } from './login-throttle';
+import {
+  ACCOUNT_WINDOW_SECONDS,
+  failureMemorySeconds,
+  lockedByFailure,
+  retryAfterSeconds,
+} from './login-throttle';
+import { normalisePassword } from './password-rules';
 import { PASSWORD_MAX_BYTES } from './schemas';
-import type { LoginFailures, StoredUser } from './user';
+import type { LoginThrottleState, StoredUser } from './user';
 
 type CredentialDependencies = Pick<UsersDependencies, 'repository' | 'passwords'>;
 
-/** Constant work: an over-long password costs one bcrypt compare too. */
+/**
+ * Compares in NFKC. Hashes stored before passwords were normalised were made from the text as
+ * typed: when the presented text is not already NFKC, the text as typed is tried too, so those
+ * users still log in the way they always did. Constant work: an unknown user, or an over-long
+ * password, costs the same compares.
+ */
 export const passwordMatches = async (
   deps: CredentialDependencies,
-  user: StoredUser,
+  user: StoredUser | undefined,
   password: string,
 ): Promise<boolean> => {
-  // bcrypt would compare only the first 72 bytes; a longer password can never be the stored one.
-  if (Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES) {
-    await deps.passwords.verifyNothing(password);
-    return false;
+  const normalised = normalisePassword(password);
+  const candidates = normalised === password ? [normalised] : [normalised, password];
+  let matched = false;
+  for (const candidate of candidates) {
+    // bcrypt would compare only the first 72 bytes; a longer password can never be the stored one.
+    if (matched || !user || Buffer.byteLength(candidate, 'utf8') > PASSWORD_MAX_BYTES) {
+      await deps.passwords.verifyNothing(candidate);
+    } else {
+      matched = await deps.passwords.verify(candidate, user.passwordHash);
+    }
   }
-  return deps.passwords.verify(password, user.passwordHash);
+  return matched;
 };
 
-/** The failures that still count at `now` (older ones are forgotten, whatever TTL has not yet removed). */
+/** The failures that still count at `now` (older or cleared ones are forgotten, whatever TTL has not yet removed). */
 export const activeLoginFailures = async (
   deps: CredentialDependencies,
   email: string,
+  client: string,
   now: Date,
-): Promise<LoginFailures | undefined> => {
-  const failures = await deps.repository.getLoginFailures(email);
+): Promise<LoginThrottleState> => {
+  const { client: fromClient, account } = await deps.repository.getLoginFailures(email, client);
   const forgotten =
-    failures && Date.parse(failures.lastFailedAt) + failureMemorySeconds * 1000 <= now.getTime();
-  return forgotten ? undefined : failures;
+    fromClient &&
+    (Date.parse(fromClient.lastFailedAt) + failureMemorySeconds * 1000 <= now.getTime() ||
+      (account?.clearedAt !== undefined && fromClient.lastFailedAt <= account.clearedAt));
+  return { client: forgotten ? undefined : fromClient, account };
 };
 
-/** Throws the 429 while the account is locked. */
-export const refuseWhileLocked = (failures: LoginFailures | undefined, now: Date): void => {
-  const retryAfter = retryAfterSeconds(failures, now);
+/** Throws the 429 while this client is locked out of the account, or the account is locked. */
+export const refuseWhileLocked = (state: LoginThrottleState, now: Date): void => {
+  const retryAfter = retryAfterSeconds(state, now);
   if (retryAfter > 0) throw new TooManyAttemptsError(retryAfter);
 };
 
-/** Counts a failure; from the sixth in a row the answer becomes a 429 instead of `otherwise`. */
+/** Counts a failure; once it locks, the answer becomes a 429 instead of `otherwise`. */
 export const loginFailed = async (
   deps: CredentialDependencies,
   email: string,
+  client: string,
+  before: LoginThrottleState,
   now: Date,
   otherwise: Error,
 ): Promise<Error> => {
-  const failures = await deps.repository.addLoginFailure(email, now.toISOString(), failureMemorySeconds);
-  return failures.count > FREE_FAILURES ? new TooManyAttemptsError(lockSeconds(failures.count)) : otherwise;
+  const state = await deps.repository.addLoginFailure({
+    email,
+    client,
+    at: now.toISOString(),
+    clearedAt: before.account?.clearedAt,
+    keepForSeconds: failureMemorySeconds,
+    windowSeconds: ACCOUNT_WINDOW_SECONDS,
+  });
+  return lockedByFailure(state)
+    ? new TooManyAttemptsError(Math.max(1, retryAfterSeconds(state, now)))
+    : otherwise;
+};
+
+/**
+ * Clears every failure of the account, from every client, and lifts its lock. Called when the
+ * owner has proved themselves some other way: a password reset, an admin setting the password,
+ * a second-factor login.
+ */
+export const clearLoginFailures = async (
+  deps: Pick<UsersDependencies, 'repository' | 'clock'>,
+  email: string,
+): Promise<void> => {
+  await deps.repository.clearLoginFailures(email, deps.clock().toISOString(), failureMemorySeconds);
 };
 
 /** A self-service change of email or password proves the current password; a wrong one is a failed login. */
@@ -56,6 +99,7 @@ export const confirmCurrentPassword = async (
   deps: CredentialDependencies,
   caller: StoredUser,
   currentPassword: string | undefined,
+  client: string,
   now: Date,
 ): Promise<void> => {
   if (currentPassword === undefined) {
@@ -63,11 +107,14 @@ export const confirmCurrentPassword = async (
       { path: 'current_password', message: 'is required to change your own email or password' },
     ]);
   }
-  refuseWhileLocked(await activeLoginFailures(deps, caller.email, now), now);
+  const failures = await activeLoginFailures(deps, caller.email, client, now);
+  refuseWhileLocked(failures, now);
   if (await passwordMatches(deps, caller, currentPassword)) return;
   throw await loginFailed(
     deps,
     caller.email,
+    client,
+    failures,
     now,
     new ValidationError('The current password is incorrect.', [
       { path: 'current_password', message: 'is incorrect' },

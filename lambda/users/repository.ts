@@ -1,7 +1,7 @@
 // The port the domain needs from storage. store/user-repository.ts implements it on DynamoDB;
 // nothing else does (tests run the real one against DynamoDB Local).
 import type { MailToken, OutboxMail } from '../mail/mail';
-import type { LoginFailures, StoredUser, User } from './user';
+import type { LoginThrottleState, StoredUser, User } from './user';
 
 /** What else a user write does in the same transaction: all of it happens, or none. */
 export interface WriteEffects {
@@ -10,8 +10,15 @@ export interface WriteEffects {
   readonly newTokens?: readonly MailToken[];
   /** Spent by this write (single use): the write fails with InvalidTokenError when it is gone or expired. */
   readonly spendToken?: { readonly token: MailToken; readonly nowEpoch: number };
-  /** Clears the failed-login count of this email. */
-  readonly clearLoginFailures?: string;
+  /** Clears every failed login of the account, from every client, as of `at` (see clearLoginFailures). */
+  readonly clearLoginFailures?: ClearLoginFailures;
+}
+
+export interface ClearLoginFailures {
+  readonly email: string;
+  readonly at: string;
+  /** How long the account's record (its `cleared_at`) is kept. */
+  readonly keepForSeconds: number;
 }
 
 export interface UserPage {
@@ -38,10 +45,26 @@ export interface UserRepository {
   recordLogin(id: string, at: string): Promise<StoredUser | undefined>;
   list(limit: number, position: string | undefined): Promise<UserPage>;
 
-  getLoginFailures(email: string): Promise<LoginFailures | undefined>;
-  /** Atomically counts one more failure and returns the new state. */
-  addLoginFailure(email: string, at: string, keepForSeconds: number): Promise<LoginFailures>;
-  clearLoginFailures(email: string): Promise<void>;
+  /** The failures of `email` from `client`, and from every client (one round trip). */
+  getLoginFailures(email: string, client: string): Promise<LoginThrottleState>;
+  /** Atomically counts one more failure, for the client and for the account, and returns the new state. */
+  addLoginFailure(failure: LoginFailure): Promise<LoginThrottleState>;
+  /** Forgets the failures of `email` from `client` (after it logged in). */
+  clearClientLoginFailures(email: string, client: string): Promise<void>;
+  /** Forgets every failure of `email`, from every client, as of `at`. */
+  clearLoginFailures(email: string, at: string, keepForSeconds: number): Promise<void>;
+}
+
+export interface LoginFailure {
+  readonly email: string;
+  readonly client: string;
+  readonly at: string;
+  /** When the account was last cleared: client records older than it start over. */
+  readonly clearedAt: string | undefined;
+  /** How long a client's record matters. */
+  readonly keepForSeconds: number;
+  /** The account ceiling's window. */
+  readonly windowSeconds: number;
 }
 
 /** The stored version moved on since it was read. */

@@ -3,7 +3,7 @@
 // values come out normalised (email trimmed and lower-cased, name trimmed).
 import * as v from 'valibot';
 import { type FieldIssue, ValidationError } from '../shared/errors';
-import { isCommonPassword } from './common-passwords';
+import { normalisePassword, passwordRuleBroken } from './password-rules';
 import { ROLES } from './user';
 
 /** Fields the server owns. Naming them in a body is a 400 that says so. */
@@ -26,6 +26,9 @@ const NAME_MAX_CHARACTERS = 100;
 
 const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
 
+const MAX_LOCAL_PART_LENGTH = 64;
+const MAX_DOMAIN_LABEL_LENGTH = 63;
+
 export const emailSchema = v.pipe(
   v.string('must be a string'),
   v.trim(),
@@ -33,10 +36,25 @@ export const emailSchema = v.pipe(
   v.nonEmpty('is required'),
   v.maxLength(MAX_EMAIL_LENGTH, `must be at most ${MAX_EMAIL_LENGTH} characters`),
   v.email('must be a valid email address'),
+  // RFC 5321 §4.5.3.1: lengths a mail server may refuse, so an address past them cannot receive mail.
+  v.check(
+    (email) => email.slice(0, email.lastIndexOf('@')).length <= MAX_LOCAL_PART_LENGTH,
+    `must have a local part of at most ${MAX_LOCAL_PART_LENGTH} characters`,
+  ),
+  v.check(
+    (email) =>
+      email
+        .slice(email.lastIndexOf('@') + 1)
+        .split('.')
+        .every((label) => label.length <= MAX_DOMAIN_LABEL_LENGTH),
+    `must have domain labels of at most ${MAX_DOMAIN_LABEL_LENGTH} characters`,
+  ),
 );
 
+/** A new password: NFKC first, so the byte limits and the rules apply to what is hashed. */
 export const passwordSchema = v.pipe(
   v.string('must be a string'),
+  v.transform(normalisePassword),
   v.check(
     (password) => byteLength(password) >= PASSWORD_MIN_BYTES,
     `must be at least ${PASSWORD_MIN_BYTES} bytes long`,
@@ -45,11 +63,21 @@ export const passwordSchema = v.pipe(
     (password) => byteLength(password) <= PASSWORD_MAX_BYTES,
     `must be at most ${PASSWORD_MAX_BYTES} bytes of UTF-8 (bcrypt would ignore the rest)`,
   ),
-  v.check((password) => !isCommonPassword(password), 'is one of the most common passwords; choose another'),
+  v.rawCheck(({ dataset, addIssue }) => {
+    const broken = dataset.typed ? passwordRuleBroken(dataset.value) : undefined;
+    if (broken) addIssue({ message: broken });
+  }),
 );
+
+// Bidirectional embeddings, overrides and isolates: they make a name display as something else.
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/u;
+// At least one character that draws something: not a space, separator, mark, format or filler.
+const VISIBLE = /[^\p{White_Space}\p{Z}\p{C}\p{M}\u115F\u1160\u2800\u3164\uFFA0]/u;
 
 export const nameSchema = v.pipe(
   v.string('must be a string'),
+  // A lone surrogate is not text: it breaks every strict JSON consumer of the listing.
+  v.check((name) => name.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)'),
   v.trim(),
   v.check((name) => name.length > 0, 'must not be empty'),
   // Characters, not UTF-16 units: an emoji counts once.
@@ -58,6 +86,8 @@ export const nameSchema = v.pipe(
     `must be at most ${NAME_MAX_CHARACTERS} characters`,
   ),
   v.regex(/^\P{Cc}*$/u, 'must not contain control characters'),
+  v.check((name) => !BIDI_CONTROLS.test(name), 'must not contain bidirectional override or isolate controls'),
+  v.check((name) => name.length === 0 || VISIBLE.test(name), 'must contain at least one visible character'),
 );
 
 export const roleSchema = v.picklist(ROLES, `must be one of: ${ROLES.join(', ')}`);

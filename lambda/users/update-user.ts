@@ -1,9 +1,10 @@
 // Use case: change the fields given, and only those. PUT is the case where email, name and
 // password are all given (its schema requires them); PATCH gives any non-empty subset.
 import { tokenMail } from '../mail/issue';
+import { withSessionsEnded } from '../sessions/end-all-sessions';
 import { ForbiddenError } from '../shared/errors';
 import { targetUser } from './access';
-import { confirmCurrentPassword } from './credentials';
+import { clearLoginFailures, confirmCurrentPassword } from './credentials';
 import type { UsersDependencies } from './dependencies';
 import { checkExpected, type ExpectedVersions, writeWithRetry } from './optimistic-write';
 import { profileOf, type Role, type StoredUser, type User } from './user';
@@ -14,6 +15,8 @@ export interface UserChanges {
   readonly password?: string | undefined;
   readonly role?: Role | undefined;
   readonly currentPassword?: string | undefined;
+  /** The source IP, for the back-off of the current-password check. */
+  readonly client?: string;
 }
 
 export const updateUser = async (
@@ -28,8 +31,16 @@ export const updateUser = async (
   }
   const first = await targetUser(deps, caller, id);
   checkExpected(first, expected);
-  if (caller.id === first.id && (changes.password !== undefined || changes.email !== undefined)) {
-    await confirmCurrentPassword(deps, caller, changes.currentPassword, deps.clock());
+  // Required for your own email or password; checked whenever sent, so a wrong one is never ignored.
+  const required = caller.id === first.id && (changes.password !== undefined || changes.email !== undefined);
+  if (required || changes.currentPassword !== undefined) {
+    await confirmCurrentPassword(
+      deps,
+      caller,
+      changes.currentPassword,
+      changes.client ?? 'unknown',
+      deps.clock(),
+    );
   }
   // Hash once, outside the retry loop: bcrypt is the expensive part.
   const passwordHash =
@@ -37,7 +48,7 @@ export const updateUser = async (
 
   const written = await writeWithRetry(deps, first, expected, async (current) => {
     const emailMoves = changes.email !== undefined && changes.email !== current.email;
-    const next: StoredUser = {
+    const changed: StoredUser = {
       ...current,
       email: changes.email ?? current.email,
       // The new address is unproven until its verification mail is used.
@@ -45,9 +56,9 @@ export const updateUser = async (
       name: changes.name ?? current.name,
       role: changes.role ?? current.role,
       passwordHash: passwordHash ?? current.passwordHash,
-      // A new password revokes every token issued before it.
-      tokenVersion: passwordHash === undefined ? current.tokenVersion : current.tokenVersion + 1,
     };
+    // A new password ends every session of the user, the caller's own included.
+    const next = passwordHash === undefined ? changed : withSessionsEnded(changed);
     const unchanged =
       passwordHash === undefined &&
       next.email === current.email &&
@@ -66,5 +77,7 @@ export const updateUser = async (
     });
     return stored;
   });
+  // An admin setting the password is a recovery: the account's back-off and lock are lifted.
+  if (passwordHash !== undefined && caller.role === 'admin') await clearLoginFailures(deps, written.email);
   return profileOf(written);
 };

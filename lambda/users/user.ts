@@ -39,7 +39,21 @@ export const profileOf = (user: StoredUser): User => ({
 });
 
 /** Failed-login bookkeeping for one email address (known or not, so that 429s reveal nothing). */
+/** Consecutive failed logins for an account from one client (source IP). */
 export interface LoginFailures {
   readonly count: number;
   readonly lastFailedAt: string;
+}
+
+/** Failed logins for an account from every client in the current window, and the last clear. */
+export interface AccountFailures {
+  readonly count: number;
+  readonly windowStartedAt?: string;
+  readonly clearedAt?: string;
+}
+
+/** What the password step's throttle knows about one account and one client. */
+export interface LoginThrottleState {
+  readonly client?: LoginFailures | undefined;
+  readonly account?: AccountFailures | undefined;
 }

@@ -209,6 +209,14 @@ const PARAMETERS: Record<string, Json> = {
     schema: { type: 'string' },
     example: examples.id,
   },
+  SessionId: {
+    name: 'session_id',
+    in: 'path',
+    required: true,
+    description: "The session's id (as `GET /users/{id}/sessions` lists it).",
+    schema: { type: 'string' },
+    example: examples.sessionId,
+  },
   IfMatch: {
     name: 'If-Match',
     in: 'header',
@@ -228,7 +236,7 @@ const PARAMETERS: Record<string, Json> = {
   },
 };
 
-const PATH_PARAMETERS: Readonly<Record<string, string>> = { id: 'UserId' };
+const PATH_PARAMETERS: Readonly<Record<string, string>> = { id: 'UserId', session_id: 'SessionId' };
 
 const pathParameters = (path: string): Json[] =>
   [...path.matchAll(/\{(\w+)\}/g)].map(([, name = '']) => {
@@ -319,7 +327,7 @@ const operation = (route: Route): Json => {
 const DESCRIPTION = `A user-management REST API: sign up, log in for a bearer token, read, replace, change and delete users.
 
 - **Bodies** are JSON (\`Content-Type: application/json\`), at most ${MAX_BODY_BYTES / 1024} KiB; field names are snake_case. An unknown or server-managed field (\`id\`, \`last_login\`, \`created_at\`, \`updated_at\`) is a 400 that names it.
-- **Auth**: \`POST /login\` returns a JWT; send it as \`Authorization: Bearer <token>\`. A token sent to a public route is verified too: a bad one is a 401, never silently anonymous.
+- **Auth**: \`POST /login\` opens a session and returns a short-lived access token (a JWT) and a refresh token; send the access token as \`Authorization: Bearer <token>\`, and trade the refresh token at \`POST /refresh\` for a new pair before it expires. A token sent to a public route is verified too: a bad one is a 401, never silently anonymous. Once a session ends (logout, revocation, password change, deletion), its tokens are refused on the next call.
 - **Roles**: \`user\` or \`admin\`. A user may act only on their own user; an admin on any. Only an admin may set a role or list users.
 - **Concurrency**: single-user responses carry an \`ETag\`; PUT, PATCH and DELETE honour \`If-Match\` (412 when stale).
 - **Errors** are RFC 9457 problem details (\`application/problem+json\`): branch on \`type\`. Answers from API Gateway itself are \`{"message": …}\` (\`application/json\`).`;
@@ -345,6 +353,7 @@ export const buildOpenApiDocument = (): Json => {
       { name: 'Authentication', description: 'Bearer tokens' },
       { name: 'Users', description: 'Sign-up and the users themselves' },
       { name: 'Email', description: 'Address verification and password reset, by mailed link' },
+      { name: 'Sessions', description: 'Refresh tokens, logout, and where a user is signed in' },
       { name: 'Reference', description: 'This document' },
     ],
     paths,

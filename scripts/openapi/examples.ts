@@ -2,7 +2,7 @@
 // problem(), internalError(), parseStrict), so their shape cannot drift from what clients get.
 // Also the catalogue of problem types: every AppError the API raises, one instance each.
 import { InvalidTokenError } from '../../lambda/mail/errors';
-import { internalError, presentUser, problem } from '../../lambda/router/responses';
+import { internalError, presentSession, presentUser, problem } from '../../lambda/router/responses';
 import { createCursorSealer } from '../../lambda/shared/cursor';
 import {
   type AppError,
@@ -47,6 +47,7 @@ const ada: User = {
 };
 
 const EXAMPLE_PASSWORD = 'correct horse battery';
+const SESSION_ID = '7d1e0c3b-2a4f-4e5d-9c8b-1a2b3c4d5e6f';
 
 const validationError = (): ValidationError => {
   try {
@@ -66,6 +67,7 @@ export const problemCatalogue = (): readonly AppError[] => [
   new InvalidCredentialsError(),
   new ForbiddenError('You may only act on your own user.'),
   new NotFoundError(`No user has the id "${denis.id}".`),
+  new UnauthenticatedError('The refresh token is not valid, or its session has ended; log in again.'),
   new EmailTakenError(),
   new InvalidTokenError(),
   new WriteContentionError(),
@@ -92,9 +94,36 @@ export const examples = {
     token:
       'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzZjBjOGExZS01YjdkLTRjMmEtOWUxZi02ZDhiMGEyYzRlNmYiLCJyb2xlIjoidXNlciJ9.c2lnbmF0dXJl',
     token_type: 'Bearer' as const,
-    expires_in: 3600,
+    expires_in: 900,
+    refresh_token: `${SESSION_ID}.q9D3vS0yJx1mT4bN8kWcR2fH6pL0aZ5eU7iO3gY1sKw`,
+    refresh_expires_in: 2592000,
     user: presentUser({ ...denis, lastLogin: LOGGED_IN }),
   },
+  sessions: {
+    items: [
+      presentSession({
+        id: SESSION_ID,
+        userId: denis.id,
+        createdAt: LOGGED_IN,
+        lastUsedAt: '2026-11-28T12:35:00.000Z',
+        expiresAt: Date.parse(LOGGED_IN) / 1000 + 2592000,
+        userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0',
+        tokenVersion: 0,
+        current: true,
+      }),
+      presentSession({
+        id: '0b8e5f2a-4c6d-4e1f-8a3b-9c7d5e3f1a2b',
+        userId: denis.id,
+        createdAt: SIGNED_UP,
+        lastUsedAt: SIGNED_UP,
+        expiresAt: Date.parse(SIGNED_UP) / 1000 + 2592000,
+        userAgent: 'curl/8.5.0',
+        tokenVersion: 0,
+        current: false,
+      }),
+    ],
+  },
+  sessionId: SESSION_ID,
   list: {
     items: [presentUser(ada), presentUser(denis)],
     // A real cursor, sealed as the router seals one (with a fixed key and IV so the document is stable).
@@ -121,5 +150,6 @@ export const examples = {
       token: 'fJ3k9Qm2-xV7aLpR0tYw5ZcNe8HbGu4sDi1oKq6rMnA',
       password: 'a new and longer passphrase',
     },
+    RefreshRequest: { refresh_token: `${SESSION_ID}.q9D3vS0yJx1mT4bN8kWcR2fH6pL0aZ5eU7iO3gY1sKw` },
   },
 };

@@ -47,14 +47,27 @@ const loginResponseSchema = v.pipe(
     token: v.pipe(
       v.string(),
       v.regex(/^[\w-]+\.[\w-]+\.[\w-]+$/),
-      v.description('An HS256 JWT: send it as `Authorization: Bearer <token>`.'),
+      v.description('The access token, a JWT: send it as `Authorization: Bearer <token>`.'),
     ),
     token_type: v.literal('Bearer'),
     expires_in: v.pipe(
       v.number(),
       v.integer(),
       v.minValue(1),
-      v.description('Seconds until the token expires.'),
+      v.description('Seconds until the access token expires.'),
+    ),
+    refresh_token: v.pipe(
+      v.string(),
+      v.regex(/^[0-9a-f-]{36}\.[\w-]{43}$/),
+      v.description(
+        'Opaque: send it to `POST /refresh` for a new access token and a new refresh token. Each one works once.',
+      ),
+    ),
+    refresh_expires_in: v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(1),
+      v.description('Seconds until the session ends, and with it every refresh token of it.'),
     ),
     user: userSchema,
   }),
@@ -72,6 +85,29 @@ const userListSchema = v.pipe(
   }),
   v.title('UserList'),
   v.examples([examples.list]),
+);
+
+const sessionSchema = v.strictObject({
+  id: v.pipe(
+    v.string(),
+    v.uuid(),
+    v.description('The session id, for `DELETE /users/{id}/sessions/{session_id}`.'),
+  ),
+  created_at: v.pipe(timestamp, v.description('The login that opened it.')),
+  last_used_at: v.pipe(timestamp, v.description('Its login, or its latest refresh.')),
+  expires_at: v.pipe(timestamp, v.description('When it ends at the latest.')),
+  user_agent: v.pipe(
+    v.nullable(v.pipe(v.string(), v.maxLength(256))),
+    v.description('The `User-Agent` of its login, cut to 256 characters; null when none was sent.'),
+  ),
+  current: v.pipe(v.boolean(), v.description('True for the session of the token making the call.')),
+});
+
+const sessionListSchema = v.pipe(
+  v.strictObject({ items: v.array(sessionSchema) }),
+  v.title('SessionList'),
+  v.description('Live sessions, newest first. Never a token or a hash.'),
+  v.examples([examples.sessions]),
 );
 
 const problemSchema = v.pipe(
@@ -205,6 +241,7 @@ export const RESPONSE_SCHEMAS = {
   User: userSchema,
   LoginResponse: loginResponseSchema,
   UserList: userListSchema,
+  SessionList: sessionListSchema,
   Problem: problemSchema,
   GatewayMessage: gatewayMessageSchema,
 } as const;

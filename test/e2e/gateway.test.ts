@@ -210,6 +210,8 @@ describe('the Lambda authorizer', () => {
       sub: userId,
       role: 'user',
       tv: expect.any(Number),
+      sid: expect.any(String),
+      amr: ['pwd'],
       iat: expect.any(Number),
       exp: expect.any(Number),
     });

@@ -71,6 +71,8 @@ describe('events/', () => {
           sub: account?.id,
           role: account === DEMO_ACCOUNTS.admin ? 'admin' : 'user',
           tv: expect.any(Number),
+          sid: expect.any(String),
+          amr: ['pwd'],
           iat: expect.any(Number),
           exp: expect.any(Number),
         });

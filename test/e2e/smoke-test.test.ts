@@ -85,7 +85,7 @@ it('passes against the local stack, step by step, and leaves no user behind', as
     `Smoke test against ${stack.url}`,
     '✓ the API answers (GET /users without a token is 401): 401',
     expect.stringMatching(/^✓ sign up \(POST \/users\): 201, Location \/users\/[0-9a-f-]{36}$/),
-    '✓ log in (POST /login): 200, token expires in 3600 s',
+    '✓ log in (POST /login): 200, token expires in 900 s',
     expect.stringMatching(/^✓ read self \(GET \/users\/\{id\}\): 200, ETag "\d+"$/),
     '✓ delete self (DELETE /users/{id}): 204',
     '✓ the deleted user’s token no longer works (GET /users/{id}): 401',

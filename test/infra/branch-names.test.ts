@@ -1,5 +1,6 @@
 // Any branch name git allows synthesizes a deployable stack: a valid, unique stack name, valid tag
-// values, and no cdk-nag finding. These are the names the deploy workflow will meet.
+// values, and no cdk-nag or Control Tower finding (both run in every synth). These are the names
+// the deploy workflow will meet.
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { synthUserApi } from './synth';
 
@@ -37,6 +38,11 @@ describe.each(synthesized)('branch $branch', ({ branch, stack, template }) => {
 
   it('has a stack description CloudFormation accepts', () => {
     expect(stack.templateOptions.description?.length).toBeLessThanOrEqual(1024);
+  });
+
+  it('names its alarm topic within the 100 characters SNS allows', () => {
+    const [topic] = Object.values(template.findResources('AWS::SNS::Topic'));
+    expect(topic?.Properties.DisplayName.length).toBeLessThanOrEqual(100);
   });
 
   it('passes cdk-nag', () => {

@@ -24,14 +24,16 @@ const acknowledgements = (scope: IConstruct): Record<string, string[]> => {
 };
 
 const WITH_EMAIL_AND_CORS = { alarmEmail: 'ops@example.com', corsOrigins: 'https://app.example.com' };
+const WITH_CUSTOMER_KEY = { ...WITH_EMAIL_AND_CORS, kmsKey: 'customer' };
 
 describe.each([
   ['main', {}],
-  ['feature/Foo_bar-1', {}],
   ['feature/Foo_bar-1', WITH_EMAIL_AND_CORS],
+  ['main', WITH_CUSTOMER_KEY],
 ])('cdk-nag on branch %s, context %j', (branch, context) => {
   const { stack } = synthUserApi(branch, context);
-  const alarmTopic = 'alarmEmail' in context;
+  // Only the customer key can encrypt a topic that CloudWatch publishes to.
+  const unencryptedTopic = !('kmsKey' in context);
 
   it('reports no unacknowledged error or warning', () => {
     const report = new AwsSolutionsChecks().validateScope(stack);
@@ -44,13 +46,13 @@ describe.each([
     expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
   });
 
-  it('acknowledges only open public routes, the non-rotated signing key and an unencrypted alarm topic, each with a reason', () => {
+  it('acknowledges only open public routes, the non-rotated signing key and an alarm topic without the customer key, each with a reason', () => {
     const publicRoutes = routes.filter((route) => route.access === 'public');
     const found = acknowledgements(stack);
     expect(Object.keys(found).sort()).toEqual(
-      ['AwsSolutions-APIG4', 'AwsSolutions-SMG4', ...(alarmTopic ? ['AwsSolutions-SNS2'] : [])].sort(),
+      ['AwsSolutions-APIG4', 'AwsSolutions-SMG4', ...(unencryptedTopic ? ['AwsSolutions-SNS2'] : [])].sort(),
     );
-    if (alarmTopic) expect(found['AwsSolutions-SNS2']).toEqual([`${stack.node.path}/Alarms/Topic`]);
+    if (unencryptedTopic) expect(found['AwsSolutions-SNS2']).toEqual([`${stack.node.path}/Alarms/Topic`]);
     expect(found['AwsSolutions-APIG4']).toHaveLength(publicRoutes.length);
     expect(found['AwsSolutions-SMG4']).toEqual([`${stack.node.path}/JwtSecret/Secret`]);
   });

@@ -1,6 +1,6 @@
-// What a deployment needs to be operated: alarms (with optional email), log retention, and CORS
-// only for the origins given in context.
-import { Match } from 'aws-cdk-lib/assertions';
+// What a deployment needs to be operated: alarms that always notify a topic (emailed when an
+// address is set), log retention by branch and context, and CORS only for the origins given in context.
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { routes } from '../../lambda/routes';
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from '../../lib/user-http-api';
 import { synthUserApi } from './synth';
@@ -51,15 +51,18 @@ describe('alarms', () => {
     }
   });
 
-  it('notify nobody without alarmEmail: no topic, no actions', () => {
-    plain.template.resourceCountIs('AWS::SNS::Topic', 0);
-    for (const alarm of alarms()) expect(alarm.Properties.AlarmActions).toBeUndefined();
+  it('without alarmEmail, still act on alarm and recovery: they notify a topic nobody subscribes to', () => {
+    const topicRef = ref(plain.stack.alarms.topic);
+    plain.template.resourceCountIs('AWS::SNS::Topic', 1);
+    plain.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    for (const alarm of alarms()) {
+      expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
+      expect(alarm.Properties.OKActions).toEqual([topicRef]);
+    }
   });
 
   it('with alarmEmail, email a topic of their own on alarm and on recovery', () => {
-    const topic = withEmail.stack.alarms.topic;
-    expect(topic).toBeDefined();
-    const topicRef = ref(topic as never, withEmail.stack);
+    const topicRef = ref(withEmail.stack.alarms.topic, withEmail.stack);
     withEmail.template.resourceCountIs('AWS::SNS::Topic', 1);
     withEmail.template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
@@ -95,13 +98,35 @@ describe('alarms', () => {
 });
 
 describe('logs', () => {
-  it('keep every log group for a set time, and delete them with a feature branch', () => {
+  const retentions = (template: Template) =>
+    Object.values(template.findResources('AWS::Logs::LogGroup')).map(
+      (group) => group.Properties.RetentionInDays,
+    );
+
+  it('keep every log group of a feature branch a month by default, and delete them with it', () => {
     const groups = Object.values(plain.template.findResources('AWS::Logs::LogGroup'));
     expect(groups).toHaveLength(3);
     for (const group of groups) {
       expect(group.Properties.RetentionInDays).toBe(30);
       expect(group.DeletionPolicy).toBe('Delete');
     }
+  });
+
+  it("keep a feature branch's logs as long as logRetentionDays says", () => {
+    expect(retentions(synthUserApi('feature/ops', { logRetentionDays: '7' }).template)).toEqual([7, 7, 7]);
+  });
+
+  it('keep production logs a year (Control Tower CT.CLOUDWATCH.PR.2), or longer when asked', () => {
+    expect(retentions(synthUserApi('main').template)).toEqual([365, 365, 365]);
+    expect(retentions(synthUserApi('main', { logRetentionDays: 731 }).template)).toEqual([731, 731, 731]);
+  });
+
+  it.each([
+    ['main', '30', /main keeps its logs at least 365 days/],
+    ['feature/ops', '10', /not a CloudWatch Logs retention/],
+    ['feature/ops', 'a week', /not a CloudWatch Logs retention/],
+  ])('refuse %s with logRetentionDays %j at synth time', (branch, logRetentionDays, message) => {
+    expect(() => synthUserApi(branch, { logRetentionDays })).toThrow(message);
   });
 });
 
@@ -150,5 +175,32 @@ describe('CORS', () => {
     ['[oops', /not a JSON array/],
   ])('refuses %j at synth time', (corsOrigins, message) => {
     expect(() => synthUserApi('feature/cors', { corsOrigins })).toThrow(message);
+  });
+});
+
+describe('flood bounds from context', () => {
+  const routerOf = (context: Record<string, unknown>) =>
+    Object.values(synthUserApi('main', context).template.findResources('AWS::Lambda::Function')).find((fn) =>
+      String(fn.Properties.Description).startsWith('User API router'),
+    )?.Properties;
+  const stageThrottleOf = (context: Record<string, unknown>) =>
+    Object.values(synthUserApi('main', context).template.findResources('AWS::ApiGatewayV2::Stage'))[0]
+      ?.Properties.DefaultRouteSettings;
+
+  it('sets the stage throttling and the router reserved concurrency from context', () => {
+    const context = { throttleRate: '50', throttleBurst: '80', routerReservedConcurrency: '25' };
+    expect(stageThrottleOf(context)).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 80 });
+    expect(routerOf(context)?.ReservedConcurrentExecutions).toBe(25);
+  });
+
+  it('keeps the default stage throttling and reserves nothing without context', () => {
+    expect(stageThrottleOf({})).toMatchObject({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
+    expect(routerOf({})?.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('fails the synth on a value that is not a positive whole number', () => {
+    expect(() => synthUserApi('main', { routerReservedConcurrency: 'lots' })).toThrow(
+      /routerReservedConcurrency/,
+    );
   });
 });

@@ -5,6 +5,7 @@ expect.addSnapshotSerializer(assetHashSerializer);
 
 const feature = synthUserApi('feature/Foo_bar-1');
 const main = synthUserApi('main');
+const mainWithCustomerKey = synthUserApi('main', { kmsKey: 'customer' });
 
 describe('UserApi template', () => {
   it('matches the snapshot for a feature branch', () => {
@@ -13,6 +14,10 @@ describe('UserApi template', () => {
 
   it('matches the snapshot for main', () => {
     expect(main.template.toJSON()).toMatchSnapshot();
+  });
+
+  it('matches the snapshot for main with the customer-managed key', () => {
+    expect(mainWithCustomerKey.template.toJSON()).toMatchSnapshot();
   });
 
   it('keeps the users table as it is (table-scoped snapshot)', () => {

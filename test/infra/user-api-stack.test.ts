@@ -3,7 +3,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { AUTHORIZER_CACHE_TTL_SECONDS, routeKey, routes } from '../../lambda/routes';
-import { LISTED_ATTRIBUTES } from '../../lambda/store/table-definition';
+import { LISTED_ATTRIBUTES, SESSION_LISTED_ATTRIBUTES } from '../../lambda/store/table-definition';
 import type { ApiFunction } from '../../lib/api-function';
 import type { UserApiStack } from '../../lib/user-api-stack';
 import { synthUserApi } from './synth';
@@ -45,20 +45,34 @@ describe('users table', () => {
     });
   });
 
-  it('has the email index, projecting the listed attributes and never the password hash', () => {
-    const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
-    const indexes = table?.Properties.GlobalSecondaryIndexes as {
+  const indexes = () =>
+    Object.values(template.findResources('AWS::DynamoDB::Table'))[0]?.Properties.GlobalSecondaryIndexes as {
       IndexName: string;
       KeySchema: unknown;
       Projection: { ProjectionType: string; NonKeyAttributes: string[] };
     }[];
-    expect(indexes).toHaveLength(1);
-    const [index] = indexes;
-    expect(index?.IndexName).toBe('email-index');
+
+  it('has two indexes: the email index and the sessions index', () => {
+    expect(indexes().map((index) => index.IndexName)).toEqual(['email-index', 'sessions-by-user']);
+  });
+
+  it('has the email index, projecting the listed attributes and never the password hash', () => {
+    const index = indexes().find((candidate) => candidate.IndexName === 'email-index');
     expect(index?.KeySchema).toEqual([{ AttributeName: 'email', KeyType: 'HASH' }]);
     expect(index?.Projection.ProjectionType).toBe('INCLUDE');
     expect(index?.Projection.NonKeyAttributes).toEqual([...LISTED_ATTRIBUTES]);
     expect(index?.Projection.NonKeyAttributes).not.toContain('password_hash');
+  });
+
+  it("has the sessions index, by user and newest login, projecting a listing's attributes and never a token hash", () => {
+    const index = indexes().find((candidate) => candidate.IndexName === 'sessions-by-user');
+    expect(index?.KeySchema).toEqual([
+      { AttributeName: 'session_user_id', KeyType: 'HASH' },
+      { AttributeName: 'created_at', KeyType: 'RANGE' },
+    ]);
+    expect(index?.Projection.ProjectionType).toBe('INCLUDE');
+    expect(index?.Projection.NonKeyAttributes).toEqual([...SESSION_LISTED_ATTRIBUTES]);
+    expect(index?.Projection.NonKeyAttributes).not.toContain('refresh_hash');
   });
 
   it('is on-demand, with point-in-time recovery, TTL on expires_at and a generated name', () => {
@@ -114,7 +128,8 @@ describe('functions', () => {
           TABLE_NAME: { Ref: tableId },
           JWT_SECRET_ARN: { Ref: secretId },
           BCRYPT_COST: '10',
-          JWT_TTL_SECONDS: '3600',
+          JWT_TTL_SECONDS: '900',
+          SESSION_TTL_SECONDS: '2592000',
           NODE_OPTIONS: '--enable-source-maps',
         }),
       },
@@ -150,7 +165,7 @@ describe('functions', () => {
 });
 
 describe('grants', () => {
-  it('let the router do exactly its DynamoDB actions: item access on the table, Scan on the email index', () => {
+  it('let the router do exactly its DynamoDB actions: item access on the table, Scan on the email index, Query on the sessions index', () => {
     const dynamo = statementsOf(stack.router).filter((s) =>
       asList(s.Action).some((a) => a.startsWith('dynamodb:')),
     );
@@ -158,6 +173,7 @@ describe('grants', () => {
       {
         Effect: 'Allow',
         Action: [
+          'dynamodb:BatchGetItem',
           'dynamodb:ConditionCheckItem',
           'dynamodb:DeleteItem',
           'dynamodb:GetItem',
@@ -170,6 +186,11 @@ describe('grants', () => {
         Effect: 'Allow',
         Action: 'dynamodb:Scan',
         Resource: { 'Fn::Join': ['', [getAtt(tableId), '/index/email-index']] },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: { 'Fn::Join': ['', [getAtt(tableId), '/index/sessions-by-user']] },
       },
     ]);
   });

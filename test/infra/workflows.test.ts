@@ -1,9 +1,10 @@
 // The GitHub workflows, checked offline before they ever meet GitHub or AWS: actionlint (syntax,
 // expressions, action inputs, untrusted input in scripts), the house rules (no `${{ }}` in shell,
 // pinned actions, least permissions, one concurrency group per branch), and the shell steps that
-// guard main and build the cdk command, run here in bash.
+// guard main, build the cdk command and write the infrastructure diff, run here in bash.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 
@@ -56,17 +57,18 @@ const namedStep = (file: string, name: string): Step => {
 };
 
 /** Runs a step's script the way GitHub's ubuntu runners do (bash -eo pipefail), `npx` stubbed to echo its arguments. */
-const runStep = (script: string, env: Record<string, string>) => {
+const runStep = (script: string, env: Record<string, string>, cwd?: string) => {
   const stub = 'npx() { printf "%s\\n" "$@"; }\n';
   const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', stub + script], {
     env: { PATH: process.env.PATH ?? '', ...env },
     encoding: 'utf8',
+    cwd,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 };
 
-it('has the three workflows', () => {
-  expect(files.sort()).toEqual(['ci.yml', 'deploy.yml', 'teardown.yml']);
+it('has the four workflows', () => {
+  expect(files.sort()).toEqual(['ci.yml', 'deploy.yml', 'infra-diff.yml', 'teardown.yml']);
 });
 
 describe.each(files)('%s', (file) => {
@@ -265,6 +267,91 @@ describe('teardown.yml', () => {
   });
 });
 
+describe('infra-diff.yml', () => {
+  const diff = workflow('infra-diff.yml');
+  const job = jobsOf('infra-diff.yml')[0] as Job;
+  const checkouts = job.steps.filter((step) => step.uses?.startsWith('actions/checkout@'));
+
+  it('runs on every pull request, and only there', () => {
+    expect(Object.keys(diff.on)).toEqual(['pull_request']);
+  });
+
+  it('has no AWS access: no credentials step, no OIDC token, no stored secrets', () => {
+    expect(job.steps.some((step) => step.uses?.startsWith('aws-actions/'))).toBe(false);
+    expect(job.permissions).toBeUndefined();
+    expect(text('infra-diff.yml')).not.toMatch(/secrets\.|AWS_DEPLOY_ROLE_ARN/);
+  });
+
+  it('checks out the base commit and the head side by side, keeping no git credentials', () => {
+    expect(checkouts.map((step) => step.with)).toEqual([
+      { ref: expr('github.event.pull_request.base.sha'), path: 'base', 'persist-credentials': false },
+      { path: 'head', 'persist-credentials': false },
+    ]);
+  });
+
+  it('synthesizes both sides for the base branch, from their own locked dependencies', () => {
+    expect(job.env?.BASE_BRANCH).toBe(expr('github.base_ref'));
+    const base = namedStep('infra-diff.yml', 'Synthesize the base');
+    // npm stubbed too: the test must never reinstall this checkout's node_modules.
+    const synth = runStep(`npm() { :; }\n${base.run ?? ''}`, { BASE_BRANCH: 'main' }, tmpdir());
+    expect(synth.stdout.split('\n')).toEqual(
+      expect.arrayContaining(['cdk', 'synth', '--quiet', '-c', 'branch=main', '--output', '../base.out']),
+    );
+    expect(base.run).toContain('npm ci');
+    expect(namedStep('infra-diff.yml', 'Install the head').run).toContain('npm ci');
+  });
+
+  describe('the diff step', () => {
+    const step = namedStep('infra-diff.yml', 'cdk diff against the base template');
+    const sandbox = () => {
+      const root = mkdtempSync(path.join(tmpdir(), 'infra-diff-'));
+      mkdirSync(path.join(root, 'head'));
+      mkdirSync(path.join(root, 'base.out'));
+      return root;
+    };
+
+    it('diffs the head app against the base template and writes the diff to the job summary', () => {
+      const root = sandbox();
+      writeFileSync(path.join(root, 'base.out', 'UserApi-main.template.json'), '{}');
+      const summary = path.join(root, 'summary.md');
+      const result = runStep(
+        step.run ?? '',
+        { BASE_BRANCH: 'main', GITHUB_STEP_SUMMARY: summary },
+        path.join(root, 'head'),
+      );
+      expect(result.code).toBe(0);
+      // The stubbed npx prints the command it was given, one argument per line, as the "diff".
+      const written = readFileSync(summary, 'utf8');
+      expect(written).toContain('### Infrastructure diff: `UserApi-main` (`main`)');
+      expect(written).toContain(
+        [
+          '```',
+          'cdk',
+          'diff',
+          'UserApi-main',
+          '-c',
+          'branch=main',
+          '--template',
+          '../base.out/UserApi-main.template.json',
+          '--no-color',
+          '```',
+        ].join('\n'),
+      );
+    });
+
+    it('fails with a clear message when the base synthesized no stack template', () => {
+      const root = sandbox();
+      const result = runStep(
+        step.run ?? '',
+        { BASE_BRANCH: 'main', GITHUB_STEP_SUMMARY: path.join(root, 's.md') },
+        path.join(root, 'head'),
+      );
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('::error::Expected one UserApi stack template in the base synth');
+    });
+  });
+});
+
 describe('concurrency', () => {
   it('serializes every deploy and teardown of the same branch in one group, never cancelling one halfway', () => {
     const deploy = workflow('deploy.yml').concurrency;
@@ -281,5 +368,12 @@ describe('concurrency', () => {
 
   it('gives CI one group per ref', () => {
     expect(workflow('ci.yml').concurrency?.group).toBe(`ci-${expr('github.ref')}`);
+  });
+
+  it('gives the infrastructure diff one group per pull request, a newer push cancelling the older run', () => {
+    expect(workflow('infra-diff.yml').concurrency).toEqual({
+      group: `infra-diff-${expr('github.ref')}`,
+      'cancel-in-progress': true,
+    });
   });
 });

@@ -1,7 +1,7 @@
 // Every authorization rule of the contract, each from the side of the caller it concerns.
 
 import { createTestApi, TEST_SIGNING_SECRET, type TestApi, uniqueEmail } from '../support/api';
-import { claimsFor, editedToken, signToken, unsignedToken } from '../support/forged-tokens';
+import { claimsFor, claimsOf, editedToken, signToken, unsignedToken } from '../support/forged-tokens';
 
 const signWith = (claims: Record<string, unknown>, secret = TEST_SIGNING_SECRET, alg = 'HS256') =>
   signToken(claims, { secret, alg });
@@ -117,7 +117,8 @@ describe('authorization', () => {
 
     it("cannot borrow an admin's identity by forging the token role: the stored role decides", async () => {
       const user = await api.signUpAndLogIn();
-      const forged = await signWith(claimsFor(user.id, { role: 'admin' }));
+      // Signed with the real key and bound to the user's live session: only the role is a lie.
+      const forged = await signWith(claimsFor(user.id, { role: 'admin', sid: claimsOf(user.token).sid }));
 
       const response = await api.call('GET', '/users', { token: forged });
 

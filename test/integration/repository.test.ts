@@ -164,15 +164,47 @@ describe('DynamoDbUserRepository', () => {
     base.destroy();
   });
 
-  it('counts login failures atomically and starts over once a record has expired', async () => {
+  it('counts login failures atomically, per client and per account, and starts a client over once its record has expired', async () => {
     const at = new Date().toISOString();
+    const failure = { at, clearedAt: undefined, keepForSeconds: 60, windowSeconds: 3600 };
     await Promise.all(
-      Array.from({ length: 8 }, () => repository.addLoginFailure('eight@example.com', at, 60)),
+      Array.from({ length: 8 }, (_, i) =>
+        repository.addLoginFailure({ ...failure, email: 'eight@example.com', client: `10.0.0.${i % 2}` }),
+      ),
     );
 
-    expect((await repository.getLoginFailures('eight@example.com'))?.count).toBe(8);
-    const expired = await repository.addLoginFailure('nine@example.com', at, -10);
-    const fresh = await repository.addLoginFailure('nine@example.com', at, 60);
-    expect([expired.count, fresh.count]).toEqual([1, 1]);
+    const fromOne = await repository.getLoginFailures('eight@example.com', '10.0.0.1');
+    expect(fromOne.client?.count).toBe(4);
+    expect(fromOne.account?.count).toBeGreaterThanOrEqual(7); // two first failures of a window may race
+    const nine = { ...failure, email: 'nine@example.com', client: '10.0.0.9' };
+    const expired = await repository.addLoginFailure({ ...nine, keepForSeconds: -10 });
+    const fresh = await repository.addLoginFailure(nine);
+    expect([expired.client?.count, fresh.client?.count]).toEqual([1, 1]);
+  });
+
+  it('clears every client of an account with one write: older client records stop counting', async () => {
+    const at = new Date(Date.now() - 1000).toISOString();
+    const failure = {
+      email: 'ten@example.com',
+      client: '10.0.0.10',
+      at,
+      clearedAt: undefined,
+      keepForSeconds: 60,
+      windowSeconds: 3600,
+    };
+    await repository.addLoginFailure(failure);
+    await repository.addLoginFailure(failure);
+    const clearedAt = new Date().toISOString();
+    await repository.clearLoginFailures('ten@example.com', clearedAt, 60);
+
+    const state = await repository.getLoginFailures('ten@example.com', '10.0.0.10');
+    expect(state.account).toEqual({ count: 0, clearedAt });
+    const after = await repository.addLoginFailure({
+      ...failure,
+      at: new Date(Date.now() + 10).toISOString(),
+      clearedAt,
+    });
+    expect(after.client?.count).toBe(1);
+    expect(after.account?.count).toBe(1);
   });
 });

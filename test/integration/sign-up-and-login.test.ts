@@ -136,6 +136,8 @@ describe('sign-up and login', () => {
         token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
         token_type: 'Bearer',
         expires_in: 3600,
+        refresh_token: expect.stringMatching(/^[0-9a-f-]{36}\.[\w-]{43}$/),
+        refresh_expires_in: 30 * 24 * 3600,
         user: { ...created.body, last_login: expect.stringMatching(ISO_MILLIS) },
       });
       expect(Date.parse(response.body.user.last_login)).toBeGreaterThanOrEqual(before - 5);
@@ -179,7 +181,7 @@ describe('sign-up and login', () => {
     });
 
     it('refuses a password longer than 72 bytes whose first 72 bytes are right: nothing is truncated', async () => {
-      const password = 'p'.repeat(72);
+      const password = 'pq'.repeat(36);
       const user = await api.signUpAndLogIn({ password });
 
       const response = await api.call('POST', '/login', {

@@ -71,7 +71,7 @@ describe('validation', () => {
 
   it('accepts the edges: an 8-byte and a 72-byte password, a 100-character name of emoji', async () => {
     const short = await signUp({ ...valid(), password: 'k3#vQ9!z' });
-    const long = await signUp({ ...valid(), password: 'é'.repeat(36), name: '🙂'.repeat(100) });
+    const long = await signUp({ ...valid(), password: 'éè'.repeat(18), name: '🙂'.repeat(100) });
 
     expect(short.status).toBe(201);
     expect(long.status).toBe(201);

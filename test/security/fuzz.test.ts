@@ -480,7 +480,7 @@ const violation = (request: FuzzRequest, answer: Answer): string | undefined => 
 beforeAll(async () => {
   tableName = await createTestTable('fuzz');
   const app = await createLocalApp({
-    settings: { tableName, bcryptCost: 10, tokenTtlSeconds: 3600 },
+    settings: { tableName, bcryptCost: 10, tokenTtlSeconds: 3600, sessionTtlSeconds: 30 * 24 * 3600 },
     signingSecret: new TextEncoder().encode(SIGNING_SECRET),
     client: testDocumentClient(),
     clock: systemClock,
@@ -496,12 +496,12 @@ beforeAll(async () => {
     const password = `fuzz ${role} secret pw`;
     if (role === 'admin') await app.ensureAdmin(email, password);
     else await signUp(deps, undefined, { email, name: 'Fuzz target', password });
-    const { token, user } = await login(deps, email, password);
+    const { token, user } = await login(deps, email, password, '127.0.0.1', 'fuzz');
     return { id: user.id, email, password, token };
   };
   stillValid = (account, role) =>
     authenticateToken(deps, account.token).then(
-      (caller) => caller.role === role,
+      (caller) => caller.user.role === role,
       () => false,
     );
   const [user, admin] = await Promise.all([renew('user'), renew('admin')]);

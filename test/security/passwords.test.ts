@@ -110,9 +110,8 @@ describe('truncation', () => {
   });
 
   it.each([
-    ['72 ASCII bytes', 'k'.repeat(72), `${'k'.repeat(72)}k`],
-    ['72 bytes of two-byte characters', 'é'.repeat(36), `${'é'.repeat(36)}x`],
-    ['a NUL byte, where C bcrypt would stop', 'abc\u0000defghijk', 'abc\u0000zzzzzzzz'],
+    ['72 ASCII bytes', 'kx'.repeat(36), `${'kx'.repeat(36)}k`],
+    ['72 bytes of two-byte characters', 'éè'.repeat(18), `${'éè'.repeat(18)}x`],
   ])('accepts %s, and no other password shares its hash', async (_, password, impostor) => {
     const email = uniqueEmail('edge');
     expect((await api.call('POST', '/users', { json: { email, name: 'E', password } })).status).toBe(201);
@@ -122,6 +121,17 @@ describe('truncation', () => {
 
     expectProblem(wrong, 401);
     expect(right.status).toBe(200);
+  });
+});
+
+it('refuses a NUL byte (where C bcrypt would stop) as a control character', async () => {
+  const answer = await api.call('POST', '/users', {
+    json: { email: uniqueEmail('nul'), name: 'N', password: 'abc\u0000defghijk' },
+  });
+  expectProblem(answer, 400);
+  expect(answer.body.errors).toContainEqual({
+    path: 'password',
+    message: 'must not contain control characters',
   });
 });
 

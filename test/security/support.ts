@@ -7,6 +7,7 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
 import { commonPasswords } from '../../lambda/users/common-passwords';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
+import { UNREACHED_RATE_LIMITS } from '../support/api';
 import { claimsOf, signToken as signForgedToken } from '../support/forged-tokens';
 
 export const SIGNING_SECRET = 'security-suite-signing-secret-0123456789-abcdefghijklmnop';
@@ -168,6 +169,7 @@ export const startSecurityStack = async (
     tableName: `security-${randomUUID()}`,
     jwtSecret: SIGNING_SECRET,
     admin: ADMIN,
+    rateLimits: UNREACHED_RATE_LIMITS,
     ...options,
   });
   const { call, sentPasswords } = client(stack.url);

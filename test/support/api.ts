@@ -1,8 +1,10 @@
 // Drives the real router and authorizer handlers with HTTP API payload 2.0 events, the way API
 // Gateway does (authorizer first on bearer routes, its 401/403 answers), against a table of
 // this test file's own in DynamoDB Local. Every response is checked for leaked secrets.
+
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { RATE_LIMIT_BUCKETS, type RateLimits } from '../../lambda/limits/rate-limits';
 import type { RouterDependencies } from '../../lambda/router/dependencies';
 import { routes } from '../../lambda/routes';
 import { type Clock, randomIds, systemClock } from '../../lambda/shared/clock';
@@ -89,12 +91,28 @@ export const uniqueEmail = (label = 'user'): string => `${label}-${Date.now()}-$
 export interface TestApiOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** Per-client limits; by default none that a suite could reach (see UNREACHED_RATE_LIMITS). */
+  readonly rateLimits?: Partial<RateLimits>;
 }
+
+/**
+ * Every suite calls from one address, far more often than a person would: the test kit's default
+ * is limits no suite reaches, and the abuse tests set the limits they attack.
+ */
+export const UNREACHED_RATE_LIMITS: RateLimits = Object.fromEntries(
+  RATE_LIMIT_BUCKETS.map((bucket) => [bucket, { limit: 1_000_000, windowSeconds: 60 }]),
+) as RateLimits;
 
 export const createTestApi = async (options: TestApiOptions = {}): Promise<TestApi> => {
   const tableName = await createTestTable();
   const app = await createLocalApp({
-    settings: { tableName, bcryptCost: 10, tokenTtlSeconds: 3600 },
+    settings: {
+      tableName,
+      bcryptCost: 10,
+      tokenTtlSeconds: 3600,
+      sessionTtlSeconds: 30 * 24 * 3600,
+      rateLimits: options.rateLimits ?? UNREACHED_RATE_LIMITS,
+    },
     signingSecret: new TextEncoder().encode(TEST_SIGNING_SECRET),
     client: testDocumentClient(),
     clock: options.clock ?? systemClock,

@@ -11,6 +11,9 @@ export const claimsFor = (sub: string, overrides: Record<string, unknown> = {}):
     sub,
     role: 'admin',
     tv: 0,
+    // A session id no login made: a token that passes the authorizer still needs a live session.
+    sid: '22222222-2222-4222-8222-222222222222',
+    amr: ['pwd'],
     iat: now,
     exp: now + 600,
     iss: 'user-api',

@@ -1,10 +1,12 @@
 // End-to-end tests: the local stack of `npm start`, on the Jest harness's in-memory DynamoDB Local
 // with a table of this test file's own, driven over real HTTP with fetch. Every response is
 // checked for leaked credentials.
+
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
+import { UNREACHED_RATE_LIMITS } from './api';
 
 export const E2E_SIGNING_SECRET = 'e2e-test-signing-secret-0123456789-abcdefghijklmnop';
 export const E2E_ADMIN = { email: 'admin@e2e.example.com', password: 'admin password for e2e' } as const;
@@ -29,6 +31,7 @@ export const startTestStack = async (options: Partial<LocalStackOptions> = {}): 
     tableName: `e2e-${randomUUID()}`,
     jwtSecret: E2E_SIGNING_SECRET,
     admin: E2E_ADMIN,
+    rateLimits: UNREACHED_RATE_LIMITS,
     ...options,
   });
   return {

@@ -1,18 +1,13 @@
 // The OpenAPI document: current with the code, valid OpenAPI 3.1, complete for the route table,
 // its examples true to its schemas and to the API's own validation, and what the API serves.
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPI } from 'openapi-types';
 import { handlers } from '../../lambda/router/handlers';
 import { routes } from '../../lambda/routes';
-import {
-  createUserSchema,
-  loginSchema,
-  parseStrict,
-  replaceUserSchema,
-  updateUserSchema,
-} from '../../lambda/users/schemas';
+import { parseStrict } from '../../lambda/users/schemas';
 import { renderOpenApiDocument } from '../../scripts/openapi/document';
 import { createContract } from '../support/openapi-contract';
 

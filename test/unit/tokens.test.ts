@@ -9,7 +9,13 @@ import {
 const secret = new TextEncoder().encode('unit-test-secret-0123456789abcdefghij');
 
 describe('token service', () => {
-  const subject = { id: '3f0c1e2a-0000-4000-8000-000000000001', role: 'user' as const, tokenVersion: 2 };
+  const subject = {
+    id: '3f0c1e2a-0000-4000-8000-000000000001',
+    role: 'user' as const,
+    tokenVersion: 2,
+    sessionId: '7d1e0c3b-2a4f-4e5d-9c8b-1a2b3c4d5e6f',
+    amr: ['pwd'],
+  };
 
   it('issues an HS256 token that it verifies back into the same claims', async () => {
     const tokens = createTokenService(await importSigningKey(secret), 3600);
@@ -24,6 +30,8 @@ describe('token service', () => {
       sub: subject.id,
       role: 'user',
       tv: 2,
+      sid: subject.sessionId,
+      amr: ['pwd'],
       iat: Math.floor(now.getTime() / 1000),
       exp: Math.floor(now.getTime() / 1000) + 3600,
     });
@@ -53,9 +61,14 @@ describe('token service', () => {
 
 describe('bearerToken', () => {
   it.each([
-    ['Bearer abc.def.ghi', 'abc.def.ghi'],
-    ['bearer abc.def.ghi', 'abc.def.ghi'],
-    ['Bearer  abc.def.ghi ', 'abc.def.ghi'],
+    ['Bearer abc.deg.ghg', 'abc.deg.ghg'],
+    ['bearer abc.deg.ghg', 'abc.deg.ghg'],
+    // One spelling only: two spaces, a trailing space, padding or a non-canonical last character.
+    ['Bearer  abc.deg.ghg', undefined],
+    ['Bearer abc.deg.ghg ', undefined],
+    ['Bearer abc.deg.ghg=', undefined],
+    ['Bearer abc.deg.ghh', undefined],
+    ['Bearer abc.deg', undefined],
     ['Basic dXNlcjpwYXNz', undefined],
     ['Bearer', undefined],
     ['abc.def.ghi', undefined],

@@ -2,7 +2,7 @@
 // conditions that name their attributes. A user and its guard are only ever written together.
 // Only users have an `email` attribute, so only users are in the email index.
 import { InvalidPositionError } from '../../users/repository';
-import { ROLES, type StoredUser, type User } from '../../users/user';
+import type { StoredUser, User } from '../../users/user';
 import { attributesOf, type Item } from '../attributes';
 
 export const userKey = (id: string) => ({ id });
@@ -38,7 +38,8 @@ export const profileFromItem = (item: Item): User => {
     id: read.string('id'),
     email: read.string('email'),
     name: read.string('name'),
-    role: read.oneOf('role', ROLES),
+    // A role that is not ours (a hostile or corrupt write) grants no more than `user`: fail closed.
+    role: read.string('role') === 'admin' ? 'admin' : 'user',
     // Users stored before verification existed read as unverified.
     emailVerified: item.email_verified === true,
     lastLogin: read.nullableString('last_login'),
