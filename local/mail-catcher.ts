@@ -10,7 +10,11 @@ export interface CaughtMail {
   readonly subject: string;
   readonly text: string;
   readonly sent_at: string;
+  /** The token of the mail's link, when it has one: a convenience for scripts (the README walkthrough). */
+  readonly token?: string;
 }
+
+const LINK_TOKEN = /[?&]token=([\w-]+)/;
 
 export interface MailCatcher {
   readonly port: number;
@@ -30,11 +34,14 @@ export const startMailCatcher = async (): Promise<MailCatcher> => {
         .then((parsed) => {
           const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase());
           for (const to of recipients) {
+            const text = parsed.text ?? '';
+            const token = LINK_TOKEN.exec(text)?.[1];
             mails.push({
               to,
               subject: parsed.subject ?? '',
-              text: parsed.text ?? '',
+              text,
               sent_at: new Date().toISOString(),
+              ...(token && { token }),
             });
           }
           callback();
