@@ -10,6 +10,7 @@ import { ApiFunction } from './api-function';
 import { branchTagValue, isProductionBranch, PROJECT } from './branch';
 import { DeploymentDefaults } from './deployment-defaults';
 import { JwtSecret } from './jwt-secret';
+import { Mailer } from './mailer';
 import { type UserApiSettings, userApiSettings } from './stack-settings';
 import { UserHttpApi } from './user-http-api';
 import { UsersTable } from './users-table';
@@ -28,6 +29,7 @@ export class UserApiStack extends Stack {
   readonly authorizer: ApiFunction;
   readonly http: UserHttpApi;
   readonly alarms: UserApiAlarms;
+  readonly mailer: Mailer;
   readonly defaults: DeploymentDefaults;
 
   constructor(scope: Construct, id: string, props: UserApiStackProps) {
@@ -96,6 +98,15 @@ export class UserApiStack extends Stack {
       functions: { Router: this.router.function, Authorizer: this.authorizer.function },
       deployment: `User API ${branchTagValue(props.branch)}`,
       alarmEmail: settings.alarmEmail,
+    });
+
+    this.mailer = new Mailer(this, 'Mailer', {
+      entry: lambdaEntry('mailer'),
+      users: this.users,
+      mailFrom: settings.mailFrom,
+      appUrl: settings.appUrl ?? this.http.url,
+      alarmTopic: this.alarms.topic,
+      removalPolicy,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.http.url, description: 'Base URL of the HTTP API' });

@@ -83,11 +83,26 @@ export const startStreamPoller = async (options: {
     await discover();
     for (const [shardId, iterator] of iterators) {
       if (!iterator) continue;
-      const { Records, NextShardIterator } = await streams.send(
-        new GetRecordsCommand({ ShardIterator: iterator }),
-      );
-      iterators.set(shardId, NextShardIterator);
-      pending.push(...(Records ?? []));
+      try {
+        const { Records, NextShardIterator } = await streams.send(
+          new GetRecordsCommand({ ShardIterator: iterator }),
+        );
+        iterators.set(shardId, NextShardIterator);
+        pending.push(...(Records ?? []));
+      } catch (error) {
+        // An iterator now behind the shard's trim horizon, or expired: everything from the
+        // horizon on is still unread, so read on from there instead of failing on every tick.
+        const name = (error as Error).name;
+        if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
+        const { ShardIterator } = await streams.send(
+          new GetShardIteratorCommand({
+            StreamArn: streamArn,
+            ShardId: shardId,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
+        );
+        iterators.set(shardId, ShardIterator);
+      }
     }
     await deliver();
   };

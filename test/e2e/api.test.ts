@@ -65,6 +65,7 @@ describe('POST /users', () => {
     expect(response.body).toEqual({
       id: expect.stringMatching(UUID_V4),
       email: 'grace.hopper@example.com',
+      email_verified: false,
       name: 'Grace',
       role: 'user',
       last_login: null,
@@ -179,7 +180,9 @@ describe('POST /login', () => {
     expect(response.body).toEqual({
       token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
       token_type: 'Bearer',
-      expires_in: expect.any(Number),
+      expires_in: 900,
+      refresh_token: expect.stringMatching(/^[\w-]+\.[\w-]{43,}$/),
+      refresh_expires_in: 30 * 24 * 3600,
       user: expect.objectContaining({ email, last_login: expect.stringMatching(ISO_MS) }),
     });
     expect(response.headers.get('cache-control')).toBe('no-store');
