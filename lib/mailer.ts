@@ -7,7 +7,6 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -28,6 +27,27 @@ export interface MailerProps {
   /** The alarm topic: the dead-letter queue's alarm notifies it. */
   readonly alarmTopic: sns.ITopic;
   readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * The stream mapping's on-failure destination, granted with exact actions. The queue's own grant
+ * helper (what SqsDlq uses) adds `kms:ReEncrypt*` and `kms:GenerateDataKey*` on the customer key
+ * (cdk-nag AwsSolutions-IAM5); sending to a KMS-encrypted queue needs only a data key and Decrypt,
+ * and only through SQS.
+ */
+function mailerDeadLetterQueue(queue: sqs.Queue, role: iam.Role): lambda.IEventSourceDlq {
+  return {
+    bind: () => {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+          resources: [queue.queueArn],
+        }),
+      );
+      DeploymentDefaults.of(queue).grantKeyUse(role, 'sqs', ['kms:Decrypt', 'kms:GenerateDataKey']);
+      return { destination: queue.queueArn };
+    },
+  };
 }
 
 /** The only SES action the mailer's role has. */
@@ -126,7 +146,7 @@ export class Mailer extends Construct {
       maxRecordAge: Duration.hours(6),
       bisectBatchOnError: true,
       reportBatchItemFailures: true,
-      onFailure: new SqsDlq(this.deadLetterQueue),
+      onFailure: mailerDeadLetterQueue(this.deadLetterQueue, this.role),
       // Only new outbox items wake the mailer: users, guards, tokens and sessions never do.
       filters: [
         lambda.FilterCriteria.filter({

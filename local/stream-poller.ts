@@ -22,6 +22,16 @@ export interface StreamPoller {
 const POLL_MS = 100;
 const MAX_RETRIES = 3;
 
+/** The iterator (or the sequence number it starts from) is behind the shard's trim horizon, or expired. */
+const isLostIterator = (error: unknown): boolean => {
+  const { name, message } = error as Error;
+  return (
+    name === 'TrimmedDataAccessException' ||
+    name === 'ExpiredIteratorException' ||
+    /oldest stream record|trim horizon|expired/i.test(message ?? '')
+  );
+};
+
 export const startStreamPoller = async (options: {
   readonly client: DynamoDBClient;
   readonly endpoint: string;
@@ -43,6 +53,31 @@ export const startStreamPoller = async (options: {
   let first = true;
   const pending: _Record[] = [];
   let retries = 0;
+
+  // Shard id → sequence number of the last record read from it: where a lost iterator resumes.
+  const lastRead = new Map<string, string>();
+  const resume = async (shardId: string): Promise<string | undefined> => {
+    const after = lastRead.get(shardId);
+    if (after) {
+      try {
+        const { ShardIterator } = await streams.send(
+          new GetShardIteratorCommand({
+            StreamArn: streamArn,
+            ShardId: shardId,
+            ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+            SequenceNumber: after,
+          }),
+        );
+        return ShardIterator;
+      } catch (error) {
+        if (!isLostIterator(error)) throw error;
+      }
+    }
+    const { ShardIterator } = await streams.send(
+      new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+    );
+    return ShardIterator;
+  };
 
   const discover = async () => {
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
@@ -88,20 +123,15 @@ export const startStreamPoller = async (options: {
           new GetRecordsCommand({ ShardIterator: iterator }),
         );
         iterators.set(shardId, NextShardIterator);
+        const last = Records?.at(-1)?.dynamodb?.SequenceNumber;
+        if (last) lastRead.set(shardId, last);
         pending.push(...(Records ?? []));
       } catch (error) {
-        // An iterator now behind the shard's trim horizon, or expired: everything from the
-        // horizon on is still unread, so read on from there instead of failing on every tick.
-        const name = (error as Error).name;
-        if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
-        const { ShardIterator } = await streams.send(
-          new GetShardIteratorCommand({
-            StreamArn: streamArn,
-            ShardId: shardId,
-            ShardIteratorType: 'TRIM_HORIZON',
-          }),
-        );
-        iterators.set(shardId, ShardIterator);
+        // An iterator now behind the shard's trim horizon ("read past the oldest stream record"),
+        // or expired: read on after the last record already read, else from the horizon, instead
+        // of failing on every tick.
+        if (!isLostIterator(error)) throw error;
+        iterators.set(shardId, await resume(shardId));
       }
     }
     await deliver();

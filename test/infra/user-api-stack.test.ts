@@ -108,10 +108,14 @@ describe('removal policy by branch', () => {
 });
 
 describe('functions', () => {
-  it('are exactly the router and the authorizer, on Node.js 24 and arm64', () => {
+  it('are exactly the router, the authorizer and the mailer, on Node.js 24 and arm64', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     expect(Object.keys(functions).sort()).toEqual(
-      [logicalId(stack, stack.router.function), logicalId(stack, stack.authorizer.function)].sort(),
+      [
+        logicalId(stack, stack.router.function),
+        logicalId(stack, stack.authorizer.function),
+        logicalId(stack, stack.mailer.function),
+      ].sort(),
     );
     for (const fn of Object.values(functions)) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
@@ -148,8 +152,11 @@ describe('functions', () => {
     expect(authorizer?.Properties.MemorySize).toBe(256);
   });
 
-  it('read the secret through the Parameters and Secrets extension, with its cache on', () => {
-    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+  it('read the secret through the Parameters and Secrets extension, with its cache on (the mailer reads none)', () => {
+    const readers = [stack.router.function, stack.authorizer.function].map((f) => logicalId(stack, f));
+    const functions = template.findResources('AWS::Lambda::Function');
+    for (const fn of readers.map((id) => functions[id])) {
+      if (!fn) throw new Error('missing function');
       expect(JSON.stringify(fn.Properties.Layers)).toContain('ParamsandsecretslayerMap');
       expect(fn.Properties.Environment.Variables.PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED).toBe('true');
     }
