@@ -36,6 +36,8 @@ export interface BundleInfo {
   readonly runtime: string;
   /** The function's environment as the template sets it (literal values only). */
   readonly environment: Record<string, string>;
+  /** Variables whose values CloudFormation resolves at deployment (Ref, GetAtt): the bench supplies them. */
+  readonly deployTimeEnvironment: readonly string[];
 }
 
 export interface BundleReport {
@@ -158,11 +160,13 @@ const synthesize = async (outdir: string): Promise<BundleReport> => {
     if (!source) throw new Error(`no asset ${hash} for the ${name} function`);
     const file = join(outdir, source, 'index.mjs');
     const rebuilt = await rebuild(join(ROOT, 'lambda', name, 'index.ts'));
+    const variables = Object.entries(Properties.Environment?.Variables ?? {});
     const environment = Object.fromEntries(
-      Object.entries(Properties.Environment?.Variables ?? {}).filter(
-        (entry): entry is [string, string] => typeof entry[1] === 'string',
-      ),
+      variables.filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
     );
+    const deployTimeEnvironment = variables
+      .filter(([, value]) => typeof value !== 'string')
+      .map(([key]) => key);
     return {
       name,
       file,
@@ -174,6 +178,7 @@ const synthesize = async (outdir: string): Promise<BundleReport> => {
       architectures: Properties.Architectures ?? ['x86_64'],
       runtime: Properties.Runtime,
       environment,
+      deployTimeEnvironment,
     };
   };
   return {

@@ -57,6 +57,28 @@ export interface Measurements {
   readonly list: { readonly users1k: ListPhase; readonly users10k: ListPhase };
 }
 
+/** Each cold start minus the empty module's, and the seed's Python imports beside the router's. */
+export const printColdStarts = (summaries: readonly ColdStartSummary[], python: PythonReference): void => {
+  const empty = summaries.find((summary) => summary.name === 'empty') as ColdStartSummary;
+  console.log(
+    '\nCold start, import + first request in a fresh process (median; CPU and wall, minus the empty module):',
+  );
+  for (const summary of summaries.filter((candidate) => candidate.name !== 'empty')) {
+    console.log(
+      `  ${summary.name}: ${round(summary.medianCpuMs - empty.medianCpuMs, 1)} ms CPU (import ${summary.medianImportMs} ms, first request ${summary.medianFirstRequestMs} ms wall), ${round(summary.medianTotalMs - empty.medianTotalMs, 1)} ms wall`,
+    );
+  }
+  const router = summaries.find((summary) => summary.name === 'router');
+  if (python.available && router && python.medianCpuMs) {
+    const routerCpu = round(router.medianCpuMs - empty.medianCpuMs, 1);
+    console.log(
+      `  seed's python3 boto3 + pydantic import: ${python.medianCpuMs} ms CPU, ${python.medianTotalMs} ms wall; router ÷ python = ${round(routerCpu / python.medianCpuMs, 2)}×`,
+    );
+  } else if (!python.available) {
+    console.log(`  seed's python3 reference: not available (${python.reason})`);
+  }
+};
+
 export const report = (m: Measurements): void => {
   const bundle = (name: BundleInfo['name']) =>
     m.bundles.bundles.find((info) => info.name === name) as BundleInfo;
@@ -202,22 +224,10 @@ export const report = (m: Measurements): void => {
       .join(', ');
     console.log(`  ${info.name} ${(info.bytes / 1000).toFixed(1)}: ${top}`);
   }
-  const { python } = m.cold;
-  const empty = coldOf('empty');
-  console.log(
-    '\nCold start, import + first request in a fresh process (median; CPU and wall, minus the empty module):',
-  );
-  for (const summary of m.cold.summaries.filter((candidate) => candidate.name !== 'empty')) {
-    console.log(
-      `  ${summary.name}: ${round(summary.medianCpuMs - empty.medianCpuMs, 1)} ms CPU, ${round(summary.medianTotalMs - empty.medianTotalMs, 1)} ms wall`,
-    );
-  }
+  printColdStarts(m.cold.summaries, m.cold.python);
   console.log(
     [
       `node -e '' spawn to exit ${m.cold.emptyNodeWallMs} ms.`,
-      python.available
-        ? `Seed's python3 boto3 + pydantic import: ${python.medianCpuMs} ms CPU, ${python.medianTotalMs} ms wall.`
-        : `Seed's python3 reference: not available (${python.reason}).`,
       `Warm GET own user, authorizer cache off: p50 ${m.warm.authorizerCacheOff.p50Ms} ms (cache on: ${m.warm.gateway.p50Ms} ms).`,
       `List scaling control (GET own user, in turns with the list): ${m.list.users1k.control.p50Ms} ms at 1k, ${m.list.users10k.control.p50Ms} ms at 10k.`,
       `Router at ${bundle('router').memorySize} MB, cost ${configuredCost}: login ≈ ${

@@ -23,10 +23,12 @@ import {
   measureEmptyNodeWall,
   measurePythonReference,
 } from './cold-start';
+import { lambdaEnvironment } from './lambda-environment';
 import type { AutocannonResult, Latencies, LoadJob, LoadResult, Target } from './load';
 import { lastLine, runProcess } from './processes';
 import { startRawGetItemServer, timeRawGetItem } from './raw-server';
-import { report, type Throughput } from './report';
+import { printColdStarts, report, type Throughput } from './report';
+import { type SecretsExtensionStandIn, startSecretsExtension } from './secrets-extension';
 import { seedUsers } from './seed';
 import { median, round } from './stats';
 
@@ -34,6 +36,8 @@ const ROOT = join(__dirname, '..');
 const TABLE_NAME = 'users-bench';
 
 // Sample counts: enough for stable medians, within the 3-minute budget on two shared cores.
+/** `npm run bench -- --cold-only`: the cold starts alone, printed, bench/results.json untouched. */
+const COLD_ONLY = process.argv.includes('--cold-only');
 const COLD_START_ROUNDS = 20;
 const PYTHON_ROUNDS = 10;
 const LATENCY_SECONDS = 12;
@@ -147,7 +151,7 @@ const coldStart = async (
   bundles: readonly BundleInfo[],
   endpoint: string,
   user: Account,
-  jwtSecret: string,
+  { extension, jwtSecret }: { extension: SecretsExtensionStandIn; jwtSecret: string },
 ) => {
   const sample = JSON.parse(readFileSync(join(ROOT, 'events', 'get-user.json'), 'utf8')) as {
     pathParameters: { id: string };
@@ -183,14 +187,28 @@ const coldStart = async (
     if (!found) throw new Error(`no ${name} bundle`);
     return found;
   };
-  // Each process gets the function's own environment from the template (NODE_OPTIONS included),
-  // the local DynamoDB endpoint, and JWT_SECRET, so the secret needs no extension call.
+  // Each process gets exactly its function's environment from the template (NODE_OPTIONS
+  // included), what CloudFormation fills in at deployment, and what Lambda itself sets, with the
+  // secret read through the stand-in extension as on every deployed cold start. Only the DynamoDB
+  // endpoint and the extension's port (the template says 2773, which other runs on this machine
+  // may hold) differ from AWS.
+  const deployTime = (info: BundleInfo): Record<string, string> => {
+    const known: Record<string, string> = { TABLE_NAME, JWT_SECRET_ARN: extension.secretArn };
+    return Object.fromEntries(
+      info.deployTimeEnvironment.map((key) => {
+        const value = known[key];
+        if (value === undefined) throw new Error(`the bench has no value for ${info.name}'s ${key}`);
+        return [key, value];
+      }),
+    );
+  };
   const envOf = (info: BundleInfo): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH,
-    ...info.environment,
+    ...lambdaEnvironment(info, extension),
     ...localAwsEnvironment(endpoint),
-    TABLE_NAME,
-    JWT_SECRET: jwtSecret,
+    ...info.environment,
+    ...deployTime(info),
+    PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port),
   });
   const router = bundle('router');
   const authorizer = bundle('authorizer');
@@ -231,11 +249,17 @@ const coldStart = async (
       name: 'HS256 verify, no library',
       module: HS256_FLOOR,
       eventFile: authorizerEvent,
-      env: envOf(authorizer),
+      // The floor is the verify alone: it is handed the secret, it makes no extension call.
+      env: { ...envOf(authorizer), JWT_SECRET: jwtSecret },
       check: authorizes,
     },
   ];
+  const served = extension.served();
   const summaries = await measureColdStarts(targets, COLD_START_ROUNDS);
+  // Router and authorizer, with and without source maps: one secret read per cold start.
+  const expected = 4 * COLD_START_ROUNDS;
+  if (extension.served() - served !== expected)
+    throw new Error(`the extension served ${extension.served() - served} secrets, not ${expected}`);
   const emptyNodeWallMs = await measureEmptyNodeWall(10, envOf(router));
   progress('cold start: python reference');
   const python = await measurePythonReference(PYTHON_ROUNDS);
@@ -346,7 +370,16 @@ const main = async (): Promise<void> => {
     const ownUser = { url: `${base}/users/${user.id}`, headers: { authorization: user.authorization } };
 
     progress(`cold start: ${COLD_START_ROUNDS} fresh processes each of 6 kinds, taking turns`);
-    const cold = await coldStart(work, bundleReport.bundles, stack.dynamoDb.endpoint, user, jwtSecret);
+    const extension = await startSecretsExtension(jwtSecret);
+    closers.unshift(() => extension.close());
+    const cold = await coldStart(work, bundleReport.bundles, stack.dynamoDb.endpoint, user, {
+      extension,
+      jwtSecret,
+    });
+    if (COLD_ONLY) {
+      printColdStarts(cold.summaries, cold.python);
+      return;
+    }
 
     const raw = await startRawGetItemServer(TABLE_NAME, user.id);
     closers.unshift(() => raw.close());

@@ -23,10 +23,12 @@ const userItems = (index: number, passwordHash: string, at: string) => {
     name: `Bench User ${index}`,
     role: 'user',
     passwordHash,
+    status: 'active',
     tokenVersion: 0,
     version: 1,
     emailVerified: false,
     lastLogin: null,
+    mfaEnabled: false,
     createdAt: at,
     updatedAt: at,
   } as const;

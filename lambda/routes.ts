@@ -4,16 +4,19 @@
 // route exists everywhere or nowhere. An infra test holds the stack to it.
 import type * as v from 'valibot';
 import type { RateLimitBucket } from './limits/rate-limits';
+import { loginMfaSchema, verifyTotpSchema } from './mfa/schemas';
 import { refreshSchema } from './sessions/schemas';
 import {
   confirmPasswordResetSchema,
   confirmVerificationSchema,
   createUserSchema,
+  eventsQuerySchema,
   listUsersQuerySchema,
   loginSchema,
   mailRequestSchema,
   replaceUserSchema,
   updateUserSchema,
+  userEventsQuerySchema,
 } from './users/schemas';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -55,7 +58,7 @@ export interface RouteDefinition {
   /** Key of the router handler that serves the route. */
   readonly handler: string;
   readonly summary: string;
-  readonly tag: 'Users' | 'Authentication' | 'Sessions' | 'Email' | 'Reference';
+  readonly tag: 'Users' | 'Authentication' | 'Second factor' | 'Sessions' | 'Email' | 'Audit' | 'Reference';
   readonly description: string;
   readonly body?: BodyDefinition;
   readonly query?: ObjectSchema;
@@ -104,19 +107,42 @@ export const routes = [
     summary: 'Log in and receive a bearer token',
     tag: 'Authentication',
     description:
-      'Exchanges an email and password for a session: a bearer access token (15 minutes by default) and a refresh token (the session lives 30 days by default from this login). `last_login` is updated and the user in the answer shows it. A wrong password and an unknown email get the same 401. From the 6th consecutive failure for an account from one address (source IP), every attempt from that address (even with the right password) gets 429 with `Retry-After`, for a time that grows with each failure; other addresses are not affected, and a success resets the count of that address. 100 failures for an account in an hour, from all addresses, lock it for the rest of the hour. Each address may also make at most 20 login requests a minute (429 past that).',
+      'Exchanges an email and password for a session: a bearer access token (15 minutes by default) and a refresh token (the session lives 30 days by default from this login). The right password of a disabled account gets 403 (`account-disabled`); a wrong one the usual 401. For a user with a second factor, the right password gets `{mfa_required: true, mfa_token, expires_in}` and no tokens: finish at `POST /login/mfa`. `last_login` is updated and the user in the answer shows it. A wrong password and an unknown email get the same 401. From the 6th consecutive failure for an account from one address (source IP), every attempt from that address (even with the right password) gets 429 with `Retry-After`, for a time that grows with each failure; other addresses are not affected, and a success resets the count of that address. 100 failures for an account in an hour, from all addresses, lock it for the rest of the hour. Each address may also make at most 20 login requests a minute (429 past that).',
     body: { name: 'LoginRequest', schema: loginSchema },
     rateLimit: { bucket: 'login' },
     success: [
       {
         status: 200,
-        description: 'An access token, a refresh token and the user.',
+        description:
+          'An access token, a refresh token and the user; or, for a user with a second factor, `mfa_required` and the `mfa_token` to send to `POST /login/mfa`.',
+        schema: 'LoginOutcome',
+        example: 'login',
+        headers: ['Cache-Control'],
+      },
+    ],
+    errors: [401, 403],
+  },
+  {
+    method: 'POST',
+    path: '/login/mfa',
+    access: 'public',
+    handler: 'loginMfa',
+    summary: 'Finish a login with the second factor',
+    tag: 'Second factor',
+    description:
+      'Trades the `mfa_token` of `POST /login` and either the current 6-digit `code` of the authenticator app or an unused `recovery_code` for a session, as `POST /login` answers, whose `amr` is `["pwd","otp"]` (kept by its refreshes). The `mfa_token` is single use and lives 5 minutes; a code is accepted once, a recovery code works once. A wrong code is a 401 and counts, like a wrong password, as a failed login for the account from this address (from the 6th in a row: 429 with `Retry-After`); five wrong codes void the `mfa_token`. An account disabled since the password step gets 403 (`account-disabled`). Passing the second factor clears the failed logins of the account. Requests share the `POST /login` limit of each address.',
+    body: { name: 'LoginMfaRequest', schema: loginMfaSchema },
+    rateLimit: { bucket: 'login' },
+    success: [
+      {
+        status: 200,
+        description: 'An access token, a refresh token and the user, as `POST /login` answers.',
         schema: 'LoginResponse',
         example: 'login',
         headers: ['Cache-Control'],
       },
     ],
-    errors: [401],
+    errors: [401, 403],
   },
   {
     method: 'POST',
@@ -204,7 +230,7 @@ export const routes = [
     summary: 'List users, a page at a time (admin)',
     tag: 'Users',
     description:
-      'Admins only. A page of users and the cursor of the next one; follow `next_cursor` until it is null. A page may hold fewer than `limit` users even when more follow.',
+      'Admins only. Users sorted by email, ascending, a page at a time; follow `next_cursor` until it is null. `email_prefix` (lower-cased) keeps the emails that start with it, `status` the users of that status. A page costs O(page), filtered or not.',
     query: listUsersQuerySchema,
     success: [
       {
@@ -241,7 +267,7 @@ export const routes = [
     summary: 'Replace the writable fields of a user',
     tag: 'Users',
     description:
-      'Replaces every writable field. Without `role`, the role stays as it is; only an admin may send one. Changing your own user needs `current_password` (a PUT always sets the password). With `If-Match`, a stale ETag is a 412 and nothing is written.',
+      'Replaces every writable field. Without `role` or `status`, they stay as they are; only an admin may send them (`status: "disabled"` disables the user and ends their tokens at once; the last active admin cannot be demoted or disabled: 409). Changing your own user needs `current_password` (a PUT always sets the password). With `If-Match`, a stale ETag is a 412 and nothing is written.',
     body: { name: 'ReplaceUserRequest', schema: replaceUserSchema },
     requestHeaders: ['IfMatch'],
     success: [
@@ -263,7 +289,7 @@ export const routes = [
     summary: 'Change some fields of a user',
     tag: 'Users',
     description:
-      'Changes the fields sent (at least one of `email`, `name`, `password`, `role`). Only an admin may change `role`. Changing your own email or password needs `current_password`; a password change ends every session of the user. With `If-Match`, a stale ETag is a 412.',
+      'Changes the fields sent (at least one of `email`, `name`, `password`, `role`, `status`). Only an admin may change `role` or `status` (`disabled` ends every session of the user at once; the last active admin cannot be demoted or disabled: 409). Changing your own email or password needs `current_password`; a password change ends every session of the user. With `If-Match`, a stale ETag is a 412.',
     body: { name: 'UpdateUserRequest', schema: updateUserSchema },
     requestHeaders: ['IfMatch'],
     success: [
@@ -285,7 +311,7 @@ export const routes = [
     summary: 'Delete a user',
     tag: 'Users',
     description:
-      'Deletes your own user, or any user for an admin. Its sessions end: its tokens stop working at once. With `If-Match`, a stale ETag is a 412 and the user stays.',
+      'Deletes your own user, or any user for an admin. Its sessions end: its tokens stop working at once; its audit events stay. The last active admin cannot be deleted (409). With `If-Match`, a stale ETag is a 412 and the user stays.',
     requestHeaders: ['IfMatch'],
     success: [{ status: 204, description: 'Deleted: no body.', headers: ['Cache-Control'] }],
     errors: [404, 409, 412],
@@ -353,6 +379,121 @@ export const routes = [
     rateLimit: { bucket: 'confirm' },
     success: [{ status: 204, description: 'The password is changed: no body.', headers: ['Cache-Control'] }],
     errors: [],
+  },
+  {
+    method: 'POST',
+    path: '/users/{id}/mfa/totp',
+    access: 'bearer',
+    handler: 'enrolTotp',
+    summary: 'Enrol a TOTP second factor',
+    tag: 'Second factor',
+    description:
+      'Your own user only (not even an admin may enrol someone else). Answers a new secret and its `otpauth://` URI for an authenticator app (SHA-1, 6 digits, 30 s), shown this once. The factor stays pending until `POST /users/{id}/mfa/totp/verify` confirms a code, for at most 10 minutes; enrolling again replaces a pending factor. 409 when a factor is already enabled.',
+    success: [
+      {
+        status: 201,
+        description: 'The pending factor: its secret, this once.',
+        schema: 'TotpEnrolment',
+        example: 'totpEnrolment',
+        headers: ['Cache-Control'],
+      },
+    ],
+    errors: [409],
+  },
+  {
+    method: 'POST',
+    path: '/users/{id}/mfa/totp/verify',
+    access: 'bearer',
+    handler: 'verifyTotp',
+    summary: 'Confirm the pending factor with a code',
+    tag: 'Second factor',
+    description:
+      'Your own user only. The current code of the pending factor enables it (`mfa_enabled` becomes true; logins then ask for a code) and answers ten recovery codes, each usable once instead of a code, shown this once. A wrong code, or no pending factor, is a 400 naming `code`.',
+    body: { name: 'VerifyTotpRequest', schema: verifyTotpSchema },
+    success: [
+      {
+        status: 200,
+        description: 'The factor is enabled: keep these recovery codes somewhere safe.',
+        schema: 'RecoveryCodes',
+        example: 'recoveryCodes',
+        headers: ['Cache-Control'],
+      },
+    ],
+    errors: [409],
+  },
+  {
+    method: 'DELETE',
+    path: '/users/{id}/mfa/totp',
+    access: 'bearer',
+    handler: 'removeTotp',
+    summary: 'Remove the second factor',
+    tag: 'Second factor',
+    description:
+      "Your own factor, with a token from a login that passed the second factor (`amr` has `otp`): a stolen password alone cannot remove it. An admin may remove anyone's (a lost device). `mfa_enabled` becomes false. 404 when no factor is enabled.",
+    success: [{ status: 204, description: 'Removed: no body.', headers: ['Cache-Control'] }],
+    errors: [404],
+  },
+  {
+    method: 'POST',
+    path: '/users/{id}/mfa/recovery-codes',
+    access: 'bearer',
+    handler: 'regenerateRecoveryCodes',
+    summary: 'Replace the recovery codes',
+    tag: 'Second factor',
+    description:
+      'Your own user only, with a token from a login that passed the second factor. Answers ten new recovery codes, shown this once; the older ones stop working. 404 when no factor is enabled.',
+    success: [
+      {
+        status: 200,
+        description: 'The new recovery codes.',
+        schema: 'RecoveryCodes',
+        example: 'recoveryCodes',
+        headers: ['Cache-Control'],
+      },
+    ],
+    errors: [404],
+  },
+  {
+    method: 'GET',
+    path: '/users/{id}/events',
+    access: 'bearer',
+    handler: 'listUserEvents',
+    summary: "Read a user's audit trail",
+    tag: 'Audit',
+    description:
+      "Your own events, or any user's for an admin (also after the user was deleted), newest first; `type` keeps one event type. Follow `next_cursor` until it is null.",
+    query: userEventsQuerySchema,
+    success: [
+      {
+        status: 200,
+        description: 'A page of events.',
+        schema: 'EventList',
+        example: 'events',
+        headers: ['Cache-Control'],
+      },
+    ],
+    errors: [400],
+  },
+  {
+    method: 'GET',
+    path: '/events',
+    access: 'bearer',
+    handler: 'listEvents',
+    summary: 'Read the whole audit trail (admin)',
+    tag: 'Audit',
+    description:
+      'Admins only. Every event, newest first, filtered by `type`, `user_id` (the user concerned) and `actor_id` (who acted). Follow `next_cursor` until it is null.',
+    query: eventsQuerySchema,
+    success: [
+      {
+        status: 200,
+        description: 'A page of events.',
+        schema: 'EventList',
+        example: 'events',
+        headers: ['Cache-Control'],
+      },
+    ],
+    errors: [400],
   },
   {
     method: 'GET',

@@ -14,6 +14,10 @@ export interface UserApiSettings {
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number } | undefined;
   /** Reserved concurrency of the router: a flood costs at most this many concurrent executions. */
   readonly routerReservedConcurrency?: number | undefined;
+  /** Provisioned concurrency of the router's `live` alias; 0: no alias, on-demand only. */
+  readonly warmRouters: number;
+  /** Provisioned concurrency of the authorizer's `live` alias; 0: no alias, on-demand only. */
+  readonly warmAuthorizers: number;
   /** Which KMS key encrypts the table, log groups, alarm topic, queues and secrets. */
   readonly kmsKey: KmsKeyChoice;
   /** How long every log group keeps its events; at least a year on the production branch. */
@@ -31,6 +35,8 @@ export const ALARM_EMAIL_CONTEXT = 'alarmEmail';
 export const THROTTLE_RATE_CONTEXT = 'throttleRate';
 export const THROTTLE_BURST_CONTEXT = 'throttleBurst';
 export const ROUTER_CONCURRENCY_CONTEXT = 'routerReservedConcurrency';
+export const WARM_ROUTERS_CONTEXT = 'warmRouters';
+export const WARM_AUTHORIZERS_CONTEXT = 'warmAuthorizers';
 
 /** A positive whole number from context (`-c name=50` gives a string), or undefined when absent. */
 export const parsePositiveInteger = (name: string, value: unknown): number | undefined => {
@@ -171,7 +177,22 @@ export const userApiSettings = (context: (key: string) => unknown, branch: strin
   ...throttleSettings(context),
   kmsKey: parseKmsKey(context(KMS_KEY_CONTEXT)),
   logRetentionDays: parseLogRetentionDays(context(LOG_RETENTION_DAYS_CONTEXT), branch),
+  ...warmInstances(context),
 });
+
+/** Warm instances, as many as asked (0 when absent); the router's may not exceed its reserved concurrency. */
+const warmInstances = (context: (key: string) => unknown) => {
+  const count = (name: string) =>
+    context(name) === 0 || context(name) === '0' ? 0 : (parsePositiveInteger(name, context(name)) ?? 0);
+  const warmRouters = count(WARM_ROUTERS_CONTEXT);
+  const reserved = parsePositiveInteger(ROUTER_CONCURRENCY_CONTEXT, context(ROUTER_CONCURRENCY_CONTEXT));
+  if (reserved !== undefined && warmRouters > reserved) {
+    throw new SettingsError(
+      `${WARM_ROUTERS_CONTEXT}: ${warmRouters} warm instances exceed the router's reserved concurrency of ${reserved}.`,
+    );
+  }
+  return { warmRouters, warmAuthorizers: count(WARM_AUTHORIZERS_CONTEXT) };
+};
 
 const throttleSettings = (context: (key: string) => unknown): Partial<UserApiSettings> => {
   const rateLimit = parsePositiveInteger(THROTTLE_RATE_CONTEXT, context(THROTTLE_RATE_CONTEXT));

@@ -86,8 +86,9 @@ export class UserApiStack extends Stack {
 
     this.http = new UserHttpApi(this, 'Api', {
       routes,
-      router: this.router.function,
-      authorizer: this.authorizer.function,
+      // With warmRouters / warmAuthorizers > 0 the API invokes the `live` alias and its warm instances.
+      router: this.router.invokedWithWarmInstances(settings.warmRouters),
+      authorizer: this.authorizer.invokedWithWarmInstances(settings.warmAuthorizers),
       removalPolicy,
       corsOrigins: settings.corsOrigins,
       throttle: settings.throttle,

@@ -3,7 +3,7 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { usersTable } from '../lambda/store/table-definition';
+import { keyedIndexes, usersTable } from '../lambda/store/table-definition';
 import { DeploymentDefaults } from './deployment-defaults';
 
 const attributeType = {
@@ -34,10 +34,11 @@ export const TABLE_KEY_ACTIONS = [
   'kms:Encrypt',
   'kms:GenerateDataKey',
 ] as const;
-/** Listing users scans the email index, never the base table (which holds password hashes). */
-export const ROUTER_INDEX_ACTIONS = ['dynamodb:Scan'] as const;
-/** Listing (and clearing) a user's sessions queries the sessions index, which holds no token hash. */
-export const ROUTER_SESSIONS_INDEX_ACTIONS = ['dynamodb:Query'] as const;
+/**
+ * Listings query the indexes (users, events, a user's sessions; and count admins once by scanning
+ * the email index), never the base table. No index holds a password hash or a refresh-token hash.
+ */
+export const ROUTER_INDEX_ACTIONS = ['dynamodb:Scan', 'dynamodb:Query'] as const;
 
 export interface UsersTableProps {
   readonly removalPolicy: RemovalPolicy;
@@ -75,19 +76,17 @@ export class UsersTable extends Construct {
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: [...usersTable.emailIndex.nonKeyAttributes],
     });
-    this.table.addGlobalSecondaryIndex({
-      indexName: usersTable.sessionsIndex.name,
-      partitionKey: {
-        name: usersTable.sessionsIndex.partitionKey.name,
-        type: attributeType[usersTable.sessionsIndex.partitionKey.type],
-      },
-      sortKey: {
-        name: usersTable.sessionsIndex.sortKey.name,
-        type: attributeType[usersTable.sessionsIndex.sortKey.type],
-      },
-      projectionType: dynamodb.ProjectionType.INCLUDE,
-      nonKeyAttributes: [...usersTable.sessionsIndex.nonKeyAttributes],
-    });
+    for (const index of keyedIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey.name, type: attributeType[index.partitionKey.type] },
+        ...(index.sortKey
+          ? { sortKey: { name: index.sortKey.name, type: attributeType[index.sortKey.type] } }
+          : {}),
+        projectionType: dynamodb.ProjectionType.INCLUDE,
+        nonKeyAttributes: [...index.nonKeyAttributes],
+      });
+    }
   }
 
   /** The router's item reads and writes, and scans of the email index; no wildcard resources. */
@@ -98,13 +97,9 @@ export class UsersTable extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: [...ROUTER_INDEX_ACTIONS],
-        resources: [`${this.table.tableArn}/index/${usersTable.emailIndex.name}`],
-      }),
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: [...ROUTER_SESSIONS_INDEX_ACTIONS],
-        resources: [`${this.table.tableArn}/index/${usersTable.sessionsIndex.name}`],
+        resources: [usersTable.emailIndex, ...keyedIndexes].map(
+          (index) => `${this.table.tableArn}/index/${index.name}`,
+        ),
       }),
     );
     DeploymentDefaults.of(this).grantKeyUse(grantee, 'dynamodb', TABLE_KEY_ACTIONS);

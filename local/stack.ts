@@ -260,6 +260,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
           bcryptCost: options.bcryptCost ?? 10,
           tokenTtlSeconds: options.tokenTtlSeconds ?? 900,
           sessionTtlSeconds: options.sessionTtlSeconds ?? 30 * 24 * 3600,
+          auditRetentionDays: 365,
           ...(options.rateLimits && { rateLimits: options.rateLimits }),
         },
         signingSecret: signingSecretBytes(jwtSecret),

@@ -4,6 +4,7 @@ import { requiredEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
 import { memoizeUntilFailure } from '../shared/memoize';
 import { loadSigningSecret } from '../shared/signing-secret';
+import { sourceMappedStack } from '../shared/source-mapped-stack';
 import { createTokenVerifier, importSigningKey } from '../shared/tokens';
 import { type AuthorizerHandler, createAuthorizer } from './create-authorizer';
 
@@ -28,5 +29,5 @@ verifier().catch(() => undefined);
 
 export const handler: AuthorizerHandler = createAuthorizer({
   verifier,
-  logger: createLogger({ level: env.LOG_LEVEL }),
+  logger: createLogger({ level: env.LOG_LEVEL, stack: sourceMappedStack }),
 });

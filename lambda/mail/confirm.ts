@@ -1,6 +1,7 @@
 // Use cases: confirm an address, or set a new password, with a mailed token. The token is spent
 // in the same transaction as the change, by a conditional delete: of two confirmations racing,
 // one wins and the other gets the same 400 as a made-up token.
+import { auditEvent, type RequestMeta } from '../audit/event';
 import { withSessionsEnded } from '../sessions/end-all-sessions';
 import { failureMemorySeconds } from '../users/login-throttle';
 import { StaleVersionError } from '../users/repository';
@@ -38,8 +39,9 @@ const withFreshUser = async <T>(attempt: () => Promise<T>): Promise<T> => {
 };
 
 export const confirmVerification = (
-  deps: Pick<MailDependencies, 'repository' | 'mail' | 'mailTokens' | 'clock'>,
+  deps: Pick<MailDependencies, 'repository' | 'mail' | 'mailTokens' | 'clock' | 'newId'>,
   raw: string,
+  meta: RequestMeta,
 ): Promise<User> =>
   withFreshUser(async () => {
     const { token, user } = await redeemable(deps, raw, 'verify-email');
@@ -50,7 +52,14 @@ export const confirmVerification = (
       version: user.version + 1,
       updatedAt: now.toISOString(),
     };
-    await deps.repository.replace(user, next, { spendToken: { token, nowEpoch: epochSeconds(now) } });
+    const verified = auditEvent(
+      { ...deps, meta },
+      { type: 'email.verified', userId: user.id, actorId: user.id },
+    );
+    await deps.repository.replace(user, next, {
+      events: [verified],
+      spendToken: { token, nowEpoch: epochSeconds(now) },
+    });
     return profileOf(next);
   });
 
@@ -58,6 +67,7 @@ export const confirmPasswordReset = async (
   deps: MailDependencies,
   raw: string,
   password: string,
+  meta: RequestMeta,
 ): Promise<void> => {
   // Checked before hashing, so a bad token costs no bcrypt.
   await redeemable(deps, raw, 'reset-password');
@@ -75,6 +85,7 @@ export const confirmPasswordReset = async (
       updatedAt: now.toISOString(),
     });
     await deps.repository.replace(user, next, {
+      events: [auditEvent({ ...deps, meta }, { type: 'password.reset', userId: user.id, actorId: user.id })],
       spendToken: { token, nowEpoch: epochSeconds(now) },
       // The owner proved themselves by mail: every client's failures and the account's lock are
       // lifted in the same transaction (what clearLoginFailures() does outside one).

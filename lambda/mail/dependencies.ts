@@ -1,5 +1,5 @@
 // What the mail use cases are given (each takes the part it needs).
-import type { Clock } from '../shared/clock';
+import type { Clock, IdSource } from '../shared/clock';
 import type { PasswordHasher } from '../shared/passwords';
 import type { UserRepository } from '../users/repository';
 import type { MailTokenKeys } from './mail-tokens';
@@ -11,4 +11,5 @@ export interface MailDependencies {
   readonly mailTokens: MailTokenKeys;
   readonly passwords: PasswordHasher;
   readonly clock: Clock;
+  readonly newId: IdSource;
 }

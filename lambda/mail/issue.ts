@@ -28,6 +28,5 @@ export const tokenMail = (
   };
 };
 
-/** Disabled accounts get no mail (`status` arrives with the administration work). */
-export const mayReceiveMail = (user: StoredUser): boolean =>
-  (user as StoredUser & { readonly status?: string }).status !== 'disabled';
+/** Only active accounts get mail (a disabled one gets none, and its tokens are refused). */
+export const mayReceiveMail = (user: StoredUser): boolean => user.status === 'active';

@@ -2,19 +2,28 @@
 // The one place where errors become HTTP: domain errors as problem+json, anything else as a
 // generic 500 whose detail only reaches the log.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { RequestMeta } from '../audit/event';
 import { type Route, routeKey, routes } from '../routes';
 import { NotFoundError, UnauthenticatedError, UnavailableError } from '../shared/errors';
 import { bearerToken } from '../shared/tokens';
 import { authenticate, authenticateToken, type Caller } from '../users/authenticate';
 import type { RouterDependencies } from './dependencies';
 import { handlers, type RouteRequest, routeRequest } from './handlers';
-import { authorizerClaims, sourceIp } from './request';
+import { authorizerClaims, sourceIp, userAgentOf } from './request';
 import { type HttpResponse, internalError, isAppError, problem } from './responses';
 
 export type RouterHandler = (
   event: APIGatewayProxyEventV2,
   context?: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** The request's origin as the domain records it: API Gateway's request id, source IP and user agent. */
+const requestMeta = (event: APIGatewayProxyEventV2, requestId: string): RequestMeta => ({
+  requestId,
+  ip: event.requestContext?.http?.sourceIp ?? null,
+  // The same User-Agent a new session keeps (at most 256 of these characters).
+  userAgent: userAgentOf(event)?.slice(0, 512) ?? null,
+});
 
 const routesByKey = new Map<string, Route>(routes.map((route) => [routeKey(route), route]));
 
@@ -48,7 +57,9 @@ export const createRouter = (dependencies: RouterDependencies): RouterHandler =>
       ]);
       callerId = caller?.user.id;
       const handle = handlers[route.handler] as (request: RouteRequest) => Promise<HttpResponse>;
-      response = await handle(routeRequest(route, event, dependencies, caller));
+      response = await handle(
+        routeRequest(route, event, dependencies, caller, requestMeta(event, requestId)),
+      );
     } catch (error) {
       if (isAppError(error)) {
         if (error instanceof UnavailableError) {

@@ -1,7 +1,7 @@
 // What the router is built from. Each field is a value made once per cold start by the
 // composition root (index.ts), or by whoever else builds a router: the local stack, the test
 // kit, the bench. Nothing here reads the environment.
-
+import type { AuditRepository } from '../audit/repository';
 import {
   createRateLimiter,
   DEFAULT_RATE_LIMITS,
@@ -11,6 +11,8 @@ import {
 } from '../limits/rate-limits';
 import { createMailTokenKeys, type MailTokenKeys } from '../mail/mail-tokens';
 import type { MailRepository } from '../mail/repository';
+import { createMfaKeys, type MfaKeys } from '../mfa/mfa-keys';
+import type { MfaRepository } from '../mfa/repository';
 import { createRefreshTokens, type RefreshTokens } from '../sessions/refresh-tokens';
 import type { SessionRepository } from '../sessions/repository';
 import type { Clock, IdSource } from '../shared/clock';
@@ -19,8 +21,10 @@ import { ConfigurationError, type Environment, integerEnv, requiredEnv } from '.
 import type { Logger } from '../shared/logger';
 import { createPasswordHasher, type PasswordHasher } from '../shared/passwords';
 import { createTokenService, importSigningKey, type TokenService } from '../shared/tokens';
+import { DEFAULT_AUDIT_RETENTION_DAYS, DynamoDbAuditRepository } from '../store/audit-repository';
 import type { DocumentClient } from '../store/dynamodb-client';
 import { DynamoDbMailRepository } from '../store/mail-repository';
+import { DynamoDbMfaRepository } from '../store/mfa-repository';
 import { DynamoDbRateCounter } from '../store/rate-counter';
 import { DynamoDbSessionRepository } from '../store/session-repository';
 import { DynamoDbUserRepository } from '../store/user-repository';
@@ -28,9 +32,13 @@ import type { UserRepository } from '../users/repository';
 
 export interface RouterDependencies {
   readonly repository: UserRepository;
+  readonly mfa: MfaRepository;
+  readonly mfaKeys: MfaKeys;
+  readonly mfaIssuer: string;
   readonly sessions: SessionRepository;
   readonly refreshTokens: RefreshTokens;
   readonly sessionTtlSeconds: number;
+  readonly audit: AuditRepository;
   readonly passwords: PasswordHasher;
   readonly tokens: TokenService;
   readonly cursors: CursorSealer;
@@ -50,9 +58,15 @@ export interface RouterSettings {
   readonly tokenTtlSeconds: number;
   /** Sessions (and so refresh tokens) end this long after their login: 30 days by default. */
   readonly sessionTtlSeconds: number;
+  /** Audit events expire (DynamoDB TTL) this many days after they happened. */
+  readonly auditRetentionDays: number;
   /** Per-client limits by bucket; unset buckets keep DEFAULT_RATE_LIMITS. */
   readonly rateLimits?: Partial<RateLimits>;
+  /** The issuer authenticator apps show beside the account; "User API" when not set. */
+  readonly mfaIssuer?: string | undefined;
 }
+
+export const DEFAULT_MFA_ISSUER = 'User API';
 
 const bucketEnvName = (bucket: string) => `RATE_LIMIT_${bucket.toUpperCase().replace(/-/g, '_')}`;
 
@@ -78,12 +92,14 @@ export const readRouterSettings = (env: Environment): RouterSettings => ({
   bcryptCost: integerEnv(env, 'BCRYPT_COST', 10, 10, 15),
   tokenTtlSeconds: integerEnv(env, 'JWT_TTL_SECONDS', 900, 60, 24 * 3600),
   sessionTtlSeconds: integerEnv(env, 'SESSION_TTL_SECONDS', 30 * 24 * 3600, 300, 365 * 24 * 3600),
+  auditRetentionDays: integerEnv(env, 'AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS, 1, 3650),
   rateLimits: readRateLimits(env),
+  mfaIssuer: env.MFA_ISSUER || undefined,
 });
 
 export interface RouterParts {
   readonly settings: RouterSettings;
-  /** Key material for tokens, cursors, refresh-token hashes and mailed tokens' HMAC (each derives its own key). */
+  /** Key material for tokens, cursors, refresh-token hashes, mailed tokens' HMAC and the second factor's keys (each derived for its own use). */
   readonly signingSecret: Uint8Array;
   readonly client: DocumentClient;
   readonly clock: Clock;
@@ -96,6 +112,7 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
   repository: new DynamoDbUserRepository({
     tableName: parts.settings.tableName,
     client: parts.client,
+    auditRetentionDays: parts.settings.auditRetentionDays,
     clock: parts.clock,
     newId: parts.newId,
   }),
@@ -106,9 +123,25 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
     newId: parts.newId,
   }),
   mailTokens: createMailTokenKeys(parts.signingSecret),
-  sessions: new DynamoDbSessionRepository({ tableName: parts.settings.tableName, client: parts.client }),
+  mfa: new DynamoDbMfaRepository({
+    tableName: parts.settings.tableName,
+    client: parts.client,
+    auditRetentionDays: parts.settings.auditRetentionDays,
+  }),
+  mfaKeys: createMfaKeys(parts.signingSecret),
+  mfaIssuer: parts.settings.mfaIssuer ?? DEFAULT_MFA_ISSUER,
+  sessions: new DynamoDbSessionRepository({
+    tableName: parts.settings.tableName,
+    client: parts.client,
+    auditRetentionDays: parts.settings.auditRetentionDays,
+  }),
   refreshTokens: createRefreshTokens(parts.signingSecret),
   sessionTtlSeconds: parts.settings.sessionTtlSeconds,
+  audit: new DynamoDbAuditRepository({
+    tableName: parts.settings.tableName,
+    client: parts.client,
+    retentionDays: parts.settings.auditRetentionDays,
+  }),
   passwords: createPasswordHasher(parts.settings.bcryptCost),
   tokens: createTokenService(
     await importSigningKey(parts.signingSecret),

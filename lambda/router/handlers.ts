@@ -5,8 +5,14 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as v from 'valibot';
 // The committed document (`npm run openapi`), inlined by esbuild: the generator stays out of the bundle.
 import openApi from '../../docs/openapi.json';
+import type { RequestMeta } from '../audit/event';
+import { listEvents, listUserEvents } from '../audit/list-events';
 import { confirmPasswordReset, confirmVerification } from '../mail/confirm';
 import { requestPasswordReset, requestVerification } from '../mail/request-mail';
+import type { MfaDependencies } from '../mfa/dependencies';
+import { enrolTotp, onlyYourself, verifyTotp } from '../mfa/enrol-totp';
+import { loginWithSecondFactor } from '../mfa/login-with-second-factor';
+import { regenerateRecoveryCodes, removeTotp } from '../mfa/manage-factor';
 import type { HandlerKey, Route } from '../routes';
 import type { SessionsDependencies } from '../sessions/dependencies';
 import { listSessions } from '../sessions/list-sessions';
@@ -15,6 +21,7 @@ import { refreshSession } from '../sessions/refresh-session';
 import { revokeAllSessions, revokeSession } from '../sessions/revoke-session';
 import type { SessionTokens } from '../sessions/session-tokens';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../shared/errors';
+import type { Caller } from '../users/authenticate';
 import { deleteUser } from '../users/delete-user';
 import type { UsersDependencies } from '../users/dependencies';
 import { getUser } from '../users/get-user';
@@ -23,15 +30,15 @@ import { login } from '../users/login';
 import { parseStrict } from '../users/schemas';
 import { signUp } from '../users/sign-up';
 import { updateUser } from '../users/update-user';
-import type { User } from '../users/user';
-import { profileOf, type StoredUser } from '../users/user';
-import { expectedVersions, notModified, readBody, readQuery, sourceIp, userAgentOf } from './request';
+import { profileOf, type StoredUser, type User } from '../users/user';
+import { expectedVersions, notModified, readBody, readQuery, sourceIp } from './request';
 import {
   accepted,
   etagOf,
   type HttpResponse,
   json,
   noContent,
+  presentEvent,
   presentSession,
   presentUser,
   userResponse,
@@ -49,11 +56,18 @@ type QueryOf<K extends HandlerKey> =
 
 export interface RouteRequest<K extends HandlerKey = HandlerKey> {
   readonly event: APIGatewayProxyEventV2;
-  readonly deps: UsersDependencies & SessionsDependencies;
+  readonly deps: UsersDependencies & SessionsDependencies & MfaDependencies;
+  /** Where the request came from, for the audit events its use case writes (and a new session's User-Agent). */
+  readonly meta: RequestMeta;
   /** The caller as stored now; undefined on a public route called without a token. */
   readonly caller: StoredUser | undefined;
   /** The session of the caller's token; undefined when `caller` is. */
   readonly sessionId: string | undefined;
+  /**
+   * How the caller's session was authenticated (`amr`), as stored with the session:
+   * `["pwd"]`, or `["pwd","otp"]` after a second factor; empty without a caller.
+   */
+  readonly amr: readonly string[];
   /**
    * The body, validated against the route's schema. A function, so each handler decides when:
    * the cheap authorization checks come first, and a refused caller learns nothing from a 400.
@@ -68,14 +82,17 @@ type RouteHandler<K extends HandlerKey> = (request: RouteRequest<K>) => Promise<
 export const routeRequest = (
   route: Route,
   event: APIGatewayProxyEventV2,
-  deps: UsersDependencies & SessionsDependencies,
-  caller: { readonly user: StoredUser; readonly sessionId: string } | undefined,
+  deps: UsersDependencies & SessionsDependencies & MfaDependencies,
+  caller: Caller | undefined,
+  meta: RequestMeta,
 ): RouteRequest =>
   ({
     event,
     deps,
+    meta,
     caller: caller?.user,
     sessionId: caller?.sessionId,
+    amr: caller?.amr ?? [],
     body: () => ('body' in route ? readBody(event, route.body.schema) : undefined),
     query: () => ('query' in route ? parseStrict(route.query, readQuery(event), 'query') : undefined),
   }) as RouteRequest;
@@ -93,7 +110,7 @@ const targetId = ({ event, caller }: RouteRequest<HandlerKey>): string => {
   return id;
 };
 
-/** Login and refresh answer alike: the tokens of the session, and the user. */
+/** Login, its second step and refresh answer alike: the tokens of the session, and the user. */
 const sessionResponse = (tokens: SessionTokens, user: User): HttpResponse =>
   json(
     200,
@@ -113,8 +130,8 @@ const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): 
   const id = targetId(request);
   const { current_password, ...fields } = request.body();
   if (Object.values(fields).every((value) => value === undefined)) {
-    throw new ValidationError('Send at least one of email, name, password, role.', [
-      { path: '', message: 'must contain at least one of email, name, password, role' },
+    throw new ValidationError('Send at least one of email, name, password, role, status.', [
+      { path: '', message: 'must contain at least one of email, name, password, role, status' },
     ]);
   }
   const user = await updateUser(
@@ -123,30 +140,75 @@ const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): 
     id,
     { ...fields, currentPassword: current_password, client: sourceIp(request.event) },
     expectedVersions(request.event),
+    request.meta,
   );
   return userResponse(200, user);
 };
 
 export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
-  async createUser({ body, deps, caller }) {
-    const user = await signUp(deps, caller, body());
+  async createUser({ body, deps, caller, meta }) {
+    const user = await signUp(deps, caller, body(), meta);
     return userResponse(201, user, { Location: `/users/${user.id}` });
   },
 
-  async login({ body, deps, event }) {
+  async login({ body, deps, event, meta }) {
     const { email, password } = body();
-    const result = await login(deps, email, password, sourceIp(event), userAgentOf(event));
+    const result = await login(deps, email, password, sourceIp(event), meta);
+    if ('mfaToken' in result) {
+      return json(
+        200,
+        { mfa_required: true, mfa_token: result.mfaToken, expires_in: result.expiresIn },
+        { Pragma: 'no-cache' },
+      );
+    }
     return sessionResponse(result, result.user);
   },
 
-  async refresh({ body, deps }) {
-    const result = await refreshSession(deps, body().refresh_token);
+  async loginMfa({ body, deps, event, meta }) {
+    const { mfa_token, code, recovery_code } = body();
+    if ((code === undefined) === (recovery_code === undefined)) {
+      throw new ValidationError('Send either code or recovery_code.', [
+        { path: 'code', message: 'send either code or recovery_code' },
+        { path: 'recovery_code', message: 'send either code or recovery_code' },
+      ]);
+    }
+    const proof = code === undefined ? { recoveryCode: recovery_code ?? '' } : { code };
+    const result = await loginWithSecondFactor(deps, mfa_token, proof, { client: sourceIp(event), meta });
+    return sessionResponse(result, result.user);
+  },
+
+  async enrolTotp({ event, deps, caller }) {
+    const enrolment = await enrolTotp(deps, signedIn(caller), event.pathParameters?.id ?? '');
+    return json(201, { secret: enrolment.secret, otpauth_uri: enrolment.otpauthUri });
+  },
+
+  async verifyTotp({ event, deps, caller, body, meta }) {
+    const user = signedIn(caller);
+    const id = event.pathParameters?.id ?? '';
+    // Refused before the body is read: someone else's id learns nothing from a 400.
+    onlyYourself(user, id);
+    const codes = await verifyTotp(deps, user, id, body().code, meta);
+    return json(200, { recovery_codes: codes });
+  },
+
+  async removeTotp({ event, deps, caller, amr, meta }) {
+    await removeTotp(deps, signedIn(caller), amr, event.pathParameters?.id ?? '', meta);
+    return noContent();
+  },
+
+  async regenerateRecoveryCodes({ event, deps, caller, amr }) {
+    const codes = await regenerateRecoveryCodes(deps, signedIn(caller), amr, event.pathParameters?.id ?? '');
+    return json(200, { recovery_codes: codes });
+  },
+
+  async refresh({ body, deps, meta }) {
+    const result = await refreshSession(deps, body().refresh_token, meta);
     return sessionResponse(result, profileOf(result.user));
   },
 
-  async logout({ deps, caller, sessionId }) {
-    signedIn(caller);
-    if (sessionId) await logout(deps, sessionId);
+  async logout({ deps, caller, sessionId, meta }) {
+    const user = signedIn(caller);
+    if (sessionId) await logout(deps, user, sessionId, meta);
     return noContent();
   },
 
@@ -159,13 +221,13 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   async revokeSession(request) {
     const id = targetId(request);
     const sessionId = request.event.pathParameters?.session_id ?? '';
-    await revokeSession(request.deps, signedIn(request.caller), id, sessionId);
+    await revokeSession(request.deps, signedIn(request.caller), id, sessionId, request.meta);
     return noContent();
   },
 
   async revokeAllSessions(request) {
     const id = targetId(request);
-    await revokeAllSessions(request.deps, signedIn(request.caller), id);
+    await revokeAllSessions(request.deps, signedIn(request.caller), id, request.meta);
     return noContent();
   },
 
@@ -173,16 +235,35 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     const user = signedIn(caller);
     // Refused before the query is even read: a non-admin learns nothing from its errors.
     if (user.role !== 'admin') throw new ForbiddenError('Only an admin may list users.');
-    const { limit, cursor } = query();
-    const page = await listUsers(deps, user, limit, cursor);
+    const { limit, cursor, email_prefix, status } = query();
+    const page = await listUsers(deps, user, { limit, cursor, emailPrefix: email_prefix, status });
     return json(200, { items: page.users.map(presentUser), next_cursor: page.nextCursor });
+  },
+
+  async listUserEvents(request) {
+    const id = targetId(request);
+    const page = await listUserEvents(request.deps, signedIn(request.caller), id, request.query());
+    return json(200, { items: page.events.map(presentEvent), next_cursor: page.nextCursor });
+  },
+
+  async listEvents({ query, deps, caller }) {
+    const user = signedIn(caller);
+    // Refused before the query is even read: a non-admin learns nothing from its errors.
+    if (user.role !== 'admin') throw new ForbiddenError('Only an admin may read the audit trail.');
+    const { user_id, actor_id, ...rest } = query();
+    const page = await listEvents(deps, user, { ...rest, userId: user_id, actorId: actor_id });
+    return json(200, { items: page.events.map(presentEvent), next_cursor: page.nextCursor });
   },
 
   async getUser(request) {
     const id = targetId(request);
     const user = await getUser(request.deps, signedIn(request.caller), id);
     if (notModified(request.event, etagOf(user))) {
-      return { statusCode: 304, headers: { ETag: etagOf(user), 'Cache-Control': 'no-store' }, body: '' };
+      return {
+        statusCode: 304,
+        headers: { ETag: etagOf(user), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
+        body: '',
+      };
     }
     return userResponse(200, user);
   },
@@ -193,7 +274,13 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
 
   async deleteUser(request) {
     const id = targetId(request);
-    await deleteUser(request.deps, signedIn(request.caller), id, expectedVersions(request.event));
+    await deleteUser(
+      request.deps,
+      signedIn(request.caller),
+      id,
+      expectedVersions(request.event),
+      request.meta,
+    );
     return noContent();
   },
 
@@ -202,8 +289,8 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     return accepted();
   },
 
-  async confirmVerification({ body, deps }) {
-    return userResponse(200, await confirmVerification(deps, body().token));
+  async confirmVerification({ body, deps, meta }) {
+    return userResponse(200, await confirmVerification(deps, body().token, meta));
   },
 
   async requestPasswordReset({ body, deps }) {
@@ -211,9 +298,9 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     return accepted();
   },
 
-  async confirmPasswordReset({ body, deps }) {
+  async confirmPasswordReset({ body, deps, meta }) {
     const { token, password } = body();
-    await confirmPasswordReset(deps, token, password);
+    await confirmPasswordReset(deps, token, password, meta);
     return noContent();
   },
 

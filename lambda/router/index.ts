@@ -5,13 +5,14 @@ import { requiredEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
 import { memoizeUntilFailure } from '../shared/memoize';
 import { loadSigningSecret } from '../shared/signing-secret';
+import { sourceMappedStack } from '../shared/source-mapped-stack';
 import { createDocumentClient, createDynamoDbClient } from '../store/dynamodb-client';
 import { createRouter, type RouterHandler } from './create-router';
 import { readRouterSettings, routerDependencies } from './dependencies';
 
 const env = process.env;
 const settings = readRouterSettings(env);
-const logger = createLogger({ level: env.LOG_LEVEL });
+const logger = createLogger({ level: env.LOG_LEVEL, stack: sourceMappedStack });
 const client = createDocumentClient(createDynamoDbClient());
 
 // Started while the module loads, so the secret is fetched during the init phase. A failed

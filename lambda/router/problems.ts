@@ -1,6 +1,8 @@
 // Domain errors → HTTP, in one place: the status, the extra headers, and the problem+json body
 // (RFC 9457). Nothing below the router knows a status code.
+import { SecondFactorRefusedError } from '../mfa/errors';
 import {
+  AccountDisabledError,
   type AppError,
   ConflictError,
   ForbiddenError,
@@ -25,7 +27,9 @@ const STATUSES: readonly (readonly [ErrorClass, number])[] = [
   [MalformedRequestError, 400],
   [UnauthenticatedError, 401],
   [InvalidCredentialsError, 401],
+  [SecondFactorRefusedError, 401],
   [ForbiddenError, 403],
+  [AccountDisabledError, 403],
   [NotFoundError, 404],
   [ConflictError, 409],
   [PreconditionFailedError, 412],

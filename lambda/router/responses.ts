@@ -1,6 +1,7 @@
 // HTTP responses in payload 2.0 form. Every response is a full { statusCode, headers, body }:
 // a Lambda result without statusCode would be shipped whole as a 200 body.
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { AuditEvent } from '../audit/event';
 import type { ListedSession } from '../sessions/list-sessions';
 import { AppError } from '../shared/errors';
 import type { User } from '../users/user';
@@ -43,6 +44,8 @@ export const presentUser = (user: User) => ({
   name: user.name,
   role: user.role,
   email_verified: user.emailVerified,
+  mfa_enabled: user.mfaEnabled,
+  status: user.status,
   last_login: user.lastLogin,
   created_at: user.createdAt,
   updated_at: user.updatedAt,
@@ -56,6 +59,21 @@ export const presentSession = (session: ListedSession) => ({
   expires_at: new Date(session.expiresAt * 1000).toISOString(),
   user_agent: session.userAgent,
   current: session.current,
+});
+
+/** The wire form of an audit event. */
+export const presentEvent = (event: AuditEvent) => ({
+  id: event.id,
+  type: event.type,
+  at: event.at,
+  user_id: event.userId,
+  actor_id: event.actorId,
+  outcome: event.outcome,
+  request_id: event.requestId,
+  ip: event.ip,
+  user_agent: event.userAgent,
+  // Read-only in the domain; the wire form is a plain JSON object.
+  details: event.details as Record<string, string | number | boolean | string[]>,
 });
 
 export const etagOf = (user: User): string => `"${user.version}"`;

@@ -2,6 +2,7 @@
 // for every change that must end them (password change, reset, disable). Sessions carry the
 // user's tokenVersion from their login, so one bump ends them all, whatever their number, and
 // the router refuses their access tokens on the next call.
+import type { WriteOptions } from '../audit/event';
 import type { StoredUser } from '../users/user';
 import type { SessionsDependencies } from './dependencies';
 
@@ -18,8 +19,9 @@ export const withSessionsEnded = <T extends Pick<StoredUser, 'tokenVersion'>>(us
 export const endAllSessions = async (
   deps: Pick<SessionsDependencies, 'sessions'>,
   userId: string,
+  options: WriteOptions = {},
 ): Promise<boolean> => {
-  const ended = await deps.sessions.endAllOf(userId);
+  const ended = await deps.sessions.endAllOf(userId, options);
   await deps.sessions.deleteAllOf(userId);
   return ended;
 };

@@ -2,6 +2,7 @@
 // conditional write on the current hash, so of any number of racing refreshes with one token
 // exactly one rotates; the others, and a retry within the grace, get the same new token back.
 // A rotated token presented after its grace is a theft signal: the whole session ends.
+import { auditEvent, type RequestMeta } from '../audit/event';
 import { UnauthenticatedError } from '../shared/errors';
 import type { StoredUser } from '../users/user';
 import type { SessionsDependencies } from './dependencies';
@@ -14,7 +15,10 @@ const MAX_CHAIN_WALK = 4096;
 const refused = (): UnauthenticatedError =>
   new UnauthenticatedError('The refresh token is not valid, or its session has ended; log in again.');
 
-type Deps = Pick<SessionsDependencies, 'sessions' | 'refreshTokens' | 'repository' | 'tokens' | 'clock'>;
+type Deps = Pick<
+  SessionsDependencies,
+  'sessions' | 'refreshTokens' | 'repository' | 'tokens' | 'clock' | 'newId'
+>;
 
 export interface RefreshResult extends SessionTokens {
   readonly user: StoredUser;
@@ -24,7 +28,7 @@ export interface RefreshResult extends SessionTokens {
 const liveSession = async (deps: Deps, id: string, now: Date) => {
   const session = await deps.sessions.get(id);
   const user = session && (await deps.repository.getById(session.userId));
-  if (!session || !user || !isLive(session, user, now)) throw refused();
+  if (!session || !user || user.status !== 'active' || !isLive(session, user, now)) throw refused();
   return { session, user };
 };
 
@@ -43,7 +47,11 @@ const ageOf = (
   return undefined;
 };
 
-export const refreshSession = async (deps: Deps, refreshToken: string): Promise<RefreshResult> => {
+export const refreshSession = async (
+  deps: Deps,
+  refreshToken: string,
+  meta: RequestMeta,
+): Promise<RefreshResult> => {
   const now = deps.clock();
   const presented = deps.refreshTokens.parse(refreshToken);
   if (!presented) throw refused();
@@ -68,7 +76,19 @@ export const refreshSession = async (deps: Deps, refreshToken: string): Promise<
     if (found.age === 1 && now.getTime() - rotatedAt <= REFRESH_GRACE_SECONDS * 1000) {
       return { ...(await sessionTokens(deps, user, session, found.current, now)), user };
     }
-    await deps.sessions.delete(session.id);
+    // Theft signal: the session ends, with session.reuse_detected and session.ended in the same write.
+    const context = { ...deps, meta };
+    const about = { userId: user.id, actorId: null, details: { session_id: session.id } } as const;
+    await deps.sessions.delete(session.id, {
+      events: [
+        auditEvent(context, { type: 'session.reuse_detected', outcome: 'failure', ...about }),
+        auditEvent(context, {
+          type: 'session.ended',
+          ...about,
+          details: { reason: 'reuse_detected', session_id: session.id },
+        }),
+      ],
+    });
     throw refused();
   }
   throw refused();

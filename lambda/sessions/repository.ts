@@ -1,5 +1,6 @@
 // The port the sessions domain needs from storage. store/session-repository.ts implements it on
 // DynamoDB; nothing else does (tests run the real one against DynamoDB Local).
+import type { WriteOptions } from '../audit/event';
 import type { StoredUser } from '../users/user';
 import type { Session, SessionSummary } from './session';
 
@@ -28,8 +29,8 @@ export interface SessionRepository {
    * false when another rotation (or the session's end) came first.
    */
   rotate(id: string, rotation: Rotation): Promise<boolean>;
-  /** Ends one session. Idempotent. */
-  delete(id: string): Promise<void>;
+  /** Ends one session, with the events that record it in the same transaction. Idempotent. */
+  delete(id: string, options?: WriteOptions): Promise<void>;
   /**
    * The user's sessions, newest first, as the sessions index has them: eventually consistent,
    * and possibly including sessions that have ended since (the caller checks each one).
@@ -39,7 +40,7 @@ export interface SessionRepository {
    * Ends every session of the user at once by bumping the user's tokenVersion (false when the
    * user is gone): one conditional write, however many sessions there are.
    */
-  endAllOf(userId: string): Promise<boolean>;
+  endAllOf(userId: string, options?: WriteOptions): Promise<boolean>;
   /** Removes the session items of a user (clean-up only: TTL would remove them too). */
   deleteAllOf(userId: string): Promise<void>;
 }

@@ -1,5 +1,6 @@
 // Use cases: end one session of a user, or all of them ("log out everywhere"); the user's own,
 // or anyone's for an admin.
+import { auditEvent, type RequestMeta } from '../audit/event';
 import { NotFoundError } from '../shared/errors';
 import { noSuchUser, targetUser, UUID } from '../users/access';
 import type { StoredUser } from '../users/user';
@@ -8,10 +9,11 @@ import { endAllSessions } from './end-all-sessions';
 import { isLive } from './session';
 
 export const revokeSession = async (
-  deps: Pick<SessionsDependencies, 'sessions' | 'repository' | 'clock'>,
+  deps: Pick<SessionsDependencies, 'sessions' | 'repository' | 'clock' | 'newId'>,
   caller: StoredUser,
   userId: string,
   sessionId: string,
+  meta: RequestMeta,
 ): Promise<void> => {
   const user = await targetUser(deps, caller, userId);
   const session = UUID.test(sessionId) ? await deps.sessions.get(sessionId) : undefined;
@@ -19,14 +21,28 @@ export const revokeSession = async (
   if (!session || !isLive(session, user, deps.clock())) {
     throw new NotFoundError(`User ${user.id} has no live session ${JSON.stringify(sessionId)}.`);
   }
-  await deps.sessions.delete(session.id);
+  const ended = auditEvent(
+    { ...deps, meta },
+    {
+      type: 'session.ended',
+      userId: user.id,
+      actorId: caller.id,
+      details: { reason: 'revoked', session_id: session.id },
+    },
+  );
+  await deps.sessions.delete(session.id, { events: [ended] });
 };
 
 export const revokeAllSessions = async (
-  deps: Pick<SessionsDependencies, 'sessions' | 'repository'>,
+  deps: Pick<SessionsDependencies, 'sessions' | 'repository' | 'clock' | 'newId'>,
   caller: StoredUser,
   userId: string,
+  meta: RequestMeta,
 ): Promise<void> => {
   const user = await targetUser(deps, caller, userId);
-  if (!(await endAllSessions(deps, user.id))) throw noSuchUser(user.id);
+  const ended = auditEvent(
+    { ...deps, meta },
+    { type: 'session.ended', userId: user.id, actorId: caller.id, details: { reason: 'revoked_all' } },
+  );
+  if (!(await endAllSessions(deps, user.id, { events: [ended] }))) throw noSuchUser(user.id);
 };

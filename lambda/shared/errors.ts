@@ -57,6 +57,15 @@ export class ForbiddenError extends AppError {
   readonly title = 'Not allowed';
 }
 
+/** The right password of a disabled user: only someone who knows it learns the status. */
+export class AccountDisabledError extends AppError {
+  readonly code = 'account-disabled';
+  readonly title = 'Account disabled';
+  constructor() {
+    super('This account is disabled. Ask an administrator to enable it.');
+  }
+}
+
 export class NotFoundError extends AppError {
   readonly code = 'not-found';
   readonly title = 'Not found';

@@ -24,16 +24,19 @@ export interface LoggerOptions {
   /** Where a finished line goes; stdout/stderr by level when omitted (what Lambda ships to CloudWatch). */
   readonly write?: (line: string, level: LogLevel) => void;
   readonly now?: () => Date;
+  /** Applied to each logged error's stack: the Lambdas map theirs back to the sources here. */
+  readonly stack?: (stack: string) => string;
 }
 
-const redact = (value: unknown, depth = 0): unknown => {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+const redact = (value: unknown, stack: (stack: string) => string, depth = 0): unknown => {
+  if (value instanceof Error)
+    return { name: value.name, message: value.message, stack: value.stack && stack(value.stack) };
   if (value === null || typeof value !== 'object' || depth > 5) return value;
-  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  if (Array.isArray(value)) return value.map((item) => redact(item, stack, depth + 1));
   return Object.fromEntries(
     Object.entries(value).map(([key, item]) => [
       key,
-      SECRET_FIELD.test(key) ? '[redacted]' : redact(item, depth + 1),
+      SECRET_FIELD.test(key) ? '[redacted]' : redact(item, stack, depth + 1),
     ]),
   );
 };
@@ -49,12 +52,13 @@ export const createLogger = (options: LoggerOptions = {}): Logger => {
     configured === 'silent' ? Number.POSITIVE_INFINITY : (LEVELS[configured as LogLevel] ?? LEVELS.info);
   const write = options.write ?? toConsole;
   const now = options.now ?? (() => new Date());
+  const stack = options.stack ?? ((raw: string) => raw);
   const log =
     (level: LogLevel) =>
     (message: string, fields: LogFields = {}): void => {
       if (LEVELS[level] < threshold) return;
       write(
-        JSON.stringify({ level, time: now().toISOString(), message, ...(redact(fields) as object) }),
+        JSON.stringify({ level, time: now().toISOString(), message, ...(redact(fields, stack) as object) }),
         level,
       );
     };

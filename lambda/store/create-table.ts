@@ -12,7 +12,7 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { usersTable } from './table-definition';
+import { keyedIndexes, usersTable } from './table-definition';
 
 export const createTableInput = (tableName: string): CreateTableCommandInput => ({
   TableName: tableName,
@@ -24,14 +24,14 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
       AttributeName: usersTable.emailIndex.partitionKey.name,
       AttributeType: usersTable.emailIndex.partitionKey.type,
     },
-    {
-      AttributeName: usersTable.sessionsIndex.partitionKey.name,
-      AttributeType: usersTable.sessionsIndex.partitionKey.type,
-    },
-    {
-      AttributeName: usersTable.sessionsIndex.sortKey.name,
-      AttributeType: usersTable.sessionsIndex.sortKey.type,
-    },
+    ...[
+      ...new Map(
+        keyedIndexes
+          .flatMap((index) => [index.partitionKey, ...(index.sortKey ? [index.sortKey] : [])])
+          .filter((key) => key.name !== usersTable.emailIndex.partitionKey.name)
+          .map((key) => [key.name, { AttributeName: key.name, AttributeType: key.type }]),
+      ).values(),
+    ],
   ],
   StreamSpecification: { StreamEnabled: true, StreamViewType: usersTable.stream },
   GlobalSecondaryIndexes: [
@@ -43,17 +43,14 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
         NonKeyAttributes: [...usersTable.emailIndex.nonKeyAttributes],
       },
     },
-    {
-      IndexName: usersTable.sessionsIndex.name,
+    ...keyedIndexes.map((index) => ({
+      IndexName: index.name,
       KeySchema: [
-        { AttributeName: usersTable.sessionsIndex.partitionKey.name, KeyType: 'HASH' },
-        { AttributeName: usersTable.sessionsIndex.sortKey.name, KeyType: 'RANGE' },
+        { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
+        ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : []),
       ],
-      Projection: {
-        ProjectionType: 'INCLUDE',
-        NonKeyAttributes: [...usersTable.sessionsIndex.nonKeyAttributes],
-      },
-    },
+      Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.nonKeyAttributes] },
+    })),
   ],
 });
 

@@ -12,11 +12,13 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { WriteOptions } from '../audit/event';
 import type { Rotation, SessionRepository } from '../sessions/repository';
 import type { Session, SessionSummary } from '../sessions/session';
 import { UnavailableError } from '../shared/errors';
 import type { StoredUser } from '../users/user';
 import type { Item } from './attributes';
+import { AuditEventWriter } from './audit-repository';
 import {
   endSessionsUpdate,
   isNewSession,
@@ -29,12 +31,18 @@ import {
 } from './items/session-items';
 import { isUserItem, userFromItem, userKey } from './items/user-items';
 import { usersTable } from './table-definition';
+import { writeTransaction } from './transactions';
 import { orUnavailable } from './unavailable';
 
 export interface DynamoDbSessionRepositoryOptions {
   readonly tableName: string;
   readonly client: DynamoDBDocumentClient;
+  /** Retention of the audit events this repository's writes carry. */
+  readonly auditRetentionDays?: number;
 }
+
+/** The user of an endAllOf is gone (internal to this module). */
+class GoneError extends Error {}
 
 const failedCondition = async (write: Promise<unknown>): Promise<boolean> => {
   try {
@@ -49,10 +57,12 @@ const failedCondition = async (write: Promise<unknown>): Promise<boolean> => {
 export class DynamoDbSessionRepository implements SessionRepository {
   private readonly tableName: string;
   private readonly client: DynamoDBDocumentClient;
+  private readonly audit: AuditEventWriter;
 
-  constructor({ tableName, client }: DynamoDbSessionRepositoryOptions) {
+  constructor({ tableName, client, auditRetentionDays }: DynamoDbSessionRepositoryOptions) {
     this.tableName = tableName;
     this.client = client;
+    this.audit = new AuditEventWriter(tableName, auditRetentionDays);
   }
 
   async create(session: Session): Promise<void> {
@@ -108,9 +118,17 @@ export class DynamoDbSessionRepository implements SessionRepository {
     return !(await failedCondition(this.client.send(update)));
   }
 
-  async delete(id: string): Promise<void> {
-    await orUnavailable(
-      this.client.send(new DeleteCommand({ TableName: this.tableName, Key: sessionKey(id) })),
+  async delete(id: string, options: WriteOptions = {}): Promise<void> {
+    const remove = { TableName: this.tableName, Key: sessionKey(id) };
+    if (!options.events?.length) {
+      await orUnavailable(this.client.send(new DeleteCommand(remove)));
+      return;
+    }
+    // The session's end and its events: one transaction.
+    await writeTransaction(
+      this.client,
+      { session: { Delete: remove }, ...this.audit.parts(options.events) },
+      {},
     );
   }
 
@@ -119,13 +137,23 @@ export class DynamoDbSessionRepository implements SessionRepository {
     return items.map(sessionSummaryFromItem);
   }
 
-  async endAllOf(userId: string): Promise<boolean> {
-    const update = new UpdateCommand({
-      TableName: this.tableName,
-      Key: userKey(userId),
-      ...endSessionsUpdate,
-    });
-    return !(await failedCondition(this.client.send(update)));
+  async endAllOf(userId: string, options: WriteOptions = {}): Promise<boolean> {
+    const bump = { TableName: this.tableName, Key: userKey(userId), ...endSessionsUpdate };
+    if (!options.events?.length) {
+      return !(await failedCondition(this.client.send(new UpdateCommand(bump))));
+    }
+    // The bump and its events: one transaction.
+    try {
+      await writeTransaction(
+        this.client,
+        { user: { Update: bump }, ...this.audit.parts(options.events) },
+        { user: () => new GoneError() },
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof GoneError) return false;
+      throw error;
+    }
   }
 
   async deleteAllOf(userId: string): Promise<void> {

@@ -1,7 +1,13 @@
 // The users repository on DynamoDB: the domain's UserRepository port, built from the item
 // modules in items/ (keys and layouts live there, not here). One table holds every item kind,
-// told apart by key; a user and its email guard are only ever written together, in one transaction.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+// told apart by key; a user and its email guard are only ever written together, in one
+// transaction, and every write carries the audit events that record it (WriteOptions) in that
+// same transaction, with the active-admin counter when the write changes the active admins.
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -10,30 +16,37 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent, WriteOptions } from '../audit/event';
 import { InvalidTokenError } from '../mail/errors';
+import type { Session } from '../sessions/session';
 import { type Clock, type IdSource, randomIds, systemClock } from '../shared/clock';
-import { EmailTakenError } from '../users/errors';
+import { EmailTakenError, LastAdminError } from '../users/errors';
 import {
-  type ClearLoginFailures,
+  type ClearFailures,
   type LoginFailure,
   StaleVersionError,
+  type UserListQuery,
   type UserPage,
   type UserRepository,
+  type UserWriteOptions,
   type WriteEffects,
 } from '../users/repository';
-import type { LoginThrottleState, StoredUser, User } from '../users/user';
+import { isActiveAdmin, type LoginThrottleState, type StoredUser } from '../users/user';
+import type { Item } from './attributes';
+import { AuditEventWriter } from './audit-repository';
+import { addAdmin, adminCounterItem, adminCounterKey, removeAdmin } from './items/admin-counter-items';
 import {
   accountFailuresFromItem,
   accountFailuresKey,
-  addAccountFailureUpdate,
-  addFailureUpdate,
   clearAccountUpdate,
   clientFailuresKey,
-  firstFailureItem,
   loginFailuresFromItem,
-  openAccountWindowUpdate,
+  nextFailureCounts,
+  putAccountFailure,
+  putClientFailure,
 } from './items/login-failure-items';
 import { newTokenParts, outboxParts, spendTokenParts } from './items/mail-items';
+import { isNewSession, itemFromSession } from './items/session-items';
 import {
   emailGuardItem,
   emailGuardKey,
@@ -42,53 +55,67 @@ import {
   isOwnedBy,
   isUserItem,
   itemFromUser,
-  keyOfPosition,
   ownerOfGuard,
-  positionOfKey,
   profileFromItem,
   recordLoginUpdate,
   userFromItem,
   userKey,
 } from './items/user-items';
+import { listingPartitions } from './items/user-listing-items';
+import { afterOfPosition, queryShards } from './sharded-query';
 import { usersTable } from './table-definition';
 import { type TransactionPart, writeTransaction } from './transactions';
 import { orUnavailable } from './unavailable';
 
-/** A catch handler: on a failed condition, `then`; anything else is thrown on. */
-const ifConditionFailed =
-  <T>(then: () => Promise<T>) =>
-  (error: unknown): Promise<T> => {
-    if (error instanceof ConditionalCheckFailedException) return then();
-    throw error;
-  };
+/** Rounds of a failed-login compare-and-set before giving up (each lost round is another failure counted). */
+const MAX_FAILURE_ATTEMPTS = 30;
 
 export interface DynamoDbUserRepositoryOptions {
   readonly tableName: string;
   /** Made by createDocumentClient(); the repository never makes its own. */
   readonly client: DynamoDBDocumentClient;
+  /** Retention of the audit events this repository's writes carry. */
+  readonly auditRetentionDays?: number;
   /** When outbox items are stamped, and their ids. */
   readonly clock?: Clock;
   readonly newId?: IdSource;
 }
 
-/** A spent token's parts: when their condition fails, the token was used, voided or expired. */
-const SPENT = { spentToken: () => new InvalidTokenError(), spentPointer: () => new InvalidTokenError() };
+type Parts = Record<string, TransactionPart>;
+
+/** What a failed condition of each named part means to the domain. */
+const CONDITION_ERRORS = {
+  user: () => new StaleVersionError(),
+  login: () => new StaleVersionError(),
+  failures: () => new StaleVersionError(),
+  accountFailures: () => new StaleVersionError(),
+  newGuard: () => new EmailTakenError(),
+  admins: () => new LastAdminError(),
+  session: () => new StaleVersionError(),
+  // A spent token's parts: when their condition fails, the token was used, voided or expired.
+  spentToken: () => new InvalidTokenError(),
+  spentPointer: () => new InvalidTokenError(),
+};
 
 export class DynamoDbUserRepository implements UserRepository {
   private readonly tableName: string;
   private readonly client: DynamoDBDocumentClient;
+  private readonly audit: AuditEventWriter;
   private readonly clock: Clock;
   private readonly newId: IdSource;
+  /** Set once the active-admin counter is known to exist (it is never deleted). */
+  private adminCounterReady = false;
 
-  constructor({ tableName, client, clock, newId }: DynamoDbUserRepositoryOptions) {
+  constructor({ tableName, client, auditRetentionDays, clock, newId }: DynamoDbUserRepositoryOptions) {
     this.tableName = tableName;
     this.client = client;
+    this.audit = new AuditEventWriter(tableName, auditRetentionDays);
     this.clock = clock ?? systemClock;
     this.newId = newId ?? randomIds;
   }
 
   /** The named parts a write's effects add to its transaction. */
-  private effectParts(effects: WriteEffects | undefined): Record<string, TransactionPart> {
+  private effectParts(effects: WriteEffects | undefined): Parts {
     if (!effects) return {};
     const named = (prefix: string, parts: TransactionPart[]) =>
       Object.fromEntries(parts.map((part, index) => [`${prefix}${index}`, part]));
@@ -105,7 +132,11 @@ export class DynamoDbUserRepository implements UserRepository {
       ...named('mail', outboxParts(this.tableName, effects.mails ?? [], this.newId, this.clock())),
       ...(effects.clearLoginFailures === undefined
         ? {}
-        : { loginFailures: this.clearLoginFailuresPart(effects.clearLoginFailures) }),
+        : {
+            loginFailures: {
+              Update: this.clearAccount(effects.clearLoginFailures.email, effects.clearLoginFailures),
+            },
+          }),
     };
   }
 
@@ -128,30 +159,29 @@ export class DynamoDbUserRepository implements UserRepository {
     return guard ? found : undefined;
   }
 
-  async create(user: StoredUser, effects?: WriteEffects): Promise<void> {
-    await writeTransaction(
-      this.client,
+  async create(user: StoredUser, options: UserWriteOptions = {}): Promise<void> {
+    await this.write(
       {
         user: { Put: { TableName: this.tableName, Item: itemFromUser(user), ...isAbsent } },
-        guard: this.putGuard(user),
-        ...this.effectParts(effects),
+        newGuard: this.putGuard(user),
+        ...(await this.adminChange(undefined, user)),
+        ...this.effectParts(options),
       },
-      { guard: () => new EmailTakenError() },
+      options.events,
     );
   }
 
-  async replace(previous: StoredUser, next: StoredUser, effects?: WriteEffects): Promise<void> {
+  async replace(previous: StoredUser, next: StoredUser, options: UserWriteOptions = {}): Promise<void> {
     const putUser = { TableName: this.tableName, Item: itemFromUser(next), ...isAtVersion(previous.version) };
-    const extra = this.effectParts(effects);
-    if (previous.email === next.email && Object.keys(extra).length > 0) {
-      await writeTransaction(
-        this.client,
-        { user: { Put: putUser }, ...extra },
-        { user: () => new StaleVersionError(), ...SPENT },
-      );
-      return;
-    }
-    if (previous.email === next.email) {
+    const admins = await this.adminChange(previous, next);
+    const extra = this.effectParts(options);
+    const events = options.events ?? [];
+    if (
+      previous.email === next.email &&
+      Object.keys(admins).length === 0 &&
+      Object.keys(extra).length === 0 &&
+      events.length === 0
+    ) {
       try {
         await orUnavailable(this.client.send(new PutCommand(putUser)));
       } catch (error) {
@@ -161,92 +191,141 @@ export class DynamoDbUserRepository implements UserRepository {
       return;
     }
     // One transaction may not touch an item twice, hence the guards only when the email moves.
-    await writeTransaction(
-      this.client,
-      {
-        user: { Put: putUser },
-        oldGuard: this.deleteGuard(previous),
-        newGuard: this.putGuard(next),
-        ...extra,
-      },
-      { user: () => new StaleVersionError(), newGuard: () => new EmailTakenError(), ...SPENT },
-    );
+    const guards: Parts =
+      previous.email === next.email
+        ? {}
+        : { oldGuard: this.deleteGuard(previous), newGuard: this.putGuard(next) };
+    await this.write({ user: { Put: putUser }, ...guards, ...admins, ...extra }, events);
   }
 
-  async delete(user: StoredUser): Promise<void> {
-    await writeTransaction(
-      this.client,
+  async delete(
+    user: StoredUser,
+    options: WriteOptions & { readonly clearFailures?: ClearFailures } = {},
+  ): Promise<void> {
+    await this.write(
       {
         user: { Delete: { TableName: this.tableName, Key: userKey(user.id), ...isAtVersion(user.version) } },
-        guard: this.deleteGuard(user),
+        oldGuard: this.deleteGuard(user),
+        // The account record, not deleted: its cleared_at is what retires the per-client records.
+        ...(options.clearFailures && {
+          clearFailures: { Update: this.clearAccount(user.email, options.clearFailures) },
+        }),
+        // The user's sessions die with it (authenticate finds no user behind them); their items,
+        // unbounded in number, are removed after this transaction (deleteUser). Events stay.
+        ...(await this.adminChange(user, undefined)),
       },
-      { user: () => new StaleVersionError() },
+      options.events,
     );
   }
 
-  async recordLogin(id: string, at: string): Promise<StoredUser | undefined> {
+  async recordLogin(
+    user: StoredUser,
+    at: string,
+    options: WriteOptions & {
+      readonly clearClient?: string | undefined;
+      readonly clearFailures?: ClearFailures | undefined;
+      readonly session?: Session;
+    } = {},
+  ): Promise<StoredUser | undefined> {
     try {
-      const { Attributes } = await orUnavailable(
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: userKey(id),
-            ...recordLoginUpdate(at),
-            ReturnValues: 'ALL_NEW',
+      await this.write(
+        {
+          login: { Update: { TableName: this.tableName, Key: userKey(user.id), ...recordLoginUpdate(at) } },
+          ...(options.session !== undefined && {
+            session: {
+              Put: { TableName: this.tableName, Item: itemFromSession(options.session), ...isNewSession },
+            },
           }),
-        ),
+          ...(options.clearClient !== undefined && {
+            clearFailures: {
+              Delete: { TableName: this.tableName, Key: clientFailuresKey(user.email, options.clearClient) },
+            },
+          }),
+          ...(options.clearFailures !== undefined && {
+            clearAccountFailures: { Update: this.clearAccount(user.email, options.clearFailures) },
+          }),
+        },
+        options.events,
       );
-      return Attributes ? userFromItem(Attributes) : undefined;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
+      if (error instanceof StaleVersionError) return undefined;
       throw error;
     }
+    // A transaction returns no values: re-read, so the version (the ETag) is the stored one.
+    return this.getById(user.id);
   }
 
-  async list(limit: number, position: string | undefined): Promise<UserPage> {
-    // Scanning the email index, not the table: only users are in it (guards and login records
-    // have no email), so a page costs O(page) and needs no filter, and no hash is projected.
-    let startKey: Record<string, unknown> | undefined =
-      position === undefined ? undefined : keyOfPosition(position);
-    const users: User[] = [];
-    do {
-      const page = await orUnavailable(
-        this.client.send(
-          new ScanCommand({
-            TableName: this.tableName,
-            IndexName: usersTable.emailIndex.name,
-            Limit: limit - users.length,
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      users.push(...(page.Items ?? []).map(profileFromItem));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && users.length < limit);
-    return { users, nextPosition: startKey ? positionOfKey(startKey) : null };
+  async list(query: UserListQuery): Promise<UserPage> {
+    // The sorted, sharded indexes (items/user-listing-items.ts): a page reads at most
+    // (limit + 1) users per shard, with or without filters, and never a credential.
+    const index = query.status ? usersTable.usersByStatus : usersTable.usersByEmail;
+    const page = await orUnavailable(
+      queryShards(this.client, {
+        tableName: this.tableName,
+        indexName: index.name,
+        partitionKey: index.partitionKey.name,
+        partitions: listingPartitions(query.status),
+        sortKey: 'email',
+        ascending: true,
+        limit: query.limit,
+        prefix: query.emailPrefix,
+        after: afterOfPosition(query.position),
+      }),
+    );
+    return { users: page.items.map(profileFromItem), nextPosition: page.nextPosition };
   }
 
   async getLoginFailures(email: string, client: string): Promise<LoginThrottleState> {
-    const read = (Key: Record<string, string>) =>
-      orUnavailable(
-        this.client.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true })),
-      );
     const [fromClient, account] = await Promise.all([
-      read(clientFailuresKey(email, client)),
-      read(accountFailuresKey(email)),
+      this.readConsistent(clientFailuresKey(email, client)),
+      this.readConsistent(accountFailuresKey(email)),
     ]);
     return {
-      client: fromClient.Item ? loginFailuresFromItem(fromClient.Item) : undefined,
-      account: account.Item ? accountFailuresFromItem(account.Item) : undefined,
+      client: fromClient ? loginFailuresFromItem(fromClient) : undefined,
+      account: account ? accountFailuresFromItem(account) : undefined,
     };
   }
 
-  async addLoginFailure(failure: LoginFailure): Promise<LoginThrottleState> {
-    const [client, account] = await Promise.all([
-      this.addClientFailure(failure),
-      this.addAccountFailure(failure),
-    ]);
-    return { client, account };
+  async addLoginFailure(
+    failure: LoginFailure,
+    eventsFor: (state: LoginThrottleState) => readonly AuditEvent[] = () => [],
+  ): Promise<LoginThrottleState> {
+    const { email, client } = failure;
+    // One transaction: both counts and the events that record them (login.failed, login.locked).
+    // A transaction returns no values, so an ADD could not tell this failure its count: it is a
+    // compare-and-set on both records instead, retried on the state it lost to, so concurrent
+    // failures each count (as ADD did) and each knows its own count.
+    for (let attempt = 1; ; attempt++) {
+      const [fromClient, account] = await Promise.all([
+        this.readConsistent(clientFailuresKey(email, client)),
+        this.readConsistent(accountFailuresKey(email)),
+      ]);
+      const next = nextFailureCounts(failure, fromClient, account);
+      const state = {
+        client: loginFailuresFromItem(next.client),
+        account: accountFailuresFromItem(next.account),
+      };
+      try {
+        await this.write(
+          {
+            failures: { Put: { TableName: this.tableName, ...putClientFailure(next.client, fromClient) } },
+            accountFailures: {
+              Put: { TableName: this.tableName, ...putAccountFailure(next.account, account) },
+            },
+          },
+          eventsFor(state),
+        );
+        return state;
+      } catch (error) {
+        const lost =
+          error instanceof StaleVersionError ||
+          error instanceof TransactionConflictException ||
+          error instanceof TransactionCanceledException;
+        if (!lost || attempt >= MAX_FAILURE_ATTEMPTS) throw error;
+        // Another failure (or a clear) wrote first: back off a little, re-read, count on its state.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(attempt, 5)));
+      }
+    }
   }
 
   async clearClientLoginFailures(email: string, client: string): Promise<void> {
@@ -259,68 +338,24 @@ export class DynamoDbUserRepository implements UserRepository {
 
   async clearLoginFailures(email: string, at: string, keepForSeconds: number): Promise<void> {
     await orUnavailable(
-      this.client.send(new UpdateCommand(this.clearLoginFailuresPart({ email, at, keepForSeconds }).Update)),
+      this.client.send(new UpdateCommand(this.clearAccount(email, { at, keepForSeconds }))),
     );
   }
 
-  /** Stamps `cleared_at` on the account's record: every client's failures before it are forgotten. */
-  private clearLoginFailuresPart({ email, at, keepForSeconds }: ClearLoginFailures) {
+  private clearAccount(email: string, { at, keepForSeconds }: ClearFailures) {
     const expiresAt = Math.floor(Date.parse(at) / 1000) + keepForSeconds;
     return {
-      Update: {
-        TableName: this.tableName,
-        Key: accountFailuresKey(email),
-        ...clearAccountUpdate(at, expiresAt),
-      },
+      TableName: this.tableName,
+      Key: accountFailuresKey(email),
+      ...clearAccountUpdate(at, expiresAt),
     };
   }
 
-  private async addClientFailure({ email, client, at, clearedAt, keepForSeconds }: LoginFailure) {
-    const nowEpoch = Math.floor(Date.parse(at) / 1000);
-    const expiresAt = nowEpoch + keepForSeconds;
-    try {
-      const { Attributes = {} } = await orUnavailable(
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: clientFailuresKey(email, client),
-            ...addFailureUpdate(at, nowEpoch, expiresAt, clearedAt),
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return loginFailuresFromItem(Attributes);
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const first = firstFailureItem(email, client, at, expiresAt);
-      await orUnavailable(this.client.send(new PutCommand({ TableName: this.tableName, Item: first })));
-      return loginFailuresFromItem(first);
-    }
-  }
-
-  private async addAccountFailure({ email, at, keepForSeconds, windowSeconds }: LoginFailure) {
-    const expiresAt = Math.floor(Date.parse(at) / 1000) + keepForSeconds;
-    const windowFloor = new Date(Date.parse(at) - windowSeconds * 1000).toISOString();
-    const update = async (expression: object) => {
-      const { Attributes = {} } = await orUnavailable(
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: accountFailuresKey(email),
-            ...expression,
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return accountFailuresFromItem(Attributes);
-    };
-    const count = () => update(addAccountFailureUpdate(at, windowFloor, expiresAt));
-    // Count in the open window; else open one; else another failure just opened it: count in it.
-    return count().catch(
-      ifConditionFailed(() =>
-        update(openAccountWindowUpdate(at, windowFloor, expiresAt)).catch(ifConditionFailed(count)),
-      ),
+  private async readConsistent(Key: Record<string, string>): Promise<Item | undefined> {
+    const { Item } = await orUnavailable(
+      this.client.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true })),
     );
+    return Item;
   }
 
   private putGuard(user: StoredUser): TransactionPart {
@@ -329,5 +364,64 @@ export class DynamoDbUserRepository implements UserRepository {
 
   private deleteGuard(user: StoredUser): TransactionPart {
     return { Delete: { TableName: this.tableName, Key: emailGuardKey(user.email), ...isOwnedBy(user.id) } };
+  }
+
+  /** The counter update a write from `before` to `after` needs, if it changes the active admins. */
+  private async adminChange(before: StoredUser | undefined, after: StoredUser | undefined): Promise<Parts> {
+    const was = before !== undefined && isActiveAdmin(before);
+    const is = after !== undefined && isActiveAdmin(after);
+    if (was === is) return {};
+    await this.ensureAdminCounter();
+    return {
+      admins: {
+        Update: { TableName: this.tableName, Key: adminCounterKey, ...(is ? addAdmin : removeAdmin) },
+      },
+    };
+  }
+
+  /**
+   * A table written before the counter existed has none: count the active admins once (from the
+   * email index, which projects role and status) and create it. A table created by this code has
+   * it from its first admin on. Writes racing this one-off count are the only window for drift.
+   */
+  private async ensureAdminCounter(): Promise<void> {
+    if (this.adminCounterReady) return;
+    const { Item } = await orUnavailable(
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: adminCounterKey, ConsistentRead: true }),
+      ),
+    );
+    if (!Item) {
+      let count = 0;
+      let startKey: Item | undefined;
+      do {
+        const page = await orUnavailable(
+          this.client.send(
+            new ScanCommand({
+              TableName: this.tableName,
+              IndexName: usersTable.emailIndex.name,
+              ExclusiveStartKey: startKey,
+            }),
+          ),
+        );
+        count += (page.Items ?? []).filter((user) => isActiveAdmin(profileFromItem(user))).length;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      try {
+        await orUnavailable(
+          this.client.send(
+            new PutCommand({ TableName: this.tableName, Item: adminCounterItem(count), ...isAbsent }),
+          ),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    this.adminCounterReady = true;
+  }
+
+  /** The parts and the events that record them, all or nothing. */
+  private async write(parts: Parts, events: readonly AuditEvent[] = []): Promise<void> {
+    await writeTransaction(this.client, { ...parts, ...this.audit.parts(events) }, CONDITION_ERRORS);
   }
 }

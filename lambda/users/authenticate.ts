@@ -1,6 +1,6 @@
 // Use case: turn verified token claims into the caller as stored now. A token outlives neither
 // its user, nor its session (logout, revocation, reuse, password change, disable), and the stored
-// role — not the token's — decides what it may do. The user and the session are read in one
+// role and status — not the token's — decide what it may do. The user and the session are read in one
 // request (a batch of two strongly consistent reads), on every protected call.
 import type { SessionsDependencies } from '../sessions/dependencies';
 import { isLive } from '../sessions/session';
@@ -14,6 +14,11 @@ export interface Caller {
   readonly user: StoredUser;
   /** The session the caller's token belongs to. */
   readonly sessionId: string;
+  /**
+   * How that session was authenticated, as stored with it (`["pwd"]`, or `["pwd","otp"]` after a
+   * second factor): read from the session, not the token, so it is the server's own record.
+   */
+  readonly amr: readonly string[];
 }
 
 type Deps = Pick<UsersDependencies, 'clock'> & Pick<SessionsDependencies, 'sessions'>;
@@ -24,8 +29,11 @@ export const authenticate = async (deps: Deps, claims: TokenClaims): Promise<Cal
   const ended = new UnauthenticatedError('The token is no longer valid; log in again.');
   if (!UUID.test(claims.sub) || !UUID.test(claims.sid)) throw ended;
   const { user, session } = await deps.sessions.getWithUser(claims.sid, claims.sub);
-  if (!user || user.tokenVersion !== claims.tv || !session || !isLive(session, user, now)) throw ended;
-  return { user, sessionId: session.id };
+  // A disabled user's tokenVersion was bumped (its sessions are dead already); the status is
+  // checked too, so no token of a disabled account is ever honoured.
+  if (!user || !session) throw ended;
+  if (user.status !== 'active' || user.tokenVersion !== claims.tv || !isLive(session, user, now)) throw ended;
+  return { user, sessionId: session.id, amr: session.amr };
 };
 
 /** A bearer token sent to a public route: verified too, and a bad one is refused, never ignored. */

@@ -1,8 +1,10 @@
 // Password checks and the failed-login back-off they feed: login and the current-password check
 // of a self-service change share them, so a guess costs the same wherever it is made.
+import { type AuditEvent, auditEvent, type RequestMeta } from '../audit/event';
 import { TooManyAttemptsError, ValidationError } from '../shared/errors';
 import type { UsersDependencies } from './dependencies';
 import {
+  ACCOUNT_CEILING,
   ACCOUNT_WINDOW_SECONDS,
   failureMemorySeconds,
   lockedByFailure,
@@ -13,6 +15,18 @@ import { PASSWORD_MAX_BYTES } from './schemas';
 import type { LoginThrottleState, StoredUser } from './user';
 
 type CredentialDependencies = Pick<UsersDependencies, 'repository' | 'passwords'>;
+type FailureDependencies = Pick<UsersDependencies, 'repository' | 'clock' | 'newId'>;
+
+/** Who failed, and how: the facts of the login.failed (and login.locked) events. */
+export interface FailedAttempt {
+  readonly email: string;
+  /** The source IP: the back-off is per account and client. */
+  readonly client: string;
+  /** The account, when the email has one. */
+  readonly userId: string | null;
+  readonly reason: 'wrong_password' | 'unknown_email' | 'wrong_current_password' | 'wrong_second_factor';
+  readonly meta: RequestMeta;
+}
 
 /**
  * Compares in NFKC. Hashes stored before passwords were normalised were made from the text as
@@ -60,23 +74,51 @@ export const refuseWhileLocked = (state: LoginThrottleState, now: Date): void =>
   if (retryAfter > 0) throw new TooManyAttemptsError(retryAfter);
 };
 
-/** Counts a failure; once it locks, the answer becomes a 429 instead of `otherwise`. */
+/**
+ * Counts a failure, for this client and for the account, with its login.failed event (and
+ * login.locked when this failure locks the client out, or the whole account) in the same
+ * transaction as the counts; once it locks, the answer becomes a 429 instead of `otherwise`.
+ */
 export const loginFailed = async (
-  deps: CredentialDependencies,
-  email: string,
-  client: string,
+  deps: FailureDependencies,
+  attempt: FailedAttempt,
   before: LoginThrottleState,
   now: Date,
   otherwise: Error,
 ): Promise<Error> => {
-  const state = await deps.repository.addLoginFailure({
-    email,
-    client,
-    at: now.toISOString(),
-    clearedAt: before.account?.clearedAt,
-    keepForSeconds: failureMemorySeconds,
-    windowSeconds: ACCOUNT_WINDOW_SECONDS,
-  });
+  const context = { ...deps, meta: attempt.meta };
+  // The reason stays in the event; no answer ever tells an unknown email from a wrong password.
+  const about = { userId: attempt.userId, actorId: null, outcome: 'failure' } as const;
+  const eventsFor = (state: LoginThrottleState): AuditEvent[] => {
+    const counts = { count: state.client?.count ?? 0, account_count: state.account?.count ?? 0 };
+    return [
+      auditEvent(context, { type: 'login.failed', ...about, details: { reason: attempt.reason, ...counts } }),
+      ...(lockedByFailure(state)
+        ? [
+            auditEvent(context, {
+              type: 'login.locked',
+              ...about,
+              details: {
+                scope: counts.account_count >= ACCOUNT_CEILING ? 'account' : 'client',
+                seconds: Math.max(1, retryAfterSeconds(state, now)),
+                ...counts,
+              },
+            }),
+          ]
+        : []),
+    ];
+  };
+  const state = await deps.repository.addLoginFailure(
+    {
+      email: attempt.email,
+      client: attempt.client,
+      at: now.toISOString(),
+      clearedAt: before.account?.clearedAt,
+      keepForSeconds: failureMemorySeconds,
+      windowSeconds: ACCOUNT_WINDOW_SECONDS,
+    },
+    eventsFor,
+  );
   return lockedByFailure(state)
     ? new TooManyAttemptsError(Math.max(1, retryAfterSeconds(state, now)))
     : otherwise;
@@ -96,11 +138,12 @@ export const clearLoginFailures = async (
 
 /** A self-service change of email or password proves the current password; a wrong one is a failed login. */
 export const confirmCurrentPassword = async (
-  deps: CredentialDependencies,
+  deps: CredentialDependencies & FailureDependencies,
   caller: StoredUser,
   currentPassword: string | undefined,
   client: string,
   now: Date,
+  meta: RequestMeta,
 ): Promise<void> => {
   if (currentPassword === undefined) {
     throw new ValidationError('Changing your own email or password needs your current password.', [
@@ -112,8 +155,7 @@ export const confirmCurrentPassword = async (
   if (await passwordMatches(deps, caller, currentPassword)) return;
   throw await loginFailed(
     deps,
-    caller.email,
-    client,
+    { email: caller.email, client, userId: caller.id, reason: 'wrong_current_password', meta },
     failures,
     now,
     new ValidationError('The current password is incorrect.', [

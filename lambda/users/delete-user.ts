@@ -1,21 +1,33 @@
-// Use case: delete a user (themselves, or anyone for an admin). Its sessions die with it (the
-// router finds no user behind their tokens); their items are removed too rather than left to TTL.
+// Use case: delete a user (themselves, or anyone for an admin). Their events stay; their failed
+// logins are forgotten in the same transaction, so an account made later with the email starts clean.
+// Its sessions die with it (the router finds no user behind their tokens); their items are removed
+// right after the transaction rather than left to TTL.
+import { auditEvent, type RequestMeta } from '../audit/event';
 import type { SessionsDependencies } from '../sessions/dependencies';
 import { targetUser } from './access';
 import type { UsersDependencies } from './dependencies';
+import { failureMemorySeconds } from './login-throttle';
 import { checkExpected, type ExpectedVersions, writeWithRetry } from './optimistic-write';
 import type { StoredUser } from './user';
 
 export const deleteUser = async (
-  deps: Pick<UsersDependencies, 'repository'> & Pick<SessionsDependencies, 'sessions'>,
+  deps: Pick<UsersDependencies, 'repository' | 'clock' | 'newId'> & Pick<SessionsDependencies, 'sessions'>,
   caller: StoredUser,
   id: string,
   expected: ExpectedVersions,
+  meta: RequestMeta,
 ): Promise<void> => {
   const first = await targetUser(deps, caller, id);
   checkExpected(first, expected);
   await writeWithRetry(deps, first, expected, async (current) => {
-    await deps.repository.delete(current);
+    const deleted = auditEvent(
+      { ...deps, meta },
+      { type: 'user.deleted', userId: current.id, actorId: caller.id },
+    );
+    await deps.repository.delete(current, {
+      events: [deleted],
+      clearFailures: { at: deps.clock().toISOString(), keepForSeconds: failureMemorySeconds },
+    });
     return current;
   });
   await deps.sessions.deleteAllOf(first.id);

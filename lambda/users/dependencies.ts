@@ -1,5 +1,7 @@
 // What the users use cases are given. Each use case takes only the part it needs (Pick), so a
 // caller such as `npm run create-admin` builds no more than that.
+
+import type { AuditRepository } from '../audit/repository';
 import type { MailTokenKeys } from '../mail/mail-tokens';
 import type { MailRepository } from '../mail/repository';
 import type { Clock, IdSource } from '../shared/clock';
@@ -10,6 +12,7 @@ import type { UserRepository } from './repository';
 
 export interface UsersDependencies {
   readonly repository: UserRepository;
+  readonly audit: AuditRepository;
   readonly passwords: PasswordHasher;
   readonly tokens: TokenService;
   readonly cursors: CursorSealer;

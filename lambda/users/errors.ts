@@ -19,3 +19,14 @@ export class WriteContentionError extends ConflictError {
     );
   }
 }
+
+/** The change would leave no active admin: demoting, disabling or deleting the last one. */
+export class LastAdminError extends ConflictError {
+  constructor() {
+    super(
+      'last-admin',
+      'The last active admin',
+      'This is the last active admin: make another admin first, then demote, disable or delete this one.',
+    );
+  }
+}

@@ -1,46 +1,71 @@
 // Use case: log in with email and password. Unknown email and wrong password cost the same and
-// answer the same; failures feed the back-off (login-throttle.ts), a success clears it.
+// answer the same; failures feed the back-off (login-throttle.ts), a success clears this
+// client's. A disabled account's status is told only to whoever has its password. Every outcome
+// is an event. A user with a second factor gets a challenge instead of a session, and the
+// failures stay counted until the second factor passes. A success opens a session
+// (complete-login.ts): its item is written in the same transaction as last_login, this
+// client's failures forgotten, and login.succeeded.
+import { auditEvent, type RequestMeta } from '../audit/event';
+import { type SecondFactorRequired, startSecondFactor } from '../mfa/login-with-second-factor';
+import type { MfaRepository } from '../mfa/repository';
 import type { SessionsDependencies } from '../sessions/dependencies';
-import { newSession, type SessionTokens, sessionTokens } from '../sessions/session-tokens';
-import { InvalidCredentialsError } from '../shared/errors';
+import { AccountDisabledError, InvalidCredentialsError } from '../shared/errors';
+import { completeLogin, type LoginResult } from './complete-login';
 import { activeLoginFailures, loginFailed, passwordMatches, refuseWhileLocked } from './credentials';
 import type { UsersDependencies } from './dependencies';
-import { profileOf, type User } from './user';
 
-export interface LoginResult extends SessionTokens {
-  readonly user: User;
-}
+export type { LoginResult } from './complete-login';
 
 export const login = async (
-  deps: Pick<UsersDependencies, 'repository' | 'passwords' | 'tokens' | 'clock'> &
-    Pick<SessionsDependencies, 'sessions' | 'refreshTokens' | 'sessionTtlSeconds' | 'newId'>,
+  deps: Pick<UsersDependencies, 'repository' | 'audit' | 'passwords' | 'tokens' | 'clock' | 'newId'> &
+    Pick<SessionsDependencies, 'refreshTokens' | 'sessionTtlSeconds'> & {
+      readonly mfa: MfaRepository;
+    },
   email: string,
   password: string,
   /** The source IP: the back-off is per account and client. */
   client: string,
-  userAgent: string | null,
-): Promise<LoginResult> => {
+  /** Where the request came from: its events, and the session's User-Agent. */
+  meta: RequestMeta,
+): Promise<LoginResult | SecondFactorRequired> => {
   const now = deps.clock();
   const [failures, user] = await Promise.all([
     activeLoginFailures(deps, email, client, now),
     deps.repository.getByEmail(email),
   ]);
-  // During a lock even the right password is refused, so guessing gains nothing.
+  // A locked client learns nothing: not even whether this guess was right.
   refuseWhileLocked(failures, now);
 
   if (!(await passwordMatches(deps, user, password)) || !user) {
-    throw await loginFailed(deps, email, client, failures, now, new InvalidCredentialsError());
+    const attempt = {
+      email,
+      client,
+      userId: user?.id ?? null,
+      reason: user ? 'wrong_password' : 'unknown_email',
+      meta,
+    } as const;
+    throw await loginFailed(deps, attempt, failures, now, new InvalidCredentialsError());
   }
-  // The session carries the tokenVersion just read: a password change racing this login leaves
-  // it ended at birth, never alive under the old password.
-  const { session, refreshToken } = newSession(deps, user, { userAgent, amr: ['pwd'], at: now });
-  // Independent writes: one round trip, not three.
-  const [loggedIn] = await Promise.all([
-    deps.repository.recordLogin(user.id, now.toISOString()),
-    failures.client ? deps.repository.clearClientLoginFailures(email, client) : undefined,
-    deps.sessions.create(session),
-  ]);
-  if (!loggedIn) throw new InvalidCredentialsError();
-  const tokens = await sessionTokens(deps, loggedIn, session, refreshToken, now);
-  return { ...tokens, user: profileOf(loggedIn) };
+  if (user.status === 'disabled') {
+    await deps.audit.record([
+      auditEvent(
+        { ...deps, meta },
+        {
+          type: 'login.failed',
+          userId: user.id,
+          actorId: null,
+          outcome: 'failure',
+          details: { reason: 'account_disabled' },
+        },
+      ),
+    ]);
+    throw new AccountDisabledError();
+  }
+  if (user.mfaEnabled) return startSecondFactor(deps, user, now);
+  return completeLogin(deps, user, {
+    amr: ['pwd'],
+    meta,
+    at: now,
+    clears: failures.client ? { client } : undefined,
+  });
 };

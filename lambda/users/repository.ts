@@ -1,7 +1,11 @@
 // The port the domain needs from storage. store/user-repository.ts implements it on DynamoDB;
-// nothing else does (tests run the real one against DynamoDB Local).
+// nothing else does (tests run the real one against DynamoDB Local). Every write takes
+// WriteOptions: the audit events that record it, written in the same transaction; create and
+// replace also take WriteEffects (mails, mailed tokens), in that same transaction.
+import type { AuditEvent, WriteOptions } from '../audit/event';
 import type { MailToken, OutboxMail } from '../mail/mail';
-import type { LoginThrottleState, StoredUser, User } from './user';
+import type { Session } from '../sessions/session';
+import type { LoginThrottleState, Status, StoredUser, User } from './user';
 
 /** What else a user write does in the same transaction: all of it happens, or none. */
 export interface WriteEffects {
@@ -13,6 +17,9 @@ export interface WriteEffects {
   /** Clears every failed login of the account, from every client, as of `at` (see clearLoginFailures). */
   readonly clearLoginFailures?: ClearLoginFailures;
 }
+
+/** A user write's options: its audit events and its other effects, all in one transaction. */
+export type UserWriteOptions = WriteOptions & WriteEffects;
 
 export interface ClearLoginFailures {
   readonly email: string;
@@ -27,32 +34,76 @@ export interface UserPage {
   readonly nextPosition: string | null;
 }
 
+export interface UserListQuery {
+  readonly limit: number;
+  readonly position: string | undefined;
+  /** Lower-case; only emails starting with it. */
+  readonly emailPrefix?: string | undefined;
+  readonly status?: Status | undefined;
+}
+
 export interface UserRepository {
   /** Strongly consistent read. */
   getById(id: string): Promise<StoredUser | undefined>;
   /** Strongly consistent read (through the email guard, not the eventually consistent index). */
   getByEmail(email: string): Promise<StoredUser | undefined>;
   /** Throws EmailTakenError when another user has the email. */
-  create(user: StoredUser, effects?: WriteEffects): Promise<void>;
+  create(user: StoredUser, options?: UserWriteOptions): Promise<void>;
   /**
    * Writes `next` if the stored user is still at `previous.version` (else StaleVersionError),
    * moving the email guard in the same transaction when the email changes (EmailTakenError).
+   * LastAdminError when it would leave no active admin.
    */
-  replace(previous: StoredUser, next: StoredUser, effects?: WriteEffects): Promise<void>;
-  /** Deletes the user and its email guard if it is still at `user.version` (else StaleVersionError). */
-  delete(user: StoredUser): Promise<void>;
-  /** Sets last_login and bumps the version; returns the user as now stored, or undefined if it is gone. */
-  recordLogin(id: string, at: string): Promise<StoredUser | undefined>;
-  list(limit: number, position: string | undefined): Promise<UserPage>;
+  replace(previous: StoredUser, next: StoredUser, options?: UserWriteOptions): Promise<void>;
+  /**
+   * Deletes the user and its email guard if it is still at `user.version` (else StaleVersionError),
+   * with `clearFailures` forgetting the account's failed logins in the same transaction; its
+   * audit events stay. LastAdminError for the last active admin.
+   */
+  delete(
+    user: StoredUser,
+    options?: WriteOptions & { readonly clearFailures?: ClearFailures },
+  ): Promise<void>;
+  /**
+   * Sets last_login and bumps the version, and forgets the failures from `clearClient` (the
+   * client that just logged in) or, with `clearFailures`, every failure of the account (a
+   * second-factor login), and opens `session` in the same transaction; returns the user as now
+   * stored, or undefined if it is gone.
+   */
+  recordLogin(
+    user: StoredUser,
+    at: string,
+    options?: WriteOptions & {
+      readonly clearClient?: string | undefined;
+      readonly clearFailures?: ClearFailures | undefined;
+      readonly session?: Session;
+    },
+  ): Promise<StoredUser | undefined>;
+  /** Sorted by email, ascending. */
+  list(query: UserListQuery): Promise<UserPage>;
 
   /** The failures of `email` from `client`, and from every client (one round trip). */
   getLoginFailures(email: string, client: string): Promise<LoginThrottleState>;
-  /** Atomically counts one more failure, for the client and for the account, and returns the new state. */
-  addLoginFailure(failure: LoginFailure): Promise<LoginThrottleState>;
+  /**
+   * Atomically counts one more failure, for the client and for the account, and returns the new
+   * state. `eventsFor(state)` are written in the same transaction as the new counts: a
+   * compare-and-set on both records, retried on the state it lost to, so concurrent failures
+   * each count and each event carries its own count.
+   */
+  addLoginFailure(
+    failure: LoginFailure,
+    eventsFor?: (state: LoginThrottleState) => readonly AuditEvent[],
+  ): Promise<LoginThrottleState>;
   /** Forgets the failures of `email` from `client` (after it logged in). */
   clearClientLoginFailures(email: string, client: string): Promise<void>;
   /** Forgets every failure of `email`, from every client, as of `at`. */
   clearLoginFailures(email: string, at: string, keepForSeconds: number): Promise<void>;
+}
+
+/** Forget every failure of the account as of `at` (see clearLoginFailures), in the same transaction. */
+export interface ClearFailures {
+  readonly at: string;
+  readonly keepForSeconds: number;
 }
 
 export interface LoginFailure {
@@ -70,5 +121,4 @@ export interface LoginFailure {
 /** The stored version moved on since it was read. */
 export class StaleVersionError extends Error {}
 
-/** A position the store cannot read (it decodes, but is not one of its keys). */
-export class InvalidPositionError extends Error {}
+export { InvalidPositionError } from '../shared/paging';

@@ -2,9 +2,10 @@
 // sees it. Objects are strict — an unknown or server-managed field is refused by name — and
 // values come out normalised (email trimmed and lower-cased, name trimmed).
 import * as v from 'valibot';
+import { AUDIT_EVENT_TYPES } from '../audit/event';
 import { type FieldIssue, ValidationError } from '../shared/errors';
 import { normalisePassword, passwordRuleBroken } from './password-rules';
-import { ROLES } from './user';
+import { ROLES, STATUSES } from './user';
 
 /** Fields the server owns. Naming them in a body is a 400 that says so. */
 const SERVER_MANAGED = new Set([
@@ -91,6 +92,7 @@ export const nameSchema = v.pipe(
 );
 
 export const roleSchema = v.picklist(ROLES, `must be one of: ${ROLES.join(', ')}`);
+export const statusSchema = v.picklist(STATUSES, `must be one of: ${STATUSES.join(', ')}`);
 
 /** A password being checked, not set: any non-empty string; a wrong one is a failed login, not a 400. */
 const presentedPasswordSchema = v.pipe(
@@ -116,6 +118,7 @@ export const replaceUserSchema = v.object({
   name: nameSchema,
   password: passwordSchema,
   role: v.optional(roleSchema),
+  status: v.optional(statusSchema),
   current_password: v.optional(presentedPasswordSchema),
 });
 
@@ -124,6 +127,7 @@ export const updateUserSchema = v.object({
   name: v.optional(nameSchema),
   password: v.optional(passwordSchema),
   role: v.optional(roleSchema),
+  status: v.optional(statusSchema),
   current_password: v.optional(presentedPasswordSchema),
 });
 
@@ -144,20 +148,50 @@ export const adminAccountSchema = v.object({ email: emailSchema, password: passw
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 25;
 
+const limitSchema = v.optional(
+  v.pipe(
+    v.string(),
+    v.regex(/^\d{1,3}$/, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`),
+    v.transform(Number),
+    v.minValue(1, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`),
+    v.maxValue(MAX_PAGE_SIZE, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`),
+  ),
+  String(DEFAULT_PAGE_SIZE),
+);
+const cursorSchema = v.optional(
+  v.pipe(v.string(), v.nonEmpty('must not be empty'), v.maxLength(2048, 'is not a valid cursor')),
+);
+
 export const listUsersQuerySchema = v.object({
-  limit: v.optional(
+  limit: limitSchema,
+  cursor: cursorSchema,
+  email_prefix: v.optional(
     v.pipe(
       v.string(),
-      v.regex(/^\d{1,3}$/, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`),
-      v.transform(Number),
-      v.minValue(1, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`),
-      v.maxValue(MAX_PAGE_SIZE, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`),
+      v.trim(),
+      v.toLowerCase(),
+      v.nonEmpty('must not be empty'),
+      v.maxLength(MAX_EMAIL_LENGTH, `must be at most ${MAX_EMAIL_LENGTH} characters`),
     ),
-    String(DEFAULT_PAGE_SIZE),
   ),
-  cursor: v.optional(
-    v.pipe(v.string(), v.nonEmpty('must not be empty'), v.maxLength(2048, 'is not a valid cursor')),
-  ),
+  status: v.optional(statusSchema),
+});
+
+const eventTypeSchema = v.picklist(AUDIT_EVENT_TYPES, 'must be a known event type');
+const userIdSchema = v.pipe(v.string(), v.uuid('must be a user id (UUID)'));
+
+export const userEventsQuerySchema = v.object({
+  limit: limitSchema,
+  cursor: cursorSchema,
+  type: v.optional(eventTypeSchema),
+});
+
+export const eventsQuerySchema = v.object({
+  limit: limitSchema,
+  cursor: cursorSchema,
+  type: v.optional(eventTypeSchema),
+  user_id: v.optional(userIdSchema),
+  actor_id: v.optional(userIdSchema),
 });
 
 type ObjectSchema = v.ObjectSchema<v.ObjectEntries, undefined>;

@@ -1,4 +1,5 @@
 // Use case: sign up (anyone; role `user`), or create a user with a role (an admin only).
+import { auditEvent, type RequestMeta } from '../audit/event';
 import { tokenMail } from '../mail/issue';
 import { ForbiddenError } from '../shared/errors';
 import type { UsersDependencies } from './dependencies';
@@ -9,12 +10,17 @@ export const signUp = async (
   deps: Pick<UsersDependencies, 'repository' | 'passwords' | 'clock' | 'newId' | 'mailTokens'>,
   caller: StoredUser | undefined,
   input: NewUser,
+  meta: RequestMeta,
 ): Promise<User> => {
   if (input.role !== undefined && caller?.role !== 'admin') {
     throw new ForbiddenError('Only an admin may set a role.');
   }
   const user = await newStoredUser(deps, input);
   const { token, mail } = tokenMail(deps, user, 'verify-email');
-  await deps.repository.create(user, { newTokens: [token], mails: [mail] });
+  const created = auditEvent(
+    { ...deps, meta },
+    { type: 'user.created', userId: user.id, actorId: caller?.id ?? null, details: { role: user.role } },
+  );
+  await deps.repository.create(user, { events: [created], newTokens: [token], mails: [mail] });
   return profileOf(user);
 };

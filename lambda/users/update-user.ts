@@ -1,5 +1,8 @@
 // Use case: change the fields given, and only those. PUT is the case where email, name and
 // password are all given (its schema requires them); PATCH gives any non-empty subset.
+// Each write carries its events: user.updated (the changed field names), and user.disabled,
+// user.enabled or password.changed when those change.
+import { type AuditEvent, auditEvent, type RequestMeta } from '../audit/event';
 import { tokenMail } from '../mail/issue';
 import { withSessionsEnded } from '../sessions/end-all-sessions';
 import { ForbiddenError } from '../shared/errors';
@@ -7,27 +10,60 @@ import { targetUser } from './access';
 import { clearLoginFailures, confirmCurrentPassword } from './credentials';
 import type { UsersDependencies } from './dependencies';
 import { checkExpected, type ExpectedVersions, writeWithRetry } from './optimistic-write';
-import { profileOf, type Role, type StoredUser, type User } from './user';
+import { profileOf, type Role, type Status, type StoredUser, type User } from './user';
 
 export interface UserChanges {
   readonly email?: string | undefined;
   readonly name?: string | undefined;
   readonly password?: string | undefined;
   readonly role?: Role | undefined;
+  readonly status?: Status | undefined;
   readonly currentPassword?: string | undefined;
   /** The source IP, for the back-off of the current-password check. */
   readonly client?: string;
 }
 
+type Deps = Pick<UsersDependencies, 'repository' | 'passwords' | 'clock' | 'newId' | 'mailTokens'>;
+
+const changedFields = (current: StoredUser, next: StoredUser, passwordChanged: boolean): string[] => [
+  ...(['email', 'name', 'role', 'status'] as const).filter((field) => next[field] !== current[field]),
+  ...(passwordChanged ? ['password'] : []),
+];
+
+const eventsOf = (
+  context: Parameters<typeof auditEvent>[0],
+  caller: StoredUser,
+  current: StoredUser,
+  fields: readonly string[],
+): AuditEvent[] => {
+  const about = { userId: current.id, actorId: caller.id };
+  return [
+    auditEvent(context, { type: 'user.updated', ...about, details: { fields } }),
+    ...(fields.includes('status')
+      ? [
+          auditEvent(context, {
+            type: current.status === 'active' ? 'user.disabled' : 'user.enabled',
+            ...about,
+          }),
+        ]
+      : []),
+    ...(fields.includes('password') ? [auditEvent(context, { type: 'password.changed', ...about })] : []),
+  ];
+};
+
 export const updateUser = async (
-  deps: Pick<UsersDependencies, 'repository' | 'passwords' | 'clock' | 'mailTokens'>,
+  deps: Deps,
   caller: StoredUser,
   id: string,
   changes: UserChanges,
   expected: ExpectedVersions,
+  meta: RequestMeta,
 ): Promise<User> => {
   if (changes.role !== undefined && caller.role !== 'admin') {
     throw new ForbiddenError('Only an admin may change a role.');
+  }
+  if (changes.status !== undefined && caller.role !== 'admin') {
+    throw new ForbiddenError('Only an admin may change a status.');
   }
   const first = await targetUser(deps, caller, id);
   checkExpected(first, expected);
@@ -40,6 +76,7 @@ export const updateUser = async (
       changes.currentPassword,
       changes.client ?? 'unknown',
       deps.clock(),
+      meta,
     );
   }
   // Hash once, outside the retry loop: bcrypt is the expensive part.
@@ -48,6 +85,8 @@ export const updateUser = async (
 
   const written = await writeWithRetry(deps, first, expected, async (current) => {
     const emailMoves = changes.email !== undefined && changes.email !== current.email;
+    const status = changes.status ?? current.status;
+    const disabling = status === 'disabled' && current.status !== 'disabled';
     const changed: StoredUser = {
       ...current,
       email: changes.email ?? current.email,
@@ -55,23 +94,23 @@ export const updateUser = async (
       emailVerified: emailMoves ? false : current.emailVerified,
       name: changes.name ?? current.name,
       role: changes.role ?? current.role,
+      status,
       passwordHash: passwordHash ?? current.passwordHash,
     };
-    // A new password ends every session of the user, the caller's own included.
-    const next = passwordHash === undefined ? changed : withSessionsEnded(changed);
-    const unchanged =
-      passwordHash === undefined &&
-      next.email === current.email &&
-      next.name === current.name &&
-      next.role === current.role;
-    if (unchanged) return current;
+    // A new password, or disabling, ends every session of the user (the caller's own included)
+    // and revokes every token issued before it; enabling again revives none of them.
+    const next = passwordHash !== undefined || disabling ? withSessionsEnded(changed) : changed;
+    const fields = changedFields(current, next, passwordHash !== undefined);
+    if (fields.length === 0) return current;
     const stored = { ...next, version: current.version + 1, updatedAt: deps.clock().toISOString() };
+    const events = eventsOf({ ...deps, meta }, caller, current, fields);
     if (!emailMoves) {
-      await deps.repository.replace(current, stored);
+      await deps.repository.replace(current, stored, { events });
       return stored;
     }
     const verification = tokenMail(deps, stored, 'verify-email');
     await deps.repository.replace(current, stored, {
+      events,
       newTokens: [verification.token],
       mails: [verification.mail, { kind: 'email-changed', to: current.email, name: current.name }],
     });

@@ -3,6 +3,9 @@
 export const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+export const STATUSES = ['active', 'disabled'] as const;
+export type Status = (typeof STATUSES)[number];
+
 /** What anyone allowed to see a user may see. Never a credential. */
 export interface User {
   readonly id: string;
@@ -11,7 +14,11 @@ export interface User {
   readonly role: Role;
   /** The user has shown they read mail at `email`; false again whenever the email changes. */
   readonly emailVerified: boolean;
+  /** A disabled user cannot log in and their tokens are refused. */
+  readonly status: Status;
   readonly lastLogin: string | null;
+  /** A second factor is enabled: login asks for it after the password. */
+  readonly mfaEnabled: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
   /** Bumped by every write; the ETag and the optimistic-concurrency check are built on it. */
@@ -32,18 +39,23 @@ export const profileOf = (user: StoredUser): User => ({
   name: user.name,
   role: user.role,
   emailVerified: user.emailVerified,
+  status: user.status,
   lastLogin: user.lastLogin,
+  mfaEnabled: user.mfaEnabled,
   createdAt: user.createdAt,
   updatedAt: user.updatedAt,
   version: user.version,
 });
 
-/** Failed-login bookkeeping for one email address (known or not, so that 429s reveal nothing). */
 /** Consecutive failed logins for an account from one client (source IP). */
 export interface LoginFailures {
   readonly count: number;
   readonly lastFailedAt: string;
 }
+
+/** Counted by the last-admin rule: an admin who can still act as one. */
+export const isActiveAdmin = (user: Pick<User, 'role' | 'status'>): boolean =>
+  user.role === 'admin' && user.status === 'active';
 
 /** Failed logins for an account from every client in the current window, and the last clear. */
 export interface AccountFailures {

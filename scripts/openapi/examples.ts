@@ -2,9 +2,17 @@
 // problem(), internalError(), parseStrict), so their shape cannot drift from what clients get.
 // Also the catalogue of problem types: every AppError the API raises, one instance each.
 import { InvalidTokenError } from '../../lambda/mail/errors';
-import { internalError, presentSession, presentUser, problem } from '../../lambda/router/responses';
+import { FactorAlreadyEnabledError, SecondFactorRefusedError } from '../../lambda/mfa/errors';
+import {
+  internalError,
+  presentEvent,
+  presentSession,
+  presentUser,
+  problem,
+} from '../../lambda/router/responses';
 import { createCursorSealer } from '../../lambda/shared/cursor';
 import {
+  AccountDisabledError,
   type AppError,
   ForbiddenError,
   InvalidCredentialsError,
@@ -18,7 +26,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../../lambda/shared/errors';
-import { EmailTakenError, WriteContentionError } from '../../lambda/users/errors';
+import { EmailTakenError, LastAdminError, WriteContentionError } from '../../lambda/users/errors';
 import { createUserSchema, parseStrict } from '../../lambda/users/schemas';
 import type { User } from '../../lambda/users/user';
 
@@ -31,7 +39,9 @@ const denis: User = {
   name: 'Denis',
   role: 'user',
   emailVerified: false,
+  status: 'active',
   lastLogin: null,
+  mfaEnabled: false,
   createdAt: SIGNED_UP,
   updatedAt: SIGNED_UP,
   version: 1,
@@ -65,12 +75,16 @@ export const problemCatalogue = (): readonly AppError[] => [
   new MalformedRequestError('The body is not valid JSON (UTF-8).'),
   new UnauthenticatedError('The token has expired.'),
   new InvalidCredentialsError(),
+  new SecondFactorRefusedError('The code is wrong, or was already used.'),
   new ForbiddenError('You may only act on your own user.'),
+  new AccountDisabledError(),
   new NotFoundError(`No user has the id "${denis.id}".`),
   new UnauthenticatedError('The refresh token is not valid, or its session has ended; log in again.'),
   new EmailTakenError(),
   new InvalidTokenError(),
+  new FactorAlreadyEnabledError(),
   new WriteContentionError(),
+  new LastAdminError(),
   new PreconditionFailedError('The user changed since you read it.'),
   new PayloadTooLargeError('The body is 20480 bytes; at most 16384 are accepted.'),
   new UnsupportedMediaTypeError(
@@ -131,6 +145,47 @@ export const examples = {
       new Uint8Array(bytes).fill(1),
     ).seal(JSON.stringify({ id: denis.id, email: denis.email })),
   },
+  mfaRequired: {
+    mfa_required: true as const,
+    mfa_token: 'm3Yq8cPZxW0kJ2vT9bN4rL6hD1sF5gA7eU3iO0pQ2wE',
+    expires_in: 300,
+  },
+  totpEnrolment: {
+    secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+    otpauth_uri:
+      'otpauth://totp/User%20API:denis%40example.com?issuer=User%20API&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30',
+  },
+  recoveryCodes: {
+    recovery_codes: [
+      'k7qd-2mxa-p4ve-n9tb',
+      'h3wz-8cfr-j6ys-u2lg',
+      'b5nm-q7ke-x3ta-w8dp',
+      'r2vc-6hjz-f9qs-m4ey',
+      'd8gt-3wpn-c5ka-v7zr',
+      'y4le-9bsx-t2mh-q6fj',
+      'p6ua-4zdk-w3rn-g8cv',
+      'n9fy-5tqe-h2bw-l7xm',
+      'e3kr-7vma-s6pz-d4gu',
+      'w5jd-2nch-y8tq-b3fk',
+    ],
+  },
+  events: {
+    items: [
+      presentEvent({
+        id: '7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
+        type: 'user.updated',
+        at: LOGGED_IN,
+        userId: denis.id,
+        actorId: ada.id,
+        outcome: 'success',
+        requestId: 'kqD4ChPWoAMEb9A=',
+        ip: '203.0.113.7',
+        userAgent: 'curl/8.5.0',
+        details: { fields: ['name'] },
+      }),
+    ],
+    next_cursor: null,
+  },
   etag: '"1"',
   id: denis.id,
   requests: {
@@ -150,6 +205,8 @@ export const examples = {
       token: 'fJ3k9Qm2-xV7aLpR0tYw5ZcNe8HbGu4sDi1oKq6rMnA',
       password: 'a new and longer passphrase',
     },
+    LoginMfaRequest: { mfa_token: 'm3Yq8cPZxW0kJ2vT9bN4rL6hD1sF5gA7eU3iO0pQ2wE', code: '492039' },
+    VerifyTotpRequest: { code: '492039' },
     RefreshRequest: { refresh_token: `${SESSION_ID}.q9D3vS0yJx1mT4bN8kWcR2fH6pL0aZ5eU7iO3gY1sKw` },
   },
 };

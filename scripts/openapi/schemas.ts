@@ -4,6 +4,7 @@
 // test fails on any field the document does not name (a credential, say).
 import { type ConversionConfig, type JsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema';
 import * as v from 'valibot';
+import { AUDIT_EVENT_TYPES } from '../../lambda/audit/event';
 import { type Route, routes } from '../../lambda/routes';
 import {
   DEFAULT_PAGE_SIZE,
@@ -12,6 +13,7 @@ import {
   nameSchema,
   passwordSchema,
   roleSchema,
+  statusSchema,
 } from '../../lambda/users/schemas';
 import { examples } from './examples';
 
@@ -30,6 +32,11 @@ const userSchema = v.pipe(
         'Whether the user has confirmed `email` through a mailed link. False after every email change.',
       ),
     ),
+    mfa_enabled: v.pipe(
+      v.boolean(),
+      v.description('A second factor (TOTP) is enabled: logins ask for a code after the password.'),
+    ),
+    status: v.pipe(statusSchema, v.description('`disabled`: cannot log in, and every token is refused.')),
     last_login: v.pipe(
       v.nullable(timestamp),
       v.description('When the user last logged in; null before that.'),
@@ -75,6 +82,55 @@ const loginResponseSchema = v.pipe(
   v.examples([examples.login]),
 );
 
+const mfaRequiredSchema = v.pipe(
+  v.strictObject({
+    mfa_required: v.literal(true),
+    mfa_token: v.pipe(
+      v.string(),
+      v.description('Single use: send it with a code to `POST /login/mfa` within `expires_in` seconds.'),
+    ),
+    expires_in: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  }),
+  v.title('MfaRequired'),
+  v.description('The right password of a user with a second factor: no token yet.'),
+  v.examples([examples.mfaRequired]),
+);
+
+const loginOutcomeSchema = v.pipe(
+  v.union([loginResponseSchema, mfaRequiredSchema]),
+  v.title('LoginOutcome'),
+  v.description('A login: the tokens, or (with a second factor) the second step.'),
+);
+
+const recoveryCodesSchema = v.pipe(
+  v.strictObject({
+    recovery_codes: v.pipe(
+      v.array(v.string()),
+      v.length(10),
+      v.description('Each works once instead of a code at `POST /login/mfa`. Shown this once.'),
+    ),
+  }),
+  v.title('RecoveryCodes'),
+  v.examples([examples.recoveryCodes]),
+);
+
+const totpEnrolmentSchema = v.pipe(
+  v.strictObject({
+    secret: v.pipe(
+      v.string(),
+      v.regex(/^[A-Z2-7]+=*$/),
+      v.description('The TOTP secret, base32. Shown this once.'),
+    ),
+    otpauth_uri: v.pipe(
+      v.string(),
+      v.startsWith('otpauth://totp/'),
+      v.description('The same secret for an authenticator app (often shown as a QR code).'),
+    ),
+  }),
+  v.title('TotpEnrolment'),
+  v.examples([examples.totpEnrolment]),
+);
+
 const userListSchema = v.pipe(
   v.strictObject({
     items: v.array(userSchema),
@@ -108,6 +164,41 @@ const sessionListSchema = v.pipe(
   v.title('SessionList'),
   v.description('Live sessions, newest first. Never a token or a hash.'),
   v.examples([examples.sessions]),
+);
+
+const eventSchema = v.pipe(
+  v.strictObject({
+    id: v.pipe(v.string(), v.uuid()),
+    type: v.picklist(AUDIT_EVENT_TYPES),
+    at: timestamp,
+    user_id: v.pipe(
+      v.nullable(v.string()),
+      v.description('The user it concerns; null for a failed login of an unknown email.'),
+    ),
+    actor_id: v.pipe(v.nullable(v.string()), v.description('Who acted; null when anonymous.')),
+    outcome: v.picklist(['success', 'failure']),
+    request_id: v.string(),
+    ip: v.nullable(v.string()),
+    user_agent: v.nullable(v.string()),
+    details: v.pipe(
+      v.record(v.string(), v.union([v.string(), v.number(), v.boolean(), v.array(v.string())])),
+      v.description('Names and reasons (the changed fields, a failure reason); never a secret.'),
+    ),
+  }),
+  v.title('Event'),
+  v.description('An audit event, written in the same transaction as the change it records.'),
+);
+
+const eventListSchema = v.pipe(
+  v.strictObject({
+    items: v.array(eventSchema),
+    next_cursor: v.pipe(
+      v.nullable(v.string()),
+      v.description('Opaque: pass it as `cursor` for the next page. null on the last page.'),
+    ),
+  }),
+  v.title('EventList'),
+  v.examples([examples.events]),
 );
 
 const problemSchema = v.pipe(
@@ -240,8 +331,14 @@ export type RequestSchemaName = Extract<Route, { body: unknown }>['body']['name'
 export const RESPONSE_SCHEMAS = {
   User: userSchema,
   LoginResponse: loginResponseSchema,
+  MfaRequired: mfaRequiredSchema,
+  LoginOutcome: loginOutcomeSchema,
+  TotpEnrolment: totpEnrolmentSchema,
+  RecoveryCodes: recoveryCodesSchema,
   UserList: userListSchema,
   SessionList: sessionListSchema,
+  Event: eventSchema,
+  EventList: eventListSchema,
   Problem: problemSchema,
   GatewayMessage: gatewayMessageSchema,
 } as const;
@@ -270,6 +367,9 @@ export const componentSchemas = (): Record<string, JsonSchema> => {
     ...schemas.UpdateUserRequest,
     anyOf: ['email', 'name', 'password', 'role'].map((field) => ({ required: [field] })),
   };
+  // Exactly one of the two shapes (strict objects): `oneOf` says so where `anyOf` would not.
+  const { anyOf: outcomes, ...outcome } = schemas.LoginOutcome ?? {};
+  schemas.LoginOutcome = { ...outcome, oneOf: outcomes };
   return schemas;
 };
 

@@ -68,6 +68,8 @@ describe('POST /users', () => {
       email_verified: false,
       name: 'Grace',
       role: 'user',
+      mfa_enabled: false,
+      status: 'active',
       last_login: null,
       created_at: expect.stringMatching(ISO_MS),
       updated_at: expect.stringMatching(ISO_MS),

@@ -11,7 +11,7 @@ import {
   type GatewayHandlers,
   type GatewayOptions,
 } from '../../local/gateway';
-import { E2E_SIGNING_SECRET, useHandlerEnvironment } from '../support/local-stack';
+import { E2E_SIGNING_SECRET } from '../support/local-stack';
 import { createTestTable, deleteTestTable } from '../support/tables';
 
 interface Answer {
@@ -77,9 +77,14 @@ const lastRouterEvent = (): GatewayEvent => {
 
 beforeAll(async () => {
   tableName = await createTestTable('gateway');
-  useHandlerEnvironment();
-  process.env.TABLE_NAME = tableName;
-  process.env.JWT_SECRET = E2E_SIGNING_SECRET;
+  // This file tests the deployed entry modules themselves, whose index.ts reads the environment:
+  // here, and only here, the environment is the input under test (as Lambda would set it).
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    JWT_SECRET: E2E_SIGNING_SECRET,
+    BCRYPT_COST: '10',
+    LOG_LEVEL: 'silent',
+  });
   const [router, authorizer] = await Promise.all([
     import('../../lambda/router/index'),
     import('../../lambda/authorizer/index'),

@@ -18,11 +18,13 @@ interface Step {
   readonly curl: string;
 }
 
-/** The fenced block right after the walkthrough marker. */
+/** The fenced blocks right after each walkthrough marker, in README order, as one script. */
 const walkthroughBlock = (): string => {
-  const match = /<!-- walkthrough:[^>]*-->\s*```bash\n([\s\S]*?)```/.exec(README);
-  if (!match?.[1]) throw new Error('README.md has no walkthrough block');
-  return match[1];
+  const blocks = [...README.matchAll(/<!-- walkthrough:[^>]*-->\s*```bash\n([\s\S]*?)```/g)].map(
+    (match) => match[1] ?? '',
+  );
+  if (blocks.length === 0) throw new Error('README.md has no walkthrough block');
+  return blocks.join('\n');
 };
 
 /** Logical commands: continuation lines joined, comments split off. */

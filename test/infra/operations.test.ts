@@ -134,7 +134,9 @@ describe('logs', () => {
 
   it('keep production logs a year (Control Tower CT.CLOUDWATCH.PR.2), or longer when asked', () => {
     expect(retentions(synthUserApi('main').template)).toEqual([365, 365, 365, 365]);
-    expect(retentions(synthUserApi('main', { logRetentionDays: 731 }).template)).toEqual([731, 731, 731, 731]);
+    expect(retentions(synthUserApi('main', { logRetentionDays: 731 }).template)).toEqual([
+      731, 731, 731, 731,
+    ]);
   });
 
   it.each([

@@ -3,7 +3,11 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { AUTHORIZER_CACHE_TTL_SECONDS, routeKey, routes } from '../../lambda/routes';
-import { LISTED_ATTRIBUTES, SESSION_LISTED_ATTRIBUTES } from '../../lambda/store/table-definition';
+import {
+  keyedIndexes,
+  LISTED_ATTRIBUTES,
+  SESSION_LISTED_ATTRIBUTES,
+} from '../../lambda/store/table-definition';
 import type { ApiFunction } from '../../lib/api-function';
 import type { UserApiStack } from '../../lib/user-api-stack';
 import { synthUserApi } from './synth';
@@ -52,8 +56,21 @@ describe('users table', () => {
       Projection: { ProjectionType: string; NonKeyAttributes: string[] };
     }[];
 
-  it('has two indexes: the email index and the sessions index', () => {
-    expect(indexes().map((index) => index.IndexName)).toEqual(['email-index', 'sessions-by-user']);
+  it('has the email index and the sorted sparse indexes (sessions, users, events), each INCLUDE and never the password hash', () => {
+    expect(indexes().map((index) => index.IndexName)).toEqual([
+      'email-index',
+      ...keyedIndexes.map((index) => index.name),
+    ]);
+    expect(indexes().map((index) => index.IndexName)).toContain('sessions-by-user');
+    for (const index of indexes()) {
+      expect(index.Projection.ProjectionType).toBe('INCLUDE');
+      expect(index.Projection.NonKeyAttributes).not.toContain('password_hash');
+      expect(index.Projection.NonKeyAttributes).not.toContain('refresh_hash');
+      // The sessions index carries each session's token_version (to tell a live session); no other does.
+      if (index.IndexName !== 'sessions-by-user') {
+        expect(index.Projection.NonKeyAttributes).not.toContain('token_version');
+      }
+    }
   });
 
   it('has the email index, projecting the listed attributes and never the password hash', () => {
@@ -123,6 +140,12 @@ describe('functions', () => {
     }
   });
 
+  it('start without --enable-source-maps: stacks are mapped only when an error is logged', () => {
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Environment?.Variables ?? {}).not.toHaveProperty('NODE_OPTIONS');
+    }
+  });
+
   it('give the router its table, secret and settings', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('router'),
@@ -134,7 +157,6 @@ describe('functions', () => {
           BCRYPT_COST: '10',
           JWT_TTL_SECONDS: '900',
           SESSION_TTL_SECONDS: '2592000',
-          NODE_OPTIONS: '--enable-source-maps',
         }),
       },
     });
@@ -172,7 +194,7 @@ describe('functions', () => {
 });
 
 describe('grants', () => {
-  it('let the router do exactly its DynamoDB actions: item access on the table, Scan on the email index, Query on the sessions index', () => {
+  it('let the router do exactly its DynamoDB actions: item access on the table, Scan and Query on its indexes', () => {
     const dynamo = statementsOf(stack.router).filter((s) =>
       asList(s.Action).some((a) => a.startsWith('dynamodb:')),
     );
@@ -191,13 +213,11 @@ describe('grants', () => {
       },
       {
         Effect: 'Allow',
-        Action: 'dynamodb:Scan',
-        Resource: { 'Fn::Join': ['', [getAtt(tableId), '/index/email-index']] },
-      },
-      {
-        Effect: 'Allow',
-        Action: 'dynamodb:Query',
-        Resource: { 'Fn::Join': ['', [getAtt(tableId), '/index/sessions-by-user']] },
+        Action: ['dynamodb:Query', 'dynamodb:Scan'],
+        // CDK sorts a statement's resources.
+        Resource: ['email-index', ...keyedIndexes.map((index) => index.name)].sort().map((name) => ({
+          'Fn::Join': ['', [getAtt(tableId), `/index/${name}`]],
+        })),
       },
     ]);
   });

@@ -28,9 +28,11 @@ describe('GET /users', () => {
         name: `Paged ${index}`,
         role: 'user',
         emailVerified: false,
+        status: 'active',
         passwordHash: '$2b$10$abcdefghijklmnopqrstuu0123456789012345678901234567890',
         tokenVersion: 0,
         lastLogin: null,
+        mfaEnabled: false,
         createdAt: at,
         updatedAt: at,
         version: 1,
@@ -50,7 +52,18 @@ describe('GET /users', () => {
     expect(typeof response.body.next_cursor).toBe('string');
     expect(response.body.next_cursor).not.toMatch(/email|#|\{/);
     expect(Object.keys(response.body.items[0]).sort()).toEqual(
-      ['created_at', 'email', 'email_verified', 'id', 'last_login', 'name', 'role', 'updated_at'].sort(),
+      [
+        'created_at',
+        'email',
+        'email_verified',
+        'id',
+        'last_login',
+        'mfa_enabled',
+        'name',
+        'role',
+        'status',
+        'updated_at',
+      ].sort(),
     );
   });
 

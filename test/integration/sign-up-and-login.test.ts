@@ -25,6 +25,8 @@ describe('sign-up and login', () => {
         name: 'Denis',
         role: 'user',
         email_verified: false,
+        mfa_enabled: false,
+        status: 'active',
         last_login: null,
         created_at: expect.stringMatching(ISO_MILLIS),
         updated_at: expect.stringMatching(ISO_MILLIS),

@@ -1,3 +1,4 @@
+import { SYSTEM_REQUEST } from '../../lambda/audit/event';
 // Each use case enforces its own authorization rule, whatever the router checked before it: a
 // use case called directly (by a script, a future route, a background job) refuses the same
 // callers. Called here with the test kit's dependencies, no HTTP in between.
@@ -35,27 +36,29 @@ describe('a user acting on another user is refused by the use case itself', () =
 
   it('updateUser', async () => {
     await expect(
-      updateUser(api.deps, alice, bob.id, { name: 'Taken over' }, undefined),
+      updateUser(api.deps, alice, bob.id, { name: 'Taken over' }, undefined, SYSTEM_REQUEST),
     ).rejects.toBeInstanceOf(ForbiddenError);
     expect((await stored(bob.id)).name).toBe(bob.name);
   });
 
   it('deleteUser', async () => {
-    await expect(deleteUser(api.deps, alice, bob.id, undefined)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(deleteUser(api.deps, alice, bob.id, undefined, SYSTEM_REQUEST)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     expect(await api.deps.repository.getById(bob.id)).toBeDefined();
   });
 });
 
 describe('admin-only rules hold in the use cases', () => {
   it('listUsers refuses a non-admin and serves an admin', async () => {
-    await expect(listUsers(api.deps, alice, 10, undefined)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(listUsers(api.deps, admin, 10, undefined)).resolves.toHaveProperty('users');
+    await expect(listUsers(api.deps, alice, { limit: 10 })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(listUsers(api.deps, admin, { limit: 10 })).resolves.toHaveProperty('users');
   });
 
   it('updateUser refuses a role change by a non-admin, even on their own user', async () => {
-    await expect(updateUser(api.deps, alice, alice.id, { role: 'admin' }, undefined)).rejects.toBeInstanceOf(
-      ForbiddenError,
-    );
+    await expect(
+      updateUser(api.deps, alice, alice.id, { role: 'admin' }, undefined, SYSTEM_REQUEST),
+    ).rejects.toBeInstanceOf(ForbiddenError);
     expect((await stored(alice.id)).role).toBe('user');
   });
 
@@ -67,10 +70,10 @@ describe('admin-only rules hold in the use cases', () => {
       role: 'admin' as const,
     };
 
-    await expect(signUp(api.deps, undefined, input)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(signUp(api.deps, alice, input)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(signUp(api.deps, undefined, input, SYSTEM_REQUEST)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(signUp(api.deps, alice, input, SYSTEM_REQUEST)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(api.deps.repository.getByEmail(input.email)).resolves.toBeUndefined();
-    await expect(signUp(api.deps, admin, input)).resolves.toMatchObject({ role: 'admin' });
+    await expect(signUp(api.deps, admin, input, SYSTEM_REQUEST)).resolves.toMatchObject({ role: 'admin' });
   });
 
   it('an admin may act on anyone', async () => {

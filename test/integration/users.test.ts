@@ -15,7 +15,18 @@ describe('reading, replacing, updating and deleting users', () => {
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ id: user.id, email: user.email, name: 'Reader', role: 'user' });
       expect(Object.keys(response.body).sort()).toEqual(
-        ['created_at', 'email', 'email_verified', 'id', 'last_login', 'name', 'role', 'updated_at'].sort(),
+        [
+          'created_at',
+          'email',
+          'email_verified',
+          'id',
+          'last_login',
+          'mfa_enabled',
+          'name',
+          'role',
+          'status',
+          'updated_at',
+        ].sort(),
       );
       expect(response.headers.etag).toMatch(/^"\d+"$/);
       expect(response.headers['cache-control']).toBe('no-store');

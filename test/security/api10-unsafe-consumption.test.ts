@@ -7,8 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { loadSigningSecret } from '../../lambda/shared/signing-secret';
 import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
+import { itemFromSession } from '../../lambda/store/items/session-items';
+import { testDocumentClient } from '../support/tables';
 import { type Account, expectProblem, leakIn, securityStackForThisFile, uniqueEmail } from './support';
 
 const api = securityStackForThisFile();
@@ -85,8 +88,28 @@ describe('items read back from DynamoDB', () => {
     const { SignJWT } = await import('jose');
     const { SIGNING_SECRET } = await import('./support');
     const now = Math.floor(Date.now() / 1000);
+    // A live session, as a login would have opened it, so only the stored role is off.
+    const sid = randomUUID();
+    await testDocumentClient().send(
+      new PutCommand({
+        TableName: api.stack.tableName,
+        Item: itemFromSession({
+          id: sid,
+          userId: planted.id,
+          createdAt: new Date().toISOString(),
+          lastUsedAt: new Date().toISOString(),
+          expiresAt: now + 3600,
+          userAgent: null,
+          tokenVersion: 0,
+          amr: ['pwd'],
+          refreshHash: 'not a hash of anything',
+          generation: 0,
+          rotatedAt: null,
+        }),
+      }),
+    );
     // A token as the service would issue it for this user (the role claim says user).
-    const token = await new SignJWT({ role: 'user', tv: 0 })
+    const token = await new SignJWT({ role: 'user', tv: 0, sid, amr: ['pwd'] })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(planted.id)
       .setIssuer('user-api')

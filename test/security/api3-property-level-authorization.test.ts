@@ -9,7 +9,17 @@ const api = securityStackForThisFile();
 let user: Account;
 
 /** The exact fields of a user on the wire (SPEC): nothing more, ever. */
-const USER_FIELDS = ['created_at', 'email', 'id', 'last_login', 'name', 'role', 'updated_at'];
+const USER_FIELDS = [
+  'created_at',
+  'email',
+  'id',
+  'last_login',
+  'mfa_enabled',
+  'name',
+  'role',
+  'status',
+  'updated_at',
+];
 
 beforeAll(async () => {
   user = await api.signUp('props');
@@ -140,7 +150,14 @@ describe('what answers show', () => {
     for (const shown of [created.body, login.body.user, read.body, patched.body, ...listed.body.items]) {
       expect(Object.keys(shown).sort()).toEqual(USER_FIELDS);
     }
-    expect(Object.keys(login.body).sort()).toEqual(['expires_in', 'token', 'token_type', 'user']);
+    expect(Object.keys(login.body).sort()).toEqual([
+      'expires_in',
+      'refresh_expires_in',
+      'refresh_token',
+      'token',
+      'token_type',
+      'user',
+    ]);
     expect(Object.keys(listed.body).sort()).toEqual(['items', 'next_cursor']);
   });
 

@@ -11,7 +11,14 @@ let user: Account;
  * The routes anyone may call without a token. A new one must be reviewed, then added here.
  * POST /refresh authenticates by the refresh token in its body, which the authorizer cannot read.
  */
-const REVIEWED_PUBLIC_ROUTES = ['GET /openapi.json', 'POST /login', 'POST /refresh', 'POST /users'];
+// POST /login/mfa authenticates by the single-use mfa_token (earned with the password) in its body.
+const REVIEWED_PUBLIC_ROUTES = [
+  'GET /openapi.json',
+  'POST /login',
+  'POST /login/mfa',
+  'POST /refresh',
+  'POST /users',
+];
 
 /** Headers a caller might hope the router trusts for identity or role: it must trust none. */
 const SPOOFED = {

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
+import { SYSTEM_REQUEST } from '../../lambda/audit/event';
 import { routes } from '../../lambda/routes';
 import { randomIds, systemClock } from '../../lambda/shared/clock';
 import { silentLogger } from '../../lambda/shared/logger';
@@ -480,7 +481,13 @@ const violation = (request: FuzzRequest, answer: Answer): string | undefined => 
 beforeAll(async () => {
   tableName = await createTestTable('fuzz');
   const app = await createLocalApp({
-    settings: { tableName, bcryptCost: 10, tokenTtlSeconds: 3600, sessionTtlSeconds: 30 * 24 * 3600 },
+    settings: {
+      tableName,
+      bcryptCost: 10,
+      tokenTtlSeconds: 3600,
+      sessionTtlSeconds: 30 * 24 * 3600,
+      auditRetentionDays: 365,
+    },
     signingSecret: new TextEncoder().encode(SIGNING_SECRET),
     client: testDocumentClient(),
     clock: systemClock,
@@ -495,8 +502,10 @@ beforeAll(async () => {
     const email = `fuzz-${role}-${++generation}@example.com`;
     const password = `fuzz ${role} secret pw`;
     if (role === 'admin') await app.ensureAdmin(email, password);
-    else await signUp(deps, undefined, { email, name: 'Fuzz target', password });
-    const { token, user } = await login(deps, email, password, '127.0.0.1', 'fuzz');
+    else await signUp(deps, undefined, { email, name: 'Fuzz target', password }, SYSTEM_REQUEST);
+    const result = await login(deps, email, password, '127.0.0.1', SYSTEM_REQUEST);
+    if (!('token' in result)) throw new Error('fuzz accounts have no second factor');
+    const { token, user } = result;
     return { id: user.id, email, password, token };
   };
   stillValid = (account, role) =>

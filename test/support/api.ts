@@ -111,6 +111,7 @@ export const createTestApi = async (options: TestApiOptions = {}): Promise<TestA
       bcryptCost: 10,
       tokenTtlSeconds: 3600,
       sessionTtlSeconds: 30 * 24 * 3600,
+      auditRetentionDays: 365,
       rateLimits: options.rateLimits ?? UNREACHED_RATE_LIMITS,
     },
     signingSecret: new TextEncoder().encode(TEST_SIGNING_SECRET),

@@ -11,19 +11,12 @@ import { UNREACHED_RATE_LIMITS } from './api';
 export const E2E_SIGNING_SECRET = 'e2e-test-signing-secret-0123456789-abcdefghijklmnop';
 export const E2E_ADMIN = { email: 'admin@e2e.example.com', password: 'admin password for e2e' } as const;
 
-/** Env the handler modules read when they are imported: set before the stack imports them. */
-export const useHandlerEnvironment = (): void => {
-  process.env.BCRYPT_COST = '10';
-  process.env.LOG_LEVEL = 'silent';
-};
-
 export interface TestStack extends LocalStack {
   /** Deletes the table, then stops the stack. */
   close(): Promise<void>;
 }
 
 export const startTestStack = async (options: Partial<LocalStackOptions> = {}): Promise<TestStack> => {
-  useHandlerEnvironment();
   const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
   if (!endpoint) throw new Error('the e2e project needs the DynamoDB Local of test/support/global-setup.ts');
   const stack = await startLocalStack({

@@ -29,48 +29,97 @@ export const accountFailuresFromItem = (item: Item): AccountFailures => {
   };
 };
 
-/** The record of a first failure, or of the first after an expired or cleared record. */
-export const firstFailureItem = (email: string, client: string, at: string, expiresAt: number) => ({
-  ...clientFailuresKey(email, client),
-  failure_count: 1,
-  last_failed_at: at,
-  expires_at: expiresAt,
-});
+/** What a failure needs to know to be counted (the port's LoginFailure). */
+export interface FailureFacts {
+  readonly email: string;
+  readonly client: string;
+  readonly at: string;
+  /** The last clear as the caller saw it; the record's own cleared_at, when read, wins. */
+  readonly clearedAt: string | undefined;
+  readonly keepForSeconds: number;
+  readonly windowSeconds: number;
+}
+
+const stringOf = (item: Item | undefined, name: string): string | undefined =>
+  typeof item?.[name] === 'string' ? (item[name] as string) : undefined;
 
 /**
- * Counts one more failure from a client. ADD is atomic: concurrent failures each count, so a burst
- * of guesses cannot slip under the limit. TTL deletion lags by up to days, and a clear leaves the
- * record in place, so an expired or cleared record fails the condition instead of counting on
- * (the caller then writes a first failure).
+ * The two records as they are after one more failure, from the records as read. A client record
+ * that has expired (TTL deletion lags by up to days) or is older than the account's last clear
+ * starts over at 1; the account counts on in its window, or opens a new one with this failure.
  */
-export const addFailureUpdate = (at: string, nowEpoch: number, expiresAt: number, clearedAt = '') => ({
-  UpdateExpression: 'ADD failure_count :one SET last_failed_at = :at, expires_at = :expires',
-  ConditionExpression: 'attribute_not_exists(id) OR (expires_at > :now AND last_failed_at > :cleared)',
-  ExpressionAttributeValues: {
-    ':one': 1,
-    ':at': at,
-    ':expires': expiresAt,
-    ':now': nowEpoch,
-    ':cleared': clearedAt,
-  },
-});
-
-/** Counts one more failure against the account, in the window that started after `windowFloor`. */
-export const addAccountFailureUpdate = (at: string, windowFloor: string, expiresAt: number) => ({
-  UpdateExpression: 'ADD failure_count :one SET last_failed_at = :at, expires_at = :expires',
-  ConditionExpression: 'window_started_at > :floor',
-  ExpressionAttributeValues: { ':one': 1, ':at': at, ':expires': expiresAt, ':floor': windowFloor },
-});
+export const nextFailureCounts = (
+  { email, client, at, clearedAt, keepForSeconds, windowSeconds }: FailureFacts,
+  fromClient: Item | undefined,
+  account: Item | undefined,
+): { readonly client: Item; readonly account: Item } => {
+  const nowEpoch = Math.floor(Date.parse(at) / 1000);
+  const expiresAt = nowEpoch + keepForSeconds;
+  const cleared = stringOf(account, 'cleared_at') ?? clearedAt ?? '';
+  const lastFailedAt = stringOf(fromClient, 'last_failed_at');
+  const live =
+    fromClient !== undefined &&
+    typeof fromClient.expires_at === 'number' &&
+    fromClient.expires_at > nowEpoch &&
+    lastFailedAt !== undefined &&
+    lastFailedAt > cleared;
+  const windowFloor = new Date(Date.parse(at) - windowSeconds * 1000).toISOString();
+  const windowStartedAt = stringOf(account, 'window_started_at');
+  const open = account !== undefined && windowStartedAt !== undefined && windowStartedAt > windowFloor;
+  return {
+    client: {
+      ...clientFailuresKey(email, client),
+      failure_count: live ? loginFailuresFromItem(fromClient).count + 1 : 1,
+      last_failed_at: at,
+      expires_at: expiresAt,
+    },
+    account: {
+      ...accountFailuresKey(email),
+      failure_count: open ? accountFailuresFromItem(account).count + 1 : 1,
+      window_started_at: open ? windowStartedAt : at,
+      last_failed_at: at,
+      expires_at: expiresAt,
+      ...(account?.cleared_at !== undefined && { cleared_at: account.cleared_at }),
+    },
+  };
+};
 
 /**
- * Opens a new window with this failure, if the previous one ended or there was none. Of concurrent
- * first failures one opens it; the others fail the condition and count on in it.
+ * The condition that the record is still as it was read (absent, if it was): a compare-and-set.
+ * Every failure changes the count or its time and every clear changes cleared_at or deletes the
+ * record, so a failure or clear written since makes it fail.
  */
-export const openAccountWindowUpdate = (at: string, windowFloor: string, expiresAt: number) => ({
-  UpdateExpression:
-    'SET failure_count = :one, window_started_at = :at, last_failed_at = :at, expires_at = :expires',
-  ConditionExpression: 'attribute_not_exists(window_started_at) OR window_started_at <= :floor',
-  ExpressionAttributeValues: { ':one': 1, ':at': at, ':expires': expiresAt, ':floor': windowFloor },
+const unchangedSince = (previous: Item | undefined, names: readonly string[]) => {
+  if (previous === undefined) return { ConditionExpression: 'attribute_not_exists(id)' };
+  const ExpressionAttributeNames: Record<string, string> = {};
+  const ExpressionAttributeValues: Record<string, unknown> = {};
+  const terms = ['attribute_exists(id)'];
+  names.forEach((name, index) => {
+    ExpressionAttributeNames[`#a${index}`] = name;
+    if (previous[name] === undefined) {
+      terms.push(`attribute_not_exists(#a${index})`);
+    } else {
+      ExpressionAttributeValues[`:a${index}`] = previous[name];
+      terms.push(`#a${index} = :a${index}`);
+    }
+  });
+  return {
+    ConditionExpression: terms.join(' AND '),
+    ExpressionAttributeNames,
+    ...(Object.keys(ExpressionAttributeValues).length > 0 && { ExpressionAttributeValues }),
+  };
+};
+
+/** Writes a client's next record if the one read is still there unchanged. */
+export const putClientFailure = (next: Item, previous: Item | undefined) => ({
+  Item: next,
+  ...unchangedSince(previous, ['failure_count', 'last_failed_at', 'expires_at']),
+});
+
+/** Writes the account's next record (its cleared_at kept) if the one read is still there unchanged. */
+export const putAccountFailure = (next: Item, previous: Item | undefined) => ({
+  Item: next,
+  ...unchangedSince(previous, ['failure_count', 'window_started_at', 'last_failed_at', 'cleared_at']),
 });
 
 /** Forgets every count of the account, its clients' included (see `cleared_at` above). */

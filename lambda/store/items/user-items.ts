@@ -1,9 +1,9 @@
 // Item kind: a user `<uuid>` and its email guard `email#<email>` — keys, layout, and the
 // conditions that name their attributes. A user and its guard are only ever written together.
 // Only users have an `email` attribute, so only users are in the email index.
-import { InvalidPositionError } from '../../users/repository';
-import type { StoredUser, User } from '../../users/user';
+import type { Status, StoredUser, User } from '../../users/user';
 import { attributesOf, type Item } from '../attributes';
+import { listingKeysOf } from './user-listing-items';
 
 export const userKey = (id: string) => ({ id });
 /** The guard makes an email unique (a GSI cannot) and gives login a strongly consistent email → id read. */
@@ -15,9 +15,12 @@ export const itemFromUser = (user: StoredUser) => ({
   name: user.name,
   role: user.role,
   email_verified: user.emailVerified,
+  status: user.status,
+  ...listingKeysOf(user),
   password_hash: user.passwordHash,
   token_version: user.tokenVersion,
   last_login: user.lastLogin,
+  mfa_enabled: user.mfaEnabled,
   created_at: user.createdAt,
   updated_at: user.updatedAt,
   version: user.version,
@@ -31,6 +34,10 @@ export const emailGuardItem = (user: Pick<User, 'id' | 'email'>) => ({
 /** A guard or a login record read by a user's key is not a user. */
 export const isUserItem = (item: Item): boolean => item.email !== undefined;
 
+/** Users stored before statuses existed are active; a status that is not ours is disabled (fail closed). */
+const statusOf = (item: Item): Status =>
+  item.status === undefined || item.status === 'active' ? 'active' : 'disabled';
+
 /** A user as the email index projects it (table-definition's LISTED_ATTRIBUTES): no credentials. */
 export const profileFromItem = (item: Item): User => {
   const read = attributesOf(item, 'user');
@@ -42,7 +49,10 @@ export const profileFromItem = (item: Item): User => {
     role: read.string('role') === 'admin' ? 'admin' : 'user',
     // Users stored before verification existed read as unverified.
     emailVerified: item.email_verified === true,
+    status: statusOf(item),
     lastLogin: read.nullableString('last_login'),
+    // Users stored before second factors existed have no such attribute.
+    mfaEnabled: item.mfa_enabled === true,
     createdAt: read.string('created_at'),
     updatedAt: read.string('updated_at'),
     version: read.number('version'),
@@ -80,22 +90,9 @@ export const recordLoginUpdate = (at: string) => ({
   ExpressionAttributeValues: { ':at': at, ':one': 1 },
 });
 
-/** The listing's position: the email index's last key, as JSON (sealed by the domain, not here). */
-export const positionOfKey = (lastKey: Item): string => {
-  const read = attributesOf(lastKey, 'email index key');
-  return JSON.stringify({ id: read.string('id'), email: read.string('email') });
-};
-
-export const keyOfPosition = (position: string): { id: string; email: string } => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(position);
-  } catch {
-    throw new InvalidPositionError();
-  }
-  const { id, email } = (parsed ?? {}) as { id?: unknown; email?: unknown };
-  if (typeof id !== 'string' || typeof email !== 'string' || id.length > 64 || email.length > 320) {
-    throw new InvalidPositionError();
-  }
-  return { id, email };
-};
+/** Sets or clears `mfa_enabled` (a server-managed change: the version moves), on a user that still exists. */
+export const setMfaEnabledUpdate = (enabled: boolean, at: string) => ({
+  UpdateExpression: 'SET mfa_enabled = :enabled, updated_at = :at, version = version + :one',
+  ConditionExpression: 'attribute_exists(email)',
+  ExpressionAttributeValues: { ':enabled': enabled, ':at': at, ':one': 1 },
+});

@@ -1,0 +1,83 @@
+// Use cases: enrol a TOTP factor (a pending one, shown once) and verify its first code, which
+// enables it and hands out the recovery codes. Only the user themselves: an admin cannot enrol
+// a factor for someone else, since the secret would then be known to two people.
+import { auditEvent, type RequestMeta } from '../audit/event';
+import { ForbiddenError, ValidationError } from '../shared/errors';
+import type { StoredUser } from '../users/user';
+import type { MfaDependencies } from './dependencies';
+import { FactorAlreadyEnabledError } from './errors';
+import { epochSeconds, PENDING_ENROLMENT_SECONDS } from './factor';
+import { newRecoveryCodes } from './mfa-keys';
+import { FactorChangedError, FactorEnabledError } from './repository';
+import { newTotpSecret, provisioning, stepOfCode } from './totp';
+
+export const onlyYourself = (caller: StoredUser, id: string): void => {
+  if (caller.id !== id) throw new ForbiddenError('Only the user themselves may manage their second factor.');
+};
+
+export const enrolTotp = async (
+  deps: Pick<MfaDependencies, 'mfa' | 'mfaKeys' | 'mfaIssuer' | 'clock'>,
+  caller: StoredUser,
+  id: string,
+): Promise<{ secret: string; otpauthUri: string }> => {
+  onlyYourself(caller, id);
+  if (caller.mfaEnabled) throw new FactorAlreadyEnabledError();
+  const secret = newTotpSecret();
+  try {
+    await deps.mfa.putPending({
+      userId: caller.id,
+      sealedSecret: deps.mfaKeys.sealSecret(caller.id, secret),
+      state: 'pending',
+      pendingExpiresAt: epochSeconds(deps.clock()) + PENDING_ENROLMENT_SECONDS,
+      lastStep: null,
+      recoveryHashes: [],
+    });
+  } catch (error) {
+    throw error instanceof FactorEnabledError ? new FactorAlreadyEnabledError() : error;
+  }
+  return provisioning(secret, deps.mfaIssuer, caller.email);
+};
+
+const wrongCode = (detail: string) =>
+  new ValidationError(detail, [{ path: 'code', message: 'is not valid' }]);
+
+export const verifyTotp = async (
+  deps: Pick<MfaDependencies, 'mfa' | 'mfaKeys' | 'clock' | 'newId'>,
+  caller: StoredUser,
+  id: string,
+  code: string,
+  meta: RequestMeta,
+): Promise<string[]> => {
+  onlyYourself(caller, id);
+  if (caller.mfaEnabled) throw new FactorAlreadyEnabledError();
+  const now = deps.clock();
+  const factor = await deps.mfa.getFactor(caller.id);
+  if (!factor || factor.state !== 'pending' || (factor.pendingExpiresAt ?? 0) <= epochSeconds(now)) {
+    throw wrongCode('No enrolment is pending, or it expired (after 10 minutes): enrol again.');
+  }
+  const secret = deps.mfaKeys.openSecret(caller.id, factor.sealedSecret);
+  const step = secret === undefined ? undefined : stepOfCode(secret, code, now);
+  if (step === undefined) throw wrongCode('The code is not the current one of the enrolled secret.');
+  const codes = newRecoveryCodes();
+  try {
+    await deps.mfa.enable(
+      caller.id,
+      step,
+      codes.map((recovery) => deps.mfaKeys.hashRecoveryCode(recovery)),
+      now,
+      {
+        events: [
+          auditEvent(
+            { ...deps, meta },
+            { type: 'mfa.enrolled', userId: caller.id, actorId: caller.id, details: { method: 'totp' } },
+          ),
+        ],
+      },
+    );
+  } catch (error) {
+    throw error instanceof FactorChangedError
+      ? wrongCode('The enrolment changed meanwhile (enabled, replaced or expired): enrol again.')
+      : error;
+  }
+  return codes;
+};

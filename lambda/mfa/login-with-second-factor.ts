@@ -1,0 +1,141 @@
+// Use cases: the second step of a login. A right password for a user with a factor earns a
+// challenge (a single-use mfa_token, 5 minutes); POST /login/mfa trades it and a TOTP code or a
+// recovery code for a session with `amr` ["pwd","otp"], the same session and tokens a password
+// login opens. Every wrong code counts as a failed login of the account from the request's
+// client, in the same back-off as wrong passwords, so guessing codes is as slow as guessing
+// passwords; five wrong codes void the challenge. Passing clears every failure of the account.
+import { auditEvent, type RequestMeta } from '../audit/event';
+import type { SessionsDependencies } from '../sessions/dependencies';
+import { AccountDisabledError, InvalidCredentialsError } from '../shared/errors';
+import { completeLogin, type LoginResult } from '../users/complete-login';
+import { activeLoginFailures, loginFailed, refuseWhileLocked } from '../users/credentials';
+import type { LoginThrottleState, StoredUser } from '../users/user';
+import type { MfaDependencies } from './dependencies';
+import { SecondFactorRefusedError } from './errors';
+import { CHALLENGE_SECONDS, epochSeconds, isLiveChallenge, type MfaChallenge } from './factor';
+import { hashMfaToken, newMfaToken } from './mfa-keys';
+import { ChallengeGoneError, CodeUsedError } from './repository';
+import { stepOfCode } from './totp';
+
+export interface SecondFactorRequired {
+  readonly mfaToken: string;
+  readonly expiresIn: number;
+}
+
+export const startSecondFactor = async (
+  deps: Pick<MfaDependencies, 'mfa'>,
+  user: StoredUser,
+  now: Date,
+): Promise<SecondFactorRequired> => {
+  const { token, hash } = newMfaToken();
+  await deps.mfa.createChallenge({
+    tokenHash: hash,
+    userId: user.id,
+    expiresAt: epochSeconds(now) + CHALLENGE_SECONDS,
+    attempts: 0,
+  });
+  return { mfaToken: token, expiresIn: CHALLENGE_SECONDS };
+};
+
+export type SecondFactorProof = { readonly code: string } | { readonly recoveryCode: string };
+
+const challengeGone = () =>
+  new SecondFactorRefusedError('The mfa_token is unknown, used or expired: log in again with your password.');
+const wrongCode = () => new SecondFactorRefusedError('The code is wrong, or was already used.');
+
+type Deps = MfaDependencies & Pick<SessionsDependencies, 'refreshTokens' | 'sessionTtlSeconds'>;
+
+export const loginWithSecondFactor = async (
+  deps: Deps,
+  mfaToken: string,
+  proof: SecondFactorProof,
+  request: {
+    /** The source IP: a wrong code counts against the account from this client. */
+    readonly client: string;
+    /** Where the request came from: its events, and the session's User-Agent. */
+    readonly meta: RequestMeta;
+  },
+): Promise<LoginResult> => {
+  const now = deps.clock();
+  const challenge = await deps.mfa.getChallenge(hashMfaToken(mfaToken));
+  if (!challenge || !isLiveChallenge(challenge, now)) throw challengeGone();
+  const [user, factor] = await Promise.all([
+    deps.repository.getById(challenge.userId),
+    deps.mfa.getFactor(challenge.userId),
+  ]);
+  if (!user) throw new InvalidCredentialsError();
+  // Disabled after the password step: told, as the password step tells it, to whoever has both.
+  if (user.status !== 'active') throw new AccountDisabledError();
+  const failures = await activeLoginFailures(deps, user.email, request.client, now);
+  refuseWhileLocked(failures, now);
+
+  try {
+    if (!factor || factor.state !== 'enabled') throw new CodeUsedError();
+    if ('code' in proof) {
+      const secret = deps.mfaKeys.openSecret(user.id, factor.sealedSecret);
+      const step = secret === undefined ? undefined : stepOfCode(secret, proof.code, now);
+      // A code at or before the last accepted step is a replay; the store checks again, atomically.
+      if (step === undefined || (factor.lastStep !== null && step <= factor.lastStep))
+        throw new CodeUsedError();
+      await deps.mfa.completeWithCode(challenge, step, now);
+    } else {
+      await deps.mfa.completeWithRecoveryCode(
+        challenge,
+        deps.mfaKeys.hashRecoveryCode(proof.recoveryCode),
+        now,
+      );
+    }
+  } catch (error) {
+    if (error instanceof ChallengeGoneError) throw challengeGone();
+    if (error instanceof CodeUsedError)
+      throw await codeRefused(deps, challenge, user, request, failures, now, 'code' in proof);
+    throw error;
+  }
+  return completeLogin(deps, user, {
+    amr: ['pwd', 'otp'],
+    meta: request.meta,
+    at: now,
+    // Failures seen from any client (the account item exists): the owner has proved themselves.
+    clears: failures.client || failures.account ? { account: true } : undefined,
+  });
+};
+
+/**
+ * A wrong code: one more strike against the challenge, one more failed login for the account
+ * (login.failed, and login.locked when it locks, in the counts' transaction), and mfa.failed.
+ */
+const codeRefused = async (
+  deps: MfaDependencies,
+  challenge: MfaChallenge,
+  user: StoredUser,
+  request: { readonly client: string; readonly meta: RequestMeta },
+  failures: LoginThrottleState,
+  now: Date,
+  totp: boolean,
+): Promise<Error> => {
+  const attempt = {
+    email: user.email,
+    client: request.client,
+    userId: user.id,
+    reason: 'wrong_second_factor',
+    meta: request.meta,
+  } as const;
+  // The challenge's strike is a single conditional update, not a transaction: mfa.failed is
+  // written beside it. It names the kind of proof, never the code.
+  const failed = auditEvent(
+    { ...deps, meta: request.meta },
+    {
+      type: 'mfa.failed',
+      userId: user.id,
+      actorId: null,
+      outcome: 'failure',
+      details: { method: totp ? 'totp' : 'recovery_code' },
+    },
+  );
+  const [, , refusal] = await Promise.all([
+    deps.mfa.countWrongCode(challenge.tokenHash),
+    deps.audit.record([failed]),
+    loginFailed(deps, attempt, failures, now, wrongCode()),
+  ]);
+  return refusal;
+};

@@ -1,0 +1,38 @@
+// Stack traces mapped back to the TypeScript sources, paid for only when an error is logged.
+// `--enable-source-maps` would read and parse every bundle's map on every cold start, and
+// `process.setSourceMapsEnabled(true)` at logging time maps nothing: Node parses the maps of
+// modules loaded after it is enabled, and the bundle was loaded long before.
+import { readFileSync } from 'node:fs';
+import { SourceMap, type SourceMapPayload } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const FRAME = /(file:\/\/\/[^\s()]+?|\/[^\s():]+?)\.(m?js):(\d+):(\d+)/g;
+const maps = new Map<string, SourceMap | null>();
+
+const mapOf = (file: string): SourceMap | null => {
+  let map = maps.get(file);
+  if (map === undefined) {
+    try {
+      map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')) as SourceMapPayload);
+    } catch {
+      // No map beside the file (local runs from TypeScript, Node's own frames): frames stay as they are.
+      map = null;
+    }
+    maps.set(file, map);
+  }
+  return map;
+};
+
+/** Rewrites each `file.mjs:line:column` that has a map beside it to `source.ts:line:column`. */
+export const sourceMappedStack = (stack: string): string =>
+  stack.replace(FRAME, (frame, path: string, extension: string, line: string, column: string) => {
+    const file = `${path.startsWith('file:') ? fileURLToPath(path) : path}.${extension}`;
+    const entry = mapOf(file)?.findEntry(Number(line) - 1, Number(column) - 1) as
+      | { originalSource?: string; originalLine?: number; originalColumn?: number }
+      | undefined;
+    if (entry?.originalSource === undefined || entry.originalLine === undefined) return frame;
+    const source = entry.originalSource.startsWith('file:')
+      ? fileURLToPath(entry.originalSource)
+      : entry.originalSource;
+    return `${source}:${entry.originalLine + 1}:${(entry.originalColumn ?? 0) + 1}`;
+  });

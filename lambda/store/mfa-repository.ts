@@ -1,0 +1,188 @@
+// The second factor's repository on DynamoDB: the domain's MfaRepository port over the factor
+// and challenge item modules. Enabling and removing a factor move the user's `mfa_enabled` in
+// the same transaction; completing a login consumes the challenge and the code in one.
+
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { WriteOptions } from '../audit/event';
+import { epochSeconds, type MfaChallenge, type TotpFactor } from '../mfa/factor';
+import {
+  ChallengeGoneError,
+  CodeUsedError,
+  FactorChangedError,
+  FactorEnabledError,
+  type MfaRepository,
+} from '../mfa/repository';
+import { AuditEventWriter } from './audit-repository';
+import {
+  countWrongCodeUpdate,
+  isLiveChallengeOf,
+  mfaChallengeFromItem,
+  mfaChallengeItem,
+  mfaChallengeKey,
+} from './items/mfa-challenge-items';
+import {
+  acceptStepUpdate,
+  enableUpdate,
+  isNotEnabled,
+  pendingFactorItem,
+  replaceRecoveryHashesUpdate,
+  totpFactorFromItem,
+  totpFactorKey,
+  useRecoveryCodeUpdate,
+} from './items/totp-factor-items';
+import { setMfaEnabledUpdate, userKey } from './items/user-items';
+import { type TransactionPart, writeTransaction } from './transactions';
+import { orUnavailable } from './unavailable';
+
+export interface DynamoDbMfaRepositoryOptions {
+  readonly tableName: string;
+  readonly client: DynamoDBDocumentClient;
+  /** How long the events of its writes are kept. */
+  readonly auditRetentionDays?: number;
+}
+
+/** Runs a single conditional write; a failed condition becomes `toError()`. */
+const conditionally = async (write: Promise<unknown>, toError: () => Error): Promise<void> => {
+  try {
+    await orUnavailable(write);
+  } catch (error) {
+    throw error instanceof ConditionalCheckFailedException ? toError() : error;
+  }
+};
+
+export class DynamoDbMfaRepository implements MfaRepository {
+  private readonly tableName: string;
+  private readonly client: DynamoDBDocumentClient;
+  private readonly audit: AuditEventWriter;
+
+  constructor({ tableName, client, auditRetentionDays }: DynamoDbMfaRepositoryOptions) {
+    this.tableName = tableName;
+    this.client = client;
+    this.audit = new AuditEventWriter(tableName, auditRetentionDays);
+  }
+
+  async getFactor(userId: string): Promise<TotpFactor | undefined> {
+    const Item = await this.get(totpFactorKey(userId));
+    return Item ? totpFactorFromItem(Item) : undefined;
+  }
+
+  async putPending(factor: TotpFactor): Promise<void> {
+    await conditionally(
+      this.client.send(
+        new PutCommand({ TableName: this.tableName, Item: pendingFactorItem(factor), ...isNotEnabled }),
+      ),
+      () => new FactorEnabledError(),
+    );
+  }
+
+  async enable(
+    userId: string,
+    step: number,
+    recoveryHashes: readonly string[],
+    now: Date,
+    options: WriteOptions = {},
+  ): Promise<void> {
+    await writeTransaction(
+      this.client,
+      {
+        factor: this.update(totpFactorKey(userId), enableUpdate(step, recoveryHashes, epochSeconds(now))),
+        user: this.update(userKey(userId), setMfaEnabledUpdate(true, now.toISOString())),
+        ...this.audit.parts(options.events),
+      },
+      { factor: () => new FactorChangedError(), user: () => new FactorChangedError() },
+    );
+  }
+
+  async remove(userId: string, now: Date, options: WriteOptions = {}): Promise<void> {
+    await writeTransaction(
+      this.client,
+      {
+        factor: { Delete: { TableName: this.tableName, Key: totpFactorKey(userId) } },
+        user: this.update(userKey(userId), setMfaEnabledUpdate(false, now.toISOString())),
+        ...this.audit.parts(options.events),
+      },
+      { user: () => new FactorChangedError() },
+    );
+  }
+
+  async replaceRecoveryCodes(userId: string, recoveryHashes: readonly string[]): Promise<void> {
+    await conditionally(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: totpFactorKey(userId),
+          ...replaceRecoveryHashesUpdate(recoveryHashes),
+        }),
+      ),
+      () => new FactorChangedError(),
+    );
+  }
+
+  async createChallenge(challenge: MfaChallenge): Promise<void> {
+    await orUnavailable(
+      this.client.send(new PutCommand({ TableName: this.tableName, Item: mfaChallengeItem(challenge) })),
+    );
+  }
+
+  async getChallenge(tokenHash: string): Promise<MfaChallenge | undefined> {
+    const Item = await this.get(mfaChallengeKey(tokenHash));
+    return Item ? mfaChallengeFromItem(tokenHash, Item) : undefined;
+  }
+
+  async countWrongCode(tokenHash: string): Promise<void> {
+    await conditionally(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: mfaChallengeKey(tokenHash),
+          ...countWrongCodeUpdate,
+        }),
+      ),
+      // Already gone (used, or TTL-deleted): nothing left to count against.
+      () => new ChallengeGoneError(),
+    ).catch((error) => {
+      if (!(error instanceof ChallengeGoneError)) throw error;
+    });
+  }
+
+  async completeWithCode(challenge: MfaChallenge, step: number, now: Date): Promise<void> {
+    await this.complete(challenge, now, this.update(totpFactorKey(challenge.userId), acceptStepUpdate(step)));
+  }
+
+  async completeWithRecoveryCode(challenge: MfaChallenge, recoveryHash: string, now: Date): Promise<void> {
+    await this.complete(
+      challenge,
+      now,
+      this.update(totpFactorKey(challenge.userId), useRecoveryCodeUpdate(recoveryHash)),
+    );
+  }
+
+  private complete(challenge: MfaChallenge, now: Date, useCode: TransactionPart): Promise<void> {
+    return writeTransaction(
+      this.client,
+      {
+        challenge: {
+          Delete: {
+            TableName: this.tableName,
+            Key: mfaChallengeKey(challenge.tokenHash),
+            ...isLiveChallengeOf(challenge.userId, epochSeconds(now)),
+          },
+        },
+        code: useCode,
+      },
+      { challenge: () => new ChallengeGoneError(), code: () => new CodeUsedError() },
+    );
+  }
+
+  private async get(Key: Record<string, string>) {
+    const { Item } = await orUnavailable(
+      this.client.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true })),
+    );
+    return Item;
+  }
+
+  private update(Key: Record<string, string>, update: object): TransactionPart {
+    return { Update: { TableName: this.tableName, Key, ...update } } as TransactionPart;
+  }
+}

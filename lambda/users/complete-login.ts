@@ -1,0 +1,66 @@
+// The end of every successful login, whichever factors it took (login.ts after a password,
+// mfa/login-with-second-factor.ts after a second factor): one transaction opens a session with
+// the `amr` it was earned with (stored with it, so its refreshes keep it), moves `last_login`,
+// clears the failed logins the success answers, and writes login.succeeded; the caller gets the
+// session's tokens.
+import { auditEvent, type RequestMeta } from '../audit/event';
+import type { SessionsDependencies } from '../sessions/dependencies';
+import { newSession, type SessionTokens, sessionTokens } from '../sessions/session-tokens';
+import { InvalidCredentialsError } from '../shared/errors';
+import type { UsersDependencies } from './dependencies';
+import { failureMemorySeconds } from './login-throttle';
+import { profileOf, type StoredUser, type User } from './user';
+
+export interface LoginResult extends SessionTokens {
+  readonly user: User;
+}
+
+/**
+ * Which failed logins a success clears: a password clears those of its own client; a second
+ * factor, where the owner has proved more, clears every failure of the account and lifts its lock.
+ */
+export type ClearedFailures = { readonly client: string } | { readonly account: true } | undefined;
+
+export const completeLogin = async (
+  deps: Pick<UsersDependencies, 'repository' | 'tokens' | 'clock' | 'newId'> &
+    Pick<SessionsDependencies, 'refreshTokens' | 'sessionTtlSeconds'>,
+  user: StoredUser,
+  login: {
+    readonly amr: readonly string[];
+    readonly meta: RequestMeta;
+    readonly at: Date;
+    readonly clears: ClearedFailures;
+  },
+): Promise<LoginResult> => {
+  const now = login.at;
+  // The session carries the tokenVersion just read: a password change or a disable racing this
+  // login leaves it ended at birth, never alive under the old password or status.
+  const { session, refreshToken } = newSession(deps, user, {
+    userAgent: login.meta.userAgent,
+    amr: login.amr,
+    at: now,
+  });
+  const { clears } = login;
+  const succeeded = auditEvent(
+    { ...deps, meta: login.meta },
+    {
+      type: 'login.succeeded',
+      userId: user.id,
+      actorId: user.id,
+      details: { session_id: session.id, amr: [...login.amr] },
+    },
+  );
+  // One transaction: last_login, the new session, the failures forgotten, and login.succeeded.
+  const loggedIn = await deps.repository.recordLogin(user, now.toISOString(), {
+    events: [succeeded],
+    clearClient: clears !== undefined && 'client' in clears ? clears.client : undefined,
+    clearFailures:
+      clears !== undefined && 'account' in clears
+        ? { at: now.toISOString(), keepForSeconds: failureMemorySeconds }
+        : undefined,
+    session,
+  });
+  if (!loggedIn) throw new InvalidCredentialsError();
+  const tokens = await sessionTokens(deps, loggedIn, session, refreshToken, now);
+  return { ...tokens, user: profileOf(loggedIn) };
+};

@@ -1,0 +1,368 @@
+// Administration (disable/enable, the last admin, the sorted filtered listing) and the audit
+// trail (every change with its event, in one transaction; who may read which events), through
+// the router and authorizer on DynamoDB Local.
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createTestApi, type TestApi, type TestUser, uniqueEmail } from '../support/api';
+import { testDocumentClient } from '../support/tables';
+
+// biome-ignore lint/suspicious/noExplicitAny: event bodies are asserted field by field
+type Event = any;
+
+const eventsOf = async (api: TestApi, token: string, path: string): Promise<Event[]> => {
+  const response = await api.call('GET', path, { token });
+  expect(response.status).toBe(200);
+  return response.body.items;
+};
+
+const allPages = async (api: TestApi, token: string, path: string, limit: number): Promise<Event[]> => {
+  const seen: Event[] = [];
+  let cursor: string | null = null;
+  do {
+    const separator = path.includes('?') ? '&' : '?';
+    const query: string = `${separator}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const response = await api.call('GET', `${path}${query}`, { token });
+    expect(response.status).toBe(200);
+    expect(response.body.items.length).toBeLessThanOrEqual(limit);
+    seen.push(...response.body.items);
+    cursor = response.body.next_cursor;
+  } while (cursor);
+  return seen;
+};
+
+describe('disabling and enabling a user', () => {
+  let api: TestApi;
+  let admin: TestUser;
+
+  beforeAll(async () => {
+    api = await createTestApi();
+    admin = await api.admin();
+  });
+
+  it('refuses status from a non-admin with 403, even on their own user', async () => {
+    const user = await api.signUpAndLogIn();
+    const response = await api.call('PATCH', `/users/${user.id}`, {
+      token: user.token,
+      body: { status: 'disabled' },
+    });
+    expect(response.status).toBe(403);
+    expect((await api.call('GET', `/users/${user.id}`, { token: user.token })).body.status).toBe('active');
+  });
+
+  it('ends the tokens at once; the right password gets 403 account-disabled, a wrong one 401', async () => {
+    const user = await api.signUpAndLogIn();
+    const disabled = await api.call('PATCH', `/users/${user.id}`, {
+      token: admin.token,
+      body: { status: 'disabled' },
+    });
+    expect(disabled.status).toBe(200);
+    expect(disabled.body.status).toBe('disabled');
+
+    expect((await api.call('GET', `/users/${user.id}`, { token: user.token })).status).toBe(401);
+    const right = await api.call('POST', '/login', { body: { email: user.email, password: user.password } });
+    expect(right.status).toBe(403);
+    expect(right.body.type).toMatch(/account-disabled$/);
+    const wrong = await api.call('POST', '/login', {
+      body: { email: user.email, password: 'not the password' },
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.type).toMatch(/invalid-credentials$/);
+  });
+
+  it('enabling lets the user log in again but revives no old token', async () => {
+    const user = await api.signUpAndLogIn();
+    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, body: { status: 'disabled' } });
+    const enabled = await api.call('PATCH', `/users/${user.id}`, {
+      token: admin.token,
+      body: { status: 'active' },
+    });
+    expect(enabled.body.status).toBe('active');
+
+    expect((await api.call('GET', `/users/${user.id}`, { token: user.token })).status).toBe(401);
+    const login = await api.call('POST', '/login', { body: { email: user.email, password: user.password } });
+    expect(login.status).toBe(200);
+  });
+
+  it('rejects an unknown status with a 400 naming the field', async () => {
+    const user = await api.signUpAndLogIn();
+    const response = await api.call('PATCH', `/users/${user.id}`, {
+      token: admin.token,
+      body: { status: 'banned' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([expect.objectContaining({ path: 'status' })]);
+  });
+});
+
+describe('the last active admin', () => {
+  it('can be neither demoted, disabled nor deleted, until there is another', async () => {
+    const api = await createTestApi();
+    const admin = await api.admin();
+    for (const [method, body] of [
+      ['PATCH', { role: 'user' }],
+      ['PATCH', { status: 'disabled' }],
+      ['DELETE', undefined],
+    ] as const) {
+      const response = await api.call(method, `/users/${admin.id}`, { token: admin.token, body });
+      expect(response.status).toBe(409);
+      expect(response.body.type).toMatch(/last-admin$/);
+    }
+    expect((await api.call('GET', `/users/${admin.id}`, { token: admin.token })).body).toMatchObject({
+      role: 'admin',
+      status: 'active',
+    });
+
+    const second = await api.call('POST', '/users', {
+      token: admin.token,
+      body: {
+        email: uniqueEmail('second-admin'),
+        name: 'Second',
+        password: 'second admin pw',
+        role: 'admin',
+      },
+    });
+    expect(second.status).toBe(201);
+    expect(
+      (await api.call('PATCH', `/users/${admin.id}`, { token: admin.token, body: { role: 'user' } })).status,
+    ).toBe(200);
+  });
+
+  it('two admins demoting each other at the same moment leave exactly one admin', async () => {
+    for (let round = 0; round < 3; round++) {
+      const api = await createTestApi();
+      const first = await api.admin();
+      const password = 'the other admin pw';
+      const email = uniqueEmail('other-admin');
+      const created = await api.call('POST', '/users', {
+        token: first.token,
+        body: { email, name: 'Other', password, role: 'admin' },
+      });
+      const login = await api.call('POST', '/login', { body: { email, password } });
+      const second = { id: created.body.id as string, token: login.body.token as string };
+
+      const answers = await Promise.all([
+        api.call('PATCH', `/users/${second.id}`, { token: first.token, body: { role: 'user' } }),
+        api.call('PATCH', `/users/${first.id}`, { token: second.token, body: { role: 'user' } }),
+      ]);
+      const statuses = answers.map((answer) => answer.status).sort();
+      // The loser is refused either as the last admin (409) or, demoted first, as no admin at all (403).
+      expect(statuses[0]).toBe(200);
+      expect([403, 409]).toContain(statuses[1]);
+      const roles = await Promise.all(
+        [first.id, second.id].map(async (id) => (await api.deps.repository.getById(id))?.role),
+      );
+      expect(roles.filter((role) => role === 'admin')).toHaveLength(1);
+    }
+  });
+});
+
+describe('GET /users sorted and filtered', () => {
+  let api: TestApi;
+  let admin: TestUser;
+  const emails: string[] = [];
+
+  beforeAll(async () => {
+    api = await createTestApi();
+    admin = await api.admin();
+    const tag = Date.now();
+    for (const name of ['zoe', 'adam', 'mia', 'bob', 'amy', 'carl', 'anna']) {
+      const email = `${name}-${tag}@sorted.example.com`;
+      emails.push(email);
+      await api.call('POST', '/users', { body: { email, name, password: `pw of ${name} here` } });
+    }
+  });
+
+  it('lists every user by email, ascending, across pages with no gap or repeat', async () => {
+    const listed = (await allPages(api, admin.token, '/users', 2)).map((user) => user.email);
+    expect(listed).toEqual([...listed].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    expect(new Set(listed).size).toBe(listed.length);
+    for (const email of emails) expect(listed).toContain(email);
+  });
+
+  it('filters by email prefix, lower-casing it', async () => {
+    const listed = await allPages(api, admin.token, '/users?email_prefix=A', 2);
+    expect(listed.every((user) => user.email.startsWith('a'))).toBe(true);
+    const seeded = listed.filter((user) => user.email.endsWith('@sorted.example.com'));
+    expect(seeded.map((user) => user.email.split('-')[0])).toEqual(['adam', 'amy', 'anna']);
+  });
+
+  it('filters by status, and by both', async () => {
+    const mia = emails.find((email) => email.startsWith('mia'));
+    const miaUser = (await allPages(api, admin.token, '/users?email_prefix=mia', 10))[0];
+    expect(miaUser.email).toBe(mia);
+    await api.call('PATCH', `/users/${miaUser.id}`, { token: admin.token, body: { status: 'disabled' } });
+
+    const disabled = await allPages(api, admin.token, '/users?status=disabled', 5);
+    expect(disabled.map((user) => user.email)).toEqual([mia]);
+    const active = await allPages(api, admin.token, '/users?status=active&email_prefix=m', 5);
+    expect(active).toEqual([]);
+    expect(
+      (await allPages(api, admin.token, '/users?status=active', 3)).map((user) => user.email),
+    ).not.toContain(mia);
+  });
+
+  it('refuses a bad status filter and a tampered cursor with 400', async () => {
+    expect((await api.call('GET', '/users?status=gone', { token: admin.token })).status).toBe(400);
+    const first = await api.call('GET', '/users?limit=1', { token: admin.token });
+    const tampered = `${first.body.next_cursor.slice(0, -2)}AA`;
+    const response = await api.call('GET', `/users?cursor=${encodeURIComponent(tampered)}`, {
+      token: admin.token,
+    });
+    expect(response.status).toBe(400);
+  });
+});
+
+describe('the audit trail', () => {
+  let api: TestApi;
+  let admin: TestUser;
+
+  beforeAll(async () => {
+    api = await createTestApi();
+    admin = await api.admin();
+  });
+
+  it('records sign-up, login, updates, disable/enable, password change and delete with actor, target and request context', async () => {
+    const user = await api.signUpAndLogIn();
+    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, body: { name: 'Renamed' } });
+    await api.call('PATCH', `/users/${user.id}`, {
+      token: admin.token,
+      body: { password: 'a brand new pw 1' },
+    });
+    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, body: { status: 'disabled' } });
+    await api.call('PATCH', `/users/${user.id}`, { token: admin.token, body: { status: 'active' } });
+    await api.call('DELETE', `/users/${user.id}`, { token: admin.token });
+
+    // Newest first; the user is gone, their events are not.
+    const events = await allPages(api, admin.token, `/users/${user.id}/events`, 3);
+    // Events of one write share their time, so only their set is ordered against other writes.
+    expect(events.at(0)?.type).toBe('user.deleted');
+    expect(events.at(-1)?.type).toBe('user.created');
+    expect(events.map((event) => event.type).sort()).toEqual(
+      [
+        'user.created',
+        'login.succeeded',
+        'user.updated',
+        'user.updated',
+        'password.changed',
+        'user.updated',
+        'user.disabled',
+        'user.updated',
+        'user.enabled',
+        'user.deleted',
+      ].sort(),
+    );
+    const byType = (type: string) => events.filter((event) => event.type === type);
+    expect(byType('user.created')[0]).toMatchObject({ user_id: user.id, actor_id: null, outcome: 'success' });
+    expect(byType('login.succeeded')[0]).toMatchObject({ user_id: user.id, actor_id: user.id });
+    expect(byType('user.deleted')[0]).toMatchObject({ user_id: user.id, actor_id: admin.id });
+    expect(byType('user.updated').map((event) => event.details.fields)).toEqual([
+      ['status'],
+      ['status'],
+      ['password'],
+      ['name'],
+    ]);
+    for (const event of events) {
+      expect(event).toMatchObject({ ip: '127.0.0.1', user_agent: 'jest', request_id: expect.any(String) });
+    }
+  });
+
+  it('records failed logins and the lock with the failure count, for unknown emails too', async () => {
+    const user = await api.signUpAndLogIn();
+    for (let attempt = 0; attempt < 6; attempt++) {
+      await api.call('POST', '/login', { body: { email: user.email, password: 'wrong password' } });
+    }
+    const failed = await eventsOf(api, user.token, `/users/${user.id}/events?type=login.failed&limit=10`);
+    expect(failed).toHaveLength(6);
+    expect(failed.map((event) => event.details.count)).toEqual([6, 5, 4, 3, 2, 1]);
+    expect(failed[0]).toMatchObject({
+      outcome: 'failure',
+      actor_id: null,
+      details: { reason: 'wrong_password' },
+    });
+    const locked = await eventsOf(api, user.token, `/users/${user.id}/events?type=login.locked`);
+    expect(locked).toHaveLength(1);
+
+    const unknown = uniqueEmail('nobody');
+    await api.call('POST', '/login', { body: { email: unknown, password: 'whatever pw' } });
+    const anonymous = await eventsOf(api, admin.token, '/events?type=login.failed&limit=100');
+    expect(anonymous.find((event) => event.details.reason === 'unknown_email')).toMatchObject({
+      user_id: null,
+    });
+  });
+
+  it('gives each failure of a concurrent burst its own event and count, in the transaction of the count', async () => {
+    const user = await api.signUpAndLogIn();
+    const burst = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        api.call('POST', '/login', { body: { email: user.email, password: 'wrong password' } }),
+      ),
+    );
+    // A burst member that read the state after the sixth failure is refused before counting.
+    const failed = await eventsOf(api, user.token, `/users/${user.id}/events?type=login.failed&limit=20`);
+    const counted = failed.length;
+    expect(counted).toBeGreaterThanOrEqual(6);
+    expect(counted).toBeLessThanOrEqual(burst.length);
+    const counts = failed.map((event) => event.details.count).sort((a: number, b: number) => a - b);
+    expect(counts).toEqual(Array.from({ length: counted }, (_, i) => i + 1));
+    expect(failed.map((event) => event.details.account_count).sort((a: number, b: number) => a - b)).toEqual(
+      counts,
+    );
+    const locked = await eventsOf(api, user.token, `/users/${user.id}/events?type=login.locked&limit=20`);
+    expect(locked.map((event) => event.details.count).sort((a: number, b: number) => a - b)).toEqual(
+      counts.filter((count: number) => count > 5),
+    );
+    expect(locked.every((event) => event.details.scope === 'client' && event.details.seconds > 0)).toBe(true);
+  });
+
+  it('lets a user read their own events and nobody else’s', async () => {
+    const [alice, bob] = await Promise.all([api.signUpAndLogIn(), api.signUpAndLogIn()]);
+    const own = await eventsOf(api, alice.token, `/users/${alice.id}/events`);
+    expect(own.every((event) => event.user_id === alice.id)).toBe(true);
+    expect((await api.call('GET', `/users/${bob.id}/events`, { token: alice.token })).status).toBe(403);
+    expect((await api.call('GET', '/events', { token: alice.token })).status).toBe(403);
+  });
+
+  it('lets an admin filter the whole trail by type, user and actor, newest first', async () => {
+    const target = await api.signUpAndLogIn();
+    await api.call('PATCH', `/users/${target.id}`, { token: admin.token, body: { name: 'By admin' } });
+
+    const byUser = await allPages(api, admin.token, `/events?user_id=${target.id}`, 1);
+    expect(byUser.map((event) => event.type)).toEqual(['user.updated', 'login.succeeded', 'user.created']);
+    const byActor = await allPages(api, admin.token, `/events?actor_id=${admin.id}&type=user.updated`, 2);
+    expect(byActor.length).toBeGreaterThan(0);
+    expect(byActor.every((event) => event.actor_id === admin.id && event.type === 'user.updated')).toBe(true);
+    expect(byActor.some((event) => event.user_id === target.id)).toBe(true);
+    const both = await allPages(api, admin.token, `/events?user_id=${target.id}&actor_id=${admin.id}`, 5);
+    expect(both.map((event) => event.type)).toEqual(['user.updated']);
+
+    const all = await allPages(api, admin.token, '/events', 7);
+    expect(new Set(all.map((event) => event.id)).size).toBe(all.length);
+    const times = all.map((event) => `${event.at}`);
+    expect(times).toEqual([...times].sort().reverse());
+    expect(all.length).toBeGreaterThan(byUser.length);
+  });
+
+  it('a write cut short leaves neither the change nor its event', async () => {
+    const user = await api.signUpAndLogIn();
+    const taken = (await api.signUpAndLogIn()).email;
+    const response = await api.call('PATCH', `/users/${user.id}`, {
+      token: admin.token,
+      body: { email: taken },
+    });
+    expect(response.status).toBe(409);
+    expect((await api.call('GET', `/users/${user.id}`, { token: admin.token })).body.email).toBe(user.email);
+    const updates = await eventsOf(api, admin.token, `/users/${user.id}/events?type=user.updated`);
+    expect(updates).toEqual([]);
+  });
+
+  it('keeps no secret in any stored event', async () => {
+    const { Items = [] } = await testDocumentClient().send(new ScanCommand({ TableName: api.tableName }));
+    const events = Items.filter((item) => String(item.id).startsWith('event#'));
+    expect(events.length).toBeGreaterThan(20);
+    const text = JSON.stringify(events);
+    expect(text).not.toMatch(/\$2[abxy]\$/);
+    for (const password of api.sentPasswords) expect(text).not.toContain(password);
+    expect(text).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+    for (const event of events)
+      expect(event.expires_at).toBeGreaterThan(Date.parse(event.at) / 1000 + 364 * 86_400);
+  });
+});
