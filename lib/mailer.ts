@@ -132,7 +132,6 @@ export class Mailer extends Construct {
         APP_URL: props.appUrl,
         PRODUCT_NAME: props.productName ?? 'User API',
         ...(props.mailFrom !== undefined && { MAIL_FROM: props.mailFrom }),
-        NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: API_FUNCTION_BUNDLING,
     });
