@@ -8,7 +8,7 @@ import { median, round } from './stats';
 
 const CHILD = join(__dirname, 'cold-start-child.mjs');
 export const EMPTY_HANDLER = join(__dirname, 'fixtures', 'empty-handler.mjs');
-export const HS256_FLOOR = join(__dirname, 'fixtures', 'hs256-floor.mjs');
+export const ES256_FLOOR = join(__dirname, 'fixtures', 'es256-floor.mjs');
 
 export interface ColdStartTarget {
   readonly name: string;

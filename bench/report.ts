@@ -119,7 +119,8 @@ export const report = (m: Measurements): void => {
     });
   const metrics: Metric[] = [
     sizeMetric('router', 350),
-    sizeMetric('authorizer', 20),
+    // ES256: the published keys' reader, the kid lookup and their refresh (docs/PERFORMANCE.md).
+    sizeMetric('authorizer', 22),
     coldMetric('router', 30),
     coldMetric('authorizer', 3),
     metric({

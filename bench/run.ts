@@ -9,16 +9,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import bcrypt from 'bcryptjs';
+import { type KeySet, publishedKeys } from '../lambda/keys/key-set';
+import { newKeySet } from '../lambda/keys/rotation';
 import { dynamoDbClient } from '../lambda/store/dynamodb-client';
 import { localAwsEnvironment } from '../local/dynamodb-local';
-import { createGateway } from '../local/gateway';
+import { createGateway, type GatewayHandlers } from '../local/gateway';
+import { memoryKeySetStore } from '../local/signing-keys';
 import { startLocalStack } from '../local/stack';
 import type { BundleInfo, BundleReport } from './bundles';
 import {
   type ChildReport,
   type ColdStartTarget,
   EMPTY_HANDLER,
-  HS256_FLOOR,
+  ES256_FLOOR,
   measureColdStarts,
   measureEmptyNodeWall,
   measurePythonReference,
@@ -136,7 +139,8 @@ const account = async (base: string, email: string, password: string): Promise<A
     email,
     password,
     authorization: `Bearer ${token}`,
-    claims: { sub, role, tv, sid, amr, iat, exp },
+    // As the authorizer hands them on: amr as one space-separated string.
+    claims: { sub, role, tv, sid, amr: (amr as string[]).join(' '), iat, exp },
   };
 };
 
@@ -151,7 +155,7 @@ const coldStart = async (
   bundles: readonly BundleInfo[],
   endpoint: string,
   user: Account,
-  { extension, jwtSecret }: { extension: SecretsExtensionStandIn; jwtSecret: string },
+  { extension, keySet }: { extension: SecretsExtensionStandIn; keySet: KeySet },
 ) => {
   const sample = JSON.parse(readFileSync(join(ROOT, 'events', 'get-user.json'), 'utf8')) as {
     pathParameters: { id: string };
@@ -189,11 +193,16 @@ const coldStart = async (
   };
   // Each process gets exactly its function's environment from the template (NODE_OPTIONS
   // included), what CloudFormation fills in at deployment, and what Lambda itself sets, with the
-  // secret read through the stand-in extension as on every deployed cold start. Only the DynamoDB
+  // keys read through the stand-in extension as on every deployed cold start (the router the key
+  // set, the authorizer the public keys only). Only the DynamoDB
   // endpoint and the extension's port (the template says 2773, which other runs on this machine
   // may hold) differ from AWS.
   const deployTime = (info: BundleInfo): Record<string, string> => {
-    const known: Record<string, string> = { TABLE_NAME, JWT_SECRET_ARN: extension.secretArn };
+    const known: Record<string, string> = {
+      TABLE_NAME,
+      SIGNING_KEYS_SECRET_ARN: extension.arnOf('keySet'),
+      PUBLIC_KEYS_SECRET_ARN: extension.arnOf('publicKeys'),
+    };
     return Object.fromEntries(
       info.deployTimeEnvironment.map((key) => {
         const value = known[key];
@@ -230,7 +239,7 @@ const coldStart = async (
       check: authorizes,
     },
     // For reference: what --enable-source-maps (NODE_OPTIONS on every function) costs, and the
-    // least any HS256 verifier costs.
+    // least any ES256 verifier costs.
     {
       name: 'router without --enable-source-maps',
       module: router.file,
@@ -246,11 +255,11 @@ const coldStart = async (
       check: authorizes,
     },
     {
-      name: 'HS256 verify, no library',
-      module: HS256_FLOOR,
+      name: 'ES256 verify, no library',
+      module: ES256_FLOOR,
       eventFile: authorizerEvent,
-      // The floor is the verify alone: it is handed the secret, it makes no extension call.
-      env: { ...envOf(authorizer), JWT_SECRET: jwtSecret },
+      // The floor is the verify alone: it is handed the public keys, it makes no extension call.
+      env: { ...envOf(authorizer), PUBLIC_KEYS: JSON.stringify(publishedKeys(keySet)) },
       check: authorizes,
     },
   ];
@@ -267,14 +276,12 @@ const coldStart = async (
 };
 
 /** A second gateway on the same handler modules with the authorizer cache off: shows what caching saves. */
-const startUncachedGateway = async () => {
-  const [router, authorizer] = await Promise.all([
-    import('../lambda/router/index'),
-    import('../lambda/authorizer/index'),
-  ]);
+const startUncachedGateway = async (handlers: GatewayHandlers) => {
+  // The local stack's own handlers (built from their factories, with its keys): importing the
+  // index modules here would need their environment in this process.
   const server = createServer(
     { keepAlive: true },
-    createGateway({ router: router.handler, authorizer: authorizer.handler, authorizerCacheTtlSeconds: 0 }),
+    createGateway({ ...handlers, authorizerCacheTtlSeconds: 0 }),
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -349,13 +356,19 @@ const listPhase = async (base: string, admin: Account, user: Account) => {
 const main = async (): Promise<void> => {
   const work = mkdtempSync(join(tmpdir(), 'user-api-bench-'));
   const admin = { email: 'bench-admin@example.com', password: strongPassword() };
-  const jwtSecret = Buffer.from(crypto.getRandomValues(new Uint8Array(48))).toString('base64url');
+  const keySet = await newKeySet(new Date());
   const closers: (() => Promise<void>)[] = [];
   try {
     progress('synthesizing the stack (bundles) while the local stack starts');
     const [bundled, started] = await Promise.allSettled([
       runTsChild('bundles.ts', [join(work, 'cdk.out')]).then((line) => JSON.parse(line) as BundleReport),
-      startLocalStack({ inMemory: true, port: 0, tableName: TABLE_NAME, jwtSecret, admin }),
+      startLocalStack({
+        inMemory: true,
+        port: 0,
+        tableName: TABLE_NAME,
+        keys: memoryKeySetStore(keySet),
+        admin,
+      }),
     ]);
     if (started.status === 'fulfilled') closers.push(() => started.value.stop());
     if (bundled.status === 'rejected') throw bundled.reason;
@@ -370,11 +383,14 @@ const main = async (): Promise<void> => {
     const ownUser = { url: `${base}/users/${user.id}`, headers: { authorization: user.authorization } };
 
     progress(`cold start: ${COLD_START_ROUNDS} fresh processes each of 6 kinds, taking turns`);
-    const extension = await startSecretsExtension(jwtSecret);
+    const extension = await startSecretsExtension({
+      keySet: JSON.stringify(keySet),
+      publicKeys: JSON.stringify(publishedKeys(keySet)),
+    });
     closers.unshift(() => extension.close());
     const cold = await coldStart(work, bundleReport.bundles, stack.dynamoDb.endpoint, user, {
       extension,
-      jwtSecret,
+      keySet,
     });
     if (COLD_ONLY) {
       printColdStarts(cold.summaries, cold.python);
@@ -383,7 +399,7 @@ const main = async (): Promise<void> => {
 
     const raw = await startRawGetItemServer(TABLE_NAME, user.id);
     closers.unshift(() => raw.close());
-    const uncached = await startUncachedGateway();
+    const uncached = await startUncachedGateway(stack.handlers);
     closers.unshift(() => uncached.close());
 
     progress(`warm overhead: GET own user vs raw GetItem, one request each in turn, ${LATENCY_SECONDS} s`);

@@ -46,8 +46,8 @@ export interface SuccessDefinition {
   readonly schema?: string;
   /** A key of the OpenAPI generator's examples. */
   readonly example?: string;
-  /** Response headers (components.headers), all of them always sent. */
-  readonly headers?: readonly string[];
+  /** Response headers (components.headers), all of them always sent: a name, or [name, component]. */
+  readonly headers?: readonly (string | readonly [name: string, component: string])[];
 }
 
 export interface RouteDefinition {
@@ -505,6 +505,25 @@ export const routes = [
     description:
       'This document. Generated from the route table and the request schemas by `npm run openapi`.',
     success: [{ status: 200, description: 'The OpenAPI 3.1 document.', schema: 'OpenApiDocument' }],
+    errors: [401],
+  },
+  {
+    method: 'GET',
+    path: '/.well-known/jwks.json',
+    access: 'public',
+    handler: 'jwks',
+    summary: 'The public keys that verify access tokens (JWKS)',
+    tag: 'Authentication',
+    description:
+      "The public keys that verify access tokens (RFC 7517), for any service that wants to check a token itself: ES256, the key named by the token's `kid`. It lists the key that signs now, a new key published before it signs, and the previous key until every token it signed has expired. Never a private member.",
+    success: [
+      {
+        status: 200,
+        description: 'The key set.',
+        schema: 'Jwks',
+        headers: [['Cache-Control', 'PublicCacheControl']],
+      },
+    ],
     errors: [401],
   },
 ] as const satisfies readonly RouteDefinition[];

@@ -1,13 +1,14 @@
 // The defaults every Lambda of this API shares: runtime, architecture, bundling, its own log
-// group (the deployment's retention and key) and role, and reading the JWT secret through the
+// group (the deployment's retention and key) and role, and reading its secrets through the
 // Parameters and Secrets extension.
-import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { KEY_SET_REFRESH_SECONDS } from '../lambda/shared/jwks';
 import { DeploymentDefaults } from './deployment-defaults';
 
 /**
@@ -43,8 +44,11 @@ export interface ApiFunctionProps {
   readonly description: string;
   readonly memorySize: number;
   readonly timeout: Duration;
-  /** Reaches the code as JWT_SECRET_ARN; the function may read it and nothing else of Secrets Manager. */
-  readonly jwtSecret: ISecret;
+  /**
+   * The secrets the code reads, by the environment variable that carries each one's ARN. The
+   * function may read these and nothing else of Secrets Manager, through the extension.
+   */
+  readonly secrets: Readonly<Record<string, ISecret>>;
   readonly environment?: Record<string, string>;
   readonly removalPolicy: RemovalPolicy;
 }
@@ -67,13 +71,19 @@ export class ApiFunction extends Construct {
       description: `${props.description} (execution role)`,
     });
     this.logGroup.grantWrite(this.role);
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [props.jwtSecret.secretArn],
-      }),
+    const secrets = Object.values(props.secrets);
+    for (const secret of secrets) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [secret.secretArn],
+        }),
+      );
+    }
+    const secretArns = Object.fromEntries(
+      Object.entries(props.secrets).map(([variable, secret]) => [variable, secret.secretArn]),
     );
-    defaults.grantKeyUse(this.role, 'secretsmanager', ['kms:Decrypt']);
+    if (secrets.length > 0) defaults.grantKeyUse(this.role, 'secretsmanager', ['kms:Decrypt']);
 
     this.function = new NodejsFunction(this, 'Function', {
       entry: props.entry,
@@ -87,16 +97,19 @@ export class ApiFunction extends Construct {
       logGroup: this.logGroup,
       environment: {
         ...props.environment,
-        JWT_SECRET_ARN: props.jwtSecret.secretArn,
+        ...secretArns,
       },
-      // The code reads the secret over http://localhost:2773 instead of importing the Secrets
-      // Manager SDK: no client in the bundle, and the extension caches the value.
-      paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(
-        lambda.ParamsAndSecretsVersions.V1_0_103,
-        {
-          cacheEnabled: true,
-        },
-      ),
+      // The code reads secrets over http://localhost:2773 instead of importing the Secrets
+      // Manager SDK: no client in the bundle, and the extension caches the value for as long as
+      // the code keeps its own copy (a rotation's publish delay counts on both bounds).
+      ...(secrets.length > 0
+        ? {
+            paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(
+              lambda.ParamsAndSecretsVersions.V1_0_103,
+              { cacheEnabled: true, secretsManagerTtl: Duration.seconds(KEY_SET_REFRESH_SECONDS) },
+            ),
+          }
+        : {}),
       bundling: API_FUNCTION_BUNDLING,
     });
   }

@@ -9,8 +9,8 @@ import { UserApiAlarms } from './alarms';
 import { ApiFunction } from './api-function';
 import { branchTagValue, isProductionBranch, PROJECT } from './branch';
 import { DeploymentDefaults } from './deployment-defaults';
-import { JwtSecret } from './jwt-secret';
 import { Mailer } from './mailer';
+import { SigningKeys } from './signing-keys';
 import { type UserApiSettings, userApiSettings } from './stack-settings';
 import { UserHttpApi } from './user-http-api';
 import { UsersTable } from './users-table';
@@ -24,7 +24,7 @@ const lambdaEntry = (name: string): string => path.join(__dirname, '..', 'lambda
 
 export class UserApiStack extends Stack {
   readonly users: UsersTable;
-  readonly jwtSecret: JwtSecret;
+  readonly signingKeys: SigningKeys;
   readonly router: ApiFunction;
   readonly authorizer: ApiFunction;
   readonly http: UserHttpApi;
@@ -49,7 +49,7 @@ export class UserApiStack extends Stack {
     });
 
     this.users = new UsersTable(this, 'Users', { removalPolicy, deletionProtection: production });
-    this.jwtSecret = new JwtSecret(this, 'JwtSecret', { removalPolicy });
+    this.signingKeys = new SigningKeys(this, 'SigningKeys', { removalPolicy });
 
     this.router = new ApiFunction(this, 'Router', {
       entry: lambdaEntry('router'),
@@ -58,7 +58,7 @@ export class UserApiStack extends Stack {
       // 128 MB and ~90 ms at 1024 MB, for about the same GB-seconds per login.
       memorySize: 1024,
       timeout: Duration.seconds(10),
-      jwtSecret: this.jwtSecret.secret,
+      secrets: { SIGNING_KEYS_SECRET_ARN: this.signingKeys.keySet },
       environment: {
         TABLE_NAME: this.users.table.tableName,
         BCRYPT_COST: '10',
@@ -77,10 +77,10 @@ export class UserApiStack extends Stack {
     this.authorizer = new ApiFunction(this, 'Authorizer', {
       entry: lambdaEntry('authorizer'),
       description: 'User API authorizer: verifies bearer JWTs',
-      // One HMAC verify per call, microseconds of CPU: more memory would buy nothing.
+      // One ES256 verify per call, a fraction of a millisecond: more memory would buy nothing.
       memorySize: 256,
       timeout: Duration.seconds(5),
-      jwtSecret: this.jwtSecret.secret,
+      secrets: { PUBLIC_KEYS_SECRET_ARN: this.signingKeys.publicKeys },
       removalPolicy,
     });
 
@@ -101,6 +101,9 @@ export class UserApiStack extends Stack {
       alarmEmail: settings.alarmEmail,
     });
 
+    // The API serves requests only once the first key set exists.
+    this.http.stage.node.addDependency(this.signingKeys.firstKeySet);
+
     this.mailer = new Mailer(this, 'Mailer', {
       entry: lambdaEntry('mailer'),
       users: this.users,
@@ -112,5 +115,14 @@ export class UserApiStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.http.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.users.table.tableName, description: 'The users table' });
+    // For `npm run rotate-signing-key -- --branch NAME`.
+    new CfnOutput(this, 'SigningKeySetSecretArn', {
+      value: this.signingKeys.keySet.secretArn,
+      description: 'The signing key set (private)',
+    });
+    new CfnOutput(this, 'PublicKeysSecretArn', {
+      value: this.signingKeys.publicKeys.secretArn,
+      description: 'The published verification keys',
+    });
   }
 }

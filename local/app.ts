@@ -3,9 +3,12 @@
 // The local stack, the test kit, `npm run invoke` and the bench build it here, never through
 // process.env, so any number of apps with different settings can share one process.
 import { createAuthorizer } from '../lambda/authorizer/create-authorizer';
+import { publishedKeys } from '../lambda/keys/key-set';
 import { createRouter } from '../lambda/router/create-router';
 import { type RouterDependencies, type RouterParts, routerDependencies } from '../lambda/router/dependencies';
-import { createTokenVerifier, importSigningKey } from '../lambda/shared/tokens';
+import { KEY_SET_REFRESH_SECONDS, parseJwks } from '../lambda/shared/jwks';
+import { refreshEvery } from '../lambda/shared/refreshing';
+import { createTokenVerifier, importVerificationKeys } from '../lambda/shared/tokens';
 import { type AdminBootstrapOutcome, ensureAdmin } from '../lambda/users/ensure-admin';
 import type { GatewayHandlers } from './gateway';
 
@@ -21,9 +24,17 @@ export const createLocalApp = async (
   overrides: Partial<RouterDependencies> = {},
 ): Promise<LocalApp> => {
   const dependencies = { ...(await routerDependencies(parts)), ...overrides };
-  const verifier = createTokenVerifier(await importSigningKey(parts.signingSecret), dependencies.clock);
+  // The authorizer sees what its own secret holds on AWS: the published keys as JSON, nothing
+  // private, re-read on the same schedule.
+  const verifier = refreshEvery(
+    async () => {
+      const jwks = parseJwks(JSON.stringify(publishedKeys(await parts.keys())));
+      return createTokenVerifier(await importVerificationKeys(jwks), dependencies.clock);
+    },
+    { maxAgeSeconds: KEY_SET_REFRESH_SECONDS, clock: dependencies.clock },
+  );
   const router = createRouter(dependencies);
-  const authorizer = createAuthorizer({ verifier: async () => verifier, logger: dependencies.logger });
+  const authorizer = createAuthorizer({ verifier, logger: dependencies.logger });
   return {
     handlers: {
       router: (event, context) => router(event, context),

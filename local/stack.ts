@@ -2,19 +2,17 @@
 // → DynamoDB Local → the users table → the two handlers, built from their factories → the
 // bootstrap admin → the gateway serving. Nothing is configured through process.env, so several
 // stacks with different settings can live in one process.
-
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { RequestListener, Server } from 'node:http';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ensureKeySet, type KeySetStore } from '../lambda/keys/rotation';
 import type { RateLimits } from '../lambda/limits/rate-limits';
 import { createMailer } from '../lambda/mailer/create-mailer';
 import { type Clock, randomIds, systemClock } from '../lambda/shared/clock';
+import { ConfigurationError } from '../lambda/shared/env';
 import { ValidationError } from '../lambda/shared/errors';
 import { createLogger, type Logger } from '../lambda/shared/logger';
-import { MIN_SIGNING_SECRET_LENGTH, signingSecretBytes } from '../lambda/shared/signing-secret';
 import { ensureUsersTable } from '../lambda/store/create-table';
 import { createDocumentClient, createDynamoDbClient } from '../lambda/store/dynamodb-client';
 import { createDynamoDbOutbox } from '../lambda/store/outbox';
@@ -25,19 +23,20 @@ import { type DynamoDbLocal, freePort, localClientOptions, startDynamoDbLocal } 
 import { createGateway, type GatewayHandlers, type GatewayOptions } from './gateway';
 import { type MailCatcher, startMailCatcher } from './mail-catcher';
 import { INBOX_PAGE_PATH, localPages } from './pages';
+import { fileKeySetStore, KEY_SET_FILE, memoryKeySetStore } from './signing-keys';
 import { createSmtpSender } from './smtp-sender';
 import { type StreamPoller, startStreamPoller } from './stream-poller';
 
 /** The table name everywhere on this machine (on AWS, CloudFormation names it per branch). */
 export const LOCAL_TABLE_NAME = 'users-local';
-/** Where `npm start` keeps the database files and the signing secret between runs, by default. */
+/** Where `npm start` keeps the database files and the signing keys between runs, by default. */
 export const DEFAULT_DATA_DIR = resolve(__dirname, '..', '.local');
 
 /** A startup failure the user can act on; its message is the one line `npm start` prints. */
 export class LocalStackError extends Error {}
 
 export interface LocalStackOptions {
-  /** Keep no data: DynamoDB Local in memory, a fresh signing secret. */
+  /** Keep no data: DynamoDB Local in memory, fresh signing keys. */
   readonly inMemory?: boolean;
   /** Where data is kept unless `inMemory`; `.local/` at the repository root by default. */
   readonly dataDir?: string;
@@ -48,8 +47,11 @@ export interface LocalStackOptions {
   /** An already running DynamoDB Local to use instead of starting one (the Jest harness has one). */
   readonly dynamoDbEndpoint?: string;
   readonly tableName?: string;
-  /** Omitted: the one kept in `.local/jwt-secret` (made on first start), or a random one in memory. */
-  readonly jwtSecret?: string;
+  /**
+   * Where the signing key set comes from. Omitted: `signing-keys.json` in the data folder (made
+   * on first start), or a fresh set in memory with `inMemory`. A store without a set gets one.
+   */
+  readonly keys?: KeySetStore;
   /** When given, this admin exists once the stack is up. */
   readonly admin?: { readonly email: string; readonly password: string };
   /** bcrypt cost (default 10), access-token lifetime (default 900 s) and session lifetime (default 30 days), as the stack sets them. */
@@ -88,28 +90,6 @@ export interface LocalStack {
 }
 
 const dataDirOf = (options: LocalStackOptions): string => resolve(options.dataDir || DEFAULT_DATA_DIR);
-
-const newSecret = (): string => randomBytes(48).toString('base64url');
-
-/** The signing secret kept under `.local/` (0600), made on first use. */
-const keptSecret = (dataDir: string): string => {
-  const file = join(dataDir, 'jwt-secret');
-  mkdirSync(dataDir, { recursive: true });
-  try {
-    writeFileSync(file, `${newSecret()}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  return readFileSync(file, 'utf8').trim();
-};
-
-const resolveSecret = (options: LocalStackOptions): string => {
-  const secret = options.jwtSecret || (options.inMemory ? newSecret() : keptSecret(dataDirOf(options)));
-  if (secret.length < MIN_SIGNING_SECRET_LENGTH) {
-    throw new LocalStackError(`JWT_SECRET must be at least ${MIN_SIGNING_SECRET_LENGTH} characters long.`);
-  }
-  return secret;
-};
 
 const listen = (server: Server, port: number, host: string): Promise<number> =>
   new Promise((resolveListen, reject) => {
@@ -214,7 +194,14 @@ const refusingAdmin = async <T>(work: () => T | Promise<T>): Promise<T> => {
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
   const inMemory = options.inMemory ?? false;
   const tableName = options.tableName ?? LOCAL_TABLE_NAME;
-  const jwtSecret = resolveSecret(options);
+  const clock = options.clock ?? systemClock;
+  const keys = options.keys ?? (inMemory ? memoryKeySetStore() : fileKeySetStore(dataDirOf(options)));
+  await ensureKeySet(keys, clock()).catch((error: unknown) => {
+    if (!(error instanceof ConfigurationError)) throw error;
+    throw new LocalStackError(
+      `${error.message} (${KEY_SET_FILE} in the data folder; delete it for a new one).`,
+    );
+  });
   // The same rules again inside ensureAdmin; checked here too, so a refusal costs no Java start.
   if (options.admin)
     await refusingAdmin(() => parseStrict(adminAccountSchema, options.admin, 'admin account'));
@@ -263,9 +250,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
           auditRetentionDays: 365,
           ...(options.rateLimits && { rateLimits: options.rateLimits }),
         },
-        signingSecret: signingSecretBytes(jwtSecret),
+        keys: async () => {
+          const set = await keys.read();
+          if (!set) throw new LocalStackError('The signing key set has gone.');
+          return set;
+        },
         client: createDocumentClient(baseClient),
-        clock: options.clock ?? systemClock,
+        clock,
         newId: randomIds,
         // The handlers' JSON log lines are for CloudWatch; locally the gateway's request lines say enough.
         logger: options.logger ?? createLogger({ level: 'warn' }),

@@ -13,7 +13,7 @@ const USAGE = `Usage: npm start [-- --in-memory]
 Serves the User API on http://localhost:$PORT, on DynamoDB Local (needs Java 17+).
   --in-memory      keep no data (default: kept under .local/, reused by the next start)
 Environment: PORT (3000), DYNAMODB_PORT (free port), ADMIN_EMAIL + ADMIN_PASSWORD (an admin that
-exists after start), JWT_SECRET (default: kept in .local/jwt-secret), LOCAL_DATA_DIR (.local),
+exists after start), LOCAL_DATA_DIR (.local: data and the signing keys, signing-keys.json),
 BCRYPT_COST, JWT_TTL_SECONDS, LOG_LEVEL (warn).`;
 
 const fail = (message: string, code = 1): never => {
@@ -63,7 +63,6 @@ const optionsFromCommandLine = (): LocalStackOptions => {
     ...(process.env.LOCAL_DATA_DIR ? { dataDir: process.env.LOCAL_DATA_DIR } : {}),
     port: portFromEnv('PORT') ?? 3000,
     ...(dynamoDbPort ? { dynamoDbPort } : {}),
-    ...(process.env.JWT_SECRET ? { jwtSecret: process.env.JWT_SECRET } : {}),
     ...(email && password ? { admin: { email, password } } : {}),
     // Method, path, status, time: never a body, a header or a query string (they carry secrets).
     onRequest: ({ method, path, status, ms }) => console.log(`${method} ${path} ${status} ${ms} ms`),

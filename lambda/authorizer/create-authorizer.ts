@@ -5,10 +5,15 @@ import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import type { Logger } from '../shared/logger';
 import { bearerToken, InvalidTokenError, type TokenClaims, type TokenVerifier } from '../shared/tokens';
 
+/**
+ * What the router receives as requestContext.authorizer.lambda: the verified claims, with `amr`
+ * as one space-separated string (context values are safest as scalars).
+ */
+export type AuthorizerContext = Omit<TokenClaims, 'amr'> & { readonly amr: string };
+
 export interface AuthorizerResult {
   readonly isAuthorized: boolean;
-  /** What the router receives as requestContext.authorizer.lambda. */
-  readonly context?: TokenClaims;
+  readonly context?: AuthorizerContext;
 }
 
 export type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEventV2) => Promise<AuthorizerResult>;
@@ -27,7 +32,7 @@ export const createAuthorizer = ({ verifier, logger }: AuthorizerDependencies): 
     if (!token) return DENY;
     try {
       const claims = await (await verifier()).verify(token);
-      return { isAuthorized: true, context: claims };
+      return { isAuthorized: true, context: { ...claims, amr: claims.amr.join(' ') } };
     } catch (error) {
       if (error instanceof InvalidTokenError) return DENY;
       // Not the token's fault (e.g. the secret could not be read): API Gateway turns a throw into

@@ -2,6 +2,7 @@
 // composition root (index.ts), or by whoever else builds a router: the local stack, the test
 // kit, the bench. Nothing here reads the environment.
 import type { AuditRepository } from '../audit/repository';
+import type { KeySet } from '../keys/key-set';
 import {
   createRateLimiter,
   DEFAULT_RATE_LIMITS,
@@ -18,9 +19,16 @@ import type { SessionRepository } from '../sessions/repository';
 import type { Clock, IdSource } from '../shared/clock';
 import { type CursorSealer, createCursorSealer } from '../shared/cursor';
 import { ConfigurationError, type Environment, integerEnv, requiredEnv } from '../shared/env';
+import { KEY_SET_REFRESH_SECONDS } from '../shared/jwks';
 import type { Logger } from '../shared/logger';
 import { createPasswordHasher, type PasswordHasher } from '../shared/passwords';
-import { createTokenService, importSigningKey, type TokenService } from '../shared/tokens';
+import { refreshEvery } from '../shared/refreshing';
+import {
+  createTokenService,
+  importKeySet,
+  MAX_TOKEN_TTL_SECONDS,
+  type TokenService,
+} from '../shared/token-issuer';
 import { DEFAULT_AUDIT_RETENTION_DAYS, DynamoDbAuditRepository } from '../store/audit-repository';
 import type { DocumentClient } from '../store/dynamodb-client';
 import { DynamoDbMailRepository } from '../store/mail-repository';
@@ -90,7 +98,7 @@ const readRateLimits = (env: Environment): RateLimits =>
 export const readRouterSettings = (env: Environment): RouterSettings => ({
   tableName: requiredEnv(env, 'TABLE_NAME'),
   bcryptCost: integerEnv(env, 'BCRYPT_COST', 10, 10, 15),
-  tokenTtlSeconds: integerEnv(env, 'JWT_TTL_SECONDS', 900, 60, 24 * 3600),
+  tokenTtlSeconds: integerEnv(env, 'JWT_TTL_SECONDS', 900, 60, MAX_TOKEN_TTL_SECONDS),
   sessionTtlSeconds: integerEnv(env, 'SESSION_TTL_SECONDS', 30 * 24 * 3600, 300, 365 * 24 * 3600),
   auditRetentionDays: integerEnv(env, 'AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS, 1, 3650),
   rateLimits: readRateLimits(env),
@@ -99,8 +107,13 @@ export const readRouterSettings = (env: Environment): RouterSettings => ({
 
 export interface RouterParts {
   readonly settings: RouterSettings;
-  /** Key material for tokens, cursors, refresh-token hashes, mailed tokens' HMAC and the second factor's keys (each derived for its own use). */
-  readonly signingSecret: Uint8Array;
+  /**
+   * Reads the signing key set: the ES256 keys (tokens, JWKS) and the symmetric key that cursors,
+   * refresh-token hashes, mailed tokens' HMAC and the second factor's keys are derived from. Called at the first
+   * request and again whenever the copy in hand is KEY_SET_REFRESH_SECONDS old, so a rotation
+   * reaches warm routers.
+   */
+  readonly keys: () => Promise<KeySet>;
   readonly client: DocumentClient;
   readonly clock: Clock;
   readonly newId: IdSource;
@@ -108,53 +121,60 @@ export interface RouterParts {
 }
 
 /** The production wiring of the router's dependencies; tests replace any part they need to. */
-export const routerDependencies = async (parts: RouterParts): Promise<RouterDependencies> => ({
-  repository: new DynamoDbUserRepository({
-    tableName: parts.settings.tableName,
-    client: parts.client,
-    auditRetentionDays: parts.settings.auditRetentionDays,
+export const routerDependencies = async (parts: RouterParts): Promise<RouterDependencies> => {
+  const keys = refreshEvery(async () => importKeySet(await parts.keys(), parts.clock), {
+    maxAgeSeconds: KEY_SET_REFRESH_SECONDS,
+    clock: parts.clock,
+    onError: (error) =>
+      parts.logger.error('Could not refresh the signing keys; still using the last ones', { error }),
+  });
+  // The symmetric key is not rotated with the signing keys (a rotation must not invalidate a
+  // cursor, a refresh token, a mailed link or a stored second factor): the first read's is the one for good.
+  const { hmacSecret } = await keys();
+  return {
+    repository: new DynamoDbUserRepository({
+      tableName: parts.settings.tableName,
+      client: parts.client,
+      auditRetentionDays: parts.settings.auditRetentionDays,
+      clock: parts.clock,
+      newId: parts.newId,
+    }),
+    mail: new DynamoDbMailRepository({
+      tableName: parts.settings.tableName,
+      client: parts.client,
+      clock: parts.clock,
+      newId: parts.newId,
+    }),
+    mailTokens: createMailTokenKeys(hmacSecret),
+    mfa: new DynamoDbMfaRepository({
+      tableName: parts.settings.tableName,
+      client: parts.client,
+      auditRetentionDays: parts.settings.auditRetentionDays,
+    }),
+    mfaKeys: createMfaKeys(hmacSecret),
+    mfaIssuer: parts.settings.mfaIssuer ?? DEFAULT_MFA_ISSUER,
+    sessions: new DynamoDbSessionRepository({
+      tableName: parts.settings.tableName,
+      client: parts.client,
+      auditRetentionDays: parts.settings.auditRetentionDays,
+    }),
+    refreshTokens: createRefreshTokens(hmacSecret),
+    sessionTtlSeconds: parts.settings.sessionTtlSeconds,
+    audit: new DynamoDbAuditRepository({
+      tableName: parts.settings.tableName,
+      client: parts.client,
+      retentionDays: parts.settings.auditRetentionDays,
+    }),
+    passwords: createPasswordHasher(parts.settings.bcryptCost),
+    tokens: createTokenService(keys, parts.settings.tokenTtlSeconds),
+    cursors: createCursorSealer(hmacSecret),
     clock: parts.clock,
     newId: parts.newId,
-  }),
-  mail: new DynamoDbMailRepository({
-    tableName: parts.settings.tableName,
-    client: parts.client,
-    clock: parts.clock,
-    newId: parts.newId,
-  }),
-  mailTokens: createMailTokenKeys(parts.signingSecret),
-  mfa: new DynamoDbMfaRepository({
-    tableName: parts.settings.tableName,
-    client: parts.client,
-    auditRetentionDays: parts.settings.auditRetentionDays,
-  }),
-  mfaKeys: createMfaKeys(parts.signingSecret),
-  mfaIssuer: parts.settings.mfaIssuer ?? DEFAULT_MFA_ISSUER,
-  sessions: new DynamoDbSessionRepository({
-    tableName: parts.settings.tableName,
-    client: parts.client,
-    auditRetentionDays: parts.settings.auditRetentionDays,
-  }),
-  refreshTokens: createRefreshTokens(parts.signingSecret),
-  sessionTtlSeconds: parts.settings.sessionTtlSeconds,
-  audit: new DynamoDbAuditRepository({
-    tableName: parts.settings.tableName,
-    client: parts.client,
-    retentionDays: parts.settings.auditRetentionDays,
-  }),
-  passwords: createPasswordHasher(parts.settings.bcryptCost),
-  tokens: createTokenService(
-    await importSigningKey(parts.signingSecret),
-    parts.settings.tokenTtlSeconds,
-    parts.clock,
-  ),
-  cursors: createCursorSealer(parts.signingSecret),
-  clock: parts.clock,
-  newId: parts.newId,
-  logger: parts.logger,
-  rateLimiter: createRateLimiter(
-    new DynamoDbRateCounter({ tableName: parts.settings.tableName, client: parts.client }),
-    { ...DEFAULT_RATE_LIMITS, ...parts.settings.rateLimits },
-    parts.clock,
-  ),
-});
+    logger: parts.logger,
+    rateLimiter: createRateLimiter(
+      new DynamoDbRateCounter({ tableName: parts.settings.tableName, client: parts.client }),
+      { ...DEFAULT_RATE_LIMITS, ...parts.settings.rateLimits },
+      parts.clock,
+    ),
+  };
+};

@@ -21,6 +21,7 @@ import { refreshSession } from '../sessions/refresh-session';
 import { revokeAllSessions, revokeSession } from '../sessions/revoke-session';
 import type { SessionTokens } from '../sessions/session-tokens';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../shared/errors';
+import { JWKS_MAX_AGE_SECONDS } from '../shared/jwks';
 import type { Caller } from '../users/authenticate';
 import { deleteUser } from '../users/delete-user';
 import type { UsersDependencies } from '../users/dependencies';
@@ -306,5 +307,11 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
 
   async openApiDocument() {
     return json(200, openApi);
+  },
+
+  async jwks({ deps }) {
+    // Public keys only (jwks.ts picks their members); caches may keep them, for a bounded time.
+    const keys = await deps.tokens.publishedKeys();
+    return json(200, keys, { 'Cache-Control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` });
   },
 };

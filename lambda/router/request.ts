@@ -7,7 +7,7 @@ import {
   UnauthenticatedError,
   UnsupportedMediaTypeError,
 } from '../shared/errors';
-import { isTokenClaims, type TokenClaims } from '../shared/tokens';
+import { isTokenClaims, pickClaims, type TokenClaims } from '../shared/tokens';
 import type { ExpectedVersions } from '../users/optimistic-write';
 import { parseStrict } from '../users/schemas';
 
@@ -92,19 +92,12 @@ export const notModified = (event: APIGatewayProxyEventV2, etag: string): boolea
 export const authorizerClaims = (event: APIGatewayProxyEventV2): TokenClaims => {
   const context = (event.requestContext as { authorizer?: { lambda?: Record<string, unknown> } }).authorizer
     ?.lambda;
-  const { sub, role, tv, sid, amr, iat, exp } = context ?? {};
+  const { sub, sid, role, amr, tv, iat, exp } = context ?? {};
   const integer = (value: unknown) => (typeof value === 'string' ? Number(value) : value);
-  const claims = { sub, role, tv: integer(tv), sid, amr, iat: integer(iat), exp: integer(exp) };
+  const methods = typeof amr === 'string' ? amr.split(' ') : undefined;
+  const claims = { sub, sid, role, amr: methods, tv: integer(tv), iat: integer(iat), exp: integer(exp) };
   if (!isTokenClaims(claims)) throw new UnauthenticatedError('The request carries no verified identity.');
-  return {
-    sub: claims.sub,
-    role: claims.role,
-    tv: claims.tv,
-    sid: claims.sid,
-    amr: claims.amr,
-    iat: claims.iat,
-    exp: claims.exp,
-  };
+  return pickClaims(claims);
 };
 
 /** The caller's `User-Agent`, as a session records it. */

@@ -48,13 +48,7 @@ export const sessionTokens = async (
   now: Date,
 ): Promise<SessionTokens> => {
   const { token, expiresIn } = await deps.tokens.issue(
-    {
-      id: user.id,
-      role: user.role,
-      tokenVersion: user.tokenVersion,
-      sessionId: session.id,
-      amr: session.amr,
-    },
+    { sub: user.id, sid: session.id, role: user.role, amr: session.amr, tv: user.tokenVersion },
     now,
   );
   return { token, expiresIn, refreshToken, refreshExpiresIn: session.expiresAt - epochSeconds(now) };

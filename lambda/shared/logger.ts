@@ -6,8 +6,10 @@
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-// Second-factor codes and secrets are caught by name too (`code`, `otp…`, `recovery_codes`).
-const SECRET_FIELD = /pass(word)?|hash|token|secret|authorization|cookie|credential|^code$|otp|recovery/i;
+// Second-factor codes and secrets are caught by name too (`code`, `otp…`, `recovery_codes`), and
+// signing keys: a JWK's private member `d`, anything named private, whole key sets.
+const SECRET_FIELD =
+  /pass(word)?|hash|token|secret|authorization|cookie|credential|^code$|otp|recovery|^d$|private|^jwk$|key_?set/i;
 
 export type LogFields = Record<string, unknown>;
 

@@ -6,6 +6,7 @@
 import { statusOf } from '../../lambda/router/problems';
 import { MAX_BODY_BYTES } from '../../lambda/router/request';
 import { type Route, routes, type SuccessDefinition } from '../../lambda/routes';
+import { JWKS_MAX_AGE_SECONDS } from '../../lambda/shared/jwks';
 import packageJson from '../../package.json';
 import { examples, internalErrorBody, problemBody, problemCatalogue } from './examples';
 import {
@@ -30,6 +31,32 @@ const INLINE_SCHEMAS: Readonly<Record<string, Json>> = {
     type: 'object',
     required: ['openapi', 'info', 'paths'],
     properties: { openapi: { type: 'string', pattern: '^3\\.1\\.\\d+$' } },
+  },
+  Jwks: {
+    type: 'object',
+    required: ['keys'],
+    additionalProperties: false,
+    properties: {
+      keys: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          description: 'An ES256 public key: never a private member.',
+          required: ['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use'],
+          additionalProperties: false,
+          properties: {
+            kty: { const: 'EC' },
+            crv: { const: 'P-256' },
+            x: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+            y: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+            kid: { type: 'string' },
+            alg: { const: 'ES256' },
+            use: { const: 'sig' },
+          },
+        },
+      },
+    },
   },
 };
 
@@ -187,6 +214,12 @@ const HEADERS: Record<string, Json> = {
     required: true,
     schema: { type: 'string', enum: ['no-store'] },
   },
+  PublicCacheControl: {
+    description: `Public keys only: any cache may keep them, for at most ${JWKS_MAX_AGE_SECONDS} s.`,
+    required: true,
+    schema: { type: 'string', pattern: '^public, max-age=\\d+$' },
+    example: `public, max-age=${JWKS_MAX_AGE_SECONDS}`,
+  },
   'Retry-After': {
     description:
       "Seconds to wait before trying again. Always sent with a problem+json body; absent from API Gateway's own answers.",
@@ -259,7 +292,11 @@ const SECURITY_SCHEMES = {
 // The document
 
 const successResponse = (success: SuccessDefinition): Json => {
-  const headers = Object.fromEntries((success.headers ?? []).map((name) => [name, ref('headers', name)]));
+  const headers = Object.fromEntries(
+    (success.headers ?? []).map((entry) =>
+      typeof entry === 'string' ? [entry, ref('headers', entry)] : [entry[0], ref('headers', entry[1])],
+    ),
+  );
   const schema =
     success.schema === undefined
       ? undefined

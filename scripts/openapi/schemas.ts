@@ -54,7 +54,9 @@ const loginResponseSchema = v.pipe(
     token: v.pipe(
       v.string(),
       v.regex(/^[\w-]+\.[\w-]+\.[\w-]+$/),
-      v.description('The access token, a JWT: send it as `Authorization: Bearer <token>`.'),
+      v.description(
+        'The access token, an ES256 JWT whose `kid` names a key of `GET /.well-known/jwks.json`: send it as `Authorization: Bearer <token>`.',
+      ),
     ),
     token_type: v.literal('Bearer'),
     expires_in: v.pipe(

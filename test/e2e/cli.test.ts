@@ -137,7 +137,7 @@ describe('npm start', () => {
   );
 
   it(
-    'keeps data and the signing secret for the next start, and SIGINT stops it cleanly',
+    'keeps data and the signing keys for the next start, and SIGINT stops it cleanly',
     async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'user-api-data-'));
       try {
@@ -165,7 +165,7 @@ describe('npm start', () => {
 
         expect(second.stdout()).toContain(`Admin ${ADMIN.ADMIN_EMAIL}: unchanged`);
         expect(me.status).toBe(200);
-        expect(statSync(join(dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
+        expect(statSync(join(dataDir, 'signing-keys.json')).mode & 0o777).toBe(0o600);
         expect(code).toBe(0);
         expect(javaOnPort(dynamoDbPort)).toEqual([]);
       } finally {

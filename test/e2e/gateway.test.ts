@@ -1,17 +1,18 @@
 // The local gateway as API Gateway HTTP API: routing, the Lambda authorizer's 401/403/500 and
 // its cache, payload 2.0 events and response rules, the body limit. The real authorizer and
-// router modules answer; spies around them show what the gateway handed over.
+// router answer, built by their own factories; spies around them show what the gateway handed over.
 import { randomUUID } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
+import { publishedKeys } from '../../lambda/keys/key-set';
+import { newKeySet } from '../../lambda/keys/rotation';
 import {
   createGateway,
   type GatewayEvent,
   type GatewayHandlers,
   type GatewayOptions,
 } from '../../local/gateway';
-import { E2E_SIGNING_SECRET } from '../support/local-stack';
 import { createTestTable, deleteTestTable } from '../support/tables';
 
 interface Answer {
@@ -79,9 +80,13 @@ beforeAll(async () => {
   tableName = await createTestTable('gateway');
   // This file tests the deployed entry modules themselves, whose index.ts reads the environment:
   // here, and only here, the environment is the input under test (as Lambda would set it).
+  const keySet = await newKeySet(new Date());
   Object.assign(process.env, {
     TABLE_NAME: tableName,
-    JWT_SECRET: E2E_SIGNING_SECRET,
+    // The keys as values, the router the key set and the authorizer its public half (on AWS each
+    // reads its own secret through the extension).
+    SIGNING_KEYS: JSON.stringify(keySet),
+    PUBLIC_KEYS: JSON.stringify(publishedKeys(keySet)),
     BCRYPT_COST: '10',
     LOG_LEVEL: 'silent',
   });
@@ -214,9 +219,9 @@ describe('the Lambda authorizer', () => {
     expect(lastRouterEvent().requestContext.authorizer?.lambda).toEqual({
       sub: userId,
       role: 'user',
+      amr: 'pwd',
       tv: expect.any(Number),
       sid: expect.any(String),
-      amr: ['pwd'],
       iat: expect.any(Number),
       exp: expect.any(Number),
     });

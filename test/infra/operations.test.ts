@@ -121,7 +121,8 @@ describe('logs', () => {
 
   it('keep every log group of a feature branch a month by default, and delete them with it', () => {
     const groups = Object.values(plain.template.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(4); // access log, router, authorizer, mailer
+    // The router's, the authorizer's, the first-key-set initializer's, the mailer's and the API's access log.
+    expect(groups).toHaveLength(5);
     for (const group of groups) {
       expect(group.Properties.RetentionInDays).toBe(30);
       expect(group.DeletionPolicy).toBe('Delete');
@@ -129,13 +130,13 @@ describe('logs', () => {
   });
 
   it("keep a feature branch's logs as long as logRetentionDays says", () => {
-    expect(retentions(synthUserApi('feature/ops', { logRetentionDays: '7' }).template)).toEqual([7, 7, 7, 7]);
+    expect(retentions(synthUserApi('feature/ops', { logRetentionDays: '7' }).template)).toEqual([7, 7, 7, 7, 7]);
   });
 
   it('keep production logs a year (Control Tower CT.CLOUDWATCH.PR.2), or longer when asked', () => {
-    expect(retentions(synthUserApi('main').template)).toEqual([365, 365, 365, 365]);
+    expect(retentions(synthUserApi('main').template)).toEqual([365, 365, 365, 365, 365]);
     expect(retentions(synthUserApi('main', { logRetentionDays: 731 }).template)).toEqual([
-      731, 731, 731, 731,
+      731, 731, 731, 731, 731,
     ]);
   });
 

@@ -3,6 +3,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { AUTHORIZER_CACHE_TTL_SECONDS, routeKey, routes } from '../../lambda/routes';
+import { KEY_SET_REFRESH_SECONDS } from '../../lambda/shared/jwks';
 import {
   keyedIndexes,
   LISTED_ATTRIBUTES,
@@ -38,7 +39,8 @@ const statementsOf = (fn: ApiFunction): Statement[] => {
 };
 
 const tableId = logicalId(stack, stack.users.table);
-const secretId = logicalId(stack, stack.jwtSecret.secret);
+const keySetId = logicalId(stack, stack.signingKeys.keySet);
+const publicKeysId = logicalId(stack, stack.signingKeys.publicKeys);
 const authorizerId = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
 
 describe('users table', () => {
@@ -125,13 +127,14 @@ describe('removal policy by branch', () => {
 });
 
 describe('functions', () => {
-  it('are exactly the router, the authorizer and the mailer, on Node.js 24 and arm64', () => {
+  it('are exactly the router, the authorizer, the first-key-set initializer and the mailer, on Node.js 24 and arm64', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     expect(Object.keys(functions).sort()).toEqual(
       [
         logicalId(stack, stack.router.function),
         logicalId(stack, stack.authorizer.function),
         logicalId(stack, stack.mailer.function),
+        logicalId(stack, stack.signingKeys.initializer.function),
       ].sort(),
     );
     for (const fn of Object.values(functions)) {
@@ -146,14 +149,14 @@ describe('functions', () => {
     }
   });
 
-  it('give the router its table, secret and settings', () => {
+  it('give the router its table, key set secret and settings', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('router'),
       MemorySize: 1024,
       Environment: {
         Variables: Match.objectLike({
           TABLE_NAME: { Ref: tableId },
-          JWT_SECRET_ARN: { Ref: secretId },
+          SIGNING_KEYS_SECRET_ARN: { Ref: keySetId },
           BCRYPT_COST: '10',
           JWT_TTL_SECONDS: '900',
           SESSION_TTL_SECONDS: '2592000',
@@ -162,23 +165,24 @@ describe('functions', () => {
     });
   });
 
-  it('give the authorizer the secret and no table', () => {
+  it('give the authorizer the public keys secret, and no table or key set', () => {
     const [authorizer] = Object.values(
       template.findResources('AWS::Lambda::Function', {
         Properties: { Description: Match.stringLikeRegexp('authorizer') },
       }),
     );
     const variables = authorizer?.Properties.Environment.Variables as Record<string, unknown>;
-    expect(variables.JWT_SECRET_ARN).toEqual({ Ref: secretId });
+    expect(variables.PUBLIC_KEYS_SECRET_ARN).toEqual({ Ref: publicKeysId });
     expect(variables).not.toHaveProperty('TABLE_NAME');
+    expect(JSON.stringify(variables)).not.toContain(keySetId);
     expect(authorizer?.Properties.MemorySize).toBe(256);
   });
 
-  it('read the secret through the Parameters and Secrets extension, with its cache on (the mailer reads none)', () => {
-    const readers = [stack.router.function, stack.authorizer.function].map((f) => logicalId(stack, f));
-    const functions = template.findResources('AWS::Lambda::Function');
-    for (const fn of readers.map((id) => functions[id])) {
-      if (!fn) throw new Error('missing function');
+  it('read their secret through the Parameters and Secrets extension, cached no longer than the code keeps keys (the mailer reads none)', () => {
+    for (const fn of [stack.router, stack.authorizer].map(
+      (f) => template.toJSON().Resources[logicalId(stack, f.function)],
+    )) {
+      expect(fn.Properties.Environment.Variables.SECRETS_MANAGER_TTL).toBe(String(KEY_SET_REFRESH_SECONDS));
       expect(JSON.stringify(fn.Properties.Layers)).toContain('ParamsandsecretslayerMap');
       expect(fn.Properties.Environment.Variables.PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED).toBe('true');
     }
@@ -222,24 +226,52 @@ describe('grants', () => {
     ]);
   });
 
-  it('let the authorizer read the secret and write its own logs, and nothing else', () => {
+  it('let the authorizer read the public keys and write its own logs, and nothing else', () => {
     expect(statementsOf(stack.authorizer)).toEqual([
       {
         Effect: 'Allow',
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         Resource: getAtt(logicalId(stack, stack.authorizer.logGroup)),
       },
-      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: secretId } },
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: publicKeysId } },
     ]);
   });
 
-  it('let the router read the secret with GetSecretValue only', () => {
+  it('never let the authorizer read the private key set, by any statement', () => {
+    const mentions = statementsOf(stack.authorizer).filter((s) =>
+      JSON.stringify(s.Resource).includes(keySetId),
+    );
+    expect(mentions).toEqual([]);
+    // Nor a resource policy on the secret that would let it in another way.
+    expect(template.findResources('AWS::SecretsManager::ResourcePolicy')).toEqual({});
+  });
+
+  it('let the router read the private key set, with GetSecretValue only, and nothing else of Secrets Manager', () => {
     const secrets = statementsOf(stack.router).filter((s) =>
       asList(s.Action).some((a) => a.startsWith('secretsmanager:')),
     );
     expect(secrets).toEqual([
-      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: secretId } },
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: keySetId } },
     ]);
+  });
+
+  it('let only the initializer write the secrets: the key set once, on create, and the public keys with it', () => {
+    const writers = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) =>
+        JSON.stringify(policy.Properties.PolicyDocument).includes('secretsmanager:PutSecretValue'),
+      )
+      .map((policy) => (policy.Properties.Roles as { Ref: string }[]).map((role) => role.Ref));
+    expect(writers).toEqual([[logicalId(stack, stack.signingKeys.initializer.role)]]);
+    template.hasResourceProperties('Custom::SigningKeySet', {
+      ServiceToken: getAtt(logicalId(stack, stack.signingKeys.initializer.function)),
+      KeySetSecretArn: { Ref: keySetId },
+      PublicKeysSecretArn: { Ref: publicKeysId },
+    });
+  });
+
+  it('serve the API only once the first key set exists', () => {
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(stage?.DependsOn).toContain(logicalId(stack, stack.signingKeys.firstKeySet));
   });
 
   it('use no managed policies, inline role policies or wildcards', () => {
@@ -247,7 +279,8 @@ describe('grants', () => {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
       expect(role.Properties.Policies).toBeUndefined();
     }
-    for (const statement of [...statementsOf(stack.router), ...statementsOf(stack.authorizer)]) {
+    const all = [stack.router, stack.authorizer, stack.signingKeys.initializer].flatMap(statementsOf);
+    for (const statement of all) {
       expect(asList(statement.Action).some((action) => action.includes('*'))).toBe(false);
       expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"|:\*"/);
     }
@@ -353,9 +386,11 @@ describe('stack', () => {
     expect(main.stack.stackName).toBe('UserApi-main');
   });
 
-  it('outputs the API URL and the table name', () => {
+  it('outputs the API URL, the table name and the two key secrets (for the rotation command)', () => {
     template.hasOutput('ApiUrl', {});
     template.hasOutput('TableName', { Value: { Ref: tableId } });
+    template.hasOutput('SigningKeySetSecretArn', { Value: { Ref: keySetId } });
+    template.hasOutput('PublicKeysSecretArn', { Value: { Ref: publicKeysId } });
   });
 
   it('tags its resources with the project and the branch', () => {

@@ -1,16 +1,25 @@
 // Every authorization rule of the contract, each from the side of the caller it concerns.
 
-import { createTestApi, TEST_SIGNING_SECRET, type TestApi, uniqueEmail } from '../support/api';
-import { claimsFor, claimsOf, editedToken, signToken, unsignedToken } from '../support/forged-tokens';
-
-const signWith = (claims: Record<string, unknown>, secret = TEST_SIGNING_SECRET, alg = 'HS256') =>
-  signToken(claims, { secret, alg });
+import { createTestApi, type TestApi, uniqueEmail } from '../support/api';
+import {
+  claimsFor,
+  claimsOf,
+  confusedTokens,
+  editedToken,
+  foreignKeyToken,
+  hmacToken,
+  signToken,
+  unsignedToken,
+} from '../support/forged-tokens';
 
 describe('authorization', () => {
   let api: TestApi;
   beforeAll(async () => {
     api = await createTestApi();
   });
+  /** Signed with this app's own signing key: only what the test broke in the claims is wrong. */
+  const signWith = async (claims: Record<string, unknown>, header?: Record<string, unknown>) =>
+    signToken(claims, await api.keySet(), { header });
 
   describe('at the gateway', () => {
     it.each([
@@ -26,16 +35,31 @@ describe('authorization', () => {
       expect(response.body).toEqual({ message: 'Unauthorized' });
     });
 
-    it.each([
-      ['garbage', 'not-a-jwt'],
-      ['the wrong key', signWith(claimsFor('x'), 'some-other-secret-that-is-long-enough-1234')],
-      ['HS512', signWith(claimsFor('x'), TEST_SIGNING_SECRET, 'HS512')],
-      ['no exp', signWith({ ...claimsFor('x'), exp: undefined })],
-      ['an expired exp', signWith(claimsFor('x', { exp: Math.floor(Date.now() / 1000) - 1 }))],
-      ['another issuer', signWith(claimsFor('x', { iss: 'someone-else' }))],
-      ['another audience', signWith(claimsFor('x', { aud: 'someone-else' }))],
+    it.each<[string, () => string | Promise<string>]>([
+      ['garbage', () => 'not-a-jwt'],
+      [
+        'HS256 (the old algorithm)',
+        () => hmacToken(claimsFor('x'), 'some-secret-that-is-long-enough-1234567'),
+      ],
+      [
+        'HS256 keyed with the public key (algorithm confusion)',
+        async () => (await confusedTokens(claimsFor('x'), await api.keySet()))[0]?.[1] ?? '',
+      ],
+      ['a kid that is not published', () => signWith(claimsFor('x'), { kid: 'unknown' })],
+      [
+        'a valid signature by a key outside the set',
+        async () => foreignKeyToken(claimsFor('x'), { kid: (await api.keySet()).keys[0]?.kid ?? '' }),
+      ],
+      [
+        'its own key in a jwk header',
+        () => foreignKeyToken(claimsFor('x'), { kid: 'mine', header: (jwk) => ({ jwk }) }),
+      ],
+      ['no exp', () => signWith({ ...claimsFor('x'), exp: undefined })],
+      ['an expired exp', () => signWith(claimsFor('x', { exp: Math.floor(Date.now() / 1000) - 1 }))],
+      ['another issuer', () => signWith(claimsFor('x', { iss: 'someone-else' }))],
+      ['another audience', () => signWith(claimsFor('x', { aud: 'someone-else' }))],
     ])('a token with %s is refused with 403 Forbidden', async (_, token) => {
-      const response = await api.call('GET', '/users', { token: await token });
+      const response = await api.call('GET', '/users', { token: await token() });
 
       expect(response.status).toBe(403);
       expect(response.body).toEqual({ message: 'Forbidden' });

@@ -145,7 +145,7 @@ describe('sign-up and login', () => {
       expect(Date.parse(response.body.user.last_login)).toBeGreaterThanOrEqual(before - 5);
     });
 
-    it('issues an HS256 token with sub, role, iat, exp one hour later, iss and aud', async () => {
+    it('issues an ES256 token with the kid of a published key, sub, role, amr, iat, exp one hour later, iss and aud', async () => {
       const user = await api.signUpAndLogIn();
 
       const [header, payload] = user.token
@@ -153,8 +153,16 @@ describe('sign-up and login', () => {
         .slice(0, 2)
         .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
 
-      expect(header.alg).toBe('HS256');
-      expect(payload).toMatchObject({ sub: user.id, role: 'user', iss: 'user-api', aud: 'user-api' });
+      expect(header.alg).toBe('ES256');
+      const jwks = (await api.call('GET', '/.well-known/jwks.json')).body as { keys: { kid: string }[] };
+      expect(jwks.keys.map((key) => key.kid)).toContain(header.kid);
+      expect(payload).toMatchObject({
+        sub: user.id,
+        role: 'user',
+        amr: ['pwd'],
+        iss: 'user-api',
+        aud: 'user-api',
+      });
       expect(payload.exp - payload.iat).toBe(3600);
     });
 

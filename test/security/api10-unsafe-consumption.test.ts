@@ -1,5 +1,5 @@
 // OWASP API10:2023 Unsafe Consumption of APIs: what this API consumes — items read back from
-// DynamoDB and the signing secret from the Parameters and Secrets extension — is checked, never
+// DynamoDB and the signing keys from the Parameters and Secrets extension — is checked, never
 // trusted. A corrupt or hostile upstream answer grants nothing and leaks nothing. (DynamoDB
 // going away mid-run is faults.test.ts.)
 
@@ -8,7 +8,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { loadSigningSecret } from '../../lambda/shared/signing-secret';
+import { type KeySet, parseKeySet } from '../../lambda/keys/key-set';
+import { newKeySet } from '../../lambda/keys/rotation';
+import { parseJwks } from '../../lambda/shared/jwks';
+import { readSecret } from '../../lambda/shared/secrets-extension';
 import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
 import { itemFromSession } from '../../lambda/store/items/session-items';
 import { testDocumentClient } from '../support/tables';
@@ -85,8 +88,7 @@ describe('items read back from DynamoDB', () => {
 
   it('grants nothing for a stored role that is not one of ours', async () => {
     const planted = await plantUser({ role: 'superuser' });
-    const { SignJWT } = await import('jose');
-    const { SIGNING_SECRET } = await import('./support');
+    const { claimsFor, signToken } = await import('./support');
     const now = Math.floor(Date.now() / 1000);
     // A live session, as a login would have opened it, so only the stored role is off.
     const sid = randomUUID();
@@ -109,14 +111,7 @@ describe('items read back from DynamoDB', () => {
       }),
     );
     // A token as the service would issue it for this user (the role claim says user).
-    const token = await new SignJWT({ role: 'user', tv: 0, sid, amr: ['pwd'] })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(planted.id)
-      .setIssuer('user-api')
-      .setAudience('user-api')
-      .setIssuedAt(now)
-      .setExpirationTime(now + 600)
-      .sign(new TextEncoder().encode(SIGNING_SECRET));
+    const token = await signToken(claimsFor(planted.id, { role: 'user', sid }));
 
     expectProblem(await api.call('GET', '/users', { token }), 403);
     expectProblem(await api.call('GET', `/users/${user.id}`, { token }), 403);
@@ -135,25 +130,35 @@ describe('items read back from DynamoDB', () => {
   });
 });
 
-describe('the signing secret from the Parameters and Secrets extension', () => {
-  const SECRET = 'a-signing-secret-from-secrets-manager-0123456789';
+describe('the signing keys from the Parameters and Secrets extension', () => {
+  let keySet: KeySet;
+  let keySetText = '';
+  /** A private value that must never show in an error: the key's `d`. */
+  let privateValue = '';
   const requests: { path: string; token: string | undefined }[] = [];
   let extension: Server;
 
   /** A stand-in extension on loopback whose answer depends on the secret id asked for. */
   const answers: Record<string, (res: import('node:http').ServerResponse) => void> = {
-    good: (res) => res.end(JSON.stringify({ SecretString: SECRET })),
+    good: (res) => res.end(JSON.stringify({ SecretString: keySetText })),
     failing: (res) => {
       res.statusCode = 500;
-      res.end(`internal error; by the way the secret is ${SECRET}`);
+      res.end(`internal error; by the way the secret is ${keySetText}`);
     },
     // The raw secret instead of the JSON envelope: a parser's error message quotes its start.
-    garbage: (res) => res.end(SECRET),
+    garbage: (res) => res.end(keySetText),
     binary: (res) => res.end(JSON.stringify({ SecretBinary: 'AAAA' })),
-    short: (res) => res.end(JSON.stringify({ SecretString: 'too-short-secret' })),
+    // The stack's placeholder, before the first key set was written.
+    placeholder: (res) => res.end(JSON.stringify({ SecretString: 'Q7xk2Lr9TzPa1Bc3De5Fg7Hi9Jk1Lm3N' })),
+    // A key set whose key lost a member: the parser must not quote what is left.
+    broken: (res) =>
+      res.end(JSON.stringify({ SecretString: keySetText.replace('"crv":"P-256"', '"crv":"P-384"') })),
   };
 
   beforeAll(async () => {
+    keySet = await newKeySet(new Date());
+    keySetText = JSON.stringify(keySet);
+    privateValue = keySet.keys[0]?.jwk.d ?? '';
     extension = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       requests.push({ path: url.pathname, token: req.headers['x-aws-parameters-secrets-token'] as string });
@@ -166,33 +171,36 @@ describe('the signing secret from the Parameters and Secrets extension', () => {
     await new Promise((resolve) => extension.close(resolve));
   });
 
-  /** loadSigningSecret as a cold start on AWS runs it: no JWT_SECRET, the ARN and a session token. */
-  const loadFrom = async (secretId: string): Promise<Uint8Array> => {
-    return loadSigningSecret({
-      extension: {
-        secretId,
-        sessionToken: 'session-token',
-        port: String((extension.address() as AddressInfo).port),
-      },
-    });
-  };
+  const source = (secretId: string) => ({
+    extension: {
+      secretId,
+      sessionToken: 'session-token',
+      port: String((extension.address() as AddressInfo).port),
+    },
+  });
+  /** What a router cold start on AWS runs: the ARN and a session token, through the extension. */
+  const loadKeySet = async (secretId: string): Promise<KeySet> =>
+    parseKeySet(await readSecret(source(secretId)));
+  /** What an authorizer cold start runs: the same read, then only public keys are accepted. */
+  const loadPublicKeys = async (secretId: string) => parseJwks(await readSecret(source(secretId)));
 
-  it('reads the secret with the session token, on loopback', async () => {
-    const secret = await loadFrom('good');
+  it('reads the key set with the session token, on loopback', async () => {
+    const read = await loadKeySet('good');
 
-    expect(new TextDecoder().decode(secret)).toBe(SECRET);
+    expect(read).toEqual(keySet);
     expect(requests.at(-1)).toEqual({ path: '/secretsmanager/get', token: 'session-token' });
   });
 
   it.each([
-    ['a 500 whose body holds the secret', 'failing', /answered 500/],
-    ['a body that is not JSON', 'garbage', /Could not read the signing secret/],
+    ['a 500 whose body holds the key set', 'failing', /answered 500/],
+    ['a body that is not JSON', 'garbage', /Could not read the secret/],
     ['no SecretString', 'binary', /no SecretString/],
-    ['a secret too short to sign with', 'short', /at least 32 characters/],
+    ["the stack's placeholder", 'placeholder', /not JSON/],
+    ['a key set with a key that is not P-256', 'broken', /not an EC P-256 key/],
   ])('refuses %s within a bounded time, saying nothing of the answer', async (_, secretId, message) => {
     const started = Date.now();
 
-    const error = await loadFrom(secretId).then(
+    const error = await loadKeySet(secretId).then(
       () => undefined,
       (caught: unknown) => caught,
     );
@@ -200,8 +208,18 @@ describe('the signing secret from the Parameters and Secrets extension', () => {
     expect(error).toBeInstanceOf(Error);
     const text = String((error as Error).message);
     expect(text).toMatch(message);
-    expect(text).not.toContain(SECRET.slice(0, 8));
-    expect(text).not.toContain('too-short-secret');
+    expect(text).not.toContain(privateValue);
+    expect(text).not.toContain(keySet.hmacSecret);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('refuses private keys where the authorizer expects public ones, quoting none of them', async () => {
+    const error = await loadPublicKeys('good').then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+
+    expect(String((error as Error).message)).toMatch(/public keys document/);
+    expect(String((error as Error).message)).not.toContain(privateValue);
   });
 });

@@ -4,11 +4,15 @@
 import {
   type Account,
   claimsFor,
+  confusedTokens,
   editedToken,
   expectGateway,
   expectProblem,
+  foreignKeyToken,
+  hmacToken,
   securityStackForThisFile,
   signToken,
+  suiteKeySet,
   uniqueEmail,
   unsignedToken,
 } from './support';
@@ -29,11 +33,46 @@ const forgeries: [string, () => string | Promise<string>][] = [
     'alg none with a signature kept',
     () => `${unsignedToken(claimsFor(api.admin.id))}${user.token.split('.')[2]}`,
   ],
-  ['HS512 with the right key', () => signToken(claimsFor(api.admin.id), { alg: 'HS512' })],
-  ['HS384 with the right key', () => signToken(claimsFor(api.admin.id), { alg: 'HS384' })],
   [
-    'the wrong key',
-    () => signToken(claimsFor(api.admin.id), { secret: 'an-attacker-secret-0123456789-abcdefghijklmn' }),
+    'HS256, the algorithm this API signed with before ES256',
+    () => hmacToken(claimsFor(api.admin.id), 'security-suite-signing-secret-0123456789-abcdefghijklmnop'),
+  ],
+  ...[0, 1, 2].map((form): [string, () => Promise<string>] => [
+    `HS256 keyed with the published public key (algorithm confusion, form ${form + 1} of 3)`,
+    async () => ((await confusedTokens(claimsFor(api.admin.id), await suiteKeySet()))[form] ?? [])[1] ?? '',
+  ]),
+  [
+    'a kid that is not published',
+    () => signToken(claimsFor(api.admin.id), { header: { kid: 'no-such-key' } }),
+  ],
+  ['no kid', () => signToken(claimsFor(api.admin.id), { header: { kid: undefined } })],
+  [
+    "a valid ES256 signature by a key not in the set, under a published key's kid",
+    async () => foreignKeyToken(claimsFor(api.admin.id), { kid: (await suiteKeySet()).keys[0]?.kid ?? '' }),
+  ],
+  [
+    "the attacker's own key embedded in a jwk header",
+    () => foreignKeyToken(claimsFor(api.admin.id), { kid: 'attacker', header: (jwk) => ({ jwk }) }),
+  ],
+  [
+    "a jku header pointing at the attacker's key set",
+    () =>
+      foreignKeyToken(claimsFor(api.admin.id), {
+        kid: 'attacker',
+        header: () => ({ jku: 'https://attacker.example/.well-known/jwks.json' }),
+      }),
+  ],
+  [
+    "an x5u header pointing at the attacker's certificate",
+    () =>
+      foreignKeyToken(claimsFor(api.admin.id), {
+        kid: 'attacker',
+        header: () => ({ x5u: 'https://attacker.example/cert.pem' }),
+      }),
+  ],
+  [
+    'a jku header on a token our own key signed (never followed: refused)',
+    () => signToken(claimsFor(api.admin.id), { header: { jku: 'https://attacker.example/jwks.json' } }),
   ],
   ['no exp', () => signToken(claimsFor(user.id, { role: 'user', exp: undefined }))],
   ['an expired exp', () => signToken(claimsFor(user.id, { role: 'user', exp: now() - 1 }))],
@@ -49,7 +88,7 @@ const forgeries: [string, () => string | Promise<string>][] = [
   ['its signature cut off', () => user.token.split('.').slice(0, 2).join('.')],
   ['its signature emptied', () => `${user.token.split('.').slice(0, 2).join('.')}.`],
   [
-    // The first character: the last one of a base64url HMAC carries padding bits that decode alike.
+    // The first character: the last one of a base64url signature carries padding bits that decode alike.
     'a byte of its signature flipped',
     () => {
       const [header, payload, signature = ''] = user.token.split('.');

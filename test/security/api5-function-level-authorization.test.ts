@@ -10,10 +10,13 @@ let user: Account;
 /**
  * The routes anyone may call without a token. A new one must be reviewed, then added here.
  * POST /refresh authenticates by the refresh token in its body, which the authorizer cannot read.
+ * The JWKS is public by design: public keys only, which any verifier needs.
  */
 // POST /login/mfa authenticates by the single-use mfa_token (earned with the password) in its body.
+// The JWKS is public by design: public keys only, which any verifier needs.
 const REVIEWED_PUBLIC_ROUTES = [
   'GET /openapi.json',
+  'GET /.well-known/jwks.json',
   'POST /login',
   'POST /login/mfa',
   'POST /refresh',

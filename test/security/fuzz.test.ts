@@ -18,7 +18,17 @@ import { signUp } from '../../lambda/users/sign-up';
 import { createLocalApp } from '../../local/app';
 import { createRouteMatcher } from '../../local/gateway';
 import { createTestTable, deleteTestTable, testDocumentClient } from '../support/tables';
-import { claimsFor, editedToken, leakIn, SIGNING_SECRET, signToken, unsignedToken } from './support';
+import {
+  claimsFor,
+  confusedTokens,
+  editedToken,
+  foreignKeyToken,
+  hmacToken,
+  leakIn,
+  signToken,
+  suiteKeySet,
+  unsignedToken,
+} from './support';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_128);
@@ -460,7 +470,7 @@ const violation = (request: FuzzRequest, answer: Answer): string | undefined => 
   if (answer.status >= 500) return `a ${answer.status}`;
   const everything = `${JSON.stringify(answer.headers)}\n${answer.text}`;
   if (BCRYPT_HASH.test(everything)) return 'a bcrypt hash';
-  if (everything.includes(SIGNING_SECRET)) return 'the signing secret';
+  if (/"d"\s*:/.test(everything)) return 'a private key member';
   if (everything.includes(accounts.user.password) || everything.includes(accounts.admin.password))
     return 'a stored password';
   for (const password of passwordsOnlyIn(request))
@@ -488,7 +498,7 @@ beforeAll(async () => {
       sessionTtlSeconds: 30 * 24 * 3600,
       auditRetentionDays: 365,
     },
-    signingSecret: new TextEncoder().encode(SIGNING_SECRET),
+    keys: suiteKeySet,
     client: testDocumentClient(),
     clock: systemClock,
     newId: randomIds,
@@ -515,8 +525,9 @@ beforeAll(async () => {
     );
   const [user, admin] = await Promise.all([renew('user'), renew('admin')]);
   const forged = await Promise.all([
-    signToken(claimsFor(admin.id), { alg: 'HS512' }),
-    signToken(claimsFor(admin.id), { secret: 'not-the-secret-0123456789-abcdefghijklmnopq' }),
+    hmacToken(claimsFor(admin.id), 'not-the-secret-0123456789-abcdefghijklmnopq'),
+    confusedTokens(claimsFor(admin.id), await suiteKeySet()).then((tokens) => tokens[0]?.[1] ?? ''),
+    foreignKeyToken(claimsFor(admin.id), { kid: (await suiteKeySet()).keys[0]?.kid ?? '' }),
     signToken(claimsFor(user.id, { exp: undefined })),
     signToken(claimsFor(user.id, { role: 'user', tv: 7 })),
     signToken(claimsFor('not-a-uuid', { role: 'user' })),

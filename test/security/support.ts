@@ -4,21 +4,34 @@
 
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import type { KeySet } from '../../lambda/keys/key-set';
+import { ensureKeySet } from '../../lambda/keys/rotation';
 import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
 import { commonPasswords } from '../../lambda/users/common-passwords';
+import { memoryKeySetStore } from '../../local/signing-keys';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
 import { UNREACHED_RATE_LIMITS } from '../support/api';
 import { claimsOf, signToken as signForgedToken } from '../support/forged-tokens';
 
-export const SIGNING_SECRET = 'security-suite-signing-secret-0123456789-abcdefghijklmnop';
+/** This suite's signing keys, in memory, made on first use; the stacks of this file sign with them. */
+export const suiteKeys = memoryKeySetStore();
+/** Every private value of the suite's key set (`d` of each key, the symmetric key): none may leak. */
+const keyMaterial = new Set<string>();
+export const suiteKeySet = async (): Promise<KeySet> => {
+  const set = await ensureKeySet(suiteKeys, new Date());
+  keyMaterial.add(set.hmacSecret);
+  for (const key of set.keys) if (key.jwk.d) keyMaterial.add(key.jwk.d);
+  return set;
+};
+
 export const ADMIN = { email: 'admin@security.example.com', password: 'security suite admin pw' } as const;
 
-/** What no answer may ever carry: credentials and the signing secret. */
+/** What no answer may ever carry: credentials and private key material. */
 const SECRETS: readonly [string, RegExp][] = [
   ['a bcrypt hash', /\$2[abxy]\$\d\d\$/],
   // As a key with a value: an error may name such a field the client sent, never show one.
   ['a credential field', /"(password_hash|passwordHash|token_version|tokenVersion)"\s*:/],
-  ['the signing secret', new RegExp(SIGNING_SECRET)],
+  ['a private key member', /"d"\s*:\s*"[A-Za-z0-9_-]{40,}"/],
 ];
 /**
  * What no error may carry. Success bodies may echo a user's name, which could say anything; and
@@ -39,6 +52,7 @@ export const leakIn = (
 ): string | undefined => {
   const patterns = status >= 400 ? [...SECRETS, ...INTERNALS] : SECRETS;
   for (const [what, pattern] of patterns) if (pattern.test(text)) return what;
+  for (const secret of keyMaterial) if (text.includes(secret)) return 'signing key material';
   for (const password of sentPasswords) if (text.includes(password)) return 'a password';
   return undefined;
 };
@@ -162,12 +176,13 @@ export const startSecurityStack = async (
   const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
   if (!endpoint)
     throw new Error('the security project needs the DynamoDB Local of test/support/global-setup.ts');
+  await suiteKeySet();
   const stack = await startLocalStack({
     inMemory: true,
     port: 0,
     dynamoDbEndpoint: endpoint,
     tableName: `security-${randomUUID()}`,
-    jwtSecret: SIGNING_SECRET,
+    keys: suiteKeys,
     admin: ADMIN,
     rateLimits: UNREACHED_RATE_LIMITS,
     ...options,
@@ -234,9 +249,18 @@ export const securityStackForThisFile = (options: Partial<LocalStackOptions> = {
   };
 };
 
-// Token forgeries, signed with this suite's secret by default.
-export { claimsFor, claimsOf, editedToken, unsignedToken } from '../support/forged-tokens';
-export const signToken = (
+// Token forgeries. signToken signs with this suite's own current key (ES256, its kid), so a
+// token it makes fails only on what the test broke in its claims.
+export {
+  claimsFor,
+  claimsOf,
+  confusedTokens,
+  editedToken,
+  foreignKeyToken,
+  hmacToken,
+  unsignedToken,
+} from '../support/forged-tokens';
+export const signToken = async (
   claims: Record<string, unknown>,
-  { secret = SIGNING_SECRET, alg = 'HS256' }: { secret?: string; alg?: string } = {},
-): Promise<string> => signForgedToken(claims, { secret, alg });
+  options: Parameters<typeof signForgedToken>[2] = {},
+): Promise<string> => signForgedToken(claims, await suiteKeySet(), options);

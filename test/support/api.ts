@@ -4,6 +4,8 @@
 
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { KeySet } from '../../lambda/keys/key-set';
+import { ensureKeySet, type KeySetStore } from '../../lambda/keys/rotation';
 import { RATE_LIMIT_BUCKETS, type RateLimits } from '../../lambda/limits/rate-limits';
 import type { RouterDependencies } from '../../lambda/router/dependencies';
 import { routes } from '../../lambda/routes';
@@ -11,9 +13,8 @@ import { type Clock, randomIds, systemClock } from '../../lambda/shared/clock';
 import { type Logger, silentLogger } from '../../lambda/shared/logger';
 import { createLocalApp } from '../../local/app';
 import { createRouteMatcher, lambdaContext } from '../../local/gateway';
+import { memoryKeySetStore } from '../../local/signing-keys';
 import { createTestTable, testDocumentClient } from './tables';
-
-export const TEST_SIGNING_SECRET = 'integration-test-secret-0123456789-abcdefghijklmnop';
 
 export interface ApiResponse {
   readonly status: number;
@@ -35,6 +36,9 @@ export interface TestApi {
   readonly tableName: string;
   /** The dependencies the handlers were built from: call use cases directly with them. */
   readonly deps: RouterDependencies;
+  /** Where this app's signing keys live: tests forge tokens with them, and rotate them. */
+  readonly keys: KeySetStore;
+  keySet(): Promise<KeySet>;
   call(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
   /** Signs up and logs in a fresh user; returns its id, token and credentials. */
   signUpAndLogIn(overrides?: { email?: string; password?: string; name?: string }): Promise<TestUser>;
@@ -91,6 +95,8 @@ export const uniqueEmail = (label = 'user'): string => `${label}-${Date.now()}-$
 export interface TestApiOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** A fresh key set in memory by default. */
+  readonly keys?: KeySetStore;
   /** Per-client limits; by default none that a suite could reach (see UNREACHED_RATE_LIMITS). */
   readonly rateLimits?: Partial<RateLimits>;
 }
@@ -105,6 +111,14 @@ export const UNREACHED_RATE_LIMITS: RateLimits = Object.fromEntries(
 
 export const createTestApi = async (options: TestApiOptions = {}): Promise<TestApi> => {
   const tableName = await createTestTable();
+  const clock = options.clock ?? systemClock;
+  const keys = options.keys ?? memoryKeySetStore();
+  await ensureKeySet(keys, clock());
+  const keySet = async () => {
+    const set = await keys.read();
+    if (!set) throw new Error('the test key set has gone');
+    return set;
+  };
   const app = await createLocalApp({
     settings: {
       tableName,
@@ -114,9 +128,9 @@ export const createTestApi = async (options: TestApiOptions = {}): Promise<TestA
       auditRetentionDays: 365,
       rateLimits: options.rateLimits ?? UNREACHED_RATE_LIMITS,
     },
-    signingSecret: new TextEncoder().encode(TEST_SIGNING_SECRET),
+    keys: keySet,
     client: testDocumentClient(),
-    clock: options.clock ?? systemClock,
+    clock,
     newId: randomIds,
     logger: options.logger ?? silentLogger,
   });
@@ -232,5 +246,5 @@ export const createTestApi = async (options: TestApiOptions = {}): Promise<TestA
     return { id: user.id, email, password, token, etag: read.headers.etag ?? '' };
   };
 
-  return { tableName, deps: app.dependencies, call, signUpAndLogIn, admin, sentPasswords };
+  return { tableName, deps: app.dependencies, keys, keySet, call, signUpAndLogIn, admin, sentPasswords };
 };

@@ -1,6 +1,10 @@
 // Hand-made tokens for authentication tests: valid claims to break one at a time, signatures
-// with chosen keys and algorithms, unsigned and edited tokens.
-import { SignJWT } from 'jose';
+// with chosen keys and algorithms (the set's own keys, foreign keys, HMAC secrets, the public key
+// as an HMAC secret), headers that point at other keys, unsigned and edited tokens.
+import { createPublicKey } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { type KeySet, publishedKeys, signingKeyAt } from '../../lambda/keys/key-set';
+import type { PublicJwk } from '../../lambda/shared/jwks';
 
 const base64url = (part: unknown): string => Buffer.from(JSON.stringify(part)).toString('base64url');
 
@@ -22,18 +26,84 @@ export const claimsFor = (sub: string, overrides: Record<string, unknown> = {}):
   };
 };
 
-/** Signs `claims` as given; a claim set to undefined is left out. */
-export const signToken = (
+const defined = (claims: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
+
+type Header = Record<string, unknown>;
+
+/**
+ * Signs `claims` (a claim set to undefined is left out) with a key of the set, ES256 and its kid
+ * as the router does: the signing key now, or the key named by `kid`. `header` adds members.
+ */
+export const signToken = async (
   claims: Record<string, unknown>,
-  { secret, alg = 'HS256' }: { secret: string; alg?: string },
+  keys: KeySet,
+  { kid, header = {} }: { kid?: string; header?: Header } = {},
 ): Promise<string> => {
-  const defined = Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
-  return new SignJWT(defined).setProtectedHeader({ alg, typ: 'JWT' }).sign(new TextEncoder().encode(secret));
+  const stored = kid ? keys.keys.find((key) => key.kid === kid) : signingKeyAt(keys, new Date());
+  if (!stored?.jwk.d) throw new Error(`no private key ${kid ?? '(signing)'} in the set`);
+  const key = await crypto.subtle.importKey(
+    'jwk',
+    { ...stored.jwk },
+    { name: 'ECDSA', namedCurve: 'P-256' },
+    false,
+    ['sign'],
+  );
+  return new SignJWT(defined(claims))
+    .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: stored.kid, ...header })
+    .sign(key);
+};
+
+/** A valid ES256 signature by a key that is not in the set; the kid is the set's own unless given. */
+export const foreignKeyToken = async (
+  claims: Record<string, unknown>,
+  { kid, header = () => ({}) }: { kid: string; header?: (publicJwk: Header) => Header },
+): Promise<string> => {
+  const pair = await generateKeyPair('ES256', { extractable: true });
+  const publicJwk = await exportJWK(pair.publicKey);
+  return new SignJWT(defined(claims))
+    .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid, ...header(publicJwk as Header) })
+    .sign(pair.privateKey);
+};
+
+/** An HMAC-signed token (HS256 was this API's algorithm before ES256; it must now be refused). */
+export const hmacToken = (
+  claims: Record<string, unknown>,
+  secret: string | Uint8Array,
+  { alg = 'HS256', kid }: { alg?: string; kid?: string } = {},
+): Promise<string> =>
+  new SignJWT(defined(claims))
+    .setProtectedHeader({ alg, typ: 'JWT', ...(kid ? { kid } : {}) })
+    .sign(typeof secret === 'string' ? new TextEncoder().encode(secret) : secret);
+
+/**
+ * Algorithm confusion: HS256 keyed with the published public key itself, in each form a naive
+ * verifier might feed its HMAC (the PEM, the JWK as JSON, the raw point), with the key's kid.
+ */
+export const confusedTokens = async (
+  claims: Record<string, unknown>,
+  keys: KeySet,
+): Promise<[form: string, token: string][]> => {
+  const [jwk] = publishedKeys(keys).keys as PublicJwk[];
+  if (!jwk) throw new Error('the set has no key');
+  const pem = createPublicKey({ key: { ...jwk }, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+  const raw = Buffer.concat([Buffer.of(4), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
+  return Promise.all(
+    (
+      [
+        ['the PEM', String(pem)],
+        ['the JWK as JSON', JSON.stringify(jwk)],
+        ['the raw point', raw],
+      ] as const
+    ).map(
+      async ([form, secret]) => [form, await hmacToken(claims, secret, { kid: jwk.kid })] as [string, string],
+    ),
+  );
 };
 
 /** `alg: none`: a header and claims with an empty signature. */
-export const unsignedToken = (claims: Record<string, unknown>): string =>
-  `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.`;
+export const unsignedToken = (claims: Record<string, unknown>, header: Header = {}): string =>
+  `${base64url({ alg: 'none', typ: 'JWT', ...header })}.${base64url(claims)}.`;
 
 export const claimsOf = (token: string): Record<string, unknown> =>
   JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));

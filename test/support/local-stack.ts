@@ -5,10 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDbClient } from '../../lambda/store/dynamodb-client';
+import { memoryKeySetStore } from '../../local/signing-keys';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
 import { UNREACHED_RATE_LIMITS } from './api';
 
-export const E2E_SIGNING_SECRET = 'e2e-test-signing-secret-0123456789-abcdefghijklmnop';
 export const E2E_ADMIN = { email: 'admin@e2e.example.com', password: 'admin password for e2e' } as const;
 
 export interface TestStack extends LocalStack {
@@ -22,8 +22,9 @@ export const startTestStack = async (options: Partial<LocalStackOptions> = {}): 
   const stack = await startLocalStack({
     dynamoDbEndpoint: endpoint,
     tableName: `e2e-${randomUUID()}`,
-    jwtSecret: E2E_SIGNING_SECRET,
     admin: E2E_ADMIN,
+    // Fresh keys in memory: nothing of the repository's .local/ is read or written.
+    keys: memoryKeySetStore(),
     rateLimits: UNREACHED_RATE_LIMITS,
     ...options,
   });

@@ -1,61 +1,174 @@
-import { decodeProtectedHeader, SignJWT } from 'jose';
+import { decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { type KeySet, publishedKeys } from '../../lambda/keys/key-set';
+import { newKeySet, rotateKeySet } from '../../lambda/keys/rotation';
+import type { Clock } from '../../lambda/shared/clock';
+import { createTokenService, importKeySet, type TokenService } from '../../lambda/shared/token-issuer';
 import {
   bearerToken,
-  createTokenService,
+  createTokenVerifier,
   InvalidTokenError,
-  importSigningKey,
+  importVerificationKeys,
+  type TokenVerifier,
 } from '../../lambda/shared/tokens';
+import {
+  claimsFor,
+  confusedTokens,
+  foreignKeyToken,
+  hmacToken,
+  signToken,
+  unsignedToken,
+} from '../support/forged-tokens';
 
-const secret = new TextEncoder().encode('unit-test-secret-0123456789abcdefghij');
+const subject = {
+  sub: '3f0c1e2a-0000-4000-8000-000000000001',
+  sid: '7d1e0c3b-2a4f-4e5d-9c8b-1a2b3c4d5e6f',
+  role: 'user' as const,
+  amr: ['pwd'],
+  tv: 2,
+};
 
-describe('token service', () => {
-  const subject = {
-    id: '3f0c1e2a-0000-4000-8000-000000000001',
-    role: 'user' as const,
-    tokenVersion: 2,
-    sessionId: '7d1e0c3b-2a4f-4e5d-9c8b-1a2b3c4d5e6f',
-    amr: ['pwd'],
-  };
+let keySet: KeySet;
+let now: Date;
+const clock: Clock = () => now;
+let tokens: TokenService;
+/** What the authorizer holds: the published keys only. */
+let verifier: TokenVerifier;
 
-  it('issues an HS256 token that it verifies back into the same claims', async () => {
-    const tokens = createTokenService(await importSigningKey(secret), 3600);
-    const now = new Date();
+beforeAll(async () => {
+  now = new Date();
+  keySet = await newKeySet(now);
+  const imported = await importKeySet(keySet, clock);
+  tokens = createTokenService(async () => imported, 3600);
+  verifier = createTokenVerifier(await importVerificationKeys(publishedKeys(keySet)), clock);
+});
 
+const refused = (token: string | Promise<string>) =>
+  expect(Promise.resolve(token).then((t) => verifier.verify(t))).rejects.toBeInstanceOf(InvalidTokenError);
+
+describe('issuing', () => {
+  it('issues an ES256 token with the kid of the signing key, which the public keys alone verify', async () => {
     const { token, expiresIn } = await tokens.issue(subject, now);
-    const claims = await tokens.verify(token);
 
-    expect(decodeProtectedHeader(token).alg).toBe('HS256');
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', typ: 'JWT', kid: keySet.keys[0]?.kid });
     expect(expiresIn).toBe(3600);
-    expect(claims).toEqual({
-      sub: subject.id,
-      role: 'user',
-      tv: 2,
-      sid: subject.sessionId,
-      amr: ['pwd'],
-      iat: Math.floor(now.getTime() / 1000),
-      exp: Math.floor(now.getTime() / 1000) + 3600,
+    const iat = Math.floor(now.getTime() / 1000);
+    expect(await verifier.verify(token)).toEqual({ ...subject, iat, exp: iat + 3600 });
+  });
+
+  it('carries its session id and every amr method', async () => {
+    const { token } = await tokens.issue({ ...subject, sid: 'session-1', amr: ['pwd', 'otp'] }, now);
+
+    expect(await tokens.verify(token)).toMatchObject({ sid: 'session-1', amr: ['pwd', 'otp'] });
+  });
+
+  it('refuses its own token once expired, by the injected clock', async () => {
+    const { token } = await tokens.issue(subject, new Date(now.getTime() - 3601_000));
+
+    await refused(token);
+  });
+});
+
+describe('verifying refuses every forgery', () => {
+  it('accepts a token the test kit signs with the set (the forgeries below differ in one thing)', async () => {
+    await expect(verifier.verify(await signToken(claimsFor(subject.sub), keySet))).resolves.toMatchObject({
+      sub: subject.sub,
     });
   });
 
+  it('refuses HS256, the algorithm the API used before', async () => {
+    await refused(hmacToken(claimsFor(subject.sub), 'a-shared-secret-of-at-least-32-characters'));
+  });
+
+  it.each([0, 1, 2])(
+    'refuses HS256 keyed with the public key itself (algorithm confusion, form %i)',
+    async (form) => {
+      const [, token = ''] = (await confusedTokens(claimsFor(subject.sub), keySet))[form] ?? [];
+      expect(decodeProtectedHeader(token).alg).toBe('HS256');
+
+      await refused(token);
+    },
+  );
+
+  it('refuses alg none, with or without a published kid', async () => {
+    await refused(unsignedToken(claimsFor(subject.sub)));
+    await refused(unsignedToken(claimsFor(subject.sub), { kid: keySet.keys[0]?.kid }));
+  });
+
+  it('refuses a kid that is not published, and a token without a kid', async () => {
+    await refused(signToken(claimsFor(subject.sub), keySet, { header: { kid: 'not-published' } }));
+    await refused(signToken(claimsFor(subject.sub), keySet, { header: { kid: undefined } }));
+  });
+
+  it('refuses a valid ES256 signature by a key that is not in the set, under a published kid', async () => {
+    await refused(foreignKeyToken(claimsFor(subject.sub), { kid: keySet.keys[0]?.kid ?? '' }));
+  });
+
+  it.each([
+    ['jwk', (jwk: Record<string, unknown>) => ({ jwk })],
+    ['jku', () => ({ jku: 'https://attacker.example/jwks.json' })],
+    ['x5u', () => ({ x5u: 'https://attacker.example/cert.pem' })],
+  ])("refuses a %s header pointing at the attacker's key, and fetches nothing", async (_, header) => {
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+
+    await refused(foreignKeyToken(claimsFor(subject.sub), { kid: 'attacker', header }));
+
+    expect(fetchSpy).not.toHaveBeenCalled();
+    fetchSpy.mockRestore();
+  });
+
+  it('refuses even a well-signed token of ours that carries a jku, x5u or jwk header', async () => {
+    const attacker = await exportJWK((await generateKeyPair('ES256')).publicKey);
+    for (const header of [
+      { jku: 'https://attacker.example/k' },
+      { x5u: 'https://attacker.example/c' },
+      { jwk: attacker },
+    ]) {
+      await refused(signToken(claimsFor(subject.sub), keySet, { header }));
+    }
+  });
+
+  it.each([
+    ['no exp', { exp: undefined }],
+    ['no iat', { iat: undefined }],
+    ['another issuer', { iss: 'someone-else' }],
+    ['another audience', { aud: 'someone-else' }],
+    ['a role that does not exist', { role: 'root' }],
+    ['no amr', { amr: undefined }],
+    ['an amr method we never issue', { amr: ['pwd', 'magic'] }],
+    ['a sid that is not a string', { sid: 7 }],
+    ['no sid', { sid: undefined }],
+  ])('refuses a well-signed token with %s', async (_, overrides) => {
+    await refused(signToken(claimsFor(subject.sub, overrides), keySet));
+  });
+
   it('refuses a token whose claims have the wrong types', async () => {
-    const tokens = createTokenService(await importSigningKey(secret), 3600);
-    const token = await new SignJWT({ role: 'superuser', tv: 'x' })
-      .setProtectedHeader({ alg: 'HS256' })
+    const imported = await importKeySet(keySet, clock);
+    const { kid, key } = imported.signer(now);
+    const token = await new SignJWT({ role: 'superuser', tv: 'x', amr: ['pwd'] })
+      .setProtectedHeader({ alg: 'ES256', kid })
       .setSubject('s')
       .setIssuer('user-api')
       .setAudience('user-api')
       .setIssuedAt()
       .setExpirationTime('1h')
-      .sign(secret);
+      .sign(key);
 
-    await expect(tokens.verify(token)).rejects.toBeInstanceOf(InvalidTokenError);
+    await refused(token);
   });
+});
 
-  it('refuses an expired token', async () => {
-    const tokens = createTokenService(await importSigningKey(secret), 60);
-    const { token } = await tokens.issue(subject, new Date(Date.now() - 120_000));
+describe('the published keys', () => {
+  it('hold exactly the public members of each key, never a private one', async () => {
+    const { set } = await rotateKeySet(keySet, now);
+    const jwks = publishedKeys(set);
 
-    await expect(tokens.verify(token)).rejects.toBeInstanceOf(InvalidTokenError);
+    expect(jwks.keys).toHaveLength(2);
+    for (const key of jwks.keys) {
+      expect(Object.keys(key).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+      expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+    }
+    expect(JSON.stringify(jwks)).not.toMatch(/"d"/);
+    for (const key of set.keys) expect(JSON.stringify(jwks)).not.toContain(key.jwk.d);
   });
 });
 

@@ -1,9 +1,9 @@
-// The HMAC secret behind tokens and cursors, read once per cold start.
-// On AWS it lives in Secrets Manager and is read through the AWS Parameters and Secrets Lambda
-// Extension (a localhost HTTP call), which keeps the AWS SDK out of both bundles: the
-// authorizer stays tiny and starts fast. Locally and in tests the secret is handed in directly.
+// A secret's value, read once per refresh. On AWS the keys live in Secrets Manager and are read
+// through the AWS Parameters and Secrets Lambda Extension (a localhost HTTP call), which keeps the
+// AWS SDK out of both bundles: the authorizer stays tiny and starts fast. Locally, in tests and
+// in the bench the value is handed in directly.
 import { get as httpGet } from 'node:http';
-import { ConfigurationError } from './env';
+import { ConfigurationError, type Environment, requiredEnv } from './env';
 
 export interface SecretsExtension {
   /** The secret's ARN. */
@@ -12,6 +12,8 @@ export interface SecretsExtension {
   readonly sessionToken: string;
   readonly port?: string | undefined;
 }
+
+export type SecretSource = { readonly value: string } | { readonly extension: SecretsExtension };
 
 const ATTEMPT_TIMEOUT_MS = 2_000;
 
@@ -76,24 +78,28 @@ const fromExtension = async ({
     }
     await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
   }
-  throw new ConfigurationError(`Could not read the signing secret: ${lastProblem}`);
+  throw new ConfigurationError(`Could not read the secret: ${lastProblem}`);
 };
 
-/** HS256 wants a key of at least 256 bits. */
-export const MIN_SIGNING_SECRET_LENGTH = 32;
+/** The value given directly, or read from Secrets Manager through the extension. */
+export const readSecret = async (source: SecretSource): Promise<string> =>
+  'value' in source ? source.value : fromExtension(source.extension);
 
-/** Checks a secret's length and turns it into key bytes. */
-export const signingSecretBytes = (secret: string): Uint8Array => {
-  if (secret.length < MIN_SIGNING_SECRET_LENGTH) {
-    throw new ConfigurationError(
-      `The signing secret must be at least ${MIN_SIGNING_SECRET_LENGTH} characters long`,
-    );
-  }
-  return new TextEncoder().encode(secret);
+/**
+ * A Lambda's secret as its environment names it: the value itself in `valueVariable` (for running
+ * a bundle off AWS), else the ARN in `arnVariable`, read through the extension.
+ */
+export const secretSourceFromEnv = (
+  env: Environment,
+  { valueVariable, arnVariable }: { valueVariable: string; arnVariable: string },
+): SecretSource => {
+  const value = env[valueVariable];
+  if (value) return { value };
+  return {
+    extension: {
+      secretId: requiredEnv(env, arnVariable),
+      sessionToken: requiredEnv(env, 'AWS_SESSION_TOKEN'),
+      port: env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT,
+    },
+  };
 };
-
-/** The secret given directly (local runs), or read from Secrets Manager through the extension. */
-export const loadSigningSecret = async (
-  source: { readonly secret: string } | { readonly extension: SecretsExtension },
-): Promise<Uint8Array> =>
-  signingSecretBytes('secret' in source ? source.secret : await fromExtension(source.extension));
