@@ -130,7 +130,9 @@ describe('logs', () => {
   });
 
   it("keep a feature branch's logs as long as logRetentionDays says", () => {
-    expect(retentions(synthUserApi('feature/ops', { logRetentionDays: '7' }).template)).toEqual([7, 7, 7, 7, 7]);
+    expect(retentions(synthUserApi('feature/ops', { logRetentionDays: '7' }).template)).toEqual([
+      7, 7, 7, 7, 7,
+    ]);
   });
 
   it('keep production logs a year (Control Tower CT.CLOUDWATCH.PR.2), or longer when asked', () => {
