@@ -79,10 +79,11 @@ export const createMailer = (deps: MailerDependencies): MailerHandler => {
         await deps.outbox.markSent(outboxed.id, deps.clock());
         deps.logger.info('Mail sent', { kind: outboxed.mail.kind, outboxId: outboxed.id });
       } catch (error) {
-        // The error only: never the mail, whose link holds a token.
+        // The error only (SES's and SMTP's name the problem, never the body): never the mail,
+        // whose link holds a token.
         deps.logger.error('Mail not sent', {
           sequence,
-          error: error instanceof Error ? error.name : 'unknown',
+          error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown',
         });
         // Lambda retries the batch from the first reported record; later ones were not attempted.
         return { batchItemFailures: [{ itemIdentifier: sequence }] };

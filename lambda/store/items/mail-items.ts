@@ -32,8 +32,11 @@ export const outboxItem = (outboxId: string, mail: OutboxMail, createdAt: string
 export const outboxMailFromImage = (
   image: Record<string, unknown>,
 ): { readonly id: string; readonly mail: OutboxMail } | undefined => {
+  // The key first: other items are none of the mailer's business (the stack's filter keeps them
+  // away, the local poller does not), and their images need not unmarshall.
+  const key = (image.id as { S?: unknown } | undefined)?.S;
+  if (typeof key !== 'string' || !key.startsWith(OUTBOX_PREFIX)) return undefined;
   const item = unmarshall(image as Parameters<typeof unmarshall>[0]);
-  if (typeof item.id !== 'string' || !item.id.startsWith(OUTBOX_PREFIX)) return undefined;
   const { kind, to, name, token } = item;
   if (typeof kind !== 'string' || typeof to !== 'string' || typeof name !== 'string') {
     throw new Error(`Outbox item ${item.id} is malformed`);
