@@ -1,5 +1,6 @@
 // A token and the mail that carries it, for a user: what sign-up, an email change and the two
 // request routes write.
+import { type AuditContext, type AuditEvent, auditEvent } from '../audit/event';
 import type { StoredUser } from '../users/user';
 import type { MailDependencies } from './dependencies';
 import {
@@ -30,3 +31,19 @@ export const tokenMail = (
 
 /** Only active accounts get mail (a disabled one gets none, and its tokens are refused). */
 export const mayReceiveMail = (user: StoredUser): boolean => user.status === 'active';
+
+/**
+ * The audit event of a token mailed to `user`: `email.verification_sent` or
+ * `password.reset_requested`. It names the user, never the token or the address it went to.
+ */
+export const tokenMailedEvent = (
+  context: AuditContext,
+  user: Pick<StoredUser, 'id'>,
+  purpose: TokenPurpose,
+  actorId: string | null,
+): AuditEvent =>
+  auditEvent(context, {
+    type: purpose === 'verify-email' ? 'email.verification_sent' : 'password.reset_requested',
+    userId: user.id,
+    actorId,
+  });

@@ -1,4 +1,5 @@
 // The port the mail use cases need from storage beyond the user repository.
+import type { AuditEvent } from '../audit/event';
 import type { MailKind, MailToken, OutboxMail } from './mail';
 
 export interface MailRepository {
@@ -10,10 +11,10 @@ export interface MailRepository {
   /** Strongly consistent. */
   getToken(hash: string): Promise<MailToken | undefined>;
   /**
-   * Stores the token and its mail in one transaction. A reset token also becomes the user's one
-   * current reset token, which voids the older ones.
+   * Stores the token, its mail and the events that record it in one transaction. A reset token
+   * also becomes the user's one current reset token, which voids the older ones.
    */
-  issueToken(token: MailToken, mail: OutboxMail): Promise<void>;
+  issueToken(token: MailToken, mail: OutboxMail, events: readonly AuditEvent[]): Promise<void>;
   /** A transaction of the same cost that writes nothing: what an address that gets no mail costs. */
   issueNothing(hash: string): Promise<void>;
 }

@@ -2,11 +2,17 @@
 // answer is the same whether or not the address has an account, and so is the work up to the
 // last write: a look-up and a throttle claim for every address; the token and its mail only for
 // an account that may receive it.
+import type { RequestMeta } from '../audit/event';
 import type { MailDependencies } from './dependencies';
-import { mayReceiveMail, tokenMail } from './issue';
+import { mayReceiveMail, tokenMail, tokenMailedEvent } from './issue';
 import { epochSeconds, MAIL_THROTTLE_SECONDS, type TokenPurpose } from './mail';
 
-const requestMail = async (deps: MailDependencies, email: string, purpose: TokenPurpose): Promise<void> => {
+const requestMail = async (
+  deps: MailDependencies,
+  email: string,
+  purpose: TokenPurpose,
+  meta: RequestMeta,
+): Promise<void> => {
   const user = await deps.repository.getByEmail(email);
   const claimed = await deps.mail.claimMailSlot(
     purpose,
@@ -24,11 +30,12 @@ const requestMail = async (deps: MailDependencies, email: string, purpose: Token
     return;
   }
   const { token, mail } = tokenMail(deps, user, purpose);
-  await deps.mail.issueToken(token, mail);
+  // Anonymous: whoever asked is not known to be the user.
+  await deps.mail.issueToken(token, mail, [tokenMailedEvent({ ...deps, meta }, user, purpose, null)]);
 };
 
-export const requestVerification = (deps: MailDependencies, email: string) =>
-  requestMail(deps, email, 'verify-email');
+export const requestVerification = (deps: MailDependencies, email: string, meta: RequestMeta) =>
+  requestMail(deps, email, 'verify-email', meta);
 
-export const requestPasswordReset = (deps: MailDependencies, email: string) =>
-  requestMail(deps, email, 'reset-password');
+export const requestPasswordReset = (deps: MailDependencies, email: string, meta: RequestMeta) =>
+  requestMail(deps, email, 'reset-password', meta);

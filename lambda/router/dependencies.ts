@@ -142,6 +142,7 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
     mail: new DynamoDbMailRepository({
       tableName: parts.settings.tableName,
       client: parts.client,
+      auditRetentionDays: parts.settings.auditRetentionDays,
       clock: parts.clock,
       newId: parts.newId,
     }),

@@ -285,8 +285,8 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     return noContent();
   },
 
-  async requestVerification({ body, deps }) {
-    await requestVerification(deps, body().email);
+  async requestVerification({ body, deps, meta }) {
+    await requestVerification(deps, body().email, meta);
     return accepted();
   },
 
@@ -294,8 +294,8 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     return userResponse(200, await confirmVerification(deps, body().token, meta));
   },
 
-  async requestPasswordReset({ body, deps }) {
-    await requestPasswordReset(deps, body().email);
+  async requestPasswordReset({ body, deps, meta }) {
+    await requestPasswordReset(deps, body().email, meta);
     return accepted();
   },
 

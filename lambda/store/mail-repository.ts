@@ -7,9 +7,11 @@ import {
   PutCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '../audit/event';
 import type { MailKind, MailToken, OutboxMail } from '../mail/mail';
 import type { MailRepository } from '../mail/repository';
 import { type Clock, type IdSource, randomIds, systemClock } from '../shared/clock';
+import { AuditEventWriter } from './audit-repository';
 import {
   mailThrottleClaim,
   mailTokenFromItem,
@@ -21,14 +23,20 @@ import { writeTransaction } from './transactions';
 import { orUnavailable } from './unavailable';
 
 export class DynamoDbMailRepository implements MailRepository {
+  private readonly audit: AuditEventWriter;
+
   constructor(
     private readonly options: {
       readonly tableName: string;
       readonly client: DynamoDBDocumentClient;
+      /** Retention of the audit events an issued token carries. */
+      readonly auditRetentionDays?: number;
       readonly clock?: Clock;
       readonly newId?: IdSource;
     },
-  ) {}
+  ) {
+    this.audit = new AuditEventWriter(options.tableName, options.auditRetentionDays);
+  }
 
   async claimMailSlot(
     kind: MailKind,
@@ -69,13 +77,15 @@ export class DynamoDbMailRepository implements MailRepository {
           TransactItems: [
             { ConditionCheck: { ...absent, Key: mailTokenKey(hash) } },
             { ConditionCheck: { ...absent, Key: mailTokenKey(`${hash}#outbox`) } },
+            // Where issueToken puts its audit event.
+            { ConditionCheck: { ...absent, Key: mailTokenKey(`${hash}#event`) } },
           ],
         }),
       ),
     ).catch(() => undefined);
   }
 
-  async issueToken(token: MailToken, mail: OutboxMail): Promise<void> {
+  async issueToken(token: MailToken, mail: OutboxMail, events: readonly AuditEvent[]): Promise<void> {
     const { tableName, client } = this.options;
     const [stored, pointer] = newTokenParts(tableName, token);
     const [outbox] = outboxParts(
@@ -87,6 +97,6 @@ export class DynamoDbMailRepository implements MailRepository {
     if (!stored || !outbox) throw new Error('A token and its mail are two parts at least');
     const parts: Record<string, typeof stored> = { stored, outbox };
     if (pointer) parts.pointer = pointer;
-    await writeTransaction(client, parts, {});
+    await writeTransaction(client, { ...parts, ...this.audit.parts(events) }, {});
   }
 }

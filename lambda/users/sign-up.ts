@@ -1,6 +1,6 @@
 // Use case: sign up (anyone; role `user`), or create a user with a role (an admin only).
 import { auditEvent, type RequestMeta } from '../audit/event';
-import { tokenMail } from '../mail/issue';
+import { tokenMail, tokenMailedEvent } from '../mail/issue';
 import { ForbiddenError } from '../shared/errors';
 import type { UsersDependencies } from './dependencies';
 import { type NewUser, newStoredUser } from './new-user';
@@ -21,6 +21,7 @@ export const signUp = async (
     { ...deps, meta },
     { type: 'user.created', userId: user.id, actorId: caller?.id ?? null, details: { role: user.role } },
   );
-  await deps.repository.create(user, { events: [created], newTokens: [token], mails: [mail] });
+  const mailed = tokenMailedEvent({ ...deps, meta }, user, 'verify-email', caller?.id ?? null);
+  await deps.repository.create(user, { events: [created, mailed], newTokens: [token], mails: [mail] });
   return profileOf(user);
 };

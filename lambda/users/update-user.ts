@@ -3,7 +3,7 @@
 // Each write carries its events: user.updated (the changed field names), and user.disabled,
 // user.enabled or password.changed when those change.
 import { type AuditEvent, auditEvent, type RequestMeta } from '../audit/event';
-import { tokenMail } from '../mail/issue';
+import { tokenMail, tokenMailedEvent } from '../mail/issue';
 import { withSessionsEnded } from '../sessions/end-all-sessions';
 import { ForbiddenError } from '../shared/errors';
 import { targetUser } from './access';
@@ -110,7 +110,7 @@ export const updateUser = async (
     }
     const verification = tokenMail(deps, stored, 'verify-email');
     await deps.repository.replace(current, stored, {
-      events,
+      events: [...events, tokenMailedEvent({ ...deps, meta }, stored, 'verify-email', caller.id)],
       newTokens: [verification.token],
       mails: [verification.mail, { kind: 'email-changed', to: current.email, name: current.name }],
     });
