@@ -22,8 +22,6 @@ export const ROUTER_TABLE_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
-  // The mail requests' equal-cost transaction for an address that gets no mail (mail-repository.ts).
-  'dynamodb:ConditionCheckItem',
   // Every protected call reads its user and its session in one batch.
   'dynamodb:BatchGetItem',
 ] as const;

@@ -1,6 +1,6 @@
 // The port the mail use cases need from storage beyond the user repository.
 import type { AuditEvent } from '../audit/event';
-import type { MailKind, MailToken, OutboxMail } from './mail';
+import type { MailKind, MailToken, OutboxMail, TokenPurpose } from './mail';
 
 export interface MailRepository {
   /**
@@ -15,6 +15,9 @@ export interface MailRepository {
    * also becomes the user's one current reset token, which voids the older ones.
    */
   issueToken(token: MailToken, mail: OutboxMail, events: readonly AuditEvent[]): Promise<void>;
-  /** A transaction of the same cost that writes nothing: what an address that gets no mail costs. */
-  issueNothing(hash: string): Promise<void>;
+  /**
+   * What an address that gets no mail costs: a transaction of as many puts as issueToken's for
+   * this purpose, of short-lived items nothing reads, so the answer takes as long either way.
+   */
+  issueNothing(purpose: TokenPurpose, hash: string, nowEpoch: number): Promise<void>;
 }

@@ -26,7 +26,7 @@ const requestMail = async (
     mayReceiveMail(user) &&
     !(purpose === 'verify-email' && user.emailVerified);
   if (!eligible) {
-    await deps.mail.issueNothing(deps.mailTokens.issue().hash);
+    await deps.mail.issueNothing(purpose, deps.mailTokens.issue().hash, epochSeconds(deps.clock()));
     return;
   }
   const { token, mail } = tokenMail(deps, user, purpose);

@@ -8,11 +8,13 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../audit/event';
-import type { MailKind, MailToken, OutboxMail } from '../mail/mail';
+import type { MailKind, MailToken, OutboxMail, TokenPurpose } from '../mail/mail';
 import type { MailRepository } from '../mail/repository';
 import { type Clock, type IdSource, randomIds, systemClock } from '../shared/clock';
 import { AuditEventWriter } from './audit-repository';
 import {
+  decoyParts,
+  issuedPartCount,
   mailThrottleClaim,
   mailTokenFromItem,
   mailTokenKey,
@@ -69,20 +71,10 @@ export class DynamoDbMailRepository implements MailRepository {
     return Item ? mailTokenFromItem(hash, Item) : undefined;
   }
 
-  async issueNothing(hash: string): Promise<void> {
-    const absent = { TableName: this.options.tableName, ConditionExpression: 'attribute_not_exists(id)' };
-    await orUnavailable(
-      this.options.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { ConditionCheck: { ...absent, Key: mailTokenKey(hash) } },
-            { ConditionCheck: { ...absent, Key: mailTokenKey(`${hash}#outbox`) } },
-            // Where issueToken puts its audit event.
-            { ConditionCheck: { ...absent, Key: mailTokenKey(`${hash}#event`) } },
-          ],
-        }),
-      ),
-    ).catch(() => undefined);
+  async issueNothing(purpose: TokenPurpose, hash: string, nowEpoch: number): Promise<void> {
+    const { tableName, client } = this.options;
+    const parts = decoyParts(tableName, hash, issuedPartCount(purpose), nowEpoch);
+    await writeTransaction(client, parts, {});
   }
 
   async issueToken(token: MailToken, mail: OutboxMail, events: readonly AuditEvent[]): Promise<void> {

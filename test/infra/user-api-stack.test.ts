@@ -207,7 +207,6 @@ describe('grants', () => {
         Effect: 'Allow',
         Action: [
           'dynamodb:BatchGetItem',
-          'dynamodb:ConditionCheckItem',
           'dynamodb:DeleteItem',
           'dynamodb:GetItem',
           'dynamodb:PutItem',

@@ -5,6 +5,8 @@
 //   mail-token#<hmac>              a mailed token, by its keyed hash only: purpose, user, address, expiry
 //   password-reset#<user id>       the user's one current reset token: a new reset voids the older
 //   mail-throttle#<kind>#<email>   the last mail of a kind to an address, within the throttle window
+//   mail-decoy#<hmac>#<n>          what a request that sends nothing writes instead (same count of
+//                                  puts, so the answer takes as long); nothing reads them, TTL ends them
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { MailKind, MailToken, OutboxMail, TokenPurpose } from '../../mail/mail';
 import type { TransactionPart } from '../transactions';
@@ -130,3 +132,28 @@ export const mailThrottleClaim = (
   ConditionExpression: 'attribute_not_exists(id) OR expires_at <= :now',
   ExpressionAttributeValues: { ':now': nowEpoch },
 });
+
+/** How many puts issuing a token of this purpose writes: token, outbox, audit event (+ reset pointer). */
+export const issuedPartCount = (purpose: TokenPurpose): number => (purpose === 'reset-password' ? 4 : 3);
+
+/** Lives past the request only long enough for DynamoDB's TTL to collect it. */
+const DECOY_SECONDS = 60;
+
+/** The puts of a request that sends nothing: as many as a real issue, of items nothing reads. */
+export const decoyParts = (
+  tableName: string,
+  hash: string,
+  count: number,
+  nowEpoch: number,
+): Record<string, TransactionPart> =>
+  Object.fromEntries(
+    Array.from({ length: count }, (_, n) => [
+      `decoy${n}`,
+      {
+        Put: {
+          TableName: tableName,
+          Item: { id: `mail-decoy#${hash}#${n}`, expires_at: nowEpoch + DECOY_SECONDS },
+        },
+      },
+    ]),
+  );
