@@ -3,7 +3,7 @@
 // completes the flow once. Time-based rules move the stack's clock.
 import { randomUUID } from 'node:crypto';
 import { createTestClock } from '../support/clock';
-import { httpClient, startTestStack, type TestStack } from '../support/local-stack';
+import { E2E_ADMIN, httpClient, startTestStack, type TestStack } from '../support/local-stack';
 
 const clock = createTestClock();
 let stack: TestStack;
@@ -190,6 +190,84 @@ describe('password reset', () => {
       ),
     );
     expect(results.map((result) => result.status).sort()).toEqual([204, 400, 400]);
+  });
+});
+
+describe('who gets mail, and what the trail says', () => {
+  const adminToken = async (): Promise<string> =>
+    (await call('POST', '/login', { json: E2E_ADMIN })).body.token as string;
+
+  it('a disabled user gets no mail, and the link mailed before is refused', async () => {
+    const { id, email } = await signUp('disabled');
+    const token = tokenIn((await mailsFor(email, 1))[0], 'verify-email');
+    const disabled = await call('PATCH', `/users/${id}`, {
+      token: await adminToken(),
+      json: { status: 'disabled' },
+    });
+    expect(disabled.status).toBe(200);
+    clock.advance(61);
+    expect((await call('POST', '/password-reset', { json: { email } })).status).toBe(202);
+    expect((await call('POST', '/email-verification', { json: { email } })).status).toBe(202);
+    expectTokenProblem(await call('POST', '/email-verification/confirm', { json: { token } }));
+    // Long enough for a mail that was going to come.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await inbox(email)).toHaveLength(1);
+  });
+
+  it('a reset lifts the back-off of failed logins', async () => {
+    const { email } = await signUp('locked');
+    for (let attempt = 0; attempt < 6; attempt++) {
+      await call('POST', '/login', { json: { email, password: 'not the password' } });
+    }
+    expect((await call('POST', '/login', { json: { email, password: PASSWORD } })).status).toBe(429);
+    await call('POST', '/password-reset', { json: { email } });
+    const token = tokenIn((await mailsFor(email, 2))[0], 'reset-password');
+    const password = 'my fresh start passphrase';
+    expect((await call('POST', '/password-reset/confirm', { json: { token, password } })).status).toBe(204);
+    expect((await call('POST', '/login', { json: { email, password } })).status).toBe(200);
+  });
+
+  it('records every mailed token and its use in the audit trail, never the token itself', async () => {
+    const { id, email } = await signUp('audited');
+    const verify = tokenIn((await mailsFor(email, 1))[0], 'verify-email');
+    await call('POST', '/email-verification/confirm', { json: { token: verify } });
+    await call('POST', '/password-reset', { json: { email } });
+    const reset = tokenIn((await mailsFor(email, 2))[0], 'reset-password');
+    await call('POST', '/password-reset/confirm', {
+      json: { token: reset, password: 'an audited passphrase' },
+    });
+
+    const trail = await call('GET', `/users/${id}/events?limit=100`, { token: await adminToken() });
+    expect(trail.status).toBe(200);
+    const events = trail.body.items as { type: string; user_id: string; actor_id: string | null }[];
+    const types = events.map((event) => event.type);
+    for (const type of [
+      'email.verification_sent',
+      'email.verified',
+      'password.reset_requested',
+      'password.reset',
+    ]) {
+      expect(types).toContain(type);
+    }
+    // Asked for by whoever knew the address: no actor.
+    expect(events.find((event) => event.type === 'password.reset_requested')).toMatchObject({
+      user_id: id,
+      actor_id: null,
+    });
+    expect(trail.text).not.toContain(verify);
+    expect(trail.text).not.toContain(reset);
+  });
+
+  it('GET /_local/inbox answers {items: [{to, subject, text, sent_at}]}, newest first', async () => {
+    const { email } = await signUp('inbox');
+    await call('POST', '/password-reset', { json: { email } });
+    const [newest, older] = await mailsFor(email, 2);
+    expect(newest).toEqual(
+      expect.objectContaining({ to: email, subject: expect.any(String), text: expect.any(String) }),
+    );
+    expect(newest?.subject).toMatch(/Reset your/);
+    expect(older?.subject).toMatch(/Confirm your email/);
+    expect(Date.parse(newest?.sent_at ?? '')).toBeGreaterThanOrEqual(Date.parse(older?.sent_at ?? ''));
   });
 });
 
