@@ -19,7 +19,11 @@ export interface StreamPoller {
   stop(): Promise<void>;
 }
 
-const POLL_MS = 100;
+// Each stack polls all the time, and a test run has several stacks on one DynamoDB Local: read
+// again soon after records came, slower when idle, and look for new shards once a second.
+const BUSY_POLL_MS = 50;
+const IDLE_POLL_MS = 200;
+const DISCOVER_EVERY_MS = 1_000;
 const MAX_RETRIES = 3;
 
 /** The iterator (or the sequence number it starts from) is behind the shard's trim horizon, or expired. */
@@ -118,8 +122,14 @@ export const startStreamPoller = async (options: {
     }
   };
 
+  let discoveredAt = 0;
+  let busy = false;
   const tick = async () => {
-    await discover();
+    if (Date.now() - discoveredAt >= DISCOVER_EVERY_MS) {
+      await discover();
+      discoveredAt = Date.now();
+    }
+    busy = false;
     for (const [shardId, iterator] of iterators) {
       if (!iterator) continue;
       try {
@@ -130,6 +140,7 @@ export const startStreamPoller = async (options: {
         const last = Records?.at(-1)?.dynamodb?.SequenceNumber;
         if (last) lastRead.set(shardId, last);
         pending.push(...(Records ?? []));
+        if (Records?.length) busy = true;
       } catch (error) {
         // An iterator now behind the shard's trim horizon ("read past the oldest stream record"),
         // or expired: read on after the last record already read, else from the horizon, instead
@@ -150,10 +161,11 @@ export const startStreamPoller = async (options: {
         if (!stopped) options.logger.warn('Stream poll failed', { error: (error as Error).message });
       })
       .finally(() => {
-        if (!stopped) timer = setTimeout(loop, POLL_MS);
+        if (!stopped) timer = setTimeout(loop, busy || pending.length > 0 ? BUSY_POLL_MS : IDLE_POLL_MS);
       });
   };
   await discover();
+  discoveredAt = Date.now();
   loop();
   return {
     async stop() {
