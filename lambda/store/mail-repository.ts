@@ -1,12 +1,7 @@
 // The DynamoDB side of the mail flows' own items (layout in items/mail-items.ts): throttle slots,
 // token look-ups, and a token issued together with its mail.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../audit/event';
 import type { MailKind, MailToken, OutboxMail, TokenPurpose } from '../mail/mail';
 import type { MailRepository } from '../mail/repository';

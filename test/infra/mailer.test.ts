@@ -60,8 +60,8 @@ describe('the mailer', () => {
         OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(stack, stack.mailer.deadLetterQueue), 'Arn'] } },
       },
     });
-    const patterns = (mapping?.Properties.FilterCriteria.Filters as { Pattern: string }[]).map((filter) =>
-      JSON.parse(filter.Pattern),
+    const patterns = ((mapping?.Properties.FilterCriteria.Filters ?? []) as { Pattern: string }[]).map(
+      (filter) => JSON.parse(filter.Pattern),
     );
     expect(patterns).toEqual([
       { eventName: ['INSERT'], dynamodb: { Keys: { id: { S: [{ prefix: OUTBOX_PREFIX }] } } } },
