@@ -1,6 +1,7 @@
 // The local stand-in for API Gateway HTTP API on a socket: reads the request, hands it with the
 // peer's address to the gateway core (gateway-core.ts, where everything API Gateway does lives),
-// and writes the answer. Added, local only: GET /docs, the API reference page (docs-page.ts).
+// and writes the answer. Added, local only: GET /docs, the API reference page (docs-page.ts); the
+// mail inbox and the pages mailed links open (pages.ts).
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { serveDocsPage } from './docs-page';
 import { createGatewayCore, type Gateway, type GatewayCoreOptions, MAX_BODY_BYTES } from './gateway-core';
@@ -17,6 +18,8 @@ export interface ListenerOptions {
   readonly onRequest?: (entry: RequestLogEntry) => void;
   /** Serve the API reference page at GET /docs (local only, not part of HTTP API). Default true. */
   readonly docs?: boolean;
+  /** Local-only pages (the mail inbox, the pages mailed links open): true when it answered. */
+  readonly localPages?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface GatewayOptions extends GatewayCoreOptions, ListenerOptions {}
@@ -71,6 +74,7 @@ export const createHttpListener = (gateway: Gateway, options: ListenerOptions = 
       options.onRequest?.({ method: req.method ?? '', path, status: res.statusCode, ms: Math.round(ms) });
     });
     if ((options.docs ?? true) && serveDocsPage(req, res)) return;
+    if (options.localPages?.(req, res)) return;
     const answer = async () => {
       const { body, complete } = await readBody(req);
       const response = await gateway({

@@ -6,6 +6,8 @@ import {
   type RateLimiter,
   type RateLimits,
 } from '../limits/rate-limits';
+import type { MailDependencies } from '../mail/dependencies';
+import { createMailTokenKeys } from '../mail/mail-tokens';
 import type { MfaDependencies } from '../mfa/dependencies';
 import { createMfaKeys } from '../mfa/mfa-keys';
 import type { SessionsDependencies } from '../sessions/dependencies';
@@ -20,6 +22,7 @@ import { refreshEvery } from '../shared/refreshing';
 import { createTokenService, importKeySet, MAX_TOKEN_TTL_SECONDS } from '../shared/token-issuer';
 import { DEFAULT_AUDIT_RETENTION_DAYS, DynamoDbAuditRepository } from '../store/audit-repository';
 import type { DocumentClient } from '../store/dynamodb-client';
+import { DynamoDbMailRepository } from '../store/mail-repository';
 import { DynamoDbMfaRepository } from '../store/mfa-repository';
 import { DynamoDbRateCounter } from '../store/rate-counter';
 import { DynamoDbSessionRepository } from '../store/session-repository';
@@ -27,7 +30,11 @@ import { DynamoDbUserRepository } from '../store/user-repository';
 import type { UsersDependencies } from '../users/dependencies';
 
 /** Everything every use case the router calls is given, and what the edge itself needs. */
-export interface RouterDependencies extends UsersDependencies, SessionsDependencies, MfaDependencies {
+export interface RouterDependencies
+  extends UsersDependencies,
+    SessionsDependencies,
+    MfaDependencies,
+    MailDependencies {
   readonly logger: Logger;
   readonly rateLimiter: RateLimiter;
 }
@@ -83,7 +90,7 @@ export interface RouterParts {
   readonly settings: RouterSettings;
   /**
    * Reads the signing key set: the ES256 keys (tokens, JWKS) and the symmetric key that cursors,
-   * refresh-token hashes and the second factor's keys are derived from. Called at the first
+   * refresh-token hashes, mailed tokens' HMAC and the second factor's keys are derived from. Called at the first
    * request and again whenever the copy in hand is KEY_SET_REFRESH_SECONDS old, so a rotation
    * reaches warm routers.
    */
@@ -103,14 +110,24 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
       parts.logger.error('Could not refresh the signing keys; still using the last ones', { error }),
   });
   // The symmetric key is not rotated with the signing keys (a rotation must not invalidate a
-  // cursor, a refresh token or a stored second factor): the first read's is the one for good.
+  // cursor, a refresh token, a mailed link or a stored second factor): the first read's is the one for good.
   const { hmacSecret } = await keys();
   return {
     repository: new DynamoDbUserRepository({
       tableName: parts.settings.tableName,
       client: parts.client,
       auditRetentionDays: parts.settings.auditRetentionDays,
+      clock: parts.clock,
+      newId: parts.newId,
     }),
+    mail: new DynamoDbMailRepository({
+      tableName: parts.settings.tableName,
+      client: parts.client,
+      auditRetentionDays: parts.settings.auditRetentionDays,
+      clock: parts.clock,
+      newId: parts.newId,
+    }),
+    mailTokens: createMailTokenKeys(hmacSecret),
     mfa: new DynamoDbMfaRepository({
       tableName: parts.settings.tableName,
       client: parts.client,

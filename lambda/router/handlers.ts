@@ -7,6 +7,8 @@ import type * as v from 'valibot';
 import openApi from '../../docs/openapi.json';
 import type { RequestMeta } from '../audit/event';
 import { listEvents, listUserEvents } from '../audit/list-events';
+import { confirmPasswordReset, confirmVerification } from '../mail/confirm';
+import { requestPasswordReset, requestVerification } from '../mail/request-mail';
 import type { MfaDependencies } from '../mfa/dependencies';
 import { enrolTotp, onlyYourself, verifyTotp } from '../mfa/enrol-totp';
 import { loginWithSecondFactor } from '../mfa/login-with-second-factor';
@@ -32,6 +34,7 @@ import { updateUser } from '../users/update-user';
 import { profileOf, type StoredUser, type User } from '../users/user';
 import { expectedVersions, notModified, readBody, readQuery, sourceIp } from './request';
 import {
+  accepted,
   etagOf,
   type HttpResponse,
   json,
@@ -77,6 +80,10 @@ export interface RouteRequest<K extends HandlerKey = HandlerKey> {
 type RouteHandler<K extends HandlerKey> = (request: RouteRequest<K>) => Promise<HttpResponse>;
 
 /** Builds the request a handler receives, with the route row's own schemas. */
+/** The route's request body, read and checked against its schema (400 naming each bad field). */
+export const readRouteBody = (route: Route, event: APIGatewayProxyEventV2): unknown =>
+  'body' in route ? readBody(event, route.body.schema) : undefined;
+
 export const routeRequest = (
   route: Route,
   event: APIGatewayProxyEventV2,
@@ -91,7 +98,7 @@ export const routeRequest = (
     caller: caller?.user,
     sessionId: caller?.sessionId,
     amr: caller?.amr ?? [],
-    body: () => ('body' in route ? readBody(event, route.body.schema) : undefined),
+    body: () => readRouteBody(route, event),
     query: () => ('query' in route ? parseStrict(route.query, readQuery(event), 'query') : undefined),
   }) as RouteRequest;
 
@@ -279,6 +286,26 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
       expectedVersions(request.event),
       request.meta,
     );
+    return noContent();
+  },
+
+  async requestVerification({ body, deps, meta }) {
+    await requestVerification(deps, body().email, meta);
+    return accepted();
+  },
+
+  async confirmVerification({ body, deps, meta }) {
+    return userResponse(200, await confirmVerification(deps, body().token, meta));
+  },
+
+  async requestPasswordReset({ body, deps, meta }) {
+    await requestPasswordReset(deps, body().email, meta);
+    return accepted();
+  },
+
+  async confirmPasswordReset({ body, deps, meta }) {
+    const { token, password } = body();
+    await confirmPasswordReset(deps, token, password, meta);
     return noContent();
   },
 

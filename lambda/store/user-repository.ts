@@ -10,7 +10,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent, WriteOptions } from '../audit/event';
+import { InvalidTokenError } from '../mail/errors';
 import type { Session } from '../sessions/session';
+import { type Clock, type IdSource, randomIds, systemClock } from '../shared/clock';
 import { EmailTakenError, LastAdminError } from '../users/errors';
 import {
   type ClearFailures,
@@ -19,6 +21,8 @@ import {
   type UserListQuery,
   type UserPage,
   type UserRepository,
+  type UserWriteOptions,
+  type WriteEffects,
 } from '../users/repository';
 import { isActiveAdmin, type LoginThrottleState, type StoredUser } from '../users/user';
 import type { Item } from './attributes';
@@ -34,6 +38,7 @@ import {
   putAccountFailure,
   putClientFailure,
 } from './items/login-failure-items';
+import { newTokenParts, outboxParts, spendTokenParts } from './items/mail-items';
 import { isNewSession, itemFromSession } from './items/session-items';
 import {
   emailGuardItem,
@@ -58,7 +63,11 @@ import { orUnavailable } from './unavailable';
 /** Rounds of a failed-login compare-and-set before giving up (each lost round is another failure counted). */
 const MAX_FAILURE_ATTEMPTS = 30;
 
-export type DynamoDbUserRepositoryOptions = TableRepositoryOptions;
+export interface DynamoDbUserRepositoryOptions extends TableRepositoryOptions {
+  /** When outbox items are stamped, and their ids. */
+  readonly clock?: Clock;
+  readonly newId?: IdSource;
+}
 
 type Parts = Record<string, TransactionPart>;
 
@@ -71,11 +80,48 @@ const CONDITION_ERRORS = {
   newGuard: () => new EmailTakenError(),
   admins: () => new LastAdminError(),
   session: () => new StaleVersionError(),
+  // A spent token's parts: when their condition fails, the token was used, voided or expired.
+  spentToken: () => new InvalidTokenError(),
+  spentPointer: () => new InvalidTokenError(),
 };
 
 export class DynamoDbUserRepository extends TableRepository implements UserRepository {
+  private readonly clock: Clock;
+  private readonly newId: IdSource;
   /** Set once the active-admin counter is known to exist (it is never deleted). */
   private adminCounterReady = false;
+
+  constructor(options: DynamoDbUserRepositoryOptions) {
+    super(options);
+    this.clock = options.clock ?? systemClock;
+    this.newId = options.newId ?? randomIds;
+  }
+
+  /** The named parts a write's effects add to its transaction. */
+  private effectParts(effects: WriteEffects | undefined): Parts {
+    if (!effects) return {};
+    const named = (prefix: string, parts: TransactionPart[]) =>
+      Object.fromEntries(parts.map((part, index) => [`${prefix}${index}`, part]));
+    const [spentToken, spentPointer] = effects.spendToken
+      ? spendTokenParts(this.tableName, effects.spendToken.token, effects.spendToken.nowEpoch)
+      : [];
+    return {
+      ...(spentToken ? { spentToken } : {}),
+      ...(spentPointer ? { spentPointer } : {}),
+      ...named(
+        'token',
+        (effects.newTokens ?? []).flatMap((token) => newTokenParts(this.tableName, token)),
+      ),
+      ...named('mail', outboxParts(this.tableName, effects.mails ?? [], this.newId, this.clock())),
+      ...(effects.clearLoginFailures === undefined
+        ? {}
+        : {
+            loginFailures: {
+              Update: this.clearAccount(effects.clearLoginFailures.email, effects.clearLoginFailures),
+            },
+          }),
+    };
+  }
 
   async getById(id: string): Promise<StoredUser | undefined> {
     const { Item } = await orUnavailable(
@@ -90,25 +136,35 @@ export class DynamoDbUserRepository extends TableRepository implements UserRepos
         new GetCommand({ TableName: this.tableName, Key: emailGuardKey(email), ConsistentRead: true }),
       ),
     );
-    return guard ? this.getById(ownerOfGuard(guard)) : undefined;
+    // The second read happens for an unknown email too (it finds no user), so that the time of a
+    // look-up does not tell whether an account exists.
+    const found = await this.getById(guard ? ownerOfGuard(guard) : emailGuardKey(email).id);
+    return guard ? found : undefined;
   }
 
-  async create(user: StoredUser, options: WriteOptions = {}): Promise<void> {
+  async create(user: StoredUser, options: UserWriteOptions = {}): Promise<void> {
     await this.write(
       {
         user: { Put: { TableName: this.tableName, Item: itemFromUser(user), ...isAbsent } },
         newGuard: this.putGuard(user),
         ...(await this.adminChange(undefined, user)),
+        ...this.effectParts(options),
       },
       options.events,
     );
   }
 
-  async replace(previous: StoredUser, next: StoredUser, options: WriteOptions = {}): Promise<void> {
+  async replace(previous: StoredUser, next: StoredUser, options: UserWriteOptions = {}): Promise<void> {
     const putUser = { TableName: this.tableName, Item: itemFromUser(next), ...isAtVersion(previous.version) };
     const admins = await this.adminChange(previous, next);
+    const extra = this.effectParts(options);
     const events = options.events ?? [];
-    if (previous.email === next.email && Object.keys(admins).length === 0 && events.length === 0) {
+    if (
+      previous.email === next.email &&
+      Object.keys(admins).length === 0 &&
+      Object.keys(extra).length === 0 &&
+      events.length === 0
+    ) {
       try {
         await orUnavailable(this.client.send(new PutCommand(putUser)));
       } catch (error) {
@@ -122,7 +178,7 @@ export class DynamoDbUserRepository extends TableRepository implements UserRepos
       previous.email === next.email
         ? {}
         : { oldGuard: this.deleteGuard(previous), newGuard: this.putGuard(next) };
-    await this.write({ user: { Put: putUser }, ...guards, ...admins }, events);
+    await this.write({ user: { Put: putUser }, ...guards, ...admins, ...extra }, events);
   }
 
   async delete(

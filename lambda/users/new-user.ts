@@ -8,16 +8,21 @@ export interface NewUser {
   readonly name: string;
   readonly password: string;
   readonly role?: Role | undefined;
+  readonly emailVerified?: boolean;
 }
 
-/** The first version of a user: active, never logged in, no second factor. */
+/** The first version of a user: active, never logged in, no second factor; the address unverified unless said. */
 export const firstVersionOf = (
-  fields: Pick<StoredUser, 'id' | 'email' | 'name' | 'role' | 'passwordHash'> & { readonly at: string },
+  fields: Pick<StoredUser, 'id' | 'email' | 'name' | 'role' | 'passwordHash'> & {
+    readonly emailVerified?: boolean;
+    readonly at: string;
+  },
 ): StoredUser => ({
   id: fields.id,
   email: fields.email,
   name: fields.name,
   role: fields.role,
+  emailVerified: fields.emailVerified ?? false,
   status: 'active',
   passwordHash: fields.passwordHash,
   tokenVersion: 0,
@@ -37,6 +42,7 @@ export const newStoredUser = async (
     email: input.email,
     name: input.name,
     role: input.role ?? 'user',
+    emailVerified: input.emailVerified ?? false,
     passwordHash: await deps.passwords.hash(input.password),
     at: deps.clock().toISOString(),
   });

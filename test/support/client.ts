@@ -9,6 +9,7 @@ import { request as httpRequest } from 'node:http';
 import { isCommonPassword } from '../../lambda/users/common-passwords';
 import { isDocsPath } from '../../local/docs-page';
 import type { Gateway } from '../../local/gateway-core';
+import { isLocalPagePath } from '../../local/pages';
 
 export interface ApiResponse {
   readonly status: number;
@@ -183,6 +184,9 @@ const GATEWAY_MESSAGES: Readonly<Record<number, string>> = {
   503: 'Service Unavailable',
 };
 
+/** The local-only pages of `npm start` (the API reference, the mail inbox, the pages mailed links open): not the API. */
+export const isLocalOnlyPath = (path: string): boolean => isDocsPath(path) || isLocalPagePath(path);
+
 /** API Gateway's own answer (`{"message": …}`), as opposed to one the router produced. */
 export const isGatewayAnswer = (status: number, text: string): boolean =>
   GATEWAY_MESSAGES[status] !== undefined && text === JSON.stringify({ message: GATEWAY_MESSAGES[status] });
@@ -230,10 +234,12 @@ export const createClient = (transport: Transport, secrets: Secrets = newSecrets
     const text = exchange.body.toString('utf8');
     const leak = leakIn(exchange.status, `${JSON.stringify([...exchange.headers])}\n${text}`, secrets);
     if (leak) throw new Error(`${method} ${path} leaked ${leak}: ${text.slice(0, 500)}`);
-    // The router's answers, that is: not API Gateway's own, not the local-only /docs page. No
+    // The router's answers, that is: not API Gateway's own, not the local-only pages. No
     // route serves HEAD, so its (bodiless) answer is always the gateway's.
     const fromRouter =
-      method !== 'HEAD' && !isGatewayAnswer(exchange.status, text) && !isDocsPath(path.split('?')[0] ?? '');
+      method !== 'HEAD' &&
+      !isGatewayAnswer(exchange.status, text) &&
+      !isLocalOnlyPath(path.split('?')[0] ?? '');
     if (fromRouter) {
       const missing = missingSecurityHeaders(path.split('?')[0] ?? '', exchange.headers);
       if (missing.length > 0)

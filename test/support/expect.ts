@@ -5,6 +5,7 @@ import type { ApiResponse } from './client';
 export const USER_FIELDS: readonly string[] = [
   'created_at',
   'email',
+  'email_verified',
   'id',
   'last_login',
   'mfa_enabled',

@@ -2,14 +2,13 @@
 // docs/openapi.json — whatever the kit's client (client.ts) receives, over the gateway core or
 // over HTTP, and any other fetch call to the local stack. A response that breaks the document
 // fails the test that got it.
-import { isDocsPath } from '../../local/docs-page';
-import { observeResponses } from './client';
+import { isLocalOnlyPath, observeResponses } from './client';
 import { createContract } from './openapi-contract';
 
 const contract = createContract();
 
 observeResponses((method, path, response) => {
-  if (isDocsPath(path.split('?')[0] ?? '')) return;
+  if (isLocalOnlyPath(path.split('?')[0] ?? '')) return;
   contract.assert({
     method,
     path,
@@ -26,8 +25,8 @@ globalThis.fetch = async (input, init) => {
   const response = await realFetch(input, init);
   const request = input instanceof Request ? input : undefined;
   const url = new URL(request?.url ?? String(input));
-  // Only the API is held to the document: not other hosts, not the local-only /docs page.
-  if (!LOCAL_HOSTS.has(url.hostname) || isDocsPath(url.pathname)) return response;
+  // Only the API is held to the document: not other hosts, not the local-only pages.
+  if (!LOCAL_HOSTS.has(url.hostname) || isLocalOnlyPath(url.pathname)) return response;
   contract.assert({
     method: (init?.method ?? request?.method ?? 'GET').toUpperCase(),
     path: url.pathname,
