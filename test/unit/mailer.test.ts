@@ -92,18 +92,33 @@ const scriptedSes = (answers: SesAnswer[]) => {
 
 const noSleep = async () => {};
 
+/** The SES sender as the stack configures it, on a scripted SES. */
+const sesSender = (ses: ReturnType<typeof scriptedSes>) =>
+  createSesSender({ from: 'no-reply@example.com', client: ses.client });
+
+/** A mailer on the test's settings and clock; each test says what it sends through and records. */
+const mailerWith = (options: Partial<Parameters<typeof createMailer>[0]>) =>
+  createMailer({
+    sender: undefined,
+    outbox: recordingOutbox().outbox,
+    settings: SETTINGS,
+    logger: capturingLogger().logger,
+    clock: () => AT,
+    ...options,
+  });
+
+/** A mailer on a scripted SES, recording what it marks sent and what it logs. */
+const sesMailer = (answers: SesAnswer[], options: Partial<Parameters<typeof createMailer>[0]>) => {
+  const ses = scriptedSes(answers);
+  const { outbox, sent } = recordingOutbox();
+  const { logger, lines } = capturingLogger();
+  const handler = mailerWith({ sender: sesSender(ses), outbox, logger, ...options });
+  return { ses, handler, sent, lines };
+};
+
 describe('the mailer', () => {
   it('sends a verification mail through SES as the configured sender, with the link to the page, and marks it sent', async () => {
-    const ses = scriptedSes([]);
-    const { outbox, sent } = recordingOutbox();
-    const { logger, lines } = capturingLogger();
-    const handler = createMailer({
-      sender: createSesSender({ from: 'no-reply@example.com', client: ses.client }),
-      outbox,
-      settings: SETTINGS,
-      logger,
-      clock: () => AT,
-    });
+    const { ses, handler, sent, lines } = sesMailer([], {});
 
     const result = await handler(streamEvent(outboxRecord('m1', verifyMail('ada@example.com'))));
 
@@ -130,12 +145,9 @@ describe('the mailer', () => {
     ]);
     const { outbox, sent } = recordingOutbox();
     const waits: number[] = [];
-    const handler = createMailer({
-      sender: createSesSender({ from: 'no-reply@example.com', client: ses.client }),
+    const handler = mailerWith({
+      sender: sesSender(ses),
       outbox,
-      settings: SETTINGS,
-      logger: capturingLogger().logger,
-      clock: () => AT,
       backoffMs: 100,
       sleep: async (ms) => {
         waits.push(ms);
@@ -151,18 +163,13 @@ describe('the mailer', () => {
   });
 
   it('gives up on a throttle after its attempts and reports the record, so Lambda retries it and then dead-letters it', async () => {
-    const ses = scriptedSes(Array(10).fill({ status: 429, errorType: 'TooManyRequestsException' }));
-    const { outbox, sent } = recordingOutbox();
-    const { logger, lines } = capturingLogger();
-    const handler = createMailer({
-      sender: createSesSender({ from: 'no-reply@example.com', client: ses.client }),
-      outbox,
-      settings: SETTINGS,
-      logger,
-      clock: () => AT,
-      maxAttempts: 3,
-      sleep: noSleep,
-    });
+    const { ses, handler, sent, lines } = sesMailer(
+      Array(10).fill({ status: 429, errorType: 'TooManyRequestsException' }),
+      {
+        maxAttempts: 3,
+        sleep: noSleep,
+      },
+    );
     const throttled = outboxRecord('m3', verifyMail('ada@example.com'));
 
     const result = await handler(streamEvent(throttled));
@@ -176,12 +183,8 @@ describe('the mailer', () => {
 
   it('does not retry a mail SES refuses for what it is (not a throttle): the record fails at once', async () => {
     const ses = scriptedSes([{ status: 400, errorType: 'MessageRejected' }]);
-    const handler = createMailer({
-      sender: createSesSender({ from: 'no-reply@example.com', client: ses.client }),
-      outbox: recordingOutbox().outbox,
-      settings: SETTINGS,
-      logger: capturingLogger().logger,
-      clock: () => AT,
+    const handler = mailerWith({
+      sender: sesSender(ses),
       sleep: noSleep,
     });
     const rejected = outboxRecord('m4', verifyMail('ada@example.com'));
@@ -199,12 +202,8 @@ describe('the mailer', () => {
         sent.push(mail);
       },
     };
-    const handler = createMailer({
+    const handler = mailerWith({
       sender,
-      outbox: recordingOutbox().outbox,
-      settings: SETTINGS,
-      logger: capturingLogger().logger,
-      clock: () => AT,
     });
     const first = outboxRecord('p1', verifyMail('first@example.com'));
     // An outbox item without its recipient: no retry will ever send it.
@@ -224,12 +223,8 @@ describe('the mailer', () => {
 
   it('ignores every record that is not a new outbox item (users, tokens, updates, removals)', async () => {
     const sent: RenderedMail[] = [];
-    const handler = createMailer({
+    const handler = mailerWith({
       sender: { send: async (mail) => void sent.push(mail) },
-      outbox: recordingOutbox().outbox,
-      settings: SETTINGS,
-      logger: capturingLogger().logger,
-      clock: () => AT,
     });
     const user = record({
       id: '6f1c1d4e-8a51-4f5e-9a8e-1b1f1e1a1b1c',
@@ -254,12 +249,9 @@ describe('the mailer', () => {
 
   it('without a sender (no mailFrom), says once per cold start that mail is off and fails the records into the DLQ', async () => {
     const { logger, lines } = capturingLogger();
-    const handler = createMailer({
+    const handler = mailerWith({
       sender: undefined,
-      outbox: recordingOutbox().outbox,
-      settings: SETTINGS,
       logger,
-      clock: () => AT,
     });
     const one = outboxRecord('o1', verifyMail('ada@example.com'));
     const two = outboxRecord('o2', verifyMail('bob@example.com'));
@@ -279,12 +271,8 @@ describe('the local sender', () => {
     const catcher = await startMailCatcher();
     const smtp = createSmtpSender(catcher.port, 'User API <no-reply@localhost>');
     try {
-      const handler = createMailer({
+      const handler = mailerWith({
         sender: smtp,
-        outbox: recordingOutbox().outbox,
-        settings: SETTINGS,
-        logger: capturingLogger().logger,
-        clock: () => AT,
       });
       expect(
         (await handler(streamEvent(outboxRecord('s1', verifyMail('Ada@Example.com'))))).batchItemFailures,
