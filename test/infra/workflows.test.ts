@@ -191,15 +191,18 @@ describe('deploy.yml', () => {
     });
   });
 
+  /** The deploy step's environment: the branch, and every optional repository variable unset unless given. */
+  const deployContext = (values: Record<string, string>): Record<string, string> => ({
+    ALARM_EMAIL: '',
+    CORS_ORIGINS: '',
+    MAIL_FROM: '',
+    APP_URL: '',
+    ...values,
+  });
+
   it('deploys the branch without an approval prompt, writing the outputs file', () => {
     const { run = '' } = namedStep('deploy.yml', 'cdk deploy');
-    const result = runStep(run, {
-      BRANCH: "feature/it's odd & $(weird)",
-      ALARM_EMAIL: '',
-      CORS_ORIGINS: '',
-      MAIL_FROM: '',
-      APP_URL: '',
-    });
+    const result = runStep(run, deployContext({ BRANCH: "feature/it's odd & $(weird)" }));
     expect(result.code).toBe(0);
     expect(result.stdout.trimEnd().split('\n')).toEqual([
       'cdk',
@@ -217,13 +220,16 @@ describe('deploy.yml', () => {
 
   it('passes the alarm email, CORS origins, mail sender and app URL as context only when they are set', () => {
     const { run = '' } = namedStep('deploy.yml', 'cdk deploy');
-    const result = runStep(run, {
-      BRANCH: 'main',
-      ALARM_EMAIL: 'ops@example.com',
-      CORS_ORIGINS: 'https://a.example.com,https://b.example.com',
-      MAIL_FROM: 'no-reply@example.com',
-      APP_URL: 'https://app.example.com',
-    });
+    const result = runStep(
+      run,
+      deployContext({
+        BRANCH: 'main',
+        ALARM_EMAIL: 'ops@example.com',
+        CORS_ORIGINS: 'https://a.example.com,https://b.example.com',
+        MAIL_FROM: 'no-reply@example.com',
+        APP_URL: 'https://app.example.com',
+      }),
+    );
     expect(result.stdout).toContain('-c\nalarmEmail=ops@example.com\n');
     expect(result.stdout).toContain('-c\ncorsOrigins=https://a.example.com,https://b.example.com\n');
     expect(result.stdout).toContain('-c\nmailFrom=no-reply@example.com\n');
