@@ -4,6 +4,13 @@ import { testStackForThisFile, uniqueEmail } from '../support/stack';
 describe('reading, replacing, updating and deleting users', () => {
   const api = testStackForThisFile({ over: 'core' });
 
+  /** A fresh user whose `etag` is already stale: renamed to `name` since it was read. */
+  const withStaleEtag = async (name: string) => {
+    const user = await api.signUp();
+    await api.changeUser(user, user.id, { name });
+    return user;
+  };
+
   describe('GET /users/{id}', () => {
     it('returns the caller with an ETag and no-store', async () => {
       const user = await api.signUp({ name: 'Reader' });
@@ -223,8 +230,7 @@ describe('reading, replacing, updating and deleting users', () => {
     });
 
     it('refuses a stale If-Match with 412 and loses nothing', async () => {
-      const user = await api.signUp();
-      await api.changeUser(user, user.id, { name: 'Second Writer' });
+      const user = await withStaleEtag('Second Writer');
 
       const stale = await api.call('PATCH', `/users/${user.id}`, {
         token: user.token,
@@ -239,8 +245,7 @@ describe('reading, replacing, updating and deleting users', () => {
     });
 
     it('refuses a stale If-Match on PUT and DELETE with 412', async () => {
-      const user = await api.signUp();
-      await api.changeUser(user, user.id, { name: 'Moved On' });
+      const user = await withStaleEtag('Moved On');
 
       const put = await api.call('PUT', `/users/${user.id}`, {
         token: user.token,
