@@ -144,8 +144,8 @@ describe('floods from one address', () => {
     const unavailable = answers.filter((a) => a.status === 503);
     // No more than the limit reaches bcrypt (a retried write may count a request twice, never less).
     expect(tried.length + refused.length + unavailable.length).toBe(60);
-    // Sixty writes to one counter item at once: on a loaded two-core machine DynamoDB Local lets
-    // up to a sixth of them pass the SDK's 1.2 s timeout. Most must still get a real answer.
+    // Sixty writes to one counter item at once: on a loaded two-core machine a sixth of them
+    // outlasted the SDK's 1.2 s timeout against DynamoDB Local. Most must still get a real answer.
     expect(unavailable.length).toBeLessThan(20);
     expect(tried.length).toBeLessThanOrEqual(DEFAULT_RATE_LIMITS.login.limit * windows);
     expect(tried.length).toBeGreaterThan(DEFAULT_RATE_LIMITS.login.limit / 2);
