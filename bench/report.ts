@@ -1,15 +1,24 @@
 // The report of `npm run bench`: the metrics (each figure against its same-run baseline, and
 // its target), bench/results.json, and the printed table.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { BundleInfo, BundleReport } from './bundles';
+import { type ChartResults, drawChart } from './chart';
 import type { ColdStartSummary, PythonReference } from './cold-start';
 import type { Latencies } from './load';
 import { loginTimeByMemory } from './memory';
 import { type Metric, median, metric, percentile, round, table } from './stats';
 
 const RESULTS_FILE = join(__dirname, 'results.json');
+/** The picture of bench/results.json that docs/PERFORMANCE.md shows. */
+export const CHART_FILE = join(__dirname, '..', 'docs', 'bench.svg');
+
+/** Draws docs/bench.svg from bench/results.json as it is on disk (`npm run bench -- --chart-only`). */
+export const writeChart = (): void => {
+  const results = JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as ChartResults;
+  writeFileSync(CHART_FILE, drawChart(results));
+};
 
 export interface Throughput {
   /** 2xx responses per second over all chunks. */
@@ -216,6 +225,7 @@ export const report = (m: Measurements): void => {
     },
   };
   writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  writeChart();
 
   console.log('\nLargest contributors to each bundle (minified KB):');
   for (const info of m.bundles.bundles) {
@@ -238,6 +248,6 @@ export const report = (m: Measurements): void => {
   );
   console.log(`\n${table(metrics)}\n`);
   console.log(
-    `${metrics.filter((entry) => entry.pass).length} of ${metrics.length} targets met in ${m.seconds} s (load average ${results.machine.loadAverage1m} on ${results.machine.cpus} cores); bench/results.json written.`,
+    `${metrics.filter((entry) => entry.pass).length} of ${metrics.length} targets met in ${m.seconds} s (load average ${results.machine.loadAverage1m} on ${results.machine.cpus} cores); bench/results.json and docs/bench.svg written.`,
   );
 };

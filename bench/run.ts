@@ -30,7 +30,7 @@ import { lambdaEnvironment } from './lambda-environment';
 import type { AutocannonResult, Latencies, LoadJob, LoadResult, Target } from './load';
 import { lastLine, runProcess } from './processes';
 import { startRawGetItemServer, timeRawGetItem } from './raw-server';
-import { printColdStarts, report, type Throughput } from './report';
+import { CHART_FILE, printColdStarts, report, type Throughput, writeChart } from './report';
 import { type SecretsExtensionStandIn, startSecretsExtension } from './secrets-extension';
 import { seedUsers } from './seed';
 import { median, round } from './stats';
@@ -41,6 +41,8 @@ const TABLE_NAME = 'users-bench';
 // Sample counts: enough for stable medians, within the 3-minute budget on two shared cores.
 /** `npm run bench -- --cold-only`: the cold starts alone, printed, bench/results.json untouched. */
 const COLD_ONLY = process.argv.includes('--cold-only');
+/** `npm run bench -- --chart-only`: redraws docs/bench.svg from bench/results.json, measures nothing. */
+const CHART_ONLY = process.argv.includes('--chart-only');
 const COLD_START_ROUNDS = 20;
 const PYTHON_ROUNDS = 10;
 const LATENCY_SECONDS = 12;
@@ -446,7 +448,13 @@ const main = async (): Promise<void> => {
   }
 };
 
-main().catch((error: unknown) => {
+const run = async (): Promise<void> => {
+  if (!CHART_ONLY) return main();
+  writeChart();
+  console.log(`${CHART_FILE} drawn from bench/results.json.`);
+};
+
+run().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
