@@ -35,9 +35,6 @@ export interface TokenClaims extends AccessTokenClaims {
 
 export class InvalidTokenError extends Error {}
 
-/** A key imported into WebCrypto (Node's global `crypto`): the issuer signs with these. */
-export type WebCryptoKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
-
 /** The published keys, imported into node:crypto, by `kid`. */
 export type VerificationKeys = ReadonlyMap<string, KeyObject>;
 
