@@ -66,9 +66,11 @@ export const esbuildOptionsOf = (bundling: BundlingOptions, entry: string): Buil
   const alias: Record<string, string> = {};
   let legalComments: BuildOptions['legalComments'];
   for (const [flag, value] of Object.entries(bundling.esbuildArgs ?? {})) {
-    if (flag === '--alias' && typeof value === 'string') {
-      const [from = '', to = ''] = value.split('=');
-      alias[from] = to;
+    if (flag === '--alias' && (typeof value === 'string' || Array.isArray(value))) {
+      for (const pair of typeof value === 'string' ? [value] : value) {
+        const [from = '', to = ''] = pair.split('=');
+        alias[from] = to;
+      }
     } else if (flag === '--legal-comments' && typeof value === 'string') {
       legalComments = value as BuildOptions['legalComments'];
     } else {
