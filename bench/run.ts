@@ -22,6 +22,7 @@ import {
   type ColdStartTarget,
   EMPTY_HANDLER,
   ES256_FLOOR,
+  ES256_FLOOR_NAME,
   measureColdStarts,
   measureEmptyNodeWall,
   measurePythonReference,
@@ -257,7 +258,7 @@ const coldStart = async (
       check: authorizes,
     },
     {
-      name: 'ES256 verify, no library',
+      name: ES256_FLOOR_NAME,
       module: ES256_FLOOR,
       eventFile: authorizerEvent,
       // The floor is the verify alone: it is handed the public keys, it makes no extension call.
