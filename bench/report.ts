@@ -63,6 +63,11 @@ export interface Measurements {
     readonly compareCpuMs: number;
     readonly samples: number;
   };
+  readonly refresh: {
+    readonly gatewayP50Ms: number;
+    readonly rawP50Ms: number;
+    readonly samples: number;
+  };
   readonly list: { readonly users1k: ListPhase; readonly users10k: ListPhase };
 }
 
@@ -176,6 +181,16 @@ export const report = (m: Measurements): void => {
       target: 1.1,
     }),
     metric({
+      id: 'refresh.p50',
+      name: 'refresh p50',
+      unit: 'ms',
+      value: m.refresh.gatewayP50Ms,
+      baseline: m.refresh.rawP50Ms,
+      baselineName: 'raw reads + conditional write',
+      derivation: 'ratio',
+      target: 1.2,
+    }),
+    metric({
       id: 'list.scaling',
       name: 'list limit=25 p50, 10k/1k users',
       unit: 'ms',
@@ -226,6 +241,7 @@ export const report = (m: Measurements): void => {
       throughput: m.throughput,
       // Everything but the hash: no output of this project carries one.
       login: { ...m.login, hash: undefined },
+      refresh: m.refresh,
       list: {
         ...m.list,
         controlDrift: round(listDrift, 3),

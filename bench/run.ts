@@ -7,12 +7,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import bcrypt from 'bcryptjs';
 import { type KeySet, publishedKeys } from '../lambda/keys/key-set';
 import { newKeySet } from '../lambda/keys/rotation';
-import { dynamoDbClient } from '../lambda/store/dynamodb-client';
-import { localAwsEnvironment } from '../local/dynamodb-local';
+import { createDynamoDbClient } from '../lambda/store/dynamodb-client';
+import { localAwsEnvironment, localClientOptions } from '../local/dynamodb-local';
 import { createGateway, type GatewayHandlers } from '../local/gateway';
 import { memoryKeySetStore } from '../local/signing-keys';
 import { startLocalStack } from '../local/stack';
@@ -30,7 +30,7 @@ import {
 import { lambdaEnvironment } from './lambda-environment';
 import type { AutocannonResult, Latencies, LoadJob, LoadResult, Target } from './load';
 import { lastLine, runProcess } from './processes';
-import { startRawGetItemServer, timeRawGetItem } from './raw-server';
+import { startRawGetItemServer, startRawRefreshServer, timeRawGetItem } from './raw-server';
 import { CHART_FILE, printColdStarts, report, type Throughput, writeChart } from './report';
 import { type SecretsExtensionStandIn, startSecretsExtension } from './secrets-extension';
 import { seedUsers } from './seed';
@@ -52,6 +52,8 @@ const THROUGHPUT_CONNECTIONS = 50;
 /** The 10 s of each throughput run come in chunks that take turns, against drift in the machine's load. */
 const THROUGHPUT_CHUNKS = 10;
 const LOGIN_PAIRS = 30;
+/** Refreshes through the gateway and raw rotations, one each in turn. */
+const REFRESH_PAIRS = 100;
 const BCRYPT_CPU_SAMPLES = 10;
 const LIST_SECONDS = 4;
 
@@ -111,6 +113,7 @@ const throughputInTurns = async (targets: readonly Target[], connections: number
 
 interface Account {
   readonly id: string;
+  readonly refreshToken: string;
   readonly email: string;
   readonly password: string;
   readonly authorization: string;
@@ -132,13 +135,18 @@ const login = (base: string, email: string, password: string) =>
   call(`${base}/login`, { method: 'POST', body: JSON.stringify({ email, password }) });
 
 const account = async (base: string, email: string, password: string): Promise<Account> => {
-  const { token, user } = (await login(base, email, password)) as { token: string; user: { id: string } };
+  const { token, user, refresh_token } = (await login(base, email, password)) as {
+    token: string;
+    refresh_token: string;
+    user: { id: string };
+  };
   const [, payload = ''] = token.split('.');
   const { sub, role, tv, sid, amr, iat, exp } = JSON.parse(
     Buffer.from(payload, 'base64url').toString(),
   ) as Record<string, unknown>;
   return {
     id: user.id,
+    refreshToken: refresh_token,
     email,
     password,
     authorization: `Bearer ${token}`,
@@ -297,8 +305,8 @@ const startUncachedGateway = async (handlers: GatewayHandlers) => {
   };
 };
 
-const loginVersusCompare = async (base: string, user: Account) => {
-  const { Item } = await dynamoDbClient().send(
+const loginVersusCompare = async (client: DynamoDBClient, base: string, user: Account) => {
+  const { Item } = await client.send(
     new GetItemCommand({ TableName: TABLE_NAME, Key: { id: { S: user.id } }, ConsistentRead: true }),
   );
   // The very hash login compares against: same cost, same work.
@@ -340,6 +348,40 @@ const loginVersusCompare = async (base: string, user: Account) => {
 };
 
 /**
+ * POST /refresh through the gateway, each answer's refresh token sent next, taking turns with the
+ * raw baseline rotating another session of the same user (so neither rotates the other's hash).
+ */
+const refreshVersusRaw = async (base: string, user: Account, rawUrl: string) => {
+  let refreshToken = user.refreshToken;
+  const gateway: number[] = [];
+  const raw: number[] = [];
+  for (let pair = -5; pair < REFRESH_PAIRS; pair++) {
+    let started = performance.now();
+    const answer = (await call(`${base}/refresh`, {
+      method: 'POST',
+      body: JSON.stringify({ refresh_token: refreshToken }),
+    })) as { refresh_token: string };
+    const gatewayMs = performance.now() - started;
+    refreshToken = answer.refresh_token;
+    started = performance.now();
+    const response = await fetch(rawUrl, { method: 'POST' });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`the raw refresh server answered ${response.status}`);
+    const rawMs = performance.now() - started;
+    // The first five pairs only warm up.
+    if (pair >= 0) {
+      gateway.push(gatewayMs);
+      raw.push(rawMs);
+    }
+  }
+  return {
+    gatewayP50Ms: round(median(gateway), 3),
+    rawP50Ms: round(median(raw), 3),
+    samples: gateway.length,
+  };
+};
+
+/**
  * The first page of the listing, taking turns with GET own user as a control: the two table sizes
  * are measured a minute apart, and the control tells a slower page from a busier machine.
  */
@@ -371,6 +413,12 @@ const main = async (): Promise<void> => {
         tableName: TABLE_NAME,
         keys: memoryKeySetStore(keySet),
         admin,
+        // The login and refresh phases call far faster than one address may (20 and 60 a
+        // minute): the limits' counting write is still made, as on every such request.
+        rateLimits: {
+          login: { limit: 1_000_000, windowSeconds: 60 },
+          refresh: { limit: 1_000_000, windowSeconds: 60 },
+        },
       }),
     ]);
     if (started.status === 'fulfilled') closers.push(() => started.value.stop());
@@ -400,7 +448,11 @@ const main = async (): Promise<void> => {
       return;
     }
 
-    const raw = await startRawGetItemServer(TABLE_NAME, user.id);
+    // The baselines' client: the router's own factory, pointed at the bench's DynamoDB Local
+    // (the local stack hands its endpoint to its handlers; nothing is set in process.env).
+    const rawClient = createDynamoDbClient(localClientOptions(stack.dynamoDb.endpoint));
+    closers.push(async () => rawClient.destroy());
+    const raw = await startRawGetItemServer(rawClient, TABLE_NAME, user.id);
     closers.unshift(() => raw.close());
     const uncached = await startUncachedGateway(stack.handlers);
     closers.unshift(() => uncached.close());
@@ -410,7 +462,7 @@ const main = async (): Promise<void> => {
       [{ url: raw.url }, ownUser, { ...ownUser, url: `${uncached.url}/users/${user.id}` }],
       LATENCY_SECONDS,
     )) as [Latencies, Latencies, Latencies];
-    const inProcessGetItem = await timeRawGetItem(TABLE_NAME, user.id, 300);
+    const inProcessGetItem = await timeRawGetItem(rawClient, TABLE_NAME, user.id, 300);
 
     progress(`throughput: ${THROUGHPUT_CONNECTIONS} connections, ${THROUGHPUT_SECONDS} s each, in turns`);
     const [rawThroughput, gatewayThroughput] = (await throughputInTurns(
@@ -418,15 +470,26 @@ const main = async (): Promise<void> => {
       THROUGHPUT_CONNECTIONS,
     )) as [Throughput, Throughput];
 
+    progress(`refresh vs raw reads and a conditional write, ${REFRESH_PAIRS} each in turn`);
+    // A second session of the same user for the raw baseline to rotate.
+    const rawSession = await account(base, userFields.email, userFields.password);
+    const rawRefresh = await startRawRefreshServer(
+      rawClient,
+      TABLE_NAME,
+      rawSession.refreshToken.split('.')[0] ?? '',
+    );
+    closers.unshift(() => rawRefresh.close());
+    const refreshRun = await refreshVersusRaw(base, user, rawRefresh.url);
+
     progress('login vs raw bcrypt compare, taking turns');
-    const loginRun = await loginVersusCompare(base, user);
+    const loginRun = await loginVersusCompare(rawClient, base, user);
 
     progress('list scaling: seeding 1,000 users');
     // The admin and the bench user are two of the thousand.
-    await seedUsers(TABLE_NAME, 0, 998, loginRun.hash);
+    await seedUsers(stack.dynamoDb.endpoint, TABLE_NAME, 0, 998, loginRun.hash);
     const list1k = await listPhase(base, adminAccount, user);
     progress('list scaling: seeding to 10,000 users');
-    await seedUsers(TABLE_NAME, 998, 9_998, loginRun.hash);
+    await seedUsers(stack.dynamoDb.endpoint, TABLE_NAME, 998, 9_998, loginRun.hash);
     const list10k = await listPhase(base, adminAccount, user);
 
     report({
@@ -441,6 +504,7 @@ const main = async (): Promise<void> => {
       },
       throughput: { connections: THROUGHPUT_CONNECTIONS, raw: rawThroughput, gateway: gatewayThroughput },
       login: loginRun,
+      refresh: refreshRun,
       list: { users1k: list1k, users10k: list10k },
     });
   } finally {

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, createDynamoDbClient } from '../lambda/store/dynamodb-client';
 import { emailGuardItem, itemFromUser } from '../lambda/store/items/user-items';
+import { localClientOptions } from '../local/dynamodb-local';
 
 type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
 
@@ -52,6 +53,7 @@ const writeBatch = async (
 
 /** Adds users number `from` to `to - 1` (each with its guard). */
 export const seedUsers = async (
+  endpoint: string,
   tableName: string,
   from: number,
   to: number,
@@ -65,7 +67,7 @@ export const seedUsers = async (
   const batches: WriteRequest[][] = [];
   for (let start = 0; start < requests.length; start += BATCH)
     batches.push(requests.slice(start, start + BATCH));
-  const client = createDocumentClient(createDynamoDbClient());
+  const client = createDocumentClient(createDynamoDbClient(localClientOptions(endpoint)));
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < batches.length) {
