@@ -34,15 +34,18 @@ const mapOf = (file: string): SourceMap | null => {
 
 /** Rewrites each `file.mjs:line:column` that has a map beside it to `source.ts:line:column`. */
 export const sourceMappedStack = (stack: string): string =>
-  stack.replace(FRAME, (frame, path: string, extension: string, line: string, column: string) => {
-    const { fileURLToPath } = builtins();
-    const file = `${path.startsWith('file:') ? fileURLToPath(path) : path}.${extension}`;
-    const entry = mapOf(file)?.findEntry(Number(line) - 1, Number(column) - 1) as
-      | { originalSource?: string; originalLine?: number; originalColumn?: number }
-      | undefined;
-    if (entry?.originalSource === undefined || entry.originalLine === undefined) return frame;
-    const source = entry.originalSource.startsWith('file:')
-      ? fileURLToPath(entry.originalSource)
-      : entry.originalSource;
-    return `${source}:${entry.originalLine + 1}:${(entry.originalColumn ?? 0) + 1}`;
-  });
+  // Node < 20.16 has no getBuiltinModule (Lambda's Node 24 has): frames then stay as they are.
+  typeof process.getBuiltinModule !== 'function'
+    ? stack
+    : stack.replace(FRAME, (frame, path: string, extension: string, line: string, column: string) => {
+        const { fileURLToPath } = builtins();
+        const file = `${path.startsWith('file:') ? fileURLToPath(path) : path}.${extension}`;
+        const entry = mapOf(file)?.findEntry(Number(line) - 1, Number(column) - 1) as
+          | { originalSource?: string; originalLine?: number; originalColumn?: number }
+          | undefined;
+        if (entry?.originalSource === undefined || entry.originalLine === undefined) return frame;
+        const source = entry.originalSource.startsWith('file:')
+          ? fileURLToPath(entry.originalSource)
+          : entry.originalSource;
+        return `${source}:${entry.originalLine + 1}:${(entry.originalColumn ?? 0) + 1}`;
+      });
