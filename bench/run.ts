@@ -232,7 +232,6 @@ const coldStart = async (
   });
   const router = bundle('router');
   const authorizer = bundle('authorizer');
-  const withoutSourceMaps = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...env, NODE_OPTIONS: '' });
   const answers200 = (answer: ChildReport) => {
     if (answer.statusCode !== 200) throw new Error(`cold router answered ${answer.statusCode}`);
   };
@@ -249,22 +248,7 @@ const coldStart = async (
       env: envOf(authorizer),
       check: authorizes,
     },
-    // For reference: what --enable-source-maps (NODE_OPTIONS on every function) costs, and the
-    // least any ES256 verifier costs.
-    {
-      name: 'router without --enable-source-maps',
-      module: router.file,
-      eventFile: routerEvent,
-      env: withoutSourceMaps(envOf(router)),
-      check: answers200,
-    },
-    {
-      name: 'authorizer without --enable-source-maps',
-      module: authorizer.file,
-      eventFile: authorizerEvent,
-      env: withoutSourceMaps(envOf(authorizer)),
-      check: authorizes,
-    },
+    // For reference: the least any ES256 verifier costs.
     {
       name: ES256_FLOOR_NAME,
       module: ES256_FLOOR,
@@ -276,8 +260,8 @@ const coldStart = async (
   ];
   const served = extension.served();
   const summaries = await measureColdStarts(targets, COLD_START_ROUNDS);
-  // Router and authorizer, with and without source maps: one secret read per cold start.
-  const expected = 4 * COLD_START_ROUNDS;
+  // Router and authorizer: one secret read per cold start.
+  const expected = 2 * COLD_START_ROUNDS;
   if (extension.served() - served !== expected)
     throw new Error(`the extension served ${extension.served() - served} secrets, not ${expected}`);
   const emptyNodeWallMs = await measureEmptyNodeWall(10, envOf(router));
@@ -433,7 +417,7 @@ const main = async (): Promise<void> => {
     const adminAccount = await account(base, admin.email, admin.password);
     const ownUser = { url: `${base}/users/${user.id}`, headers: { authorization: user.authorization } };
 
-    progress(`cold start: ${COLD_START_ROUNDS} fresh processes each of 6 kinds, taking turns`);
+    progress(`cold start: ${COLD_START_ROUNDS} fresh processes each of 4 kinds, taking turns`);
     const extension = await startSecretsExtension({
       keySet: JSON.stringify(keySet),
       publicKeys: JSON.stringify(publishedKeys(keySet)),
