@@ -2,12 +2,12 @@
 // carries it brotli-compressed (openapi-document.data.ts, written by `npm run openapi`): ~13 KB of
 // string instead of a ~61 KB object literal that every cold start would parse and build for one
 // rarely called route. Unpacked on first use (about a millisecond), then kept.
-import { brotliDecompressSync } from 'node:zlib';
 import { OPENAPI_DOCUMENT_BROTLI_BASE64 } from './openapi-document.data';
 
 /** docs/openapi.json as compact JSON, from the packed copy. */
 export const unpackOpenApiDocument = (packed: string = OPENAPI_DOCUMENT_BROTLI_BASE64): string =>
-  brotliDecompressSync(Buffer.from(packed, 'base64')).toString('utf8');
+  // node:zlib taken here, not imported: an import would load it on every cold start.
+  process.getBuiltinModule('node:zlib').brotliDecompressSync(Buffer.from(packed, 'base64')).toString('utf8');
 
 let document: unknown;
 
