@@ -43,7 +43,21 @@ export interface BundleInfo {
 export interface BundleReport {
   readonly synthSeconds: number;
   readonly bundles: readonly BundleInfo[];
+  /** bench/fixtures/sdk-floor.ts bundled with the same options: the router's cold-start reference. */
+  readonly sdkFloor: { readonly file: string; readonly bytes: number };
 }
+
+/** The SDK-only reference, bundled exactly as the stack bundles the router, written into `outdir`. */
+const bundleSdkFloor = async (outdir: string): Promise<BundleReport['sdkFloor']> => {
+  const file = join(outdir, 'sdk-floor', 'index.mjs');
+  await build({
+    ...esbuildOptionsOf(API_FUNCTION_BUNDLING, join(ROOT, 'bench', 'fixtures', 'sdk-floor.ts')),
+    outfile: file,
+    write: true,
+    metafile: false,
+  });
+  return { file, bytes: statSync(file).size };
+};
 
 /** Repeats what aws-lambda-nodejs does with these options; an option it does not map stops the bench. */
 export const esbuildOptionsOf = (bundling: BundlingOptions, entry: string): BuildOptions => {
@@ -186,6 +200,7 @@ const synthesize = async (outdir: string): Promise<BundleReport> => {
   return {
     synthSeconds,
     bundles: [await describe('router', stack.router), await describe('authorizer', stack.authorizer)],
+    sdkFloor: await bundleSdkFloor(outdir),
   };
 };
 

@@ -5,7 +5,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { BundleInfo, BundleReport } from './bundles';
 import { type ChartResults, drawChart } from './chart';
-import { type ColdStartSummary, ES256_FLOOR_NAME, type PythonReference } from './cold-start';
+import { type ColdStartSummary, ES256_FLOOR_NAME, type PythonReference, SDK_FLOOR_NAME } from './cold-start';
 import type { Latencies } from './load';
 import { loginTimeByMemory } from './memory';
 import { type Metric, median, metric, percentile, round, table } from './stats';
@@ -83,6 +83,12 @@ export const printColdStarts = (summaries: readonly ColdStartSummary[], python: 
     );
   }
   const router = summaries.find((summary) => summary.name === 'router');
+  const sdkFloor = summaries.find((summary) => summary.name === SDK_FLOOR_NAME);
+  if (router && sdkFloor) {
+    console.log(
+      `  the router less the bundled SDK's own floor: ${round(router.medianCpuMs - sdkFloor.medianCpuMs, 1)} ms CPU (what the application adds)`,
+    );
+  }
   if (python.available && router && python.medianCpuMs) {
     const routerCpu = round(router.medianCpuMs - empty.medianCpuMs, 1);
     console.log(

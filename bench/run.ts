@@ -26,6 +26,7 @@ import {
   measureColdStarts,
   measureEmptyNodeWall,
   measurePythonReference,
+  SDK_FLOOR_NAME,
 } from './cold-start';
 import { lambdaEnvironment } from './lambda-environment';
 import type { AutocannonResult, Latencies, LoadJob, LoadResult, Target } from './load';
@@ -163,7 +164,7 @@ const strongPassword = () =>
 
 const coldStart = async (
   work: string,
-  bundles: readonly BundleInfo[],
+  { bundles, sdkFloor }: BundleReport,
   endpoint: string,
   user: Account,
   { extension, keySet }: { extension: SecretsExtensionStandIn; keySet: KeySet },
@@ -248,7 +249,15 @@ const coldStart = async (
       env: envOf(authorizer),
       check: authorizes,
     },
-    // For reference: the least any ES256 verifier costs.
+    // For reference: the least any router on the bundled SDK costs, and the least any ES256
+    // verifier costs.
+    {
+      name: SDK_FLOOR_NAME,
+      module: sdkFloor.file,
+      eventFile: routerEvent,
+      env: envOf(router),
+      check: answers200,
+    },
     {
       name: ES256_FLOOR_NAME,
       module: ES256_FLOOR,
@@ -417,13 +426,13 @@ const main = async (): Promise<void> => {
     const adminAccount = await account(base, admin.email, admin.password);
     const ownUser = { url: `${base}/users/${user.id}`, headers: { authorization: user.authorization } };
 
-    progress(`cold start: ${COLD_START_ROUNDS} fresh processes each of 4 kinds, taking turns`);
+    progress(`cold start: ${COLD_START_ROUNDS} fresh processes each of 5 kinds, taking turns`);
     const extension = await startSecretsExtension({
       keySet: JSON.stringify(keySet),
       publicKeys: JSON.stringify(publishedKeys(keySet)),
     });
     closers.unshift(() => extension.close());
-    const cold = await coldStart(work, bundleReport.bundles, stack.dynamoDb.endpoint, user, {
+    const cold = await coldStart(work, bundleReport, stack.dynamoDb.endpoint, user, {
       extension,
       keySet,
     });
