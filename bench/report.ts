@@ -5,7 +5,13 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { BundleInfo, BundleReport } from './bundles';
 import { type ChartResults, drawChart } from './chart';
-import { type ColdStartSummary, ES256_FLOOR_NAME, type PythonReference, SDK_FLOOR_NAME } from './cold-start';
+import {
+  type ColdStartSummary,
+  ES256_FLOOR_NAME,
+  ES256_READ_FLOOR_NAME,
+  type PythonReference,
+  SDK_FLOOR_NAME,
+} from './cold-start';
 import type { Latencies } from './load';
 import { loginTimeByMemory } from './memory';
 import { type Metric, median, metric, percentile, round, table } from './stats';
@@ -87,6 +93,13 @@ export const printColdStarts = (summaries: readonly ColdStartSummary[], python: 
   if (router && sdkFloor) {
     console.log(
       `  the router less the bundled SDK's own floor: ${round(router.medianCpuMs - sdkFloor.medianCpuMs, 1)} ms CPU (what the application adds)`,
+    );
+  }
+  const authorizer = summaries.find((summary) => summary.name === 'authorizer');
+  const readFloor = summaries.find((summary) => summary.name === ES256_READ_FLOOR_NAME);
+  if (authorizer && readFloor) {
+    console.log(
+      `  the authorizer ÷ the ES256 floor that also reads its keys from the extension: ${round((authorizer.medianCpuMs - empty.medianCpuMs) / (readFloor.medianCpuMs - empty.medianCpuMs), 2)}×`,
     );
   }
   if (python.available && router && python.medianCpuMs) {

@@ -23,6 +23,8 @@ import {
   EMPTY_HANDLER,
   ES256_FLOOR,
   ES256_FLOOR_NAME,
+  ES256_READ_FLOOR,
+  ES256_READ_FLOOR_NAME,
   measureColdStarts,
   measureEmptyNodeWall,
   measurePythonReference,
@@ -259,6 +261,13 @@ const coldStart = async (
       check: answers200,
     },
     {
+      name: ES256_READ_FLOOR_NAME,
+      module: ES256_READ_FLOOR,
+      eventFile: authorizerEvent,
+      env: envOf(authorizer),
+      check: authorizes,
+    },
+    {
       name: ES256_FLOOR_NAME,
       module: ES256_FLOOR,
       eventFile: authorizerEvent,
@@ -269,8 +278,8 @@ const coldStart = async (
   ];
   const served = extension.served();
   const summaries = await measureColdStarts(targets, COLD_START_ROUNDS);
-  // Router and authorizer: one secret read per cold start.
-  const expected = 2 * COLD_START_ROUNDS;
+  // Router, authorizer and the reading floor: one secret read per cold start.
+  const expected = 3 * COLD_START_ROUNDS;
   if (extension.served() - served !== expected)
     throw new Error(`the extension served ${extension.served() - served} secrets, not ${expected}`);
   const emptyNodeWallMs = await measureEmptyNodeWall(10, envOf(router));
@@ -426,7 +435,7 @@ const main = async (): Promise<void> => {
     const adminAccount = await account(base, admin.email, admin.password);
     const ownUser = { url: `${base}/users/${user.id}`, headers: { authorization: user.authorization } };
 
-    progress(`cold start: ${COLD_START_ROUNDS} fresh processes each of 5 kinds, taking turns`);
+    progress(`cold start: ${COLD_START_ROUNDS} fresh processes each of 6 kinds, taking turns`);
     const extension = await startSecretsExtension({
       keySet: JSON.stringify(keySet),
       publicKeys: JSON.stringify(publishedKeys(keySet)),
