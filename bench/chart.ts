@@ -47,7 +47,7 @@ const PYTHON_COLOUR = '#8d6e63';
 const INK = '#212121';
 const GRID = '#bdbdbd';
 
-const WIDTH = 960;
+const WIDTH = 1000;
 const LABEL_WIDTH = 270;
 const PLOT_LEFT = LABEL_WIDTH + 10;
 const PLOT_WIDTH = 400;
@@ -62,6 +62,13 @@ export const escapeXml = (text: string): string =>
     .replaceAll('>', '&gt;')
     .replaceAll('"', '&quot;')
     .replaceAll("'", '&apos;');
+
+/** Labels longer than the label column holds (~6.5 px a character at 12 px) end in an ellipsis. */
+const LABEL_CHARACTERS = 41;
+const label = (y: number, content: string): string => {
+  const short = content.length > LABEL_CHARACTERS ? `${content.slice(0, LABEL_CHARACTERS - 1)}…` : content;
+  return `<text x="${px(LABEL_WIDTH)}" y="${px(y)}" class="label" text-anchor="end">${short === content ? '' : `<title>${escapeXml(content)}</title>`}${escapeXml(short)}</text>`;
+};
 
 /** Fixed formats, so a number always prints the same. */
 const num = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : '—');
@@ -159,7 +166,7 @@ const targetPanel = (metrics: readonly ChartMetric[], top: number): { svg: strin
     const limit = `${metric.comparison === 'at-most' ? '≤' : '≥'} ${valueText(metric.target, metric.resultUnit)}`;
     svg.push(
       `<g class="metric ${pass ? 'pass' : 'fail'}" data-id="${escapeXml(metric.id)}" data-score="${num(score, 3)}">`,
-      text(LABEL_WIDTH, y + BAR - 4, metric.name, { class: 'label', 'text-anchor': 'end' }),
+      label(y + BAR - 4, metric.name),
       rect(PLOT_LEFT, y, shown * scale, BAR, colour, cut ? ' stroke-dasharray="4 2" stroke="#000"' : ''),
       text(
         PLOT_LEFT + PLOT_WIDTH + 12,
@@ -252,7 +259,7 @@ const coldPanel = (results: ChartResults, top: number): { svg: string[]; height:
     const importWidth = row.importMs * scale;
     svg.push(
       `<g class="cold ${row.kind}" data-name="${escapeXml(row.label)}">`,
-      text(LABEL_WIDTH, y + BAR - 4, row.label, { class: 'label', 'text-anchor': 'end' }),
+      label(y + BAR - 4, row.label),
       rect(
         PLOT_LEFT,
         y,

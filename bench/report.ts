@@ -154,7 +154,7 @@ export const report = (m: Measurements): void => {
   const emptyCpu = coldOf('empty').medianCpuMs;
   const authorizerVersusFloor = metric({
     id: 'cold.authorizer.floor',
-    name: 'cold start: authorizer ÷ ES256 floor (CPU)',
+    name: 'cold start: authorizer ÷ ES256 floor',
     unit: 'ms',
     value: round(coldOf('authorizer').medianCpuMs - emptyCpu, 2),
     baseline: round(coldOf(ES256_FLOOR_NAME).medianCpuMs - emptyCpu, 2),

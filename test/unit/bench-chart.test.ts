@@ -156,6 +156,14 @@ describe('the bench chart', () => {
     expect(width(router, 'import') / width(python, 'import')).toBeCloseTo(76.16 / 334.93, 2);
   });
 
+  it('ends a label too long for its column in an ellipsis, the whole of it in a title', () => {
+    const long = 'a cold-start kind whose name runs on and on past the label column';
+    const svg = drawChart({ ...fixture, metrics: [metric({ id: 'long', name: long })] });
+    const group = metricGroups(svg).get('long') ?? '';
+    expect(group).toContain(`<title>${long}</title>`);
+    expect(group).toMatch(/<\/title>a cold-start kind whose name runs on and…<\/text>/);
+  });
+
   it('escapes text and draws the same bytes for the same results', () => {
     expect(svg).toContain('login p50 &lt;bcrypt &amp; &quot;co&quot;&gt;');
     expect(svg).not.toContain('<bcrypt');
