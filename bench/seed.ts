@@ -27,6 +27,7 @@ const userItems = (index: number, passwordHash: string, at: string) => {
     status: 'active',
     tokenVersion: 0,
     version: 1,
+    emailVerified: false,
     lastLogin: null,
     mfaEnabled: false,
     createdAt: at,

@@ -7,10 +7,13 @@ import type { RateLimitBucket } from './limits/rate-limits';
 import { loginMfaSchema, verifyTotpSchema } from './mfa/schemas';
 import { refreshSchema } from './sessions/schemas';
 import {
+  confirmPasswordResetSchema,
+  confirmVerificationSchema,
   createUserSchema,
   eventsQuerySchema,
   listUsersQuerySchema,
   loginSchema,
+  mailRequestSchema,
   replaceUserSchema,
   updateUserSchema,
   userEventsQuerySchema,
@@ -55,7 +58,7 @@ export interface RouteDefinition {
   /** Key of the router handler that serves the route. */
   readonly handler: string;
   readonly summary: string;
-  readonly tag: 'Users' | 'Authentication' | 'Second factor' | 'Sessions' | 'Audit' | 'Reference';
+  readonly tag: 'Users' | 'Authentication' | 'Second factor' | 'Sessions' | 'Email' | 'Audit' | 'Reference';
   readonly description: string;
   readonly body?: BodyDefinition;
   readonly query?: ObjectSchema;
@@ -312,6 +315,70 @@ export const routes = [
     requestHeaders: ['IfMatch'],
     success: [{ status: 204, description: 'Deleted: no body.', headers: ['Cache-Control'] }],
     errors: [404, 409, 412],
+  },
+  {
+    method: 'POST',
+    path: '/email-verification',
+    access: 'public',
+    handler: 'requestVerification',
+    summary: 'Ask for a verification mail',
+    tag: 'Email',
+    description:
+      'Always 202 with an empty body, in about the same time whether or not the address has an account. A mail goes out only to an active account whose address is unverified, at most one per address per 60 s; its link carries a token valid for 24 hours. Each address (source IP) may make at most 5 mail requests in 15 minutes (429 past that).',
+    body: { name: 'MailRequest', schema: mailRequestSchema },
+    rateLimit: { bucket: 'mail' },
+    success: [{ status: 202, description: 'Accepted: no body.', headers: ['Cache-Control'] }],
+    errors: [],
+  },
+  {
+    method: 'POST',
+    path: '/email-verification/confirm',
+    access: 'public',
+    handler: 'confirmVerification',
+    summary: 'Confirm an address with the mailed token',
+    tag: 'Email',
+    description:
+      'Marks the address the token was mailed to as verified, and answers the user. The token is single use; a bad, used or expired one (or one mailed to an address the user no longer has) is a 400 naming `token`. Each address (source IP) may make at most 20 confirmations in 15 minutes (429 past that).',
+    body: { name: 'ConfirmVerificationRequest', schema: confirmVerificationSchema },
+    rateLimit: { bucket: 'confirm' },
+    success: [
+      {
+        status: 200,
+        description: 'The user, `email_verified` true.',
+        schema: 'User',
+        example: 'verifiedUser',
+        headers: USER_HEADERS,
+      },
+    ],
+    errors: [],
+  },
+  {
+    method: 'POST',
+    path: '/password-reset',
+    access: 'public',
+    handler: 'requestPasswordReset',
+    summary: 'Ask for a password-reset mail',
+    tag: 'Email',
+    description:
+      'Always 202 with an empty body, in about the same time whether or not the address has an account. A mail goes out only to an active account, at most one per address per 60 s; its link carries a token valid for 1 hour, and it voids the tokens of earlier reset mails. Each address (source IP) may make at most 5 mail requests in 15 minutes (429 past that).',
+    body: { name: 'PasswordResetRequest', schema: mailRequestSchema },
+    rateLimit: { bucket: 'mail' },
+    success: [{ status: 202, description: 'Accepted: no body.', headers: ['Cache-Control'] }],
+    errors: [],
+  },
+  {
+    method: 'POST',
+    path: '/password-reset/confirm',
+    access: 'public',
+    handler: 'confirmPasswordReset',
+    summary: 'Set a new password with the mailed token',
+    tag: 'Email',
+    description:
+      'Sets the password (the usual rules: 400 naming `password`), ends every session and token of the user, clears the failed-login count, marks the address verified and mails a notice. The token is single use; a bad, used, voided or expired one is a 400 naming `token`. Each address (source IP) may make at most 20 confirmations in 15 minutes (429 past that).',
+    body: { name: 'ConfirmPasswordResetRequest', schema: confirmPasswordResetSchema },
+    rateLimit: { bucket: 'confirm' },
+    success: [{ status: 204, description: 'The password is changed: no body.', headers: ['Cache-Control'] }],
+    errors: [],
   },
   {
     method: 'POST',

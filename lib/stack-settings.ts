@@ -22,6 +22,10 @@ export interface UserApiSettings {
   readonly kmsKey: KmsKeyChoice;
   /** How long every log group keeps its events; at least a year on the production branch. */
   readonly logRetentionDays: number;
+  /** The SES identity the mailer sends from (`mailFrom` context); undefined: mail is off. */
+  readonly mailFrom?: string | undefined;
+  /** Where mailed links point (`appUrl` context); the API's own URL when unset. */
+  readonly appUrl?: string | undefined;
 }
 
 export class SettingsError extends Error {}
@@ -44,6 +48,8 @@ export const parsePositiveInteger = (name: string, value: unknown): number | und
   return number;
 };
 export const KMS_KEY_CONTEXT = 'kmsKey';
+export const MAIL_FROM_CONTEXT = 'mailFrom';
+export const APP_URL_CONTEXT = 'appUrl';
 export const LOG_RETENTION_DAYS_CONTEXT = 'logRetentionDays';
 
 /** A year: what Control Tower's CT.CLOUDWATCH.PR.2 asks of every log group, and production's floor. */
@@ -114,6 +120,25 @@ export const parseAlarmEmail = (value: unknown): string | undefined => {
   return text;
 };
 
+/** `mailFrom` context: an email address (the verified SES identity), or absent for no mail. */
+export const parseMailFrom = (value: unknown): string | undefined => {
+  if (value === undefined || value === null) return undefined;
+  const text = String(value).trim();
+  if (text === '') return undefined;
+  if (!EMAIL.test(text)) throw new SettingsError(`${MAIL_FROM_CONTEXT}: "${text}" is not an email address.`);
+  return text;
+};
+
+/** `appUrl` context: an https URL, without a trailing slash. */
+export const parseAppUrl = (value: unknown): string | undefined => {
+  if (value === undefined || value === null) return undefined;
+  const text = String(value).trim().replace(/\/+$/, '');
+  if (text === '') return undefined;
+  if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(text))
+    throw new SettingsError(`${APP_URL_CONTEXT}: "${text}" is not an https URL.`);
+  return text;
+};
+
 /** `kmsKey` context: `customer` for a customer-managed key; absent, empty or `aws-managed` for AWS's. */
 export const parseKmsKey = (value: unknown): KmsKeyChoice => {
   const text = value === undefined || value === null ? '' : String(value).trim();
@@ -147,6 +172,8 @@ export const parseLogRetentionDays = (value: unknown, branch: string): number =>
 export const userApiSettings = (context: (key: string) => unknown, branch: string): UserApiSettings => ({
   corsOrigins: parseCorsOrigins(context(CORS_ORIGINS_CONTEXT)),
   alarmEmail: parseAlarmEmail(context(ALARM_EMAIL_CONTEXT)),
+  mailFrom: parseMailFrom(context(MAIL_FROM_CONTEXT)),
+  appUrl: parseAppUrl(context(APP_URL_CONTEXT)),
   ...throttleSettings(context),
   kmsKey: parseKmsKey(context(KMS_KEY_CONTEXT)),
   logRetentionDays: parseLogRetentionDays(context(LOG_RETENTION_DAYS_CONTEXT), branch),

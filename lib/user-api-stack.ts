@@ -9,6 +9,7 @@ import { UserApiAlarms } from './alarms';
 import { ApiFunction } from './api-function';
 import { branchTagValue, isProductionBranch, PROJECT } from './branch';
 import { DeploymentDefaults } from './deployment-defaults';
+import { Mailer } from './mailer';
 import { SigningKeys } from './signing-keys';
 import { type UserApiSettings, userApiSettings } from './stack-settings';
 import { UserHttpApi } from './user-http-api';
@@ -28,6 +29,7 @@ export class UserApiStack extends Stack {
   readonly authorizer: ApiFunction;
   readonly http: UserHttpApi;
   readonly alarms: UserApiAlarms;
+  readonly mailer: Mailer;
   readonly defaults: DeploymentDefaults;
 
   constructor(scope: Construct, id: string, props: UserApiStackProps) {
@@ -101,6 +103,15 @@ export class UserApiStack extends Stack {
 
     // The API serves requests only once the first key set exists.
     this.http.stage.node.addDependency(this.signingKeys.firstKeySet);
+
+    this.mailer = new Mailer(this, 'Mailer', {
+      entry: lambdaEntry('mailer'),
+      users: this.users,
+      mailFrom: settings.mailFrom,
+      appUrl: settings.appUrl ?? this.http.url,
+      alarmTopic: this.alarms.topic,
+      removalPolicy,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.http.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.users.table.tableName, description: 'The users table' });

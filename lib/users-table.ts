@@ -60,6 +60,8 @@ export class UsersTable extends Construct {
       ...DeploymentDefaults.of(this).tableEncryption(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: usersTable.timeToLiveAttribute,
+      // The mailer reads new outbox items from the stream.
+      stream: dynamodb.StreamViewType.NEW_IMAGE,
       removalPolicy: props.removalPolicy,
       deletionProtection: props.deletionProtection,
     });

@@ -17,7 +17,8 @@
 //   A handler that throws or answers malformed is 500; one that runs past 30 s is 503.
 // - A body over 10 MB is 413 {"message":"Request Entity Too Large"}.
 // Not emulated: stages other than $default, CORS, custom domains, mTLS, throttling.
-// Added, local only: GET /docs, the API reference page (docs-page.ts).
+// Added, local only: GET /docs, the API reference page (docs-page.ts); the mail inbox and the
+// pages mailed links open (pages.ts).
 import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
@@ -65,6 +66,8 @@ export interface GatewayOptions extends GatewayHandlers {
   readonly onError?: (error: unknown, handler: 'router' | 'authorizer') => void;
   /** Serve the API reference page at GET /docs (local only, not part of HTTP API). Default true. */
   readonly docs?: boolean;
+  /** Local-only pages (the mail inbox, the pages mailed links open): true when it answered. */
+  readonly localPages?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 interface MatchedRoute {
@@ -431,6 +434,7 @@ export const createGateway = (options: GatewayOptions): RequestListener => {
       options.onRequest?.({ method: req.method ?? '', path, status: res.statusCode, ms: Math.round(ms) });
     });
     if ((options.docs ?? true) && serveDocsPage(req, res)) return;
+    if (options.localPages?.(req, res)) return;
     answer(req, requestId).then(
       (result) => send(res, result, requestId),
       (error: unknown) => {

@@ -8,18 +8,24 @@ import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureKeySet, type KeySetStore } from '../lambda/keys/rotation';
 import type { RateLimits } from '../lambda/limits/rate-limits';
+import { createMailer } from '../lambda/mailer/create-mailer';
 import { type Clock, randomIds, systemClock } from '../lambda/shared/clock';
 import { ConfigurationError } from '../lambda/shared/env';
 import { ValidationError } from '../lambda/shared/errors';
 import { createLogger, type Logger } from '../lambda/shared/logger';
 import { ensureUsersTable } from '../lambda/store/create-table';
 import { createDocumentClient, createDynamoDbClient } from '../lambda/store/dynamodb-client';
+import { createDynamoDbOutbox } from '../lambda/store/outbox';
 import type { AdminBootstrapOutcome } from '../lambda/users/ensure-admin';
 import { adminAccountSchema, parseStrict } from '../lambda/users/schemas';
 import { createLocalApp } from './app';
 import { type DynamoDbLocal, freePort, localClientOptions, startDynamoDbLocal } from './dynamodb-local';
 import { createGateway, type GatewayHandlers, type GatewayOptions } from './gateway';
+import { type MailCatcher, startMailCatcher } from './mail-catcher';
+import { INBOX_PAGE_PATH, localPages } from './pages';
 import { fileKeySetStore, KEY_SET_FILE, memoryKeySetStore } from './signing-keys';
+import { createSmtpSender } from './smtp-sender';
+import { type StreamPoller, startStreamPoller } from './stream-poller';
 
 /** The table name everywhere on this machine (on AWS, CloudFormation names it per branch). */
 export const LOCAL_TABLE_NAME = 'users-local';
@@ -73,6 +79,8 @@ export interface LocalStack {
     readonly inMemory: boolean;
   };
   readonly admin: AdminBootstrapOutcome | undefined;
+  /** The local mail catcher's inbox page, for a person; programs use GET /_local/inbox?to=. */
+  readonly mailInboxUrl: string;
   /** The router and authorizer this stack's gateway calls, for tools that run one event (invoke). */
   readonly handlers: GatewayHandlers;
   /** Settles when a DynamoDB Local this stack started exits, for whatever reason. */
@@ -205,9 +213,17 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   let dynamoDb: DynamoDbLocal | undefined;
   let baseClient: DynamoDBClient | undefined;
   let stopped: Promise<void> | undefined;
+  let catcher: MailCatcher | undefined;
+  let poller: StreamPoller | undefined;
+  let smtp: ReturnType<typeof createSmtpSender> | undefined;
+  const closers: (() => void)[] = [];
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
       await gateway.close();
+      await poller?.stop();
+      smtp?.close();
+      for (const close of closers) close();
+      await catcher?.stop();
       baseClient?.destroy();
       await dynamoDb?.stop();
     })();
@@ -257,16 +273,40 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const app = built.value;
 
     await ensureUsersTable(baseClient, tableName);
+    const url = `http://${gateway.host}:${gateway.port}`;
+    const mailerClient = createDynamoDbClient(localClientOptions(endpoint));
+    closers.push(() => mailerClient.destroy());
+    catcher = await startMailCatcher();
+    smtp = createSmtpSender(catcher.port, 'User API <no-reply@localhost>');
+    const logger = options.logger ?? createLogger({ level: 'warn' });
+    // The same mailer handler the stack deploys, fed from DynamoDB Local's stream.
+    const mailer = createMailer({
+      sender: smtp,
+      // A base client of its own: one document client per base client.
+      outbox: createDynamoDbOutbox({ tableName, client: createDocumentClient(mailerClient) }),
+      settings: { productName: 'User API', appUrl: url },
+      logger,
+      clock: systemClock,
+    });
+    poller = await startStreamPoller({ client: baseClient, endpoint, tableName, handler: mailer, logger });
     const admin = options.admin
       ? await refusingAdmin(() => app.ensureAdmin(options.admin?.email ?? '', options.admin?.password ?? ''))
       : undefined;
 
-    gateway.serve(createGateway({ ...app.handlers, onRequest: options.onRequest, onError: options.onError }));
+    gateway.serve(
+      createGateway({
+        ...app.handlers,
+        onRequest: options.onRequest,
+        onError: options.onError,
+        localPages: localPages(catcher),
+      }),
+    );
     const exited = dynamoDb
       ? new Promise<void>((resolveExit) => dynamoDb?.process.once('exit', () => resolveExit()))
       : new Promise<void>(() => {});
     return {
-      url: `http://${gateway.host}:${gateway.port}`,
+      url,
+      mailInboxUrl: `${url}${INBOX_PAGE_PATH}`,
       port: gateway.port,
       tableName,
       dynamoDb: { endpoint, pid: dynamoDb?.process.pid, inMemory },

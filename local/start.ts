@@ -109,6 +109,9 @@ const main = async (): Promise<void> => {
   const body = JSON.stringify({ email: 'ada@example.com', name: 'Ada', password: 'correct horse battery' });
   console.log(`Try:  curl -i ${stack.url}/users -H 'content-type: application/json' -d '${body}'`);
   console.log(`API reference: ${stack.url}/docs`);
+  console.log(
+    `Mail sent by the stack: ${stack.mailInboxUrl}  (for programs: ${stack.url}/_local/inbox?to=ADDRESS)`,
+  );
   console.log(`Ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s. Ctrl-C stops it.`);
 };
 

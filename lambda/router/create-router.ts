@@ -8,7 +8,7 @@ import { NotFoundError, UnauthenticatedError, UnavailableError } from '../shared
 import { bearerToken } from '../shared/tokens';
 import { authenticate, authenticateToken, type Caller } from '../users/authenticate';
 import type { RouterDependencies } from './dependencies';
-import { handlers, type RouteRequest, routeRequest } from './handlers';
+import { handlers, type RouteRequest, readRouteBody, routeRequest } from './handlers';
 import { authorizerClaims, sourceIp, userAgentOf } from './request';
 import { type HttpResponse, internalError, isAppError, problem } from './responses';
 
@@ -48,6 +48,9 @@ export const createRouter = (dependencies: RouterDependencies): RouterHandler =>
     try {
       const route = routesByKey.get(event.routeKey);
       if (!route) throw new NotFoundError(`No route ${event.routeKey}.`);
+      // A public, limited route checks its body first: a malformed flood is refused with 400s
+      // that cost no write at all (the handler reads the body again; parsing is cheap).
+      if ('rateLimit' in route) readRouteBody(route, event);
       // The limit is one write, made alongside the caller's look-up, before any costly work.
       const [caller] = await Promise.all([
         identify(route, event),

@@ -10,6 +10,8 @@ import {
   type RateLimiter,
   type RateLimits,
 } from '../limits/rate-limits';
+import { createMailTokenKeys, type MailTokenKeys } from '../mail/mail-tokens';
+import type { MailRepository } from '../mail/repository';
 import { createMfaKeys, type MfaKeys } from '../mfa/mfa-keys';
 import type { MfaRepository } from '../mfa/repository';
 import { createRefreshTokens, type RefreshTokens } from '../sessions/refresh-tokens';
@@ -29,6 +31,7 @@ import {
 } from '../shared/token-issuer';
 import { DEFAULT_AUDIT_RETENTION_DAYS, DynamoDbAuditRepository } from '../store/audit-repository';
 import type { DocumentClient } from '../store/dynamodb-client';
+import { DynamoDbMailRepository } from '../store/mail-repository';
 import { DynamoDbMfaRepository } from '../store/mfa-repository';
 import { DynamoDbRateCounter } from '../store/rate-counter';
 import { DynamoDbSessionRepository } from '../store/session-repository';
@@ -50,6 +53,8 @@ export interface RouterDependencies {
   readonly clock: Clock;
   readonly newId: IdSource;
   readonly logger: Logger;
+  readonly mail: MailRepository;
+  readonly mailTokens: MailTokenKeys;
   readonly rateLimiter: RateLimiter;
 }
 
@@ -104,7 +109,7 @@ export interface RouterParts {
   readonly settings: RouterSettings;
   /**
    * Reads the signing key set: the ES256 keys (tokens, JWKS) and the symmetric key that cursors,
-   * refresh-token hashes and the second factor's keys are derived from. Called at the first
+   * refresh-token hashes, mailed tokens' HMAC and the second factor's keys are derived from. Called at the first
    * request and again whenever the copy in hand is KEY_SET_REFRESH_SECONDS old, so a rotation
    * reaches warm routers.
    */
@@ -124,14 +129,24 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
       parts.logger.error('Could not refresh the signing keys; still using the last ones', { error }),
   });
   // The symmetric key is not rotated with the signing keys (a rotation must not invalidate a
-  // cursor, a refresh token or a stored second factor): the first read's is the one for good.
+  // cursor, a refresh token, a mailed link or a stored second factor): the first read's is the one for good.
   const { hmacSecret } = await keys();
   return {
     repository: new DynamoDbUserRepository({
       tableName: parts.settings.tableName,
       client: parts.client,
       auditRetentionDays: parts.settings.auditRetentionDays,
+      clock: parts.clock,
+      newId: parts.newId,
     }),
+    mail: new DynamoDbMailRepository({
+      tableName: parts.settings.tableName,
+      client: parts.client,
+      auditRetentionDays: parts.settings.auditRetentionDays,
+      clock: parts.clock,
+      newId: parts.newId,
+    }),
+    mailTokens: createMailTokenKeys(hmacSecret),
     mfa: new DynamoDbMfaRepository({
       tableName: parts.settings.tableName,
       client: parts.client,

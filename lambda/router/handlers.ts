@@ -2,7 +2,7 @@
 // `satisfies { [K in HandlerKey]: … }` makes a route without a handler a compile error, and
 // gives each handler the parsed body and query types of its own route row.
 // Code that only some routes need (the second factor with otpauth, the sessions listing, the
-// audit queries, the OpenAPI document) is imported on first use: in the one-file bundle esbuild
+// audit queries, the mail requests and confirmations, the OpenAPI document) is imported on first use: in the one-file bundle esbuild
 // wraps each such module so that it is evaluated when first imported, not at every cold start.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as v from 'valibot';
@@ -28,6 +28,7 @@ import { updateUser } from '../users/update-user';
 import { profileOf, type StoredUser, type User } from '../users/user';
 import { expectedVersions, notModified, readBody, readQuery, sourceIp } from './request';
 import {
+  accepted,
   etagOf,
   type HttpResponse,
   json,
@@ -73,6 +74,10 @@ export interface RouteRequest<K extends HandlerKey = HandlerKey> {
 type RouteHandler<K extends HandlerKey> = (request: RouteRequest<K>) => Promise<HttpResponse>;
 
 /** Builds the request a handler receives, with the route row's own schemas. */
+/** The route's request body, read and checked against its schema (400 naming each bad field). */
+export const readRouteBody = (route: Route, event: APIGatewayProxyEventV2): unknown =>
+  'body' in route ? readBody(event, route.body.schema) : undefined;
+
 export const routeRequest = (
   route: Route,
   event: APIGatewayProxyEventV2,
@@ -87,7 +92,7 @@ export const routeRequest = (
     caller: caller?.user,
     sessionId: caller?.sessionId,
     amr: caller?.amr ?? [],
-    body: () => ('body' in route ? readBody(event, route.body.schema) : undefined),
+    body: () => readRouteBody(route, event),
     query: () => ('query' in route ? parseStrict(route.query, readQuery(event), 'query') : undefined),
   }) as RouteRequest;
 
@@ -283,6 +288,30 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
       expectedVersions(request.event),
       request.meta,
     );
+    return noContent();
+  },
+
+  async requestVerification({ body, deps, meta }) {
+    const { requestVerification } = await import('../mail/request-mail');
+    await requestVerification(deps, body().email, meta);
+    return accepted();
+  },
+
+  async confirmVerification({ body, deps, meta }) {
+    const { confirmVerification } = await import('../mail/confirm');
+    return userResponse(200, await confirmVerification(deps, body().token, meta));
+  },
+
+  async requestPasswordReset({ body, deps, meta }) {
+    const { requestPasswordReset } = await import('../mail/request-mail');
+    await requestPasswordReset(deps, body().email, meta);
+    return accepted();
+  },
+
+  async confirmPasswordReset({ body, deps, meta }) {
+    const { token, password } = body();
+    const { confirmPasswordReset } = await import('../mail/confirm');
+    await confirmPasswordReset(deps, token, password, meta);
     return noContent();
   },
 

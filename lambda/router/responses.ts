@@ -34,12 +34,16 @@ export const noContent = (headers: Record<string, string> = {}): HttpResponse =>
   body: '',
 });
 
+/** 202, empty: the same answer whether or not anything was sent. */
+export const accepted = (): HttpResponse => ({ statusCode: 202, headers: { ...BASE_HEADERS }, body: '' });
+
 /** The wire form of a user: snake_case, credentials long gone (User has none). */
 export const presentUser = (user: User) => ({
   id: user.id,
   email: user.email,
   name: user.name,
   role: user.role,
+  email_verified: user.emailVerified,
   mfa_enabled: user.mfaEnabled,
   status: user.status,
   last_login: user.lastLogin,

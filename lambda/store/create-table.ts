@@ -9,6 +9,7 @@ import {
   ListTablesCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { keyedIndexes, usersTable } from './table-definition';
@@ -32,6 +33,7 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
       ).values(),
     ],
   ],
+  StreamSpecification: { StreamEnabled: true, StreamViewType: usersTable.stream },
   GlobalSecondaryIndexes: [
     {
       IndexName: usersTable.emailIndex.name,
@@ -55,7 +57,16 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
 /** Creates the table unless it exists. Returns true when it created it. */
 export const ensureUsersTable = async (client: DynamoDBClient, tableName: string): Promise<boolean> => {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    // A table kept from before the mailer existed gains its stream.
+    if (!Table?.StreamSpecification?.StreamEnabled) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          StreamSpecification: { StreamEnabled: true, StreamViewType: usersTable.stream },
+        }),
+      );
+    }
     return false;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;

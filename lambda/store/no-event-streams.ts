@@ -2,7 +2,8 @@
 // aliases the module here when it bundles a function (as it does the credential chain,
 // credentials-from-env.ts). The SDK reaches it only through a dynamic `import()` in
 // HttpProtocol.loadEventStreamCapability, for operations whose input or output is an event
-// stream; DynamoDB has none, yet the ~15 KB codec was in every router bundle. Should a bundled
+// stream; neither DynamoDB nor SES v2 (the mailer's client) has one, yet the ~15 KB codec was in
+// every bundle. Should a bundled
 // client ever call one, it fails with this error, at that call, saying why. Unbundled code
 // (tests, `npm start`) keeps the real module.
 const unavailable = (): never => {

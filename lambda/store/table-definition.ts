@@ -5,6 +5,7 @@
 export const LISTED_ATTRIBUTES = [
   'name',
   'role',
+  'email_verified',
   'status',
   'last_login',
   'mfa_enabled',
@@ -78,6 +79,8 @@ export const usersTable = {
     sortKey: { name: 'created_at', type: 'S' },
     nonKeyAttributes: SESSION_LISTED_ATTRIBUTES,
   },
+  /** The mailer reads outbox items from the stream: a new item's image is all it needs. */
+  stream: 'NEW_IMAGE',
   /** Sorted by email: `users#<shard>` → every user; `users#<status>#<shard>` → users of a status. */
   usersByEmail: byEmail('users-by-email', 'list_shard'),
   usersByStatus: byEmail('users-by-status', 'status_shard'),
@@ -87,7 +90,7 @@ export const usersTable = {
   eventsByActor: newestFirst('events-by-actor', 'event_actor'),
   eventsByType: newestFirst('events-by-type', 'event_type_shard'),
   eventsAll: newestFirst('events-all', 'event_shard'),
-  /** Epoch seconds; DynamoDB deletes expired login-throttle items, sessions and audit events on its own. */
+  /** Epoch seconds; DynamoDB deletes expired login-throttle, session, token, throttle, outbox and audit items on its own. */
   timeToLiveAttribute: 'expires_at',
 } as const;
 

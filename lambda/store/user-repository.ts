@@ -17,7 +17,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent, WriteOptions } from '../audit/event';
+import { InvalidTokenError } from '../mail/errors';
 import type { Session } from '../sessions/session';
+import { type Clock, type IdSource, randomIds, systemClock } from '../shared/clock';
 import { EmailTakenError, LastAdminError } from '../users/errors';
 import {
   type ClearFailures,
@@ -26,6 +28,8 @@ import {
   type UserListQuery,
   type UserPage,
   type UserRepository,
+  type UserWriteOptions,
+  type WriteEffects,
 } from '../users/repository';
 import { isActiveAdmin, type LoginThrottleState, type StoredUser } from '../users/user';
 import type { Item } from './attributes';
@@ -41,6 +45,7 @@ import {
   putAccountFailure,
   putClientFailure,
 } from './items/login-failure-items';
+import { newTokenParts, outboxParts, spendTokenParts } from './items/mail-items';
 import { isNewSession, itemFromSession } from './items/session-items';
 import {
   emailGuardItem,
@@ -71,6 +76,9 @@ export interface DynamoDbUserRepositoryOptions {
   readonly client: DynamoDBDocumentClient;
   /** Retention of the audit events this repository's writes carry. */
   readonly auditRetentionDays?: number;
+  /** When outbox items are stamped, and their ids. */
+  readonly clock?: Clock;
+  readonly newId?: IdSource;
 }
 
 type Parts = Record<string, TransactionPart>;
@@ -84,19 +92,52 @@ const CONDITION_ERRORS = {
   newGuard: () => new EmailTakenError(),
   admins: () => new LastAdminError(),
   session: () => new StaleVersionError(),
+  // A spent token's parts: when their condition fails, the token was used, voided or expired.
+  spentToken: () => new InvalidTokenError(),
+  spentPointer: () => new InvalidTokenError(),
 };
 
 export class DynamoDbUserRepository implements UserRepository {
   private readonly tableName: string;
   private readonly client: DynamoDBDocumentClient;
   private readonly audit: AuditEventWriter;
+  private readonly clock: Clock;
+  private readonly newId: IdSource;
   /** Set once the active-admin counter is known to exist (it is never deleted). */
   private adminCounterReady = false;
 
-  constructor({ tableName, client, auditRetentionDays }: DynamoDbUserRepositoryOptions) {
+  constructor({ tableName, client, auditRetentionDays, clock, newId }: DynamoDbUserRepositoryOptions) {
     this.tableName = tableName;
     this.client = client;
     this.audit = new AuditEventWriter(tableName, auditRetentionDays);
+    this.clock = clock ?? systemClock;
+    this.newId = newId ?? randomIds;
+  }
+
+  /** The named parts a write's effects add to its transaction. */
+  private effectParts(effects: WriteEffects | undefined): Parts {
+    if (!effects) return {};
+    const named = (prefix: string, parts: TransactionPart[]) =>
+      Object.fromEntries(parts.map((part, index) => [`${prefix}${index}`, part]));
+    const [spentToken, spentPointer] = effects.spendToken
+      ? spendTokenParts(this.tableName, effects.spendToken.token, effects.spendToken.nowEpoch)
+      : [];
+    return {
+      ...(spentToken ? { spentToken } : {}),
+      ...(spentPointer ? { spentPointer } : {}),
+      ...named(
+        'token',
+        (effects.newTokens ?? []).flatMap((token) => newTokenParts(this.tableName, token)),
+      ),
+      ...named('mail', outboxParts(this.tableName, effects.mails ?? [], this.newId, this.clock())),
+      ...(effects.clearLoginFailures === undefined
+        ? {}
+        : {
+            loginFailures: {
+              Update: this.clearAccount(effects.clearLoginFailures.email, effects.clearLoginFailures),
+            },
+          }),
+    };
   }
 
   async getById(id: string): Promise<StoredUser | undefined> {
@@ -112,25 +153,35 @@ export class DynamoDbUserRepository implements UserRepository {
         new GetCommand({ TableName: this.tableName, Key: emailGuardKey(email), ConsistentRead: true }),
       ),
     );
-    return guard ? this.getById(ownerOfGuard(guard)) : undefined;
+    // The second read happens for an unknown email too (it finds no user), so that the time of a
+    // look-up does not tell whether an account exists.
+    const found = await this.getById(guard ? ownerOfGuard(guard) : emailGuardKey(email).id);
+    return guard ? found : undefined;
   }
 
-  async create(user: StoredUser, options: WriteOptions = {}): Promise<void> {
+  async create(user: StoredUser, options: UserWriteOptions = {}): Promise<void> {
     await this.write(
       {
         user: { Put: { TableName: this.tableName, Item: itemFromUser(user), ...isAbsent } },
         newGuard: this.putGuard(user),
         ...(await this.adminChange(undefined, user)),
+        ...this.effectParts(options),
       },
       options.events,
     );
   }
 
-  async replace(previous: StoredUser, next: StoredUser, options: WriteOptions = {}): Promise<void> {
+  async replace(previous: StoredUser, next: StoredUser, options: UserWriteOptions = {}): Promise<void> {
     const putUser = { TableName: this.tableName, Item: itemFromUser(next), ...isAtVersion(previous.version) };
     const admins = await this.adminChange(previous, next);
+    const extra = this.effectParts(options);
     const events = options.events ?? [];
-    if (previous.email === next.email && Object.keys(admins).length === 0 && events.length === 0) {
+    if (
+      previous.email === next.email &&
+      Object.keys(admins).length === 0 &&
+      Object.keys(extra).length === 0 &&
+      events.length === 0
+    ) {
       try {
         await orUnavailable(this.client.send(new PutCommand(putUser)));
       } catch (error) {
@@ -144,7 +195,7 @@ export class DynamoDbUserRepository implements UserRepository {
       previous.email === next.email
         ? {}
         : { oldGuard: this.deleteGuard(previous), newGuard: this.putGuard(next) };
-    await this.write({ user: { Put: putUser }, ...guards, ...admins }, events);
+    await this.write({ user: { Put: putUser }, ...guards, ...admins, ...extra }, events);
   }
 
   async delete(

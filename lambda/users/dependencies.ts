@@ -1,6 +1,9 @@
 // What the users use cases are given. Each use case takes only the part it needs (Pick), so a
 // caller such as `npm run create-admin` builds no more than that.
+
 import type { AuditRepository } from '../audit/repository';
+import type { MailTokenKeys } from '../mail/mail-tokens';
+import type { MailRepository } from '../mail/repository';
 import type { Clock, IdSource } from '../shared/clock';
 import type { CursorSealer } from '../shared/cursor';
 import type { PasswordHasher } from '../shared/passwords';
@@ -15,4 +18,6 @@ export interface UsersDependencies {
   readonly cursors: CursorSealer;
   readonly clock: Clock;
   readonly newId: IdSource;
+  readonly mail: MailRepository;
+  readonly mailTokens: MailTokenKeys;
 }

@@ -8,6 +8,7 @@ export interface NewUser {
   readonly name: string;
   readonly password: string;
   readonly role?: Role | undefined;
+  readonly emailVerified?: boolean;
 }
 
 export const newStoredUser = async (
@@ -20,6 +21,7 @@ export const newStoredUser = async (
     email: input.email,
     name: input.name,
     role: input.role ?? 'user',
+    emailVerified: input.emailVerified ?? false,
     status: 'active',
     passwordHash: await deps.passwords.hash(input.password),
     tokenVersion: 0,

@@ -1,9 +1,32 @@
 // The port the domain needs from storage. store/user-repository.ts implements it on DynamoDB;
 // nothing else does (tests run the real one against DynamoDB Local). Every write takes
-// WriteOptions: the audit events that record it, written in the same transaction.
+// WriteOptions: the audit events that record it, written in the same transaction; create and
+// replace also take WriteEffects (mails, mailed tokens), in that same transaction.
 import type { AuditEvent, WriteOptions } from '../audit/event';
+import type { MailToken, OutboxMail } from '../mail/mail';
 import type { Session } from '../sessions/session';
 import type { LoginThrottleState, Status, StoredUser, User } from './user';
+
+/** What else a user write does in the same transaction: all of it happens, or none. */
+export interface WriteEffects {
+  /** Outbox items: the mailer sends them once the write has happened. */
+  readonly mails?: readonly OutboxMail[];
+  readonly newTokens?: readonly MailToken[];
+  /** Spent by this write (single use): the write fails with InvalidTokenError when it is gone or expired. */
+  readonly spendToken?: { readonly token: MailToken; readonly nowEpoch: number };
+  /** Clears every failed login of the account, from every client, as of `at` (see clearLoginFailures). */
+  readonly clearLoginFailures?: ClearLoginFailures;
+}
+
+/** A user write's options: its audit events and its other effects, all in one transaction. */
+export type UserWriteOptions = WriteOptions & WriteEffects;
+
+export interface ClearLoginFailures {
+  readonly email: string;
+  readonly at: string;
+  /** How long the account's record (its `cleared_at`) is kept. */
+  readonly keepForSeconds: number;
+}
 
 export interface UserPage {
   readonly users: readonly User[];
@@ -25,13 +48,13 @@ export interface UserRepository {
   /** Strongly consistent read (through the email guard, not the eventually consistent index). */
   getByEmail(email: string): Promise<StoredUser | undefined>;
   /** Throws EmailTakenError when another user has the email. */
-  create(user: StoredUser, options?: WriteOptions): Promise<void>;
+  create(user: StoredUser, options?: UserWriteOptions): Promise<void>;
   /**
    * Writes `next` if the stored user is still at `previous.version` (else StaleVersionError),
    * moving the email guard in the same transaction when the email changes (EmailTakenError).
    * LastAdminError when it would leave no active admin.
    */
-  replace(previous: StoredUser, next: StoredUser, options?: WriteOptions): Promise<void>;
+  replace(previous: StoredUser, next: StoredUser, options?: UserWriteOptions): Promise<void>;
   /**
    * Deletes the user and its email guard if it is still at `user.version` (else StaleVersionError),
    * with `clearFailures` forgetting the account's failed logins in the same transaction; its

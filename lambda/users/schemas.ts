@@ -16,6 +16,7 @@ const SERVER_MANAGED = new Set([
   'version',
   'token_version',
   'password_hash',
+  'email_verified',
 ]);
 
 const MAX_EMAIL_LENGTH = 254;
@@ -129,6 +130,17 @@ export const updateUserSchema = v.object({
   status: v.optional(statusSchema),
   current_password: v.optional(presentedPasswordSchema),
 });
+
+/** A mailed token, as pasted back: its length alone, the store decides whether it is one. */
+const mailedTokenSchema = v.pipe(
+  v.string('must be a string'),
+  v.nonEmpty('is required'),
+  v.maxLength(256, 'is invalid, used or expired'),
+);
+
+export const mailRequestSchema = v.object({ email: emailSchema });
+export const confirmVerificationSchema = v.object({ token: mailedTokenSchema });
+export const confirmPasswordResetSchema = v.object({ token: mailedTokenSchema, password: passwordSchema });
 
 /** The first admin, made by `npm start` or `npm run create-admin`: held to the sign-up rules. */
 export const adminAccountSchema = v.object({ email: emailSchema, password: passwordSchema });

@@ -1,12 +1,13 @@
 // Use case: sign up (anyone; role `user`), or create a user with a role (an admin only).
 import { auditEvent, type RequestMeta } from '../audit/event';
+import { tokenMail, tokenMailedEvent } from '../mail/issue';
 import { ForbiddenError } from '../shared/errors';
 import type { UsersDependencies } from './dependencies';
 import { type NewUser, newStoredUser } from './new-user';
 import { profileOf, type StoredUser, type User } from './user';
 
 export const signUp = async (
-  deps: Pick<UsersDependencies, 'repository' | 'passwords' | 'clock' | 'newId'>,
+  deps: Pick<UsersDependencies, 'repository' | 'passwords' | 'clock' | 'newId' | 'mailTokens'>,
   caller: StoredUser | undefined,
   input: NewUser,
   meta: RequestMeta,
@@ -15,10 +16,12 @@ export const signUp = async (
     throw new ForbiddenError('Only an admin may set a role.');
   }
   const user = await newStoredUser(deps, input);
+  const { token, mail } = tokenMail(deps, user, 'verify-email');
   const created = auditEvent(
     { ...deps, meta },
     { type: 'user.created', userId: user.id, actorId: caller?.id ?? null, details: { role: user.role } },
   );
-  await deps.repository.create(user, { events: [created] });
+  const mailed = tokenMailedEvent({ ...deps, meta }, user, 'verify-email', caller?.id ?? null);
+  await deps.repository.create(user, { events: [created, mailed], newTokens: [token], mails: [mail] });
   return profileOf(user);
 };

@@ -3,6 +3,7 @@
 // Each write carries its events: user.updated (the changed field names), and user.disabled,
 // user.enabled or password.changed when those change.
 import { type AuditEvent, auditEvent, type RequestMeta } from '../audit/event';
+import { tokenMail, tokenMailedEvent } from '../mail/issue';
 import { withSessionsEnded } from '../sessions/end-all-sessions';
 import { ForbiddenError } from '../shared/errors';
 import { targetUser } from './access';
@@ -22,7 +23,7 @@ export interface UserChanges {
   readonly client?: string;
 }
 
-type Deps = Pick<UsersDependencies, 'repository' | 'passwords' | 'clock' | 'newId'>;
+type Deps = Pick<UsersDependencies, 'repository' | 'passwords' | 'clock' | 'newId' | 'mailTokens'>;
 
 const changedFields = (current: StoredUser, next: StoredUser, passwordChanged: boolean): string[] => [
   ...(['email', 'name', 'role', 'status'] as const).filter((field) => next[field] !== current[field]),
@@ -83,11 +84,14 @@ export const updateUser = async (
     changes.password === undefined ? undefined : await deps.passwords.hash(changes.password);
 
   const written = await writeWithRetry(deps, first, expected, async (current) => {
+    const emailMoves = changes.email !== undefined && changes.email !== current.email;
     const status = changes.status ?? current.status;
     const disabling = status === 'disabled' && current.status !== 'disabled';
     const changed: StoredUser = {
       ...current,
       email: changes.email ?? current.email,
+      // The new address is unproven until its verification mail is used.
+      emailVerified: emailMoves ? false : current.emailVerified,
       name: changes.name ?? current.name,
       role: changes.role ?? current.role,
       status,
@@ -99,8 +103,16 @@ export const updateUser = async (
     const fields = changedFields(current, next, passwordHash !== undefined);
     if (fields.length === 0) return current;
     const stored = { ...next, version: current.version + 1, updatedAt: deps.clock().toISOString() };
+    const events = eventsOf({ ...deps, meta }, caller, current, fields);
+    if (!emailMoves) {
+      await deps.repository.replace(current, stored, { events });
+      return stored;
+    }
+    const verification = tokenMail(deps, stored, 'verify-email');
     await deps.repository.replace(current, stored, {
-      events: eventsOf({ ...deps, meta }, caller, current, fields),
+      events: [...events, tokenMailedEvent({ ...deps, meta }, stored, 'verify-email', caller.id)],
+      newTokens: [verification.token],
+      mails: [verification.mail, { kind: 'email-changed', to: current.email, name: current.name }],
     });
     return stored;
   });

@@ -12,6 +12,8 @@ export interface User {
   readonly email: string;
   readonly name: string;
   readonly role: Role;
+  /** The user has shown they read mail at `email`; false again whenever the email changes. */
+  readonly emailVerified: boolean;
   /** A disabled user cannot log in and their tokens are refused. */
   readonly status: Status;
   readonly lastLogin: string | null;
@@ -36,6 +38,7 @@ export const profileOf = (user: StoredUser): User => ({
   email: user.email,
   name: user.name,
   role: user.role,
+  emailVerified: user.emailVerified,
   status: user.status,
   lastLogin: user.lastLogin,
   mfaEnabled: user.mfaEnabled,

@@ -389,6 +389,7 @@ export const buildOpenApiDocument = (): Json => {
     tags: [
       { name: 'Authentication', description: 'Bearer tokens' },
       { name: 'Users', description: 'Sign-up and the users themselves' },
+      { name: 'Email', description: 'Address verification and password reset, by mailed link' },
       { name: 'Second factor', description: 'TOTP, recovery codes and the second step of a login' },
       { name: 'Sessions', description: 'Refresh tokens, logout, and where a user is signed in' },
       { name: 'Audit', description: 'The audit trail: who did what to whom, and when' },

@@ -1,6 +1,7 @@
 // Examples for the OpenAPI document, made by the code that makes real responses (presentUser,
 // problem(), internalError(), parseStrict), so their shape cannot drift from what clients get.
 // Also the catalogue of problem types: every AppError the API raises, one instance each.
+import { InvalidTokenError } from '../../lambda/mail/errors';
 import { FactorAlreadyEnabledError, SecondFactorRefusedError } from '../../lambda/mfa/errors';
 import {
   internalError,
@@ -37,6 +38,7 @@ const denis: User = {
   email: 'denis@example.com',
   name: 'Denis',
   role: 'user',
+  emailVerified: false,
   status: 'active',
   lastLogin: null,
   mfaEnabled: false,
@@ -79,6 +81,7 @@ export const problemCatalogue = (): readonly AppError[] => [
   new NotFoundError(`No user has the id "${denis.id}".`),
   new UnauthenticatedError('The refresh token is not valid, or its session has ended; log in again.'),
   new EmailTakenError(),
+  new InvalidTokenError(),
   new FactorAlreadyEnabledError(),
   new WriteContentionError(),
   new LastAdminError(),
@@ -100,6 +103,7 @@ export const internalErrorBody = (): Record<string, unknown> =>
 
 export const examples = {
   user: presentUser(denis),
+  verifiedUser: presentUser({ ...denis, emailVerified: true }),
   login: {
     token:
       'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzZjBjOGExZS01YjdkLTRjMmEtOWUxZi02ZDhiMGEyYzRlNmYiLCJyb2xlIjoidXNlciJ9.c2lnbmF0dXJl',
@@ -194,6 +198,13 @@ export const examples = {
       current_password: EXAMPLE_PASSWORD,
     },
     UpdateUserRequest: { name: 'Denis R.' },
+    MailRequest: { email: 'denis@example.com' },
+    PasswordResetRequest: { email: 'denis@example.com' },
+    ConfirmVerificationRequest: { token: 'fJ3k9Qm2-xV7aLpR0tYw5ZcNe8HbGu4sDi1oKq6rMnA' },
+    ConfirmPasswordResetRequest: {
+      token: 'fJ3k9Qm2-xV7aLpR0tYw5ZcNe8HbGu4sDi1oKq6rMnA',
+      password: 'a new and longer passphrase',
+    },
     LoginMfaRequest: { mfa_token: 'm3Yq8cPZxW0kJ2vT9bN4rL6hD1sF5gA7eU3iO0pQ2wE', code: '492039' },
     VerifyTotpRequest: { code: '492039' },
     RefreshRequest: { refresh_token: `${SESSION_ID}.q9D3vS0yJx1mT4bN8kWcR2fH6pL0aZ5eU7iO3gY1sKw` },

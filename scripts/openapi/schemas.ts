@@ -26,6 +26,12 @@ const userSchema = v.pipe(
     email: v.pipe(v.string(), v.email(), v.description('Lower-case; unique across users.')),
     name: v.string(),
     role: roleSchema,
+    email_verified: v.pipe(
+      v.boolean(),
+      v.description(
+        'Whether the user has confirmed `email` through a mailed link. False after every email change.',
+      ),
+    ),
     mfa_enabled: v.pipe(
       v.boolean(),
       v.description('A second factor (TOTP) is enabled: logins ask for a code after the password.'),

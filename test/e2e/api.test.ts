@@ -65,6 +65,7 @@ describe('POST /users', () => {
     expect(response.body).toEqual({
       id: expect.stringMatching(UUID_V4),
       email: 'grace.hopper@example.com',
+      email_verified: false,
       name: 'Grace',
       role: 'user',
       mfa_enabled: false,

@@ -46,12 +46,18 @@ describe.each([
     expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
   });
 
-  it('acknowledges only open public routes, the signing-key secrets (rotated by a command) and an alarm topic without the customer key, each with a reason', () => {
+  it('acknowledges only open public routes, the signing-key secrets (rotated by a command), the mail dead-letter queue and an alarm topic without the customer key, each with a reason', () => {
     const publicRoutes = routes.filter((route) => route.access === 'public');
     const found = acknowledgements(stack);
     expect(Object.keys(found).sort()).toEqual(
-      ['AwsSolutions-APIG4', 'AwsSolutions-SMG4', ...(unencryptedTopic ? ['AwsSolutions-SNS2'] : [])].sort(),
+      [
+        'AwsSolutions-APIG4',
+        'AwsSolutions-SMG4',
+        'AwsSolutions-SQS3',
+        ...(unencryptedTopic ? ['AwsSolutions-SNS2'] : []),
+      ].sort(),
     );
+    expect(found['AwsSolutions-SQS3']).toEqual([`${stack.node.path}/Mailer/DeadLetterQueue`]);
     if (unencryptedTopic) expect(found['AwsSolutions-SNS2']).toEqual([`${stack.node.path}/Alarms/Topic`]);
     expect(found['AwsSolutions-APIG4']).toHaveLength(publicRoutes.length);
     expect(found['AwsSolutions-SMG4']).toEqual([

@@ -140,6 +140,7 @@ describe('with -c kmsKey=customer', () => {
         'AWS::DynamoDB::Table',
         'AWS::Logs::LogGroup',
         'AWS::SNS::Topic',
+        'AWS::SQS::Queue',
         'AWS::SecretsManager::Secret',
       ]),
     );

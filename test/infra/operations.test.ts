@@ -8,7 +8,11 @@ import { synthUserApi } from './synth';
 const plain = synthUserApi('feature/ops');
 const withEmail = synthUserApi('feature/ops', { alarmEmail: 'ops@example.com' });
 
-const alarms = (template = plain.template) => Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+const allAlarms = (template = plain.template) =>
+  Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+/** The API's and the functions' alarms; the mailer's dead-letter queue alarm is tested on its own. */
+const alarms = (template = plain.template) =>
+  allAlarms(template).filter((a) => a.Properties.Namespace !== 'AWS/SQS');
 const ref = (construct: { node: { defaultChild?: unknown } }, stack = plain.stack) =>
   ({ Ref: stack.getLogicalId(construct.node.defaultChild as never) }) as const;
 
@@ -51,11 +55,23 @@ describe('alarms', () => {
     }
   });
 
+  it("watch the mailer's dead-letter queue: any message in it alarms", () => {
+    const sqsAlarms = allAlarms().filter((a) => a.Properties.Namespace === 'AWS/SQS');
+    expect(sqsAlarms).toHaveLength(1);
+    expect(sqsAlarms[0]?.Properties).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [expect.any(String), 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
   it('without alarmEmail, still act on alarm and recovery: they notify a topic nobody subscribes to', () => {
     const topicRef = ref(plain.stack.alarms.topic);
     plain.template.resourceCountIs('AWS::SNS::Topic', 1);
     plain.template.resourceCountIs('AWS::SNS::Subscription', 0);
-    for (const alarm of alarms()) {
+    for (const alarm of allAlarms()) {
       expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
       expect(alarm.Properties.OKActions).toEqual([topicRef]);
     }
@@ -69,7 +85,7 @@ describe('alarms', () => {
       Endpoint: 'ops@example.com',
       TopicArn: topicRef,
     });
-    for (const alarm of alarms(withEmail.template)) {
+    for (const alarm of allAlarms(withEmail.template)) {
       expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
       expect(alarm.Properties.OKActions).toEqual([topicRef]);
     }
@@ -105,8 +121,8 @@ describe('logs', () => {
 
   it('keep every log group of a feature branch a month by default, and delete them with it', () => {
     const groups = Object.values(plain.template.findResources('AWS::Logs::LogGroup'));
-    // The router's, the authorizer's, the first-key-set initializer's and the API's access log.
-    expect(groups).toHaveLength(4);
+    // The router's, the authorizer's, the first-key-set initializer's, the mailer's and the API's access log.
+    expect(groups).toHaveLength(5);
     for (const group of groups) {
       expect(group.Properties.RetentionInDays).toBe(30);
       expect(group.DeletionPolicy).toBe('Delete');
@@ -114,13 +130,15 @@ describe('logs', () => {
   });
 
   it("keep a feature branch's logs as long as logRetentionDays says", () => {
-    expect(retentions(synthUserApi('feature/ops', { logRetentionDays: '7' }).template)).toEqual([7, 7, 7, 7]);
+    expect(retentions(synthUserApi('feature/ops', { logRetentionDays: '7' }).template)).toEqual([
+      7, 7, 7, 7, 7,
+    ]);
   });
 
   it('keep production logs a year (Control Tower CT.CLOUDWATCH.PR.2), or longer when asked', () => {
-    expect(retentions(synthUserApi('main').template)).toEqual([365, 365, 365, 365]);
+    expect(retentions(synthUserApi('main').template)).toEqual([365, 365, 365, 365, 365]);
     expect(retentions(synthUserApi('main', { logRetentionDays: 731 }).template)).toEqual([
-      731, 731, 731, 731,
+      731, 731, 731, 731, 731,
     ]);
   });
 

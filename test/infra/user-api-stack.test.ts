@@ -127,12 +127,13 @@ describe('removal policy by branch', () => {
 });
 
 describe('functions', () => {
-  it('are exactly the router, the authorizer and the first-key-set initializer, on Node.js 24 and arm64', () => {
+  it('are exactly the router, the authorizer, the first-key-set initializer and the mailer, on Node.js 24 and arm64', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     expect(Object.keys(functions).sort()).toEqual(
       [
         logicalId(stack, stack.router.function),
         logicalId(stack, stack.authorizer.function),
+        logicalId(stack, stack.mailer.function),
         logicalId(stack, stack.signingKeys.initializer.function),
       ].sort(),
     );
@@ -177,7 +178,7 @@ describe('functions', () => {
     expect(authorizer?.Properties.MemorySize).toBe(256);
   });
 
-  it('read their secret through the Parameters and Secrets extension, cached no longer than the code keeps keys', () => {
+  it('read their secret through the Parameters and Secrets extension, cached no longer than the code keeps keys (the mailer reads none)', () => {
     for (const fn of [stack.router, stack.authorizer].map(
       (f) => template.toJSON().Resources[logicalId(stack, f.function)],
     )) {

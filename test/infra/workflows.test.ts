@@ -120,7 +120,14 @@ describe('repository variables', () => {
     const used = new Set(
       files.flatMap((file) => [...text(file).matchAll(/\bvars\.(\w+)/g)].map((m) => m[1])),
     );
-    expect([...used].sort()).toEqual(['ALARM_EMAIL', 'AWS_DEPLOY_ROLE_ARN', 'AWS_REGION', 'CORS_ORIGINS']);
+    expect([...used].sort()).toEqual([
+      'ALARM_EMAIL',
+      'APP_URL',
+      'AWS_DEPLOY_ROLE_ARN',
+      'AWS_REGION',
+      'CORS_ORIGINS',
+      'MAIL_FROM',
+    ]);
     expect([...used].filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
   });
 
@@ -186,7 +193,13 @@ describe('deploy.yml', () => {
 
   it('deploys the branch without an approval prompt, writing the outputs file', () => {
     const { run = '' } = namedStep('deploy.yml', 'cdk deploy');
-    const result = runStep(run, { BRANCH: "feature/it's odd & $(weird)", ALARM_EMAIL: '', CORS_ORIGINS: '' });
+    const result = runStep(run, {
+      BRANCH: "feature/it's odd & $(weird)",
+      ALARM_EMAIL: '',
+      CORS_ORIGINS: '',
+      MAIL_FROM: '',
+      APP_URL: '',
+    });
     expect(result.code).toBe(0);
     expect(result.stdout.trimEnd().split('\n')).toEqual([
       'cdk',
@@ -202,15 +215,19 @@ describe('deploy.yml', () => {
     ]);
   });
 
-  it('passes the alarm email and CORS origins as context only when they are set', () => {
+  it('passes the alarm email, CORS origins, mail sender and app URL as context only when they are set', () => {
     const { run = '' } = namedStep('deploy.yml', 'cdk deploy');
     const result = runStep(run, {
       BRANCH: 'main',
       ALARM_EMAIL: 'ops@example.com',
       CORS_ORIGINS: 'https://a.example.com,https://b.example.com',
+      MAIL_FROM: 'no-reply@example.com',
+      APP_URL: 'https://app.example.com',
     });
     expect(result.stdout).toContain('-c\nalarmEmail=ops@example.com\n');
     expect(result.stdout).toContain('-c\ncorsOrigins=https://a.example.com,https://b.example.com\n');
+    expect(result.stdout).toContain('-c\nmailFrom=no-reply@example.com\n');
+    expect(result.stdout).toContain('-c\nappUrl=https://app.example.com\n');
   });
 
   it('smoke-tests the URL that the deploy wrote for this branch', () => {

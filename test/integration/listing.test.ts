@@ -27,6 +27,7 @@ describe('GET /users', () => {
         email: uniqueEmail(`page${index}`),
         name: `Paged ${index}`,
         role: 'user',
+        emailVerified: false,
         status: 'active',
         passwordHash: '$2b$10$abcdefghijklmnopqrstuu0123456789012345678901234567890',
         tokenVersion: 0,
@@ -54,6 +55,7 @@ describe('GET /users', () => {
       [
         'created_at',
         'email',
+        'email_verified',
         'id',
         'last_login',
         'mfa_enabled',

@@ -28,6 +28,7 @@ describe('races', () => {
     expect(statuses(responses)).toEqual([201, ...Array(11).fill(409)]);
     const admin = await api.admin();
     const listed = await api.call('GET', '/users?limit=100', { token: admin.token });
+    if (!listed.body.items) throw new Error(listed.text);
     expect(listed.body.items.filter((user: { email: string }) => user.email === email)).toHaveLength(1);
   });
 

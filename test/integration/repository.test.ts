@@ -17,6 +17,7 @@ const newUser = (email: string): StoredUser => ({
   email,
   name: 'Stored',
   role: 'user',
+  emailVerified: false,
   status: 'active',
   passwordHash: '$2b$10$0123456789012345678901u0123456789012345678901234567890',
   tokenVersion: 0,

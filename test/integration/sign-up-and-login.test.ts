@@ -24,6 +24,7 @@ describe('sign-up and login', () => {
         email,
         name: 'Denis',
         role: 'user',
+        email_verified: false,
         mfa_enabled: false,
         status: 'active',
         last_login: null,

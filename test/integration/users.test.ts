@@ -18,6 +18,7 @@ describe('reading, replacing, updating and deleting users', () => {
         [
           'created_at',
           'email',
+          'email_verified',
           'id',
           'last_login',
           'mfa_enabled',

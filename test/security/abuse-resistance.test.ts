@@ -112,6 +112,21 @@ describe('floods from one address', () => {
 
   // How fast the owner's login stays is the bench's to measure (no timed assertion in a test);
   // here: the flood is refused and the owner is not.
+  it('refuses a malformed flood with 400s that spend none of the allowance: a real request from that address still passes', async () => {
+    const client = from(api, '127.0.0.77');
+    const { limit } = DEFAULT_RATE_LIMITS.mail;
+    const malformed = await Promise.all(
+      Array.from({ length: limit * 3 }, () => client('POST', '/password-reset', { email: 'not an address' })),
+    );
+    expect(malformed.map((reply) => reply.status)).toEqual(Array(limit * 3).fill(400));
+    expect(malformed.every((reply) => fieldErrors(reply).some((error) => error.path === 'email'))).toBe(true);
+    // The allowance is whole: `limit` real requests pass, the next is refused.
+    const real = [];
+    for (let i = 0; i <= limit; i++)
+      real.push((await client('POST', '/password-reset', { email: uniqueEmail('flood') })).status);
+    expect(real).toEqual([...Array(limit).fill(202), 429]);
+  });
+
   it('answers a login flood with 429 + Retry-After, while a normal login from elsewhere still succeeds', async () => {
     const owner = { email: uniqueEmail('flood-owner'), password: 'owner passphrase ok' };
     const me = from(limited, '127.0.0.6');

@@ -12,6 +12,7 @@ let user: Account;
 const USER_FIELDS = [
   'created_at',
   'email',
+  'email_verified',
   'id',
   'last_login',
   'mfa_enabled',

@@ -21,6 +21,12 @@ const REVIEWED_PUBLIC_ROUTES = [
   'POST /login/mfa',
   'POST /refresh',
   'POST /users',
+  // Mail flows: the requests answer 202 whoever asks (nothing to enumerate); the confirmations
+  // authenticate by the mailed token, single use, stored only as a keyed hash.
+  'POST /email-verification',
+  'POST /email-verification/confirm',
+  'POST /password-reset',
+  'POST /password-reset/confirm',
 ];
 
 /** Headers a caller might hope the router trusts for identity or role: it must trust none. */

@@ -2,6 +2,7 @@
 // docs/openapi.json — the e2e suite's fetch calls to the local stack, and the integration
 // suite's createTestApi().call. A response that breaks the document fails the test that got it.
 import { isDocsPath } from '../../local/docs-page';
+import { isLocalPagePath } from '../../local/pages';
 import { observeResponses } from './api';
 import { createContract } from './openapi-contract';
 
@@ -24,8 +25,10 @@ globalThis.fetch = async (input, init) => {
   const response = await realFetch(input, init);
   const request = input instanceof Request ? input : undefined;
   const url = new URL(request?.url ?? String(input));
-  // Only the API is held to the document: not other hosts, not the local-only /docs page.
-  if (!LOCAL_HOSTS.has(url.hostname) || isDocsPath(url.pathname)) return response;
+  // Only the API is held to the document: not other hosts, not the local-only pages.
+  if (!LOCAL_HOSTS.has(url.hostname) || isDocsPath(url.pathname) || isLocalPagePath(url.pathname)) {
+    return response;
+  }
   contract.assert({
     method: (init?.method ?? request?.method ?? 'GET').toUpperCase(),
     path: url.pathname,

@@ -13,6 +13,7 @@ const user: StoredUser = {
   email: 'reader@example.com',
   name: 'Reader',
   role: 'admin',
+  emailVerified: true,
   status: 'active',
   passwordHash: '$2b$10$0123456789012345678901u0123456789012345678901234567890',
   tokenVersion: 2,

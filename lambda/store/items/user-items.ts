@@ -14,6 +14,7 @@ export const itemFromUser = (user: StoredUser) => ({
   email: user.email,
   name: user.name,
   role: user.role,
+  email_verified: user.emailVerified,
   status: user.status,
   ...listingKeysOf(user),
   password_hash: user.passwordHash,
@@ -46,6 +47,8 @@ export const profileFromItem = (item: Item): User => {
     name: read.string('name'),
     // A role that is not ours (a hostile or corrupt write) grants no more than `user`: fail closed.
     role: read.string('role') === 'admin' ? 'admin' : 'user',
+    // Users stored before verification existed read as unverified.
+    emailVerified: item.email_verified === true,
     status: statusOf(item),
     lastLogin: read.nullableString('last_login'),
     // Users stored before second factors existed have no such attribute.

@@ -1,0 +1,23 @@
+// The port the mail use cases need from storage beyond the user repository.
+import type { AuditEvent } from '../audit/event';
+import type { MailKind, MailToken, OutboxMail, TokenPurpose } from './mail';
+
+export interface MailRepository {
+  /**
+   * Takes the one mail of `kind` to `email` allowed per window; false when one was taken within
+   * it. Written for unknown addresses too, so that the work does not depend on the account.
+   */
+  claimMailSlot(kind: MailKind, email: string, nowEpoch: number, windowSeconds: number): Promise<boolean>;
+  /** Strongly consistent. */
+  getToken(hash: string): Promise<MailToken | undefined>;
+  /**
+   * Stores the token, its mail and the events that record it in one transaction. A reset token
+   * also becomes the user's one current reset token, which voids the older ones.
+   */
+  issueToken(token: MailToken, mail: OutboxMail, events: readonly AuditEvent[]): Promise<void>;
+  /**
+   * What an address that gets no mail costs: a transaction of as many puts as issueToken's for
+   * this purpose, of short-lived items nothing reads, so the answer takes as long either way.
+   */
+  issueNothing(purpose: TokenPurpose, hash: string, nowEpoch: number): Promise<void>;
+}

@@ -1,0 +1,93 @@
+// Every mail the service sends, in one place: plain text and a simple HTML part, with the product
+// name and APP_URL from configuration. Links open a page that acts only on the reader's POST, so
+// a link scanner's GET spends nothing.
+import type { OutboxMail } from './mail';
+
+export interface MailSettings {
+  readonly productName: string;
+  /** Where the verify-email and reset-password pages are served, without a trailing slash. */
+  readonly appUrl: string;
+}
+
+export interface RenderedMail {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const linkOf = (settings: MailSettings, page: string, token: string | undefined): string => {
+  if (!token) throw new Error(`A ${page} mail needs a token`);
+  return `${settings.appUrl}/${page}?token=${encodeURIComponent(token)}`;
+};
+
+interface Parts {
+  readonly subject: string;
+  readonly lines: readonly string[];
+  readonly link?: { readonly label: string; readonly url: string };
+}
+
+const partsOf = (mail: OutboxMail, settings: MailSettings): Parts => {
+  const product = settings.productName;
+  switch (mail.kind) {
+    case 'verify-email':
+      return {
+        subject: `Confirm your email address for ${product}`,
+        lines: [
+          `Please confirm that ${mail.to} is your address by opening the link below.`,
+          'The link works once, for 24 hours. If you did not sign up or change your address, ignore this mail.',
+        ],
+        link: { label: 'Confirm my address', url: linkOf(settings, 'verify-email', mail.token) },
+      };
+    case 'reset-password':
+      return {
+        subject: `Reset your ${product} password`,
+        lines: [
+          'Someone (we hope you) asked to reset your password. Open the link below to choose a new one.',
+          'The link works once, for 1 hour. If you did not ask, ignore this mail: your password stays as it is.',
+        ],
+        link: { label: 'Choose a new password', url: linkOf(settings, 'reset-password', mail.token) },
+      };
+    case 'email-changed':
+      return {
+        subject: `Your ${product} email address was changed`,
+        lines: [
+          `The email address of your ${product} account was changed from ${mail.to} to another address.`,
+          'If you did not do this, reset your password and contact support at once.',
+        ],
+      };
+    case 'password-changed':
+      return {
+        subject: `Your ${product} password was changed`,
+        lines: [
+          `The password of your ${product} account was just changed, and every session was signed out.`,
+          'If you did not do this, reset your password at once.',
+        ],
+      };
+  }
+};
+
+export const renderMail = (mail: OutboxMail, settings: MailSettings): RenderedMail => {
+  const { subject, lines, link } = partsOf(mail, settings);
+  const greeting = `Hello ${mail.name},`;
+  const text = [
+    greeting,
+    '',
+    ...lines,
+    ...(link ? ['', link.url] : []),
+    '',
+    `— ${settings.productName}`,
+    '',
+  ].join('\n');
+  const html = [
+    '<!doctype html><html><body style="font-family:sans-serif">',
+    `<p>${escapeHtml(greeting)}</p>`,
+    ...lines.map((line) => `<p>${escapeHtml(line)}</p>`),
+    ...(link ? [`<p><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></p>`] : []),
+    `<p>— ${escapeHtml(settings.productName)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { to: mail.to, subject, text, html };
+};
