@@ -43,7 +43,21 @@ export interface BundleInfo {
 export interface BundleReport {
   readonly synthSeconds: number;
   readonly bundles: readonly BundleInfo[];
+  /** bench/fixtures/sdk-floor.ts bundled with the same options: the router's cold-start reference. */
+  readonly sdkFloor: { readonly file: string; readonly bytes: number };
 }
+
+/** The SDK-only reference, bundled exactly as the stack bundles the router, written into `outdir`. */
+const bundleSdkFloor = async (outdir: string): Promise<BundleReport['sdkFloor']> => {
+  const file = join(outdir, 'sdk-floor', 'index.mjs');
+  await build({
+    ...esbuildOptionsOf(API_FUNCTION_BUNDLING, join(ROOT, 'bench', 'fixtures', 'sdk-floor.ts')),
+    outfile: file,
+    write: true,
+    metafile: false,
+  });
+  return { file, bytes: statSync(file).size };
+};
 
 /** Repeats what aws-lambda-nodejs does with these options; an option it does not map stops the bench. */
 export const esbuildOptionsOf = (bundling: BundlingOptions, entry: string): BuildOptions => {
@@ -66,9 +80,11 @@ export const esbuildOptionsOf = (bundling: BundlingOptions, entry: string): Buil
   const alias: Record<string, string> = {};
   let legalComments: BuildOptions['legalComments'];
   for (const [flag, value] of Object.entries(bundling.esbuildArgs ?? {})) {
-    if (flag === '--alias' && typeof value === 'string') {
-      const [from = '', to = ''] = value.split('=');
-      alias[from] = to;
+    if (flag === '--alias' && (typeof value === 'string' || Array.isArray(value))) {
+      for (const pair of typeof value === 'string' ? [value] : value) {
+        const [from = '', to = ''] = pair.split('=');
+        alias[from] = to;
+      }
     } else if (flag === '--legal-comments' && typeof value === 'string') {
       legalComments = value as BuildOptions['legalComments'];
     } else {
@@ -184,6 +200,7 @@ const synthesize = async (outdir: string): Promise<BundleReport> => {
   return {
     synthSeconds,
     bundles: [await describe('router', stack.router), await describe('authorizer', stack.authorizer)],
+    sdkFloor: await bundleSdkFloor(outdir),
   };
 };
 

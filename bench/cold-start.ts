@@ -9,6 +9,13 @@ import { lastLine, runProcess } from './processes';
 const CHILD = join(__dirname, 'cold-start-child.mjs');
 export const EMPTY_HANDLER = join(__dirname, 'fixtures', 'empty-handler.mjs');
 export const ES256_FLOOR = join(__dirname, 'fixtures', 'es256-floor.mjs');
+export const ES256_READ_FLOOR = join(__dirname, 'fixtures', 'es256-read-floor.mjs');
+/** The ES256 floor plus the public keys' read through the extension, which every deployed cold start makes. */
+export const ES256_READ_FLOOR_NAME = 'ES256 verify + extension read, no library';
+/** The router's reference among the cold-start kinds: the bundled SDK and one GetItem, nothing else. */
+export const SDK_FLOOR_NAME = 'SDK floor: client + one GetItem';
+/** The floor's name among the cold-start kinds: the authorizer's metric is a ratio to it. */
+export const ES256_FLOOR_NAME = 'ES256 verify, no library';
 
 export interface ColdStartTarget {
   readonly name: string;

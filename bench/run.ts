@@ -24,15 +24,19 @@ import {
   type ColdStartTarget,
   EMPTY_HANDLER,
   ES256_FLOOR,
+  ES256_FLOOR_NAME,
+  ES256_READ_FLOOR,
+  ES256_READ_FLOOR_NAME,
   measureColdStarts,
   measureEmptyNodeWall,
   measurePythonReference,
+  SDK_FLOOR_NAME,
 } from './cold-start';
 import { lambdaEnvironment } from './lambda-environment';
 import type { AutocannonResult, Latencies, LoadJob, LoadResult, Target } from './load';
 import { lastLine, runProcess } from './processes';
-import { startRawGetItemServer, timeRawGetItem } from './raw-server';
-import { printColdStarts, report, type Throughput } from './report';
+import { startRawGetItemServer, startRawRefreshServer, timeRawGetItem } from './raw-server';
+import { CHART_FILE, printColdStarts, report, type Throughput, writeChart } from './report';
 import { type SecretsExtensionStandIn, startSecretsExtension } from './secrets-extension';
 import { seedUsers } from './seed';
 
@@ -42,6 +46,8 @@ const TABLE_NAME = 'users-bench';
 // Sample counts: enough for stable medians, within the 3-minute budget on two shared cores.
 /** `npm run bench -- --cold-only`: the cold starts alone, printed, bench/results.json untouched. */
 const COLD_ONLY = process.argv.includes('--cold-only');
+/** `npm run bench -- --chart-only`: redraws docs/bench.svg from bench/results.json, measures nothing. */
+const CHART_ONLY = process.argv.includes('--chart-only');
 const COLD_START_ROUNDS = 20;
 const PYTHON_ROUNDS = 10;
 const LATENCY_SECONDS = 12;
@@ -50,6 +56,8 @@ const THROUGHPUT_CONNECTIONS = 50;
 /** The 10 s of each throughput run come in chunks that take turns, against drift in the machine's load. */
 const THROUGHPUT_CHUNKS = 10;
 const LOGIN_PAIRS = 30;
+/** Refreshes through the gateway and raw rotations, one each in turn. */
+const REFRESH_PAIRS = 100;
 const BCRYPT_CPU_SAMPLES = 10;
 const LIST_SECONDS = 4;
 
@@ -109,6 +117,7 @@ const throughputInTurns = async (targets: readonly Target[], connections: number
 
 interface Account {
   readonly id: string;
+  readonly refreshToken: string;
   readonly email: string;
   readonly password: string;
   readonly authorization: string;
@@ -129,8 +138,12 @@ const login = (base: string, email: string, password: string) =>
   call(`${base}/login`, { method: 'POST', body: JSON.stringify({ email, password }) });
 
 const account = async (base: string, email: string, password: string): Promise<Account> => {
-  const { token, user } = (await login(base, email, password)) as { token: string; user: { id: string } };
-  return { id: user.id, email, password, authorization: `Bearer ${token}` };
+  const { token, user, refresh_token } = (await login(base, email, password)) as {
+    token: string;
+    refresh_token: string;
+    user: { id: string };
+  };
+  return { id: user.id, refreshToken: refresh_token, email, password, authorization: `Bearer ${token}` };
 };
 
 const strongPassword = () =>
@@ -168,7 +181,7 @@ const eventsOf = async (stack: LocalStack, user: Account) => {
 
 const coldStart = async (
   work: string,
-  bundles: readonly BundleInfo[],
+  { bundles, sdkFloor }: BundleReport,
   stack: LocalStack,
   user: Account,
   { extension, keySet }: { extension: SecretsExtensionStandIn; keySet: KeySet },
@@ -214,7 +227,6 @@ const coldStart = async (
   });
   const router = bundle('router');
   const authorizer = bundle('authorizer');
-  const withoutSourceMaps = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...env, NODE_OPTIONS: '' });
   const answers200 = (answer: ChildReport) => {
     if (answer.statusCode !== 200) throw new Error(`cold router answered ${answer.statusCode}`);
   };
@@ -231,24 +243,24 @@ const coldStart = async (
       env: envOf(authorizer),
       check: authorizes,
     },
-    // For reference: what --enable-source-maps (NODE_OPTIONS on every function) costs, and the
-    // least any ES256 verifier costs.
+    // For reference: the least any router on the bundled SDK costs, and the least any ES256
+    // verifier costs.
     {
-      name: 'router without --enable-source-maps',
-      module: router.file,
+      name: SDK_FLOOR_NAME,
+      module: sdkFloor.file,
       eventFile: routerEvent,
-      env: withoutSourceMaps(envOf(router)),
+      env: envOf(router),
       check: answers200,
     },
     {
-      name: 'authorizer without --enable-source-maps',
-      module: authorizer.file,
+      name: ES256_READ_FLOOR_NAME,
+      module: ES256_READ_FLOOR,
       eventFile: authorizerEvent,
-      env: withoutSourceMaps(envOf(authorizer)),
+      env: envOf(authorizer),
       check: authorizes,
     },
     {
-      name: 'ES256 verify, no library',
+      name: ES256_FLOOR_NAME,
       module: ES256_FLOOR,
       eventFile: authorizerEvent,
       // The floor is the verify alone: it is handed the public keys, it makes no extension call.
@@ -258,8 +270,8 @@ const coldStart = async (
   ];
   const served = extension.served();
   const summaries = await measureColdStarts(targets, COLD_START_ROUNDS);
-  // Router and authorizer, with and without source maps: one secret read per cold start.
-  const expected = 4 * COLD_START_ROUNDS;
+  // Router, authorizer and the reading floor: one secret read per cold start.
+  const expected = 3 * COLD_START_ROUNDS;
   if (extension.served() - served !== expected)
     throw new Error(`the extension served ${extension.served() - served} secrets, not ${expected}`);
   const emptyNodeWallMs = await measureEmptyNodeWall(10, envOf(router));
@@ -330,6 +342,40 @@ const loginVersusCompare = async (base: string, user: Account, client: DynamoDBC
 };
 
 /**
+ * POST /refresh through the gateway, each answer's refresh token sent next, taking turns with the
+ * raw baseline rotating another session of the same user (so neither rotates the other's hash).
+ */
+const refreshVersusRaw = async (base: string, user: Account, rawUrl: string) => {
+  let refreshToken = user.refreshToken;
+  const gateway: number[] = [];
+  const raw: number[] = [];
+  for (let pair = -5; pair < REFRESH_PAIRS; pair++) {
+    let started = performance.now();
+    const answer = (await call(`${base}/refresh`, {
+      method: 'POST',
+      body: JSON.stringify({ refresh_token: refreshToken }),
+    })) as { refresh_token: string };
+    const gatewayMs = performance.now() - started;
+    refreshToken = answer.refresh_token;
+    started = performance.now();
+    const response = await fetch(rawUrl, { method: 'POST' });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`the raw refresh server answered ${response.status}`);
+    const rawMs = performance.now() - started;
+    // The first five pairs only warm up.
+    if (pair >= 0) {
+      gateway.push(gatewayMs);
+      raw.push(rawMs);
+    }
+  }
+  return {
+    gatewayP50Ms: round(median(gateway), 3),
+    rawP50Ms: round(median(raw), 3),
+    samples: gateway.length,
+  };
+};
+
+/**
  * The first page of the listing, taking turns with GET own user as a control: the two table sizes
  * are measured a minute apart, and the control tells a slower page from a busier machine.
  */
@@ -361,6 +407,12 @@ const main = async (): Promise<void> => {
         tableName: TABLE_NAME,
         keys: memoryKeySetStore(keySet),
         admin,
+        // The login and refresh phases call far faster than one address may (20 and 60 a
+        // minute): the limits' counting write is still made, as on every such request.
+        rateLimits: {
+          login: { limit: 1_000_000, windowSeconds: 60 },
+          refresh: { limit: 1_000_000, windowSeconds: 60 },
+        },
       }),
     ]);
     if (started.status === 'fulfilled') closers.push(() => started.value.stop());
@@ -388,7 +440,7 @@ const main = async (): Promise<void> => {
       publicKeys: JSON.stringify(publishedKeys(keySet)),
     });
     closers.unshift(() => extension.close());
-    const cold = await coldStart(work, bundleReport.bundles, stack, user, {
+    const cold = await coldStart(work, bundleReport, stack, user, {
       extension,
       keySet,
     });
@@ -415,6 +467,17 @@ const main = async (): Promise<void> => {
       THROUGHPUT_CONNECTIONS,
     )) as [Throughput, Throughput];
 
+    progress(`refresh vs raw reads and a conditional write, ${REFRESH_PAIRS} each in turn`);
+    // A second session of the same user for the raw baseline to rotate.
+    const rawSession = await account(base, userFields.email, userFields.password);
+    const rawRefresh = await startRawRefreshServer(
+      dynamoDb,
+      TABLE_NAME,
+      rawSession.refreshToken.split('.')[0] ?? '',
+    );
+    closers.unshift(() => rawRefresh.close());
+    const refreshRun = await refreshVersusRaw(base, user, rawRefresh.url);
+
     progress('login vs raw bcrypt compare, taking turns');
     const loginRun = await loginVersusCompare(base, user, dynamoDb);
 
@@ -438,6 +501,7 @@ const main = async (): Promise<void> => {
       },
       throughput: { connections: THROUGHPUT_CONNECTIONS, raw: rawThroughput, gateway: gatewayThroughput },
       login: loginRun,
+      refresh: refreshRun,
       list: { users1k: list1k, users10k: list10k },
     });
   } finally {
@@ -446,7 +510,13 @@ const main = async (): Promise<void> => {
   }
 };
 
-main().catch((error: unknown) => {
+const run = async (): Promise<void> => {
+  if (!CHART_ONLY) return main();
+  writeChart();
+  console.log(`${CHART_FILE} drawn from bench/results.json.`);
+};
+
+run().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

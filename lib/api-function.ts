@@ -35,7 +35,13 @@ export const API_FUNCTION_BUNDLING: BundlingOptions = {
     // Lambda passes the role's credentials in environment variables: the SDK's default chain
     // (SSO, ini files, STS, metadata...: ~135 KB of the router) gives way to an env-only provider,
     // lambda/store/credentials-from-env.ts. esbuild resolves the path from the project root.
-    '--alias': '@aws-sdk/credential-provider-node=./lambda/store/credentials-from-env.ts',
+    // DynamoDB has no event-stream operations: the SDK's event-stream codec (~15 KB, reached only
+    // by a dynamic import() for such operations) gives way to lambda/store/no-event-streams.ts,
+    // which says so if it is ever called.
+    '--alias': [
+      '@aws-sdk/credential-provider-node=./lambda/store/credentials-from-env.ts',
+      '@smithy/core/event-streams=./lambda/store/no-event-streams.ts',
+    ],
   },
 };
 

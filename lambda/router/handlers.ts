@@ -1,21 +1,15 @@
 // One thin handler per route: read the request, call the use case, shape the response.
 // `satisfies { [K in HandlerKey]: … }` makes a route without a handler a compile error, and
 // gives each handler the parsed body and query types of its own route row.
+// Code that only some routes need (the second factor with otpauth, the sessions listing, the
+// audit queries, the mail requests and confirmations, the OpenAPI document) is imported on first use: in the one-file bundle esbuild
+// wraps each such module so that it is evaluated when first imported, not at every cold start.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as v from 'valibot';
-// The committed document (`npm run openapi`), inlined by esbuild: the generator stays out of the bundle.
-import openApi from '../../docs/openapi.json';
 import type { RequestMeta } from '../audit/event';
-import { listEvents, listUserEvents } from '../audit/list-events';
-import { confirmPasswordReset, confirmVerification } from '../mail/confirm';
-import { requestPasswordReset, requestVerification } from '../mail/request-mail';
 import type { MfaDependencies } from '../mfa/dependencies';
-import { enrolTotp, onlyYourself, verifyTotp } from '../mfa/enrol-totp';
-import { loginWithSecondFactor } from '../mfa/login-with-second-factor';
-import { regenerateRecoveryCodes, removeTotp } from '../mfa/manage-factor';
 import type { HandlerKey, Route } from '../routes';
 import type { SessionsDependencies } from '../sessions/dependencies';
-import { listSessions } from '../sessions/list-sessions';
 import { logout } from '../sessions/logout';
 import { refreshSession } from '../sessions/refresh-session';
 import { revokeAllSessions, revokeSession } from '../sessions/revoke-session';
@@ -178,11 +172,13 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
       ]);
     }
     const proof = code === undefined ? { recoveryCode: recovery_code ?? '' } : { code };
+    const { loginWithSecondFactor } = await import('../mfa/login-with-second-factor');
     const result = await loginWithSecondFactor(deps, mfa_token, proof, { client: sourceIp(event), meta });
     return sessionResponse(result, result.user);
   },
 
   async enrolTotp({ event, deps, caller }) {
+    const { enrolTotp } = await import('../mfa/enrol-totp');
     const enrolment = await enrolTotp(deps, signedIn(caller), event.pathParameters?.id ?? '');
     return json(201, { secret: enrolment.secret, otpauth_uri: enrolment.otpauthUri });
   },
@@ -190,6 +186,7 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   async verifyTotp({ event, deps, caller, body, meta }) {
     const user = signedIn(caller);
     const id = event.pathParameters?.id ?? '';
+    const { onlyYourself, verifyTotp } = await import('../mfa/enrol-totp');
     // Refused before the body is read: someone else's id learns nothing from a 400.
     onlyYourself(user, id);
     const codes = await verifyTotp(deps, user, id, body().code, meta);
@@ -197,11 +194,13 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   },
 
   async removeTotp({ event, deps, caller, amr, meta }) {
+    const { removeTotp } = await import('../mfa/manage-factor');
     await removeTotp(deps, signedIn(caller), amr, event.pathParameters?.id ?? '', meta);
     return noContent();
   },
 
   async regenerateRecoveryCodes({ event, deps, caller, amr }) {
+    const { regenerateRecoveryCodes } = await import('../mfa/manage-factor');
     const codes = await regenerateRecoveryCodes(deps, signedIn(caller), amr, event.pathParameters?.id ?? '');
     return json(200, { recovery_codes: codes });
   },
@@ -219,6 +218,7 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
 
   async listSessions(request) {
     const id = targetId(request);
+    const { listSessions } = await import('../sessions/list-sessions');
     const sessions = await listSessions(request.deps, signedIn(request.caller), request.sessionId, id);
     return json(200, { items: sessions.map(presentSession) });
   },
@@ -247,6 +247,7 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
 
   async listUserEvents(request) {
     const id = targetId(request);
+    const { listUserEvents } = await import('../audit/list-events');
     const page = await listUserEvents(request.deps, signedIn(request.caller), id, request.query());
     return json(200, { items: page.events.map(presentEvent), next_cursor: page.nextCursor });
   },
@@ -256,6 +257,7 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     // Refused before the query is even read: a non-admin learns nothing from its errors.
     if (user.role !== 'admin') throw new ForbiddenError('Only an admin may read the audit trail.');
     const { user_id, actor_id, ...rest } = query();
+    const { listEvents } = await import('../audit/list-events');
     const page = await listEvents(deps, user, { ...rest, userId: user_id, actorId: actor_id });
     return json(200, { items: page.events.map(presentEvent), next_cursor: page.nextCursor });
   },
@@ -290,27 +292,32 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   },
 
   async requestVerification({ body, deps, meta }) {
+    const { requestVerification } = await import('../mail/request-mail');
     await requestVerification(deps, body().email, meta);
     return accepted();
   },
 
   async confirmVerification({ body, deps, meta }) {
+    const { confirmVerification } = await import('../mail/confirm');
     return userResponse(200, await confirmVerification(deps, body().token, meta));
   },
 
   async requestPasswordReset({ body, deps, meta }) {
+    const { requestPasswordReset } = await import('../mail/request-mail');
     await requestPasswordReset(deps, body().email, meta);
     return accepted();
   },
 
   async confirmPasswordReset({ body, deps, meta }) {
     const { token, password } = body();
+    const { confirmPasswordReset } = await import('../mail/confirm');
     await confirmPasswordReset(deps, token, password, meta);
     return noContent();
   },
 
   async openApiDocument() {
-    return json(200, openApi);
+    const { openApiDocument } = await import('./openapi-document');
+    return json(200, openApiDocument());
   },
 
   async jwks({ deps }) {

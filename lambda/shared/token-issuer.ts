@@ -1,39 +1,38 @@
-// Bearer tokens, the signing half, for the router only: ES256 JWTs made with jose under the key
-// that signs at the moment of issue, with its `kid`. The router also verifies (tokens sent to
-// public routes) and publishes the JWKS from the same key set.
-import { SignJWT } from 'jose';
+// Bearer tokens, the signing half, for the router only: ES256 JWTs made with node:crypto under the
+// key that signs at the moment of issue, with its `kid` (no JOSE library: a compact JWS is two
+// base64url JSON parts and an r || s signature). The router also verifies (tokens sent to public
+// routes) and publishes the JWKS from the same key set.
+import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
 import { hmacSecretOf, type KeySet, publishedKeys, signingKeyAt } from '../keys/key-set';
 import type { Clock } from './clock';
 import { type Jwks, TOKEN_ALGORITHM } from './jwks';
 import {
   type AccessTokenClaims,
   createTokenVerifier,
-  EC_P256,
   importVerificationKeys,
   TOKEN_AUDIENCE,
   TOKEN_ISSUER,
   type TokenVerifier,
-  type WebCryptoKey,
 } from './tokens';
 
 /** The longest access-token lifetime the router accepts (JWT_TTL_SECONDS); rotation waits it out. */
 export const MAX_TOKEN_TTL_SECONDS = 24 * 3600;
 
-/** A key set with its keys imported into WebCrypto, once per load. */
+/** A key set with its keys imported into node:crypto, once per load. */
 export interface ImportedKeySet {
   readonly jwks: Jwks;
   readonly verifier: TokenVerifier;
   readonly hmacSecret: Uint8Array;
   /** The key that signs at `now`, with its kid. */
-  signer(now: Date): { readonly kid: string; readonly key: WebCryptoKey };
+  signer(now: Date): { readonly kid: string; readonly key: KeyObject };
 }
 
 export const importKeySet = async (set: KeySet, clock: Clock): Promise<ImportedKeySet> => {
   const jwks = publishedKeys(set);
-  const privateKeys = new Map<string, WebCryptoKey>();
+  const privateKeys = new Map<string, KeyObject>();
   for (const key of set.keys) {
     if (key.jwk.d === undefined) continue;
-    privateKeys.set(key.kid, await crypto.subtle.importKey('jwk', { ...key.jwk }, EC_P256, false, ['sign']));
+    privateKeys.set(key.kid, createPrivateKey({ key: { ...key.jwk }, format: 'jwk' }));
   }
   return {
     jwks,
@@ -47,6 +46,9 @@ export const importKeySet = async (set: KeySet, clock: Clock): Promise<ImportedK
     },
   };
 };
+
+const base64UrlJson = (value: object): string =>
+  Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
 export interface IssuedToken {
   readonly token: string;
@@ -73,14 +75,19 @@ export const createTokenService = (
   async issue({ sub, sid, role, amr, tv }, now) {
     const { kid, key } = (await keys()).signer(now);
     const iat = Math.floor(now.getTime() / 1000);
-    const token = await new SignJWT({ sid, role, amr: [...amr], tv })
-      .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: 'JWT', kid })
-      .setSubject(sub)
-      .setIssuer(TOKEN_ISSUER)
-      .setAudience(TOKEN_AUDIENCE)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + ttlSeconds)
-      .sign(key);
-    return { token, expiresIn: ttlSeconds };
+    const signingInput = `${base64UrlJson({ alg: TOKEN_ALGORITHM, typ: 'JWT', kid })}.${base64UrlJson({
+      sid,
+      role,
+      amr: [...amr],
+      tv,
+      sub,
+      iss: TOKEN_ISSUER,
+      aud: TOKEN_AUDIENCE,
+      iat,
+      exp: iat + ttlSeconds,
+    })}`;
+    // JWS wants the ECDSA signature as r || s (IEEE P1363), not DER.
+    const signature = sign('sha256', Buffer.from(signingInput, 'ascii'), { key, dsaEncoding: 'ieee-p1363' });
+    return { token: `${signingInput}.${signature.toString('base64url')}`, expiresIn: ttlSeconds };
   },
 });

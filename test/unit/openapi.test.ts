@@ -8,6 +8,7 @@ import type { OpenAPI } from 'openapi-types';
 import { handlers } from '../../lambda/router/handlers';
 import { routes } from '../../lambda/routes';
 import { loginSchema, parseStrict } from '../../lambda/users/schemas';
+import { packedCopyIsCurrent } from '../../scripts/openapi';
 import { renderOpenApiDocument } from '../../scripts/openapi/document';
 import { createContract } from '../support/openapi-contract';
 
@@ -31,6 +32,10 @@ const responseOf = (route: (typeof routes)[number], status: number): Json => {
 describe('docs/openapi.json', () => {
   it('is exactly what `npm run openapi` writes now (run it and commit the file when this fails)', () => {
     expect(committedText).toBe(renderOpenApiDocument());
+  });
+
+  it('has a packed copy in the router that unpacks to it (`npm run openapi` writes both)', () => {
+    expect(packedCopyIsCurrent(committedText)).toBe(true);
   });
 
   it('is a valid OpenAPI 3.1 document', async () => {

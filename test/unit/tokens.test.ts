@@ -1,4 +1,5 @@
-import { decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { sign } from 'node:crypto';
+import { decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT } from 'jose';
 import { type KeySet, publishedKeys } from '../../lambda/keys/key-set';
 import { newKeySet, rotateKeySet } from '../../lambda/keys/rotation';
 import type { Clock } from '../../lambda/shared/clock';
@@ -53,6 +54,19 @@ describe('issuing', () => {
     expect(expiresIn).toBe(3600);
     const iat = Math.floor(now.getTime() / 1000);
     expect(await verifier.verify(token)).toEqual({ ...subject, iat, exp: iat + 3600 });
+  });
+
+  it('issues a token that jose itself verifies with the published key, claims in order', async () => {
+    const { token } = await tokens.issue(subject, now);
+    const jwk = publishedKeys(keySet).keys[0];
+    const { payload, protectedHeader } = await jwtVerify(token, await importJWK({ ...jwk }, 'ES256'), {
+      algorithms: ['ES256'],
+      issuer: 'user-api',
+      audience: 'user-api',
+      currentDate: now,
+    });
+    expect(protectedHeader).toEqual({ alg: 'ES256', typ: 'JWT', kid: jwk?.kid });
+    expect(Object.keys(payload)).toEqual(['sid', 'role', 'amr', 'tv', 'sub', 'iss', 'aud', 'iat', 'exp']);
   });
 
   it('carries its session id and every amr method', async () => {
@@ -154,6 +168,84 @@ describe('verifying refuses every forgery', () => {
       .sign(key);
 
     await refused(token);
+  });
+
+  // The checks jose made and the verifier (node:crypto, no library) now makes itself.
+  /** Signed by the set's signing key over exactly these header and payload texts. */
+  const signedRaw = async (
+    header: Record<string, unknown> | string,
+    payload: Record<string, unknown> | string,
+  ) => {
+    const { kid, key } = (await importKeySet(keySet, clock)).signer(now);
+    const part = (value: Record<string, unknown> | string) =>
+      Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+    const head = part(typeof header === 'string' ? header : { alg: 'ES256', typ: 'JWT', kid, ...header });
+    const body = part(payload);
+    const signature = sign('sha256', Buffer.from(`${head}.${body}`), { key, dsaEncoding: 'ieee-p1363' });
+    return `${head}.${body}.${signature.toString('base64url')}`;
+  };
+
+  it('accepts what signedRaw makes with nothing broken (the cases below break one thing)', async () => {
+    await expect(verifier.verify(await signedRaw({}, claimsFor(subject.sub)))).resolves.toMatchObject({
+      sub: subject.sub,
+    });
+  });
+
+  it.each([
+    ['a crit header', { crit: ['exp'], exp: 1 }],
+    ['b64 false (an unencoded payload)', { b64: false, crit: ['b64'] }],
+    ['b64 true', { b64: true }],
+    ['a typ other than JWT', { typ: 'at+jwt' }],
+    ['alg ES384', { alg: 'ES384' }],
+  ])('refuses a well-signed token with %s', async (_, header) => {
+    await refused(signedRaw(header, claimsFor(subject.sub)));
+  });
+
+  it('refuses a header that is not a JSON object', async () => {
+    await refused(signedRaw('["ES256"]', claimsFor(subject.sub)));
+  });
+
+  it('refuses a token not yet valid (nbf in the future), and accepts it once it is', async () => {
+    const nbf = Math.floor(now.getTime() / 1000) + 60;
+    const token = await signToken(claimsFor(subject.sub, { nbf }), keySet);
+    await refused(token);
+    const later = createTokenVerifier(
+      await importVerificationKeys(publishedKeys(keySet)),
+      () => new Date(nbf * 1000),
+    );
+    await expect(later.verify(token)).resolves.toMatchObject({ sub: subject.sub });
+  });
+
+  it('refuses a token whose exp is now, not only past', async () => {
+    await refused(signToken(claimsFor(subject.sub, { exp: Math.floor(now.getTime() / 1000) }), keySet));
+  });
+
+  it('refuses a signature in DER form, truncated, or over other bytes', async () => {
+    const token = await signToken(claimsFor(subject.sub), keySet);
+    const [header = '', payload = '', signature = ''] = token.split('.');
+    const raw = Buffer.from(signature, 'base64url');
+    const integer = (bytes: Buffer) => {
+      const trimmed = bytes.subarray(bytes.findIndex((byte) => byte !== 0));
+      const body = (trimmed[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed;
+      return Buffer.concat([Buffer.from([0x02, body.length]), body]);
+    };
+    const sequence = Buffer.concat([integer(raw.subarray(0, 32)), integer(raw.subarray(32))]);
+    const der = Buffer.concat([Buffer.from([0x30, sequence.length]), sequence]);
+    await refused(`${header}.${payload}.${der.toString('base64url')}`);
+    await refused(`${header}.${payload}.${raw.subarray(0, 63).toString('base64url')}`);
+    const other = Buffer.from(JSON.stringify(claimsFor(subject.sub, { role: 'user' }))).toString('base64url');
+    await refused(`${header}.${other}.${signature}`);
+  });
+
+  it('refuses a compact JWS that is not in its one canonical spelling', async () => {
+    const token = await signToken(claimsFor(subject.sub), keySet);
+    await refused(`${token}=`);
+    await refused(` ${token}`);
+    await refused(`${token}.`);
+  });
+
+  it('refuses a signed payload that is not a JSON object', async () => {
+    for (const body of ['[1,2]', '"user-api"', 'null', '{"sub":']) await refused(signedRaw({}, body));
   });
 });
 
