@@ -13,6 +13,21 @@ export interface RawServer {
   close(): Promise<void>;
 }
 
+/** Serves on a free loopback port, keep-alive as the gateway's; close() drops every connection. */
+const listen = async (server: Server): Promise<RawServer> => {
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+};
+
 export const startRawGetItemServer = async (
   client: DynamoDBClient,
   tableName: string,
@@ -35,17 +50,7 @@ export const startRawGetItemServer = async (
       },
     );
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server);
 };
 
 /** One raw GetItem, timed in-process with no HTTP at all: reported beside the metric, for scale. */
@@ -117,15 +122,5 @@ export const startRawRefreshServer = async (
       },
     );
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server);
 };
