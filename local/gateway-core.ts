@@ -28,7 +28,14 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   Context,
 } from 'aws-lambda';
-import { AUTHORIZER_CACHE_TTL_SECONDS, type RouteDefinition, routeKey, routes } from '../lambda/routes';
+import {
+  AUTHORIZER_CACHE_TTL_SECONDS,
+  type PageRouteDefinition,
+  pageRoutes,
+  type RouteDefinition,
+  routeKey,
+  routes,
+} from '../lambda/routes';
 import { type Clock, systemClock } from '../lambda/shared/clock';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -43,10 +50,12 @@ export type GatewayEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayEventRequestContextV2 & { authorizer?: { lambda: AuthorizerContext } };
 };
 
-/** The two Lambda handlers, as their modules export them (method syntax: their event types are narrower). */
+/** The Lambda handlers, as their modules export them (method syntax: their event types are narrower). */
 export interface GatewayHandlers {
   router(event: GatewayEvent, context: Context): Promise<unknown>;
   authorizer(event: APIGatewayRequestAuthorizerEventV2, context: Context): Promise<unknown>;
+  /** The pages function, for the page routes; without it they are 404s. */
+  pages?(event: GatewayEvent, context: Context): Promise<unknown>;
 }
 
 /** One HTTP request as the gateway receives it. */
@@ -79,18 +88,18 @@ export interface GatewayCoreOptions extends GatewayHandlers {
   readonly clock?: Clock;
   readonly integrationTimeoutMs?: number;
   /** Called when a handler throws or answers malformed (the 500s), as Lambda would log it. */
-  readonly onError?: (error: unknown, handler: 'router' | 'authorizer') => void;
+  readonly onError?: (error: unknown, handler: 'router' | 'authorizer' | 'pages') => void;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Route matching
 
-export interface MatchedRoute {
-  readonly route: RouteDefinition;
+export interface MatchedRoute<R extends Pick<RouteDefinition, 'method' | 'path'> = RouteDefinition> {
+  readonly route: R;
   readonly pathParameters: Record<string, string>;
 }
 
-const compileRoute = (route: RouteDefinition) => {
+const compileRoute = <R extends Pick<RouteDefinition, 'method' | 'path'>>(route: R) => {
   const names: string[] = [];
   const source = route.path
     .split('/')
@@ -113,11 +122,13 @@ const decode = (value: string): string => {
 };
 
 /** Builds `(method, rawPath) → route`; literal paths win over parameterised ones, as in API Gateway. */
-export const createRouteMatcher = (table: readonly RouteDefinition[] = routes) => {
+export const createRouteMatcher = <R extends Pick<RouteDefinition, 'method' | 'path'> = RouteDefinition>(
+  table: readonly R[] = routes as unknown as readonly R[],
+) => {
   const compiled = table
     .map(compileRoute)
     .sort((a, b) => a.names.length - b.names.length || b.route.path.length - a.route.path.length);
-  return (method: string, rawPath: string): MatchedRoute | undefined => {
+  return (method: string, rawPath: string): MatchedRoute<R> | undefined => {
     for (const { route, names, regex } of compiled) {
       if (route.method !== method) continue;
       const match = regex.exec(rawPath);
@@ -128,6 +139,10 @@ export const createRouteMatcher = (table: readonly RouteDefinition[] = routes) =
     return undefined;
   };
 };
+
+const matchPageRoute = createRouteMatcher<PageRouteDefinition>(pageRoutes);
+/** A path the pages function serves (the account pages and their assets): not the API. */
+export const isPagePath = (path: string): boolean => matchPageRoute('GET', path) !== undefined;
 
 // ---------------------------------------------------------------------------------------------
 // Requests → events
@@ -167,7 +182,7 @@ const bodyFields = (body: Buffer): Pick<GatewayEvent, 'body' | 'isBase64Encoded'
 
 export interface EventOptions {
   /** The matched route; omitted, the event carries `$default` as its route key. */
-  readonly matched?: MatchedRoute;
+  readonly matched?: MatchedRoute<Pick<RouteDefinition, 'method' | 'path'>>;
   readonly requestId?: string;
   /** When the gateway received the request. */
   readonly at?: Date;
@@ -369,8 +384,13 @@ export const createGatewayCore = (options: GatewayCoreOptions): Gateway => {
   const answer = async (request: GatewayRequest, requestId: string): Promise<GatewayResponse> => {
     // API Gateway reads the whole request before routing, so an oversized body is a 413 everywhere.
     if (request.body.length > MAX_BODY_BYTES) return TOO_LARGE;
-    const matched = match(request.method, splitUrl(request.url)[0]);
-    if (!matched) return NOT_FOUND;
+    const rawPath = splitUrl(request.url)[0];
+    const matched = match(request.method, rawPath);
+    if (!matched) {
+      const page = matchPageRoute(request.method, rawPath);
+      if (!page || !options.pages) return NOT_FOUND;
+      return invoke('pages', options.pages, payloadEvent(request, { matched: page, requestId }), requestId);
+    }
     const event = payloadEvent(request, { matched, requestId });
 
     if (matched.route.access === 'bearer') {
@@ -387,14 +407,20 @@ export const createGatewayCore = (options: GatewayCoreOptions): Gateway => {
       event.requestContext.authorizer = { lambda: verdict.context };
     }
 
+    return invoke('router', options.router, event, requestId);
+  };
+
+  const invoke = async (
+    name: 'router' | 'pages',
+    handler: NonNullable<GatewayHandlers['pages']>,
+    event: GatewayEvent,
+    requestId: string,
+  ): Promise<GatewayResponse> => {
     try {
-      const result = await withTimeout(
-        options.router(event, lambdaContext('router', requestId, timeoutMs)),
-        timeoutMs,
-      );
+      const result = await withTimeout(handler(event, lambdaContext(name, requestId, timeoutMs)), timeoutMs);
       return result === TIMED_OUT ? UNAVAILABLE : httpAnswerOf(result);
     } catch (error) {
-      options.onError?.(error, 'router');
+      options.onError?.(error, name);
       return INTERNAL;
     }
   };

@@ -8,7 +8,7 @@
 import { request as httpRequest } from 'node:http';
 import { isCommonPassword } from '../../lambda/users/common-passwords';
 import { isDocsPath } from '../../local/docs-page';
-import type { Gateway } from '../../local/gateway-core';
+import { type Gateway, isPagePath } from '../../local/gateway-core';
 import { isLocalPagePath } from '../../local/pages';
 
 export interface ApiResponse {
@@ -184,8 +184,9 @@ const GATEWAY_MESSAGES: Readonly<Record<number, string>> = {
   503: 'Service Unavailable',
 };
 
-/** The local-only pages of `npm start` (the API reference, the mail inbox, the pages mailed links open): not the API. */
-export const isLocalOnlyPath = (path: string): boolean => isDocsPath(path) || isLocalPagePath(path);
+/** The local-only pages of `npm start` (the API reference, the mail inbox) and the account pages: not the API. */
+export const isLocalOnlyPath = (path: string): boolean =>
+  isDocsPath(path) || isLocalPagePath(path) || isPagePath(path);
 
 /** API Gateway's own answer (`{"message": …}`), as opposed to one the router produced. */
 export const isGatewayAnswer = (status: number, text: string): boolean =>
