@@ -107,7 +107,8 @@ const compileRoute = <R extends Pick<RouteDefinition, 'method' | 'path'>>(route:
       const param = /^\{(\w+)(\+?)\}$/.exec(segment);
       if (!param) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       names.push(param[1] ?? '');
-      return param[2] ? '(.+)' : '([^/]+)';
+      // A greedy {param+} also takes the empty rest: `/account/` is the app's own address.
+      return param[2] ? '(.*)' : '([^/]+)';
     })
     .join('/');
   return { route, names, regex: new RegExp(`^${source}$`) };
