@@ -34,8 +34,12 @@ export const contentTypeOf = (name: string): string | undefined =>
  * Reads a folder pages/build.ts wrote: `<app>.html` for each base path and `assets/`. A file of a
  * type it does not know is left out rather than served with a guessed type.
  */
-export const readPageFiles = (folder: string, bases: readonly string[]): PageFiles => ({
-  html: Object.fromEntries(bases.map((base) => [base, readFileSync(join(folder, HTML_FILE(base)), 'utf8')])),
+export const readPageFiles = (folder: string): PageFiles => ({
+  html: Object.fromEntries(
+    readdirSync(folder)
+      .filter((name) => name.endsWith('.html'))
+      .map((name) => [`/${name.slice(0, -'.html'.length)}`, readFileSync(join(folder, name), 'utf8')]),
+  ),
   assets: Object.fromEntries(
     readdirSync(join(folder, 'assets')).flatMap((name) => {
       const contentType = contentTypeOf(name);
