@@ -493,10 +493,5 @@ export type RouteKey = `${Route['method']} ${Route['path']}`;
 export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>): string =>
   `${route.method} ${route.path}`;
 
-/**
- * How long API Gateway may reuse an authorizer verdict for the same Authorization header.
- * Safe to cache: the router re-checks expiry and revocation (ended session, deleted user,
- * password change, role change) against the stored user and session on every call, so a cached
- * "allow" never grants more than that user has now. The local gateway honours the same TTL.
- */
-export const AUTHORIZER_CACHE_TTL_SECONDS = 300;
+// The authorizer's verdict cache lives with the keys: the rotation schedule counts it.
+export { AUTHORIZER_CACHE_TTL_SECONDS } from './tokens/jwks';

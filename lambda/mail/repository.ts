@@ -21,3 +21,9 @@ export interface MailRepository {
    */
   issueNothing(purpose: TokenPurpose, hash: string, nowEpoch: number): Promise<void>;
 }
+
+/** The outbox as the mailer needs it, once a mail has gone. */
+export interface Outbox {
+  /** Blanks the raw token of a sent mail, and records when it went. */
+  markSent(outboxId: string, at: Date): Promise<void>;
+}

@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { RequestMeta } from '../audit/event';
 import { type Route, routeKey, routes } from '../routes';
 import { NotFoundError, UnauthenticatedError, UnavailableError } from '../shared/errors';
-import { bearerToken } from '../shared/tokens';
+import { bearerToken } from '../tokens/verifier';
 import { authenticate, authenticateToken, type Caller } from '../users/authenticate';
 import type { RouterDependencies } from './dependencies';
 import { handlers, type RouteRequest, readRouteBody, routeRequest } from './handlers';

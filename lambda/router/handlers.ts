@@ -15,7 +15,7 @@ import { refreshSession } from '../sessions/refresh-session';
 import { revokeAllSessions, revokeSession } from '../sessions/revoke-session';
 import type { SessionTokens } from '../sessions/session-tokens';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../shared/errors';
-import { JWKS_MAX_AGE_SECONDS } from '../shared/jwks';
+import { JWKS_MAX_AGE_SECONDS } from '../tokens/jwks';
 import type { Caller } from '../users/authenticate';
 import { deleteUser } from '../users/delete-user';
 import type { UsersDependencies } from '../users/dependencies';

@@ -7,7 +7,7 @@ import {
   UnauthenticatedError,
   UnsupportedMediaTypeError,
 } from '../shared/errors';
-import { isTokenClaims, pickClaims, type TokenClaims } from '../shared/tokens';
+import { isTokenClaims, pickClaims, type TokenClaims } from '../tokens/verifier';
 import type { ExpectedVersions } from '../users/optimistic-write';
 import { parseStrict } from '../users/schemas';
 

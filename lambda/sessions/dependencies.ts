@@ -1,6 +1,6 @@
 // What the sessions use cases are given; each takes only the part it needs (Pick).
 import type { Clock, IdSource } from '../shared/clock';
-import type { TokenService } from '../shared/token-issuer';
+import type { TokenService } from '../tokens/issuer';
 import type { UserRepository } from '../users/repository';
 import type { RefreshTokens } from './refresh-tokens';
 import type { SessionRepository } from './repository';

@@ -5,7 +5,7 @@
 import type { SessionsDependencies } from '../sessions/dependencies';
 import { isLive } from '../sessions/session';
 import { UnauthenticatedError } from '../shared/errors';
-import type { TokenClaims } from '../shared/tokens';
+import type { TokenClaims } from '../tokens/verifier';
 import { UUID } from './access';
 import type { UsersDependencies } from './dependencies';
 import type { StoredUser } from './user';

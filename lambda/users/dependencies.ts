@@ -7,7 +7,7 @@ import type { MailRepository } from '../mail/repository';
 import type { Clock, IdSource } from '../shared/clock';
 import type { CursorSealer } from '../shared/cursor';
 import type { PasswordHasher } from '../shared/passwords';
-import type { TokenService } from '../shared/token-issuer';
+import type { TokenService } from '../tokens/issuer';
 import type { UserRepository } from './repository';
 
 export interface UsersDependencies {

@@ -6,7 +6,7 @@
 import { statusOf } from '../../lambda/router/problems';
 import { MAX_BODY_BYTES } from '../../lambda/router/request';
 import { type Route, routes, type SuccessDefinition } from '../../lambda/routes';
-import { JWKS_MAX_AGE_SECONDS } from '../../lambda/shared/jwks';
+import { JWKS_MAX_AGE_SECONDS } from '../../lambda/tokens/jwks';
 import packageJson from '../../package.json';
 import { examples, internalErrorBody, problemBody, problemCatalogue } from './examples';
 import {

@@ -1,9 +1,10 @@
 // The handlers' logs, as CloudWatch would receive them: one JSON object per line, one `request` line
 // per router call with what an operator needs (request id, route, status, latency, caller), and
 // never a password, a password hash, a token or the signing key, whatever the request carried.
-import type { KeySet } from '../../lambda/keys/key-set';
+
 import { routes } from '../../lambda/routes';
 import { createLogger } from '../../lambda/shared/logger';
+import type { KeySet } from '../../lambda/tokens/key-set';
 import { type ApiResponse, JSON_CONTENT, type RequestOptions } from '../support/client';
 import { startTestStack, uniqueEmail } from '../support/stack';
 

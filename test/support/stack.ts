@@ -7,13 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import type { KeySet } from '../../lambda/keys/key-set';
-import { ensureKeySet, type KeySetStore } from '../../lambda/keys/rotation';
 import { RATE_LIMIT_BUCKETS, type RateLimits } from '../../lambda/limits/rate-limits';
 import type { RouterDependencies } from '../../lambda/router/dependencies';
 import { type Clock, randomIds, systemClock } from '../../lambda/shared/clock';
 import { type Logger, silentLogger } from '../../lambda/shared/logger';
 import { createDynamoDbClient } from '../../lambda/store/dynamodb-client';
+import type { KeySet } from '../../lambda/tokens/key-set';
+import { ensureKeySet, type KeySetStore } from '../../lambda/tokens/rotation';
 import type { AdminBootstrapOutcome } from '../../lambda/users/ensure-admin';
 import { createLocalApp, type LocalApp } from '../../local/app';
 import { localClientOptions } from '../../local/dynamodb-local';
