@@ -1,3 +1,4 @@
+import type { AccountDependencies } from '../account/dependencies';
 import {
   createRateLimiter,
   DEFAULT_RATE_LIMITS,
@@ -5,11 +6,8 @@ import {
   type RateLimiter,
   type RateLimits,
 } from '../limits/rate-limits';
-import type { MailDependencies } from '../mail/dependencies';
 import { createMailTokenKeys } from '../mail/mail-tokens';
-import type { MfaDependencies } from '../mfa/dependencies';
 import { createMfaKeys } from '../mfa/mfa-keys';
-import type { SessionsDependencies } from '../sessions/dependencies';
 import { createRefreshTokens } from '../sessions/refresh-tokens';
 import type { Clock, IdSource } from '../shared/clock';
 import { createCursorSealer } from '../shared/cursor';
@@ -27,14 +25,9 @@ import { DynamoDbUserRepository } from '../store/user-repository';
 import { createTokenService, importKeySet, MAX_TOKEN_TTL_SECONDS } from '../tokens/issuer';
 import { KEY_SET_REFRESH_SECONDS } from '../tokens/jwks';
 import type { KeySet } from '../tokens/key-set';
-import type { UsersDependencies } from '../users/dependencies';
 
 /** Everything every use case the router calls is given, and what the edge itself needs. */
-export interface RouterDependencies
-  extends UsersDependencies,
-    SessionsDependencies,
-    MfaDependencies,
-    MailDependencies {
+export interface RouterDependencies extends AccountDependencies {
   readonly logger: Logger;
   readonly rateLimiter: RateLimiter;
 }

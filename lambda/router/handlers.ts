@@ -6,25 +6,23 @@
 // wraps each such module so that it is evaluated when first imported, not at every cold start.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as v from 'valibot';
+import type { Caller } from '../account/authenticate';
+import { deleteUser } from '../account/delete-user';
+import type { AccountDependencies } from '../account/dependencies';
+import { login } from '../account/login';
+import { signUp } from '../account/sign-up';
+import { updateUser } from '../account/update-user';
 import type { RequestMeta } from '../audit/event';
-import type { MfaDependencies } from '../mfa/dependencies';
 import type { HandlerKey, Route } from '../routes';
-import type { SessionsDependencies } from '../sessions/dependencies';
 import { logout } from '../sessions/logout';
 import { refreshSession } from '../sessions/refresh-session';
 import { revokeAllSessions, revokeSession } from '../sessions/revoke-session';
 import type { SessionTokens } from '../sessions/session-tokens';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../shared/errors';
 import { JWKS_MAX_AGE_SECONDS } from '../tokens/jwks';
-import type { Caller } from '../users/authenticate';
-import { deleteUser } from '../users/delete-user';
-import type { UsersDependencies } from '../users/dependencies';
 import { getUser } from '../users/get-user';
 import { listUsers } from '../users/list-users';
-import { login } from '../users/login';
 import { parseStrict } from '../users/schemas';
-import { signUp } from '../users/sign-up';
-import { updateUser } from '../users/update-user';
 import { profileOf, type StoredUser, type User } from '../users/user';
 import { expectedVersions, notModified, readBody, readQuery, sourceIp } from './request';
 import {
@@ -51,7 +49,7 @@ type QueryOf<K extends HandlerKey> =
 
 export interface RouteRequest<K extends HandlerKey = HandlerKey> {
   readonly event: APIGatewayProxyEventV2;
-  readonly deps: UsersDependencies & SessionsDependencies & MfaDependencies;
+  readonly deps: AccountDependencies;
   /** Where the request came from, for the audit events its use case writes (and a new session's User-Agent). */
   readonly meta: RequestMeta;
   /** The caller as stored now; undefined on a public route called without a token. */
@@ -81,7 +79,7 @@ export const readRouteBody = (route: Route, event: APIGatewayProxyEventV2): unkn
 export const routeRequest = (
   route: Route,
   event: APIGatewayProxyEventV2,
-  deps: UsersDependencies & SessionsDependencies & MfaDependencies,
+  deps: AccountDependencies,
   caller: Caller | undefined,
   meta: RequestMeta,
 ): RouteRequest =>
@@ -172,7 +170,7 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
       ]);
     }
     const proof = code === undefined ? { recoveryCode: recovery_code ?? '' } : { code };
-    const { loginWithSecondFactor } = await import('../mfa/login-with-second-factor');
+    const { loginWithSecondFactor } = await import('../account/login-with-second-factor');
     const result = await loginWithSecondFactor(deps, mfa_token, proof, { client: sourceIp(event), meta });
     return sessionResponse(result, result.user);
   },

@@ -11,6 +11,8 @@ import {
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent, WriteOptions } from '../audit/event';
 import { InvalidTokenError } from '../mail/errors';
+import type { MailEffects, MailingUserRepository } from '../mail/repository';
+import type { UserSessionRepository } from '../sessions/repository';
 import type { Session } from '../sessions/session';
 import { type Clock, type IdSource, randomIds, systemClock } from '../shared/clock';
 import { EmailTakenError, LastAdminError } from '../users/errors';
@@ -20,7 +22,6 @@ import {
   StaleVersionError,
   type UserListQuery,
   type UserPage,
-  type UserRepository,
   type UserWriteOptions,
   type WriteEffects,
 } from '../users/repository';
@@ -85,7 +86,10 @@ const CONDITION_ERRORS = {
   spentPointer: () => new InvalidTokenError(),
 };
 
-export class DynamoDbUserRepository extends TableRepository implements UserRepository {
+export class DynamoDbUserRepository
+  extends TableRepository
+  implements UserSessionRepository, MailingUserRepository
+{
   private readonly clock: Clock;
   private readonly newId: IdSource;
   /** Set once the active-admin counter is known to exist (it is never deleted). */
@@ -98,7 +102,7 @@ export class DynamoDbUserRepository extends TableRepository implements UserRepos
   }
 
   /** The named parts a write's effects add to its transaction. */
-  private effectParts(effects: WriteEffects | undefined): Parts {
+  private effectParts(effects: (WriteEffects & MailEffects) | undefined): Parts {
     if (!effects) return {};
     const named = (prefix: string, parts: TransactionPart[]) =>
       Object.fromEntries(parts.map((part, index) => [`${prefix}${index}`, part]));
@@ -142,7 +146,7 @@ export class DynamoDbUserRepository extends TableRepository implements UserRepos
     return guard ? found : undefined;
   }
 
-  async create(user: StoredUser, options: UserWriteOptions = {}): Promise<void> {
+  async create(user: StoredUser, options: UserWriteOptions & MailEffects = {}): Promise<void> {
     await this.write(
       {
         user: { Put: { TableName: this.tableName, Item: itemFromUser(user), ...isAbsent } },
@@ -154,7 +158,11 @@ export class DynamoDbUserRepository extends TableRepository implements UserRepos
     );
   }
 
-  async replace(previous: StoredUser, next: StoredUser, options: UserWriteOptions = {}): Promise<void> {
+  async replace(
+    previous: StoredUser,
+    next: StoredUser,
+    options: UserWriteOptions & MailEffects = {},
+  ): Promise<void> {
     const putUser = { TableName: this.tableName, Item: itemFromUser(next), ...isAtVersion(previous.version) };
     const admins = await this.adminChange(previous, next);
     const extra = this.effectParts(options);

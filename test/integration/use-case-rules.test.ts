@@ -1,14 +1,15 @@
 import { SYSTEM_REQUEST } from '../../lambda/audit/event';
+
 // Each use case enforces its own authorization rule, whatever the router checked before it: a
 // use case called directly (by a script, a future route, a background job) refuses the same
 // callers. Called here with the test kit's dependencies, no HTTP in between.
 
+import { deleteUser } from '../../lambda/account/delete-user';
+import { signUp } from '../../lambda/account/sign-up';
+import { updateUser } from '../../lambda/account/update-user';
 import { ForbiddenError } from '../../lambda/shared/errors';
-import { deleteUser } from '../../lambda/users/delete-user';
 import { getUser } from '../../lambda/users/get-user';
 import { listUsers } from '../../lambda/users/list-users';
-import { signUp } from '../../lambda/users/sign-up';
-import { updateUser } from '../../lambda/users/update-user';
 import type { StoredUser } from '../../lambda/users/user';
 import { startTestStack, type TestStack } from '../support/stack';
 

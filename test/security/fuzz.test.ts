@@ -6,12 +6,12 @@
 // reproduce a run; `npm run test:fuzz` runs 10,000. FUZZ_SHRINK=1 shrinks a failure to its core.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { authenticateToken } from '../../lambda/account/authenticate';
+import { login } from '../../lambda/account/login';
+import { signUp } from '../../lambda/account/sign-up';
 import { SYSTEM_REQUEST } from '../../lambda/audit/event';
 import { routes } from '../../lambda/routes';
-import { authenticateToken } from '../../lambda/users/authenticate';
 import { commonPasswords } from '../../lambda/users/common-passwords';
-import { login } from '../../lambda/users/login';
-import { signUp } from '../../lambda/users/sign-up';
 import { type GatewayRequest, httpAnswerOf, lambdaContext, payloadEvent } from '../../local/gateway-core';
 import { isGatewayAnswer, leakIn } from '../support/client';
 import * as forged from '../support/forged-tokens';
