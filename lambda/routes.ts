@@ -3,20 +3,17 @@
 // CDK stack, the router, the gateway core and the OpenAPI generator all read these rows, so a
 // route exists everywhere or nowhere. An infra test holds the stack to it.
 import type * as v from 'valibot';
+import { eventsQuerySchema, userEventsQuerySchema } from './audit/schemas';
 import type { RateLimitBucket } from './limits/rate-limits';
+import { confirmPasswordResetSchema, confirmVerificationSchema, mailRequestSchema } from './mail/schemas';
 import { loginMfaSchema, verifyTotpSchema } from './mfa/schemas';
 import { refreshSchema } from './sessions/schemas';
 import {
-  confirmPasswordResetSchema,
-  confirmVerificationSchema,
   createUserSchema,
-  eventsQuerySchema,
   listUsersQuerySchema,
   loginSchema,
-  mailRequestSchema,
   replaceUserSchema,
   updateUserSchema,
-  userEventsQuerySchema,
 } from './users/schemas';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

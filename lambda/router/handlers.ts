@@ -19,10 +19,10 @@ import { refreshSession } from '../sessions/refresh-session';
 import { revokeAllSessions, revokeSession } from '../sessions/revoke-session';
 import type { SessionTokens } from '../sessions/session-tokens';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../shared/errors';
+import { parseStrict } from '../shared/parse-strict';
 import { JWKS_MAX_AGE_SECONDS } from '../tokens/jwks';
 import { getUser } from '../users/get-user';
 import { listUsers } from '../users/list-users';
-import { parseStrict } from '../users/schemas';
 import { profileOf, type StoredUser, type User } from '../users/user';
 import { expectedVersions, notModified, readBody, readQuery, sourceIp } from './request';
 import {

@@ -27,7 +27,6 @@ import {
 } from '../users/repository';
 import { isActiveAdmin, type LoginThrottleState, type StoredUser } from '../users/user';
 import type { Item } from './attributes';
-import { TableRepository, type TableRepositoryOptions } from './audit-repository';
 import { addAdmin, adminCounterItem, adminCounterKey, removeAdmin } from './items/admin-counter-items';
 import {
   accountFailuresFromItem,
@@ -58,6 +57,7 @@ import {
 import { listingPartitions } from './items/user-listing-items';
 import { afterOfPosition, queryShards } from './sharded-query';
 import { usersTable } from './table-definition';
+import { TableRepository, type TableRepositoryOptions } from './table-repository';
 import { type TransactionPart, writeTransaction } from './transactions';
 import { orUnavailable } from './unavailable';
 

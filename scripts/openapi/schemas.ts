@@ -6,10 +6,9 @@ import { type ConversionConfig, type JsonSchema, toJsonSchemaDefs } from '@valib
 import * as v from 'valibot';
 import { AUDIT_EVENT_TYPES } from '../../lambda/audit/event';
 import { type Route, routes } from '../../lambda/routes';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../lambda/shared/page-query';
 import {
-  DEFAULT_PAGE_SIZE,
   emailSchema,
-  MAX_PAGE_SIZE,
   nameSchema,
   passwordSchema,
   roleSchema,
