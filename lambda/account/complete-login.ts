@@ -1,5 +1,5 @@
 // The end of every successful login, whichever factors it took (login.ts after a password,
-// login-with-second-factor.ts after a second factor): one transaction opens a session with
+// login-mfa.ts after a second factor): one transaction opens a session with
 // the `amr` it was earned with (stored with it, so its refreshes keep it), moves `last_login`,
 // clears the failed logins the success answers, and writes login.succeeded; the caller gets the
 // session's tokens.

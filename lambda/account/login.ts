@@ -12,7 +12,7 @@ import { AccountDisabledError, InvalidCredentialsError } from '../shared/errors'
 import { activeLoginFailures, loginFailed, passwordMatches, refuseWhileLocked } from '../users/credentials';
 import { completeLogin, type LoginResult } from './complete-login';
 import type { AccountDependencies } from './dependencies';
-import { type SecondFactorRequired, startSecondFactor } from './login-with-second-factor';
+import { type SecondFactorRequired, startSecondFactor } from './login-mfa';
 
 export type { LoginResult } from './complete-login';
 

@@ -7,16 +7,17 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as v from 'valibot';
 import type { Caller } from '../account/authenticate';
+import { createUser } from '../account/create-user';
 import { deleteUser } from '../account/delete-user';
 import type { AccountDependencies } from '../account/dependencies';
 import { login } from '../account/login';
-import { signUp } from '../account/sign-up';
 import { updateUser } from '../account/update-user';
 import type { RequestMeta } from '../audit/event';
 import type { HandlerKey, Route } from '../routes';
 import { logout } from '../sessions/logout';
 import { refreshSession } from '../sessions/refresh-session';
-import { revokeAllSessions, revokeSession } from '../sessions/revoke-session';
+import { revokeAllSessions } from '../sessions/revoke-all-sessions';
+import { revokeSession } from '../sessions/revoke-session';
 import type { SessionTokens } from '../sessions/session-tokens';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../shared/errors';
 import { parseStrict } from '../shared/parse-strict';
@@ -144,7 +145,7 @@ const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): 
 
 export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   async createUser({ body, deps, caller, meta }) {
-    const user = await signUp(deps, caller, body(), meta);
+    const user = await createUser(deps, caller, body(), meta);
     return userResponse(201, user, { Location: `/users/${user.id}` });
   },
 
@@ -170,8 +171,8 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
       ]);
     }
     const proof = code === undefined ? { recoveryCode: recovery_code ?? '' } : { code };
-    const { loginWithSecondFactor } = await import('../account/login-with-second-factor');
-    const result = await loginWithSecondFactor(deps, mfa_token, proof, { client: sourceIp(event), meta });
+    const { loginMfa } = await import('../account/login-mfa');
+    const result = await loginMfa(deps, mfa_token, proof, { client: sourceIp(event), meta });
     return sessionResponse(result, result.user);
   },
 

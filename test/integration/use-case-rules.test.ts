@@ -4,8 +4,8 @@ import { SYSTEM_REQUEST } from '../../lambda/audit/event';
 // use case called directly (by a script, a future route, a background job) refuses the same
 // callers. Called here with the test kit's dependencies, no HTTP in between.
 
+import { createUser } from '../../lambda/account/create-user';
 import { deleteUser } from '../../lambda/account/delete-user';
-import { signUp } from '../../lambda/account/sign-up';
 import { updateUser } from '../../lambda/account/update-user';
 import { ForbiddenError } from '../../lambda/shared/errors';
 import { getUser } from '../../lambda/users/get-user';
@@ -63,7 +63,7 @@ describe('admin-only rules hold in the use cases', () => {
     expect((await stored(alice.id)).role).toBe('user');
   });
 
-  it('signUp refuses a role from anyone but an admin', async () => {
+  it('createUser refuses a role from anyone but an admin', async () => {
     const input = {
       email: `role-${Date.now()}@example.com`,
       name: 'Role',
@@ -71,10 +71,14 @@ describe('admin-only rules hold in the use cases', () => {
       role: 'admin' as const,
     };
 
-    await expect(signUp(api.deps, undefined, input, SYSTEM_REQUEST)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(signUp(api.deps, alice, input, SYSTEM_REQUEST)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(createUser(api.deps, undefined, input, SYSTEM_REQUEST)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(createUser(api.deps, alice, input, SYSTEM_REQUEST)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(api.deps.repository.getByEmail(input.email)).resolves.toBeUndefined();
-    await expect(signUp(api.deps, admin, input, SYSTEM_REQUEST)).resolves.toMatchObject({ role: 'admin' });
+    await expect(createUser(api.deps, admin, input, SYSTEM_REQUEST)).resolves.toMatchObject({
+      role: 'admin',
+    });
   });
 
   it('an admin may act on anyone', async () => {

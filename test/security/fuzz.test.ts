@@ -7,8 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { authenticateToken } from '../../lambda/account/authenticate';
+import { createUser } from '../../lambda/account/create-user';
 import { login } from '../../lambda/account/login';
-import { signUp } from '../../lambda/account/sign-up';
 import { SYSTEM_REQUEST } from '../../lambda/audit/event';
 import { routes } from '../../lambda/routes';
 import { commonPasswords } from '../../lambda/users/common-passwords';
@@ -457,7 +457,7 @@ beforeAll(async () => {
     const email = `fuzz-${role}-${++generation}@example.com`;
     const password = `fuzz ${role} secret pw`;
     if (role === 'admin') await stack.ensureAdmin(email, password);
-    else await signUp(deps, undefined, { email, name: 'Fuzz target', password }, SYSTEM_REQUEST);
+    else await createUser(deps, undefined, { email, name: 'Fuzz target', password }, SYSTEM_REQUEST);
     const result = await login(deps, email, password, '127.0.0.1', SYSTEM_REQUEST);
     if (!('token' in result)) throw new Error('fuzz accounts have no second factor');
     const { token, user } = result;

@@ -45,7 +45,7 @@ const wrongCode = () => new SecondFactorRefusedError('The code is wrong, or was 
 
 type Deps = AccountDependencies;
 
-export const loginWithSecondFactor = async (
+export const loginMfa = async (
   deps: Deps,
   mfaToken: string,
   proof: SecondFactorProof,

@@ -7,7 +7,7 @@ import { type NewUser, newStoredUser } from '../users/new-user';
 import { profileOf, type StoredUser, type User } from '../users/user';
 import type { AccountDependencies } from './dependencies';
 
-export const signUp = async (
+export const createUser = async (
   deps: Pick<AccountDependencies, 'repository' | 'passwords' | 'clock' | 'newId' | 'mailTokens'>,
   caller: StoredUser | undefined,
   input: NewUser,
