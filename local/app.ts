@@ -10,7 +10,7 @@ import { KEY_SET_REFRESH_SECONDS, parseJwks } from '../lambda/tokens/jwks';
 import { publishedKeys } from '../lambda/tokens/key-set';
 import { createTokenVerifier, importVerificationKeys } from '../lambda/tokens/verifier';
 import { type AdminBootstrapOutcome, ensureAdmin } from '../lambda/users/ensure-admin';
-import type { GatewayHandlers } from './gateway-core';
+import type { GatewayHandlers } from './gateway-types';
 
 export interface LocalApp {
   readonly handlers: GatewayHandlers;

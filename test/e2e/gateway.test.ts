@@ -8,7 +8,7 @@ import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { publishedKeys } from '../../lambda/tokens/key-set';
 import { newKeySet } from '../../lambda/tokens/rotation';
 import { createGateway, type GatewayOptions } from '../../local/gateway';
-import type { GatewayEvent, GatewayHandlers } from '../../local/gateway-core';
+import type { GatewayEvent, GatewayHandlers } from '../../local/gateway-types';
 import { createTestTable, deleteTestTable } from '../support/tables';
 
 interface Answer {

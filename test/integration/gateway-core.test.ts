@@ -1,7 +1,8 @@
 // The gateway core as the integration suite meets it: the authorizer's verdict cache on the
 // injected clock (moved, never slept on), and the client's address reaching the router.
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../lambda/routes';
-import { createGatewayCore, type GatewayEvent } from '../../local/gateway-core';
+import { createGatewayCore } from '../../local/gateway-core';
+import type { GatewayEvent } from '../../local/gateway-types';
 import { createClient, newSecrets, overCore } from '../support/client';
 import { type Account, testStackForThisFile } from '../support/stack';
 

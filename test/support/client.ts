@@ -8,7 +8,7 @@
 import { request as httpRequest } from 'node:http';
 import { isCommonPassword } from '../../lambda/users/common-passwords';
 import { isDocsPath } from '../../local/docs-page';
-import type { Gateway } from '../../local/gateway-core';
+import type { Gateway } from '../../local/gateway-types';
 import { isLocalPagePath } from '../../local/pages';
 
 export interface ApiResponse {

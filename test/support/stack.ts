@@ -17,7 +17,8 @@ import { ensureKeySet, type KeySetStore } from '../../lambda/tokens/rotation';
 import type { AdminBootstrapOutcome } from '../../lambda/users/ensure-admin';
 import { createLocalApp, type LocalApp } from '../../local/app';
 import { localClientOptions } from '../../local/dynamodb-local';
-import { createGatewayCore, type Gateway, type GatewayHandlers } from '../../local/gateway-core';
+import { createGatewayCore } from '../../local/gateway-core';
+import type { Gateway, GatewayHandlers } from '../../local/gateway-types';
 import { memoryKeySetStore } from '../../local/signing-keys';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
 import {
