@@ -1,9 +1,9 @@
 // Every route of the contract (README) over real HTTP, through the local gateway and the deployed handler
 // modules, on DynamoDB Local: what a client of `npm start` (or of the deployed API) sees.
 import { randomUUID } from 'node:crypto';
-import type { Call } from '../support/client';
 import { expectGateway } from '../support/expect';
 import { ADMIN, startTestStack, type TestStack } from '../support/stack';
+import type { Call } from '../support/transport';
 
 let stack: TestStack;
 let call: Call;

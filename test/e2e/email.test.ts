@@ -2,9 +2,9 @@
 // through the table's stream and the same mailer handler the stack deploys; its link's token
 // completes the flow once. Time-based rules move the stack's clock.
 import { randomUUID } from 'node:crypto';
-import type { Call } from '../support/client';
 import { createTestClock } from '../support/clock';
 import { ADMIN, startTestStack, type TestStack } from '../support/stack';
+import type { Call } from '../support/transport';
 
 const clock = createTestClock();
 let stack: TestStack;

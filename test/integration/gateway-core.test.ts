@@ -3,8 +3,9 @@
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../lambda/routes';
 import { createGatewayCore } from '../../local/gateway-core';
 import type { GatewayEvent } from '../../local/gateway-types';
-import { createClient, newSecrets, overCore } from '../support/client';
+import { createClient } from '../support/client';
 import { type Account, testStackForThisFile } from '../support/stack';
+import { newSecrets, overCore } from '../support/transport';
 
 const TTL_MS = AUTHORIZER_CACHE_TTL_SECONDS * 1000;
 

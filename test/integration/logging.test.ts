@@ -5,8 +5,8 @@
 import { routes } from '../../lambda/routes';
 import { createLogger } from '../../lambda/shared/logger';
 import type { KeySet } from '../../lambda/tokens/key-set';
-import { type ApiResponse, JSON_CONTENT, type RequestOptions } from '../support/client';
 import { startTestStack, uniqueEmail } from '../support/stack';
+import { type ApiResponse, JSON_CONTENT, type RequestOptions } from '../support/transport';
 
 const BCRYPT_HASH = /\$2[aby]\$/;
 const ROUTE_KEYS = new Set<string>(routes.map((route) => `${route.method} ${route.path}`));

@@ -3,8 +3,8 @@
 // clients are different loopback addresses: the gateway takes the socket's peer address as
 // `requestContext.http.sourceIp`, as API Gateway does.
 import { DEFAULT_RATE_LIMITS } from '../../lambda/limits/rate-limits';
-import { JSON_CONTENT } from '../support/client';
 import { ADMIN, startTestStack, type TestStack, uniqueEmail } from '../support/stack';
+import { JSON_CONTENT } from '../support/transport';
 
 interface Reply {
   readonly status: number;

@@ -13,9 +13,9 @@ import { itemFromSession } from '../../lambda/store/items/session-items';
 import { parseJwks } from '../../lambda/tokens/jwks';
 import { type KeySet, parseKeySet } from '../../lambda/tokens/key-set';
 import { newKeySet } from '../../lambda/tokens/rotation';
-import { leakIn } from '../support/client';
 import { expectProblem } from '../support/expect';
 import { claimsFor } from '../support/forged-tokens';
+import { leakIn } from '../support/leaks';
 import { type Account, ADMIN, testStackForThisFile, uniqueEmail } from '../support/stack';
 import { testDocumentClient } from '../support/tables';
 

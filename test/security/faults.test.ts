@@ -15,10 +15,10 @@ import {
   localClientOptions,
   startDynamoDbLocal,
 } from '../../local/dynamodb-local';
-import type { ApiResponse as Answer, Call } from '../support/client';
 import { expectProblem } from '../support/expect';
 import { ADMIN, startTestStack, type TestStack, uniqueEmail } from '../support/stack';
 import { percentile } from '../support/stats';
+import type { ApiResponse as Answer, Call } from '../support/transport';
 
 /** What a request may take, whatever DynamoDB does: well inside API Gateway's 30 s. */
 const BOUND_MS = 5_000;

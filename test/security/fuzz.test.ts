@@ -15,8 +15,9 @@ import { commonPasswords } from '../../lambda/users/common-passwords';
 import { lambdaContext, payloadEvent } from '../../local/gateway-events';
 import { httpAnswerOf } from '../../local/gateway-responses';
 import type { GatewayRequest } from '../../local/gateway-types';
-import { isGatewayAnswer, leakIn } from '../support/client';
 import * as forged from '../support/forged-tokens';
+import { leakIn } from '../support/leaks';
+import { isGatewayAnswer } from '../support/security-headers';
 import { startTestStack, type TestStack } from '../support/stack';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2_000);

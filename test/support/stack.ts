@@ -21,17 +21,10 @@ import { createGatewayCore } from '../../local/gateway-core';
 import type { Gateway, GatewayHandlers } from '../../local/gateway-types';
 import { memoryKeySetStore } from '../../local/signing-keys';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
-import {
-  type ApiResponse,
-  type Client,
-  createClient,
-  newSecrets,
-  overCore,
-  overHttp,
-  type Transport,
-} from './client';
+import { createClient } from './client';
 import { claimsOf, signToken } from './forged-tokens';
 import { createTestTable, harnessEndpoint, testDocumentClient, testDynamoDbClient } from './tables';
+import { type ApiResponse, type Client, newSecrets, overCore, overHttp, type Transport } from './transport';
 
 /** The admin a stack bootstraps when asked (`admin: ADMIN`), as `ADMIN_EMAIL`/`ADMIN_PASSWORD` do for `npm start`. */
 export const ADMIN = { email: 'admin@kit.example.com', password: 'test kit admin password' } as const;
