@@ -5,10 +5,12 @@ import { routes } from '../../lambda/routes';
 
 // Requests name the two live accounts by placeholder, filled in when sent: when the fuzzer
 // deletes one, or revokes its token, a new one takes its place and later requests still reach it.
-export const USER_ID = '{user-id}';
-export const ADMIN_ID = '{admin-id}';
-export const USER_TOKEN = '{user-token}';
-export const ADMIN_TOKEN = '{admin-token}';
+const USER_ID = '{user-id}';
+const ADMIN_ID = '{admin-id}';
+const USER_TOKEN = '{user-token}';
+const ADMIN_TOKEN = '{admin-token}';
+
+export { ADMIN_ID, ADMIN_TOKEN, USER_ID, USER_TOKEN };
 
 export interface FuzzRequest {
   readonly method: string;
