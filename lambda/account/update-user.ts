@@ -7,7 +7,7 @@ import { type AuditEvent, auditEvent, type RequestMeta } from '../audit/event';
 import { tokenMail, tokenMailedEvent } from '../mail/issue';
 import { withSessionsEnded } from '../sessions/end-all-sessions';
 import { ForbiddenError } from '../shared/errors';
-import { targetUser } from '../users/access';
+import { mayActOn, targetUser } from '../users/access';
 import { clearLoginFailures, confirmCurrentPassword } from '../users/credentials';
 import { checkExpected, type ExpectedVersions, writeWithRetry } from '../users/optimistic-write';
 import { profileOf, type Role, type Status, type StoredUser, type User } from '../users/user';
@@ -56,10 +56,13 @@ export const updateUser = async (
   deps: Deps,
   caller: StoredUser,
   id: string,
-  changes: UserChanges,
+  /** Read after the rule: another's id is a 403 whatever the body says. */
+  readChanges: () => UserChanges,
   expected: ExpectedVersions,
   meta: RequestMeta,
 ): Promise<User> => {
+  mayActOn(caller, id);
+  const changes = readChanges();
   if (changes.role !== undefined && caller.role !== 'admin') {
     throw new ForbiddenError('Only an admin may change a role.');
   }

@@ -1,9 +1,11 @@
 // One thin handler per route: read the request, call the use case, shape the response.
 // `satisfies { [K in HandlerKey]: … }` makes a route without a handler a compile error, and
 // gives each handler the parsed body and query types of its own route row.
-// Code that only some routes need (the second factor with otpauth, the sessions listing, the
-// audit queries, the mail requests and confirmations, the OpenAPI document) is imported on first use: in the one-file bundle esbuild
-// wraps each such module so that it is evaluated when first imported, not at every cold start.
+// Code that only some routes need (enrolling and managing a second factor, the sessions listing,
+// the audit queries, the mail requests and confirmations, the OpenAPI document) is imported on
+// first use: in the one-file bundle esbuild wraps each such module so that it is evaluated when
+// first imported, not at every cold start. The second step of a login is not among them: login
+// itself imports it (a password login may have to start the second factor).
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as v from 'valibot';
 import type { Caller } from '../account/authenticate';
@@ -11,6 +13,7 @@ import { createUser } from '../account/create-user';
 import { deleteUser } from '../account/delete-user';
 import type { AccountDependencies } from '../account/dependencies';
 import { login } from '../account/login';
+import { loginMfa } from '../account/login-mfa';
 import { updateUser } from '../account/update-user';
 import type { RequestMeta } from '../audit/event';
 import type { HandlerKey, Route } from '../routes';
@@ -19,7 +22,7 @@ import { refreshSession } from '../sessions/refresh-session';
 import { revokeAllSessions } from '../sessions/revoke-all-sessions';
 import { revokeSession } from '../sessions/revoke-session';
 import type { SessionTokens } from '../sessions/session-tokens';
-import { ForbiddenError, UnauthenticatedError, ValidationError } from '../shared/errors';
+import { UnauthenticatedError, ValidationError } from '../shared/errors';
 import { parseStrict } from '../shared/parse-strict';
 import { JWKS_MAX_AGE_SECONDS } from '../tokens/jwks';
 import { getUser } from '../users/get-user';
@@ -100,13 +103,8 @@ const signedIn = (caller: StoredUser | undefined): StoredUser => {
   return caller;
 };
 
-/** The `{id}` path parameter, after the cheap ownership check that needs no look-up. */
-const targetId = ({ event, caller }: RouteRequest<HandlerKey>): string => {
-  const id = event.pathParameters?.id ?? '';
-  const user = signedIn(caller);
-  if (user.role !== 'admin' && user.id !== id) throw new ForbiddenError('You may only act on your own user.');
-  return id;
-};
+/** The `{id}` path parameter: the use case decides whether the caller may act on it. */
+const pathId = (event: APIGatewayProxyEventV2): string => event.pathParameters?.id ?? '';
 
 /** Login, its second step and refresh answer alike: the tokens of the session, and the user. */
 const sessionResponse = (tokens: SessionTokens, user: User): HttpResponse =>
@@ -125,18 +123,20 @@ const sessionResponse = (tokens: SessionTokens, user: User): HttpResponse =>
 
 /** PUT and PATCH: they differ only in which fields their schema requires. */
 const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): Promise<HttpResponse> => {
-  const id = targetId(request);
-  const { current_password, ...fields } = request.body();
-  if (Object.values(fields).every((value) => value === undefined)) {
-    throw new ValidationError('Send at least one of email, name, password, role, status.', [
-      { path: '', message: 'must contain at least one of email, name, password, role, status' },
-    ]);
-  }
+  const changes = () => {
+    const { current_password, ...fields } = request.body();
+    if (Object.values(fields).every((value) => value === undefined)) {
+      throw new ValidationError('Send at least one of email, name, password, role, status.', [
+        { path: '', message: 'must contain at least one of email, name, password, role, status' },
+      ]);
+    }
+    return { ...fields, currentPassword: current_password, client: sourceIp(request.event) };
+  };
   const user = await updateUser(
     request.deps,
     signedIn(request.caller),
-    id,
-    { ...fields, currentPassword: current_password, client: sourceIp(request.event) },
+    pathId(request.event),
+    changes,
     expectedVersions(request.event),
     request.meta,
   );
@@ -171,36 +171,31 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
       ]);
     }
     const proof = code === undefined ? { recoveryCode: recovery_code ?? '' } : { code };
-    const { loginMfa } = await import('../account/login-mfa');
     const result = await loginMfa(deps, mfa_token, proof, { client: sourceIp(event), meta });
     return sessionResponse(result, result.user);
   },
 
   async enrolTotp({ event, deps, caller }) {
     const { enrolTotp } = await import('../mfa/enrol-totp');
-    const enrolment = await enrolTotp(deps, signedIn(caller), event.pathParameters?.id ?? '');
+    const enrolment = await enrolTotp(deps, signedIn(caller), pathId(event));
     return json(201, { secret: enrolment.secret, otpauth_uri: enrolment.otpauthUri });
   },
 
   async verifyTotp({ event, deps, caller, body, meta }) {
-    const user = signedIn(caller);
-    const id = event.pathParameters?.id ?? '';
-    const { onlyYourself, verifyTotp } = await import('../mfa/enrol-totp');
-    // Refused before the body is read: someone else's id learns nothing from a 400.
-    onlyYourself(user, id);
-    const codes = await verifyTotp(deps, user, id, body().code, meta);
+    const { verifyTotp } = await import('../mfa/enrol-totp');
+    const codes = await verifyTotp(deps, signedIn(caller), pathId(event), () => body().code, meta);
     return json(200, { recovery_codes: codes });
   },
 
   async removeTotp({ event, deps, caller, amr, meta }) {
     const { removeTotp } = await import('../mfa/manage-factor');
-    await removeTotp(deps, signedIn(caller), amr, event.pathParameters?.id ?? '', meta);
+    await removeTotp(deps, signedIn(caller), amr, pathId(event), meta);
     return noContent();
   },
 
   async regenerateRecoveryCodes({ event, deps, caller, amr }) {
     const { regenerateRecoveryCodes } = await import('../mfa/manage-factor');
-    const codes = await regenerateRecoveryCodes(deps, signedIn(caller), amr, event.pathParameters?.id ?? '');
+    const codes = await regenerateRecoveryCodes(deps, signedIn(caller), amr, pathId(event));
     return json(200, { recovery_codes: codes });
   },
 
@@ -216,54 +211,63 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   },
 
   async listSessions(request) {
-    const id = targetId(request);
     const { listSessions } = await import('../sessions/list-sessions');
-    const sessions = await listSessions(request.deps, signedIn(request.caller), request.sessionId, id);
+    const sessions = await listSessions(
+      request.deps,
+      signedIn(request.caller),
+      request.sessionId,
+      pathId(request.event),
+    );
     return json(200, { items: sessions.map(presentSession) });
   },
 
   async revokeSession(request) {
-    const id = targetId(request);
     const sessionId = request.event.pathParameters?.session_id ?? '';
-    await revokeSession(request.deps, signedIn(request.caller), id, sessionId, request.meta);
+    await revokeSession(
+      request.deps,
+      signedIn(request.caller),
+      pathId(request.event),
+      sessionId,
+      request.meta,
+    );
     return noContent();
   },
 
   async revokeAllSessions(request) {
-    const id = targetId(request);
-    await revokeAllSessions(request.deps, signedIn(request.caller), id, request.meta);
+    await revokeAllSessions(request.deps, signedIn(request.caller), pathId(request.event), request.meta);
     return noContent();
   },
 
   async listUsers({ query, deps, caller }) {
-    const user = signedIn(caller);
-    // Refused before the query is even read: a non-admin learns nothing from its errors.
-    if (user.role !== 'admin') throw new ForbiddenError('Only an admin may list users.');
-    const { limit, cursor, email_prefix, status } = query();
-    const page = await listUsers(deps, user, { limit, cursor, emailPrefix: email_prefix, status });
+    const page = await listUsers(deps, signedIn(caller), () => {
+      const { limit, cursor, email_prefix, status } = query();
+      return { limit, cursor, emailPrefix: email_prefix, status };
+    });
     return json(200, { items: page.users.map(presentUser), next_cursor: page.nextCursor });
   },
 
   async listUserEvents(request) {
-    const id = targetId(request);
     const { listUserEvents } = await import('../audit/list-events');
-    const page = await listUserEvents(request.deps, signedIn(request.caller), id, request.query());
+    const page = await listUserEvents(
+      request.deps,
+      signedIn(request.caller),
+      pathId(request.event),
+      request.query,
+    );
     return json(200, { items: page.events.map(presentEvent), next_cursor: page.nextCursor });
   },
 
   async listEvents({ query, deps, caller }) {
-    const user = signedIn(caller);
-    // Refused before the query is even read: a non-admin learns nothing from its errors.
-    if (user.role !== 'admin') throw new ForbiddenError('Only an admin may read the audit trail.');
-    const { user_id, actor_id, ...rest } = query();
     const { listEvents } = await import('../audit/list-events');
-    const page = await listEvents(deps, user, { ...rest, userId: user_id, actorId: actor_id });
+    const page = await listEvents(deps, signedIn(caller), () => {
+      const { user_id, actor_id, ...rest } = query();
+      return { ...rest, userId: user_id, actorId: actor_id };
+    });
     return json(200, { items: page.events.map(presentEvent), next_cursor: page.nextCursor });
   },
 
   async getUser(request) {
-    const id = targetId(request);
-    const user = await getUser(request.deps, signedIn(request.caller), id);
+    const user = await getUser(request.deps, signedIn(request.caller), pathId(request.event));
     if (notModified(request.event, etagOf(user))) {
       return {
         statusCode: 304,
@@ -279,11 +283,10 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   updateUser: changeUser,
 
   async deleteUser(request) {
-    const id = targetId(request);
     await deleteUser(
       request.deps,
       signedIn(request.caller),
-      id,
+      pathId(request.event),
       expectedVersions(request.event),
       request.meta,
     );

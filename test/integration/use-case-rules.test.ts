@@ -35,10 +35,16 @@ describe('a user acting on another user is refused by the use case itself', () =
     await expect(getUser(api.deps, alice, bob.id)).rejects.toBeInstanceOf(ForbiddenError);
   });
 
-  it('updateUser', async () => {
+  it('updateUser, before it reads the changes', async () => {
+    let read = false;
+    const changes = () => {
+      read = true;
+      return { name: 'Taken over' };
+    };
     await expect(
-      updateUser(api.deps, alice, bob.id, { name: 'Taken over' }, undefined, SYSTEM_REQUEST),
+      updateUser(api.deps, alice, bob.id, changes, undefined, SYSTEM_REQUEST),
     ).rejects.toBeInstanceOf(ForbiddenError);
+    expect(read).toBe(false);
     expect((await stored(bob.id)).name).toBe(bob.name);
   });
 
@@ -52,13 +58,20 @@ describe('a user acting on another user is refused by the use case itself', () =
 
 describe('admin-only rules hold in the use cases', () => {
   it('listUsers refuses a non-admin and serves an admin', async () => {
-    await expect(listUsers(api.deps, alice, { limit: 10 })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(listUsers(api.deps, admin, { limit: 10 })).resolves.toHaveProperty('users');
+    let read = false;
+    const query = () => {
+      read = true;
+      return { limit: 10 };
+    };
+    await expect(listUsers(api.deps, alice, query)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(read).toBe(false);
+    await expect(listUsers(api.deps, admin, query)).resolves.toHaveProperty('users');
+    expect(read).toBe(true);
   });
 
   it('updateUser refuses a role change by a non-admin, even on their own user', async () => {
     await expect(
-      updateUser(api.deps, alice, alice.id, { role: 'admin' }, undefined, SYSTEM_REQUEST),
+      updateUser(api.deps, alice, alice.id, () => ({ role: 'admin' }), undefined, SYSTEM_REQUEST),
     ).rejects.toBeInstanceOf(ForbiddenError);
     expect((await stored(alice.id)).role).toBe('user');
   });
