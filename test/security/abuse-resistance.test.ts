@@ -1,4 +1,4 @@
-// Abuse resistance (issue 14), each test the attack: a lockout aimed at someone else, floods from
+// Abuse resistance, each test the attack: a lockout aimed at someone else, floods from
 // one address, look-alike passwords, names that hide or break, and token spellings. Different
 // clients are different loopback addresses: the gateway takes the socket's peer address as
 // `requestContext.http.sourceIp`, as API Gateway does.
