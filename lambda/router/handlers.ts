@@ -73,7 +73,12 @@ export interface RouteRequest<K extends HandlerKey = HandlerKey> {
   readonly query: () => QueryOf<K>;
 }
 
-type RouteHandler<K extends HandlerKey> = (request: RouteRequest<K>) => Promise<HttpResponse>;
+/** The statuses a route's row lists: a handler answering another one does not compile. */
+export type SuccessStatus<K extends HandlerKey> = RouteOf<K>['success'][number]['status'];
+
+type RouteHandler<K extends HandlerKey> = (
+  request: RouteRequest<K>,
+) => Promise<HttpResponse<SuccessStatus<K>>>;
 
 /** Builds the request a handler receives, with the route row's own schemas. */
 /** The route's request body, read and checked against its schema (400 naming each bad field). */
@@ -107,7 +112,7 @@ const signedIn = (caller: StoredUser | undefined): StoredUser => {
 const pathId = (event: APIGatewayProxyEventV2): string => event.pathParameters?.id ?? '';
 
 /** Login, its second step and refresh answer alike: the tokens of the session, and the user. */
-const sessionResponse = (tokens: SessionTokens, user: User): HttpResponse =>
+const sessionResponse = (tokens: SessionTokens, user: User): HttpResponse<200> =>
   json(
     200,
     {
@@ -122,7 +127,9 @@ const sessionResponse = (tokens: SessionTokens, user: User): HttpResponse =>
   );
 
 /** PUT and PATCH: they differ only in which fields their schema requires. */
-const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): Promise<HttpResponse> => {
+const changeUser = async (
+  request: RouteRequest<'replaceUser' | 'updateUser'>,
+): Promise<HttpResponse<200>> => {
   const changes = () => {
     const { current_password, ...fields } = request.body();
     if (Object.values(fields).every((value) => value === undefined)) {

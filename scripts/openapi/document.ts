@@ -3,13 +3,17 @@
 // (problem types by status). Dev-time only: `npm run openapi` writes it to docs/openapi.json,
 // which the router serves at GET /openapi.json without bundling this generator.
 import { MAX_BODY_BYTES } from '../../lambda/router/request';
-import { type Route, routes, type SuccessDefinition } from '../../lambda/routes';
+import { type ResponseBodyName, type Route, routes, type SuccessDefinition } from '../../lambda/routes';
 import packageJson from '../../package.json';
 import { errorResponseName, errorResponses, errorStatuses } from './error-responses';
 import { examples } from './examples';
 import { HEADERS, PARAMETERS, pathParameters, SECURITY_SCHEMES } from './parameters';
 import { exampleOf, INLINE_SCHEMAS, type Json, ref, schemaRef } from './references';
-import { componentSchemas, queryParameters, type ResponseSchemaName } from './schemas';
+import { componentSchemas, queryParameters } from './schemas';
+
+type InlineName = keyof typeof INLINE_SCHEMAS;
+
+const isInline = (name: ResponseBodyName): name is InlineName => Object.hasOwn(INLINE_SCHEMAS, name);
 
 const successResponse = (success: SuccessDefinition): Json => {
   const headers = Object.fromEntries(
@@ -17,10 +21,8 @@ const successResponse = (success: SuccessDefinition): Json => {
       typeof entry === 'string' ? [entry, ref('headers', entry)] : [entry[0], ref('headers', entry[1])],
     ),
   );
-  const schema =
-    success.schema === undefined
-      ? undefined
-      : (INLINE_SCHEMAS[success.schema] ?? schemaRef(success.schema as ResponseSchemaName));
+  const name = success.schema;
+  const schema = name === undefined ? undefined : isInline(name) ? INLINE_SCHEMAS[name] : schemaRef(name);
   const example = exampleOf(success.example);
   return {
     description: success.description,

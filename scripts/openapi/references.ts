@@ -1,5 +1,7 @@
 // The document's building blocks: its JSON type, references to its components, the schemas
 // written inline, and an example from examples.ts.
+
+import type { ResponseBodyName } from '../../lambda/routes';
 import { examples } from './examples';
 import type { RequestSchemaName, ResponseSchemaName } from './schemas';
 
@@ -13,7 +15,7 @@ export const ref = (kind: 'headers' | 'parameters' | 'responses', name: string):
 });
 
 /** Response schemas that are not valibot schemas of ours (the document describes itself loosely). */
-export const INLINE_SCHEMAS: Readonly<Record<string, Json>> = {
+export const INLINE_SCHEMAS = {
   OpenApiDocument: {
     type: 'object',
     required: ['openapi', 'info', 'paths'],
@@ -45,7 +47,7 @@ export const INLINE_SCHEMAS: Readonly<Record<string, Json>> = {
       },
     },
   },
-};
+} as const satisfies Partial<Record<ResponseBodyName, Json>>;
 
 export const exampleOf = (key: string | undefined): unknown =>
   key === undefined ? undefined : (examples as Record<string, unknown>)[key];

@@ -5,7 +5,7 @@
 import { type ConversionConfig, type JsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 import { AUDIT_EVENT_TYPES } from '../../lambda/audit/event';
-import { type Route, routes } from '../../lambda/routes';
+import { type ResponseBodyName, type Route, routes } from '../../lambda/routes';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../lambda/shared/page-query';
 import {
   emailSchema,
@@ -15,6 +15,7 @@ import {
   statusSchema,
 } from '../../lambda/users/schemas';
 import { examples } from './examples';
+import type { INLINE_SCHEMAS } from './references';
 
 /** The wire form of every time: ISO 8601 UTC with milliseconds. */
 const timestamp = v.pipe(v.string(), v.isoTimestamp(), v.regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/));
@@ -352,7 +353,8 @@ export const RESPONSE_SCHEMAS = {
   EventList: eventListSchema,
   Problem: problemSchema,
   GatewayMessage: gatewayMessageSchema,
-} as const;
+} as const satisfies Record<Exclude<ResponseBodyName, keyof typeof INLINE_SCHEMAS>, v.GenericSchema> &
+  Record<string, v.GenericSchema>;
 
 export type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;
 
