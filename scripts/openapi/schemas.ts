@@ -24,12 +24,12 @@ const timestamp = v.pipe(v.string(), v.isoTimestamp(), v.regex(/^\d{4}-\d\d-\d\d
  * A response object of the document: its fields (no other), its title, what it is when the title
  * does not say enough, and its example.
  */
-const responseObject = (
+const responseObject = <TEntries extends v.ObjectEntries>(
   title: string,
-  entries: v.ObjectEntries,
+  entries: TEntries,
   example: unknown,
   description?: string,
-): v.GenericSchema => {
+) => {
   const fields = v.strictObject(entries);
   return description === undefined
     ? v.pipe(fields, v.title(title), v.examples([example as never]))
@@ -150,7 +150,7 @@ const totpEnrolmentSchema = responseObject(
 );
 
 /** A page of a listing: its items, and the cursor of the next page. */
-const pageSchema = (items: v.GenericSchema, title: string, example: unknown) =>
+const pageSchema = <TItem extends v.GenericSchema>(items: TItem, title: string, example: unknown) =>
   responseObject(
     title,
     {
