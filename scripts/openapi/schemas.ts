@@ -1,6 +1,7 @@
 // The JSON Schemas of the OpenAPI document, converted from valibot: the request schemas the
-// router validates with (lambda/users/schemas.ts), and response schemas written here in valibot
-// for the wire shapes of lambda/router/responses.ts. Responses are strict objects, so the contract
+// router validates with (read from the route table), and the response schemas, written here once
+// for the wire shapes of lambda/router/responses.ts; test/unit/response-shapes.test.ts makes the
+// presenters' types equal to them at compile time. Responses are strict objects, so the contract
 // test fails on any field the document does not name (a credential, say).
 import { type ConversionConfig, type JsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema';
 import * as v from 'valibot';
