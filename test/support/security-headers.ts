@@ -2,6 +2,7 @@
 // carry none).
 import { isDocsPath } from '../../local/docs-page';
 import { isLocalPagePath } from '../../local/pages';
+import { isPagePath } from '../../local/route-matching';
 
 const GATEWAY_MESSAGES: Readonly<Record<number, string>> = {
   401: 'Unauthorized',
@@ -13,7 +14,8 @@ const GATEWAY_MESSAGES: Readonly<Record<number, string>> = {
 };
 
 /** The local-only pages of `npm start` (the API reference, the mail inbox, the pages mailed links open): not the API. */
-export const isLocalOnlyPath = (path: string): boolean => isDocsPath(path) || isLocalPagePath(path);
+export const isLocalOnlyPath = (path: string): boolean =>
+  isDocsPath(path) || isLocalPagePath(path) || isPagePath(path);
 
 /** API Gateway's own answer (`{"message": …}`), as opposed to one the router produced. */
 export const isGatewayAnswer = (status: number, text: string): boolean =>

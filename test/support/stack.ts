@@ -21,6 +21,7 @@ import { createGatewayCore } from '../../local/gateway-core';
 import type { Gateway, GatewayHandlers } from '../../local/gateway-types';
 import { memoryKeySetStore } from '../../local/signing-keys';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
+import { buildPages } from '../../pages/build';
 import { createClient } from './client';
 import { claimsOf, signToken } from './forged-tokens';
 import { createTestTable, harnessEndpoint, testDocumentClient, testDynamoDbClient } from './tables';
@@ -36,6 +37,13 @@ export const ADMIN = { email: 'admin@kit.example.com', password: 'test kit admin
 export const UNREACHED_RATE_LIMITS: RateLimits = Object.fromEntries(
   RATE_LIMIT_BUCKETS.map((bucket) => [bucket, { limit: 1_000_000, windowSeconds: 60 }]),
 ) as RateLimits;
+
+let pagesBuild: ReturnType<typeof buildPages> | undefined;
+/** The pages as `npm start` serves them, built once per test process. */
+export const builtPages = (): ReturnType<typeof buildPages> => {
+  pagesBuild ??= buildPages();
+  return pagesBuild;
+};
 
 export const uniqueEmail = (label = 'user'): string => `${label}-${randomUUID().slice(0, 12)}@example.com`;
 
@@ -70,6 +78,8 @@ export interface TestStackOptions {
   readonly authorizerCacheTtlSeconds?: number;
   /** The admin bootstrapped at start and logged in as `stack.admin`; none by default. */
   readonly admin?: { readonly email: string; readonly password: string };
+  /** Serve the account pages, built once per test process (`http` only). */
+  readonly pages?: boolean;
   /** More for the local stack (`http` only): its own DynamoDB Local, a fixed table, a request log. */
   readonly local?: Partial<LocalStackOptions>;
 }
@@ -186,6 +196,7 @@ const startOverHttp = async (options: TestStackOptions, keys: KeySetStore): Prom
     ...(options.authorizerCacheTtlSeconds !== undefined && {
       authorizerCacheTtlSeconds: options.authorizerCacheTtlSeconds,
     }),
+    ...(options.pages && { pages: await builtPages() }),
     ...options.local,
   });
   const dynamoDb = createDynamoDbClient(localClientOptions(local.dynamoDb.endpoint));
