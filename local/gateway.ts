@@ -20,6 +20,8 @@ export interface ListenerOptions {
   readonly docs?: boolean;
   /** Local-only pages (the mail inbox, the pages mailed links open): true when it answered. */
   readonly localPages?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Who the client is (rate limits key on it); the socket's peer when omitted. */
+  readonly clientAddress?: (req: IncomingMessage) => string;
 }
 
 export interface GatewayOptions extends GatewayCoreOptions, ListenerOptions {}
@@ -82,7 +84,8 @@ export const createHttpListener = (gateway: Gateway, options: ListenerOptions = 
         url: req.url ?? '/',
         headers: req.headersDistinct,
         body,
-        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+        sourceIp:
+          options.clientAddress?.(req) ?? (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
         protocol: `HTTP/${req.httpVersion}`,
       });
       // The rest of an oversized upload is not read: close the connection once the answer is out.

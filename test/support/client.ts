@@ -10,6 +10,7 @@ import { isCommonPassword } from '../../lambda/users/common-passwords';
 import { isDocsPath } from '../../local/docs-page';
 import type { Gateway } from '../../local/gateway-core';
 import { isLocalPagePath } from '../../local/pages';
+import { HEALTH_PATHS } from '../../server/http-server';
 
 export interface ApiResponse {
   readonly status: number;
@@ -184,8 +185,12 @@ const GATEWAY_MESSAGES: Readonly<Record<number, string>> = {
   503: 'Service Unavailable',
 };
 
-/** The local-only pages of `npm start` (the API reference, the mail inbox, the pages mailed links open): not the API. */
-export const isLocalOnlyPath = (path: string): boolean => isDocsPath(path) || isLocalPagePath(path);
+/**
+ * The local-only pages of `npm start` (the API reference, the mail inbox, the pages mailed links
+ * open) and the server's health checks: not the API.
+ */
+export const isLocalOnlyPath = (path: string): boolean =>
+  isDocsPath(path) || isLocalPagePath(path) || HEALTH_PATHS.has(path);
 
 /** API Gateway's own answer (`{"message": …}`), as opposed to one the router produced. */
 export const isGatewayAnswer = (status: number, text: string): boolean =>
