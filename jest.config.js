@@ -1,5 +1,6 @@
 // Jest projects: unit (pure logic), integration (handlers on DynamoDB Local), infra (the CDK
-// template), e2e (real HTTP through the local gateway), security. `npm test` runs them all.
+// template), e2e (real HTTP through the local gateway), sql (PGlite and PostgreSQL), security.
+// `npm test` runs them all.
 const swc = [
   '@swc/jest',
   {
@@ -11,15 +12,24 @@ const swc = [
 
 const base = {
   testEnvironment: 'node',
-  // jose and swagger-parser's ref parser ship ESM only, so they are transformed like our own sources.
-  transform: { '^.+\\.(t|j)sx?$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(jose|@apidevtools/json-schema-ref-parser)/)'],
+  // jose and swagger-parser's ref parser ship ESM only, so they are transformed like our own sources;
+  // PGlite's CommonJS build loads Node's modules with import(), which Jest's VM only runs
+  // as the require() this transform makes of it.
+  transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.cjs$': swc },
+  transformIgnorePatterns: [
+    '/node_modules/(?!(jose|@apidevtools/json-schema-ref-parser|@electric-sql/pglite)/)',
+  ],
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 
 const withDynamoDbLocal = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
+const withPostgres = {
+  globalSetup: '<rootDir>/test/support/postgres-global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/postgres-global-teardown.ts',
 };
 
 // Every response these suites receive is held to docs/openapi.json (test/support/openapi-contract.ts).
@@ -55,6 +65,8 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
     },
+    // The SQL store on PGlite and a real PostgreSQL 15: migrations, the key set, the repositories.
+    { ...base, ...withPostgres, displayName: 'sql', testMatch: ['<rootDir>/test/sql/**/*.test.ts'] },
     // OWASP API Top 10, fuzzing and fault injection, black-box over HTTP (docs/SECURITY.md).
     {
       ...base,
