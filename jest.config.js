@@ -27,9 +27,10 @@ const withDynamoDbLocal = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
 };
 
-const withPostgres = {
-  globalSetup: '<rootDir>/test/support/postgres-global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/postgres-global-teardown.ts',
+// The store suites: DynamoDB Local and a real PostgreSQL 15 (PGlite runs in the test itself).
+const withStores = {
+  globalSetup: '<rootDir>/test/support/stores-global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/stores-global-teardown.ts',
 };
 
 // Every response these suites receive is held to docs/openapi.json (test/support/openapi-contract.ts).
@@ -65,8 +66,9 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
     },
-    // The SQL store on PGlite and a real PostgreSQL 15: migrations, the key set, the repositories.
-    { ...base, ...withPostgres, displayName: 'sql', testMatch: ['<rootDir>/test/sql/**/*.test.ts'] },
+    // The SQL store on PGlite and a real PostgreSQL 15 (migrations, the key set), and the one
+    // contract every store's repositories are held to: DynamoDB Local, PGlite, PostgreSQL.
+    { ...base, ...withStores, displayName: 'sql', testMatch: ['<rootDir>/test/sql/**/*.test.ts'] },
     // OWASP API Top 10, fuzzing and fault injection, black-box over HTTP (docs/SECURITY.md).
     {
       ...base,

@@ -1,0 +1,53 @@
+// The one contract suite's store starter (as Ory Kratos' TestPool runs one suite on every
+// database): the same ports on DynamoDB Local (a table of its own), PGlite (in memory) and a real
+// PostgreSQL 15 (a database of its own), so no store can pass with a rule another breaks.
+import type { AuditRepository } from '../../lambda/audit/repository';
+import type { RateCounter } from '../../lambda/limits/rate-limits';
+import type { Clock } from '../../lambda/shared/clock';
+import { DynamoDbAuditRepository } from '../../lambda/store/audit-repository';
+import { DynamoDbRateCounter } from '../../lambda/store/rate-counter';
+import { migrate } from '../../server/sql/migrate';
+import { SqlAuditRepository } from '../../server/sql/repositories/audit-events';
+import { sqlRateCounter } from '../../server/sql/repositories/rate-counter';
+import { openTestDatabase } from './sql';
+import { createTestTable, deleteTestTable, testDocumentClient } from './tables';
+
+export const STORES = ['dynamodb', 'embedded', 'postgres'] as const;
+export type StoreKind = (typeof STORES)[number];
+
+export const AUDIT_RETENTION_DAYS = 365;
+
+export interface PortsUnderTest {
+  readonly rateCounter: RateCounter;
+  readonly audit: AuditRepository;
+  /** Another replica's ports on the same data (PostgreSQL and DynamoDB; PGlite is one process). */
+  another?(): PortsUnderTest;
+  close(): Promise<void>;
+}
+
+export const openPorts = async (kind: StoreKind, clock: Clock): Promise<PortsUnderTest> => {
+  if (kind === 'dynamodb') {
+    const tableName = await createTestTable('contract');
+    const client = testDocumentClient();
+    const ports = {
+      rateCounter: new DynamoDbRateCounter({ tableName, client }),
+      audit: new DynamoDbAuditRepository({ tableName, client, retentionDays: AUDIT_RETENTION_DAYS }),
+    };
+    return {
+      ...ports,
+      another: () => ({ ...ports, close: async () => {} }),
+      close: () => deleteTestTable(tableName),
+    };
+  }
+  const test = await openTestDatabase(kind);
+  await migrate(test.db);
+  const on = (db: typeof test.db) => ({
+    rateCounter: sqlRateCounter(db),
+    audit: new SqlAuditRepository(db, { retentionDays: AUDIT_RETENTION_DAYS, clock }),
+  });
+  return {
+    ...on(test.db),
+    ...(kind === 'postgres' && { another: () => ({ ...on(test.another()), close: async () => {} }) }),
+    close: () => test.close(),
+  };
+};
