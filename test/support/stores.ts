@@ -3,11 +3,14 @@
 // PostgreSQL 15 (a database of its own), so no store can pass with a rule another breaks.
 import type { AuditRepository } from '../../lambda/audit/repository';
 import type { RateCounter } from '../../lambda/limits/rate-limits';
-import type { Clock } from '../../lambda/shared/clock';
+import type { MailRepository } from '../../lambda/mail/repository';
+import { type Clock, randomIds } from '../../lambda/shared/clock';
 import { DynamoDbAuditRepository } from '../../lambda/store/audit-repository';
+import { DynamoDbMailRepository } from '../../lambda/store/mail-repository';
 import { DynamoDbRateCounter } from '../../lambda/store/rate-counter';
 import { migrate } from '../../server/sql/migrate';
 import { SqlAuditRepository } from '../../server/sql/repositories/audit-events';
+import { SqlMailRepository } from '../../server/sql/repositories/mail';
 import { sqlRateCounter } from '../../server/sql/repositories/rate-counter';
 import { openTestDatabase } from './sql';
 import { createTestTable, deleteTestTable, testDocumentClient } from './tables';
@@ -20,6 +23,7 @@ export const AUDIT_RETENTION_DAYS = 365;
 export interface PortsUnderTest {
   readonly rateCounter: RateCounter;
   readonly audit: AuditRepository;
+  readonly mail: MailRepository;
   /** Another replica's ports on the same data (PostgreSQL and DynamoDB; PGlite is one process). */
   another?(): PortsUnderTest;
   close(): Promise<void>;
@@ -32,6 +36,13 @@ export const openPorts = async (kind: StoreKind, clock: Clock): Promise<PortsUnd
     const ports = {
       rateCounter: new DynamoDbRateCounter({ tableName, client }),
       audit: new DynamoDbAuditRepository({ tableName, client, retentionDays: AUDIT_RETENTION_DAYS }),
+      mail: new DynamoDbMailRepository({
+        tableName,
+        client,
+        auditRetentionDays: AUDIT_RETENTION_DAYS,
+        clock,
+        newId: randomIds,
+      }),
     };
     return {
       ...ports,
@@ -44,6 +55,7 @@ export const openPorts = async (kind: StoreKind, clock: Clock): Promise<PortsUnd
   const on = (db: typeof test.db) => ({
     rateCounter: sqlRateCounter(db),
     audit: new SqlAuditRepository(db, { retentionDays: AUDIT_RETENTION_DAYS, clock }),
+    mail: new SqlMailRepository(db, { auditRetentionDays: AUDIT_RETENTION_DAYS, clock, newId: randomIds }),
   });
   return {
     ...on(test.db),
