@@ -3,7 +3,7 @@
 // one transaction. The inserts other repositories' transactions carry (outbox rows, new tokens)
 // live here too, so every write of a mail or a token goes through one place.
 import type { AuditEvent } from '../../../lambda/audit/event';
-import type { MailKind, MailToken, OutboxMail, TokenPurpose } from '../../../lambda/mail/mail';
+import type { MailToken, OutboxMail, TokenPurpose } from '../../../lambda/mail/mail';
 import type { MailRepository } from '../../../lambda/mail/repository';
 import type { Clock, IdSource } from '../../../lambda/shared/clock';
 import type { SqlClient, SqlDatabase } from '../database';
@@ -84,11 +84,8 @@ export class SqlMailRepository implements MailRepository {
   ) {}
 
   async claimMailSlot(
-    kind: MailKind,
-    email: string,
-    nowEpoch: number,
-    windowSeconds: number,
-  ): Promise<boolean> {
+    ...[kind, email, nowEpoch, windowSeconds]: Parameters<MailRepository['claimMailSlot']>
+  ) {
     const { rows } = await this.db.query(
       `INSERT INTO mail_throttle (kind, email, expires_at) VALUES ($1, $2, $3)
        ON CONFLICT (kind, email) DO UPDATE SET expires_at = excluded.expires_at
