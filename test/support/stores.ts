@@ -4,14 +4,20 @@
 import type { AuditRepository } from '../../lambda/audit/repository';
 import type { RateCounter } from '../../lambda/limits/rate-limits';
 import type { MailRepository } from '../../lambda/mail/repository';
+import type { SessionRepository } from '../../lambda/sessions/repository';
 import { type Clock, randomIds } from '../../lambda/shared/clock';
 import { DynamoDbAuditRepository } from '../../lambda/store/audit-repository';
 import { DynamoDbMailRepository } from '../../lambda/store/mail-repository';
 import { DynamoDbRateCounter } from '../../lambda/store/rate-counter';
+import { DynamoDbSessionRepository } from '../../lambda/store/session-repository';
+import { DynamoDbUserRepository } from '../../lambda/store/user-repository';
+import type { UserRepository } from '../../lambda/users/repository';
 import { migrate } from '../../server/sql/migrate';
 import { SqlAuditRepository } from '../../server/sql/repositories/audit-events';
 import { SqlMailRepository } from '../../server/sql/repositories/mail';
 import { sqlRateCounter } from '../../server/sql/repositories/rate-counter';
+import { SqlSessionRepository } from '../../server/sql/repositories/sessions';
+import { SqlUserRepository } from '../../server/sql/repositories/users';
 import { openTestDatabase } from './sql';
 import { createTestTable, deleteTestTable, testDocumentClient } from './tables';
 
@@ -24,6 +30,8 @@ export interface PortsUnderTest {
   readonly rateCounter: RateCounter;
   readonly audit: AuditRepository;
   readonly mail: MailRepository;
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
   /** Another replica's ports on the same data (PostgreSQL and DynamoDB; PGlite is one process). */
   another?(): PortsUnderTest;
   close(): Promise<void>;
@@ -43,6 +51,18 @@ export const openPorts = async (kind: StoreKind, clock: Clock): Promise<PortsUnd
         clock,
         newId: randomIds,
       }),
+      users: new DynamoDbUserRepository({
+        tableName,
+        client,
+        auditRetentionDays: AUDIT_RETENTION_DAYS,
+        clock,
+        newId: randomIds,
+      }),
+      sessions: new DynamoDbSessionRepository({
+        tableName,
+        client,
+        auditRetentionDays: AUDIT_RETENTION_DAYS,
+      }),
     };
     return {
       ...ports,
@@ -56,6 +76,8 @@ export const openPorts = async (kind: StoreKind, clock: Clock): Promise<PortsUnd
     rateCounter: sqlRateCounter(db),
     audit: new SqlAuditRepository(db, { retentionDays: AUDIT_RETENTION_DAYS, clock }),
     mail: new SqlMailRepository(db, { auditRetentionDays: AUDIT_RETENTION_DAYS, clock, newId: randomIds }),
+    users: new SqlUserRepository(db, { auditRetentionDays: AUDIT_RETENTION_DAYS, clock, newId: randomIds }),
+    sessions: new SqlSessionRepository(db, { auditRetentionDays: AUDIT_RETENTION_DAYS }),
   });
   return {
     ...on(test.db),

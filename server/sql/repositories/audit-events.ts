@@ -4,11 +4,18 @@
 // never read, swept or not.
 import type { AuditEvent } from '../../../lambda/audit/event';
 import type { AuditRepository, EventPage, EventQuery } from '../../../lambda/audit/repository';
-import type { Clock } from '../../../lambda/shared/clock';
+import type { Clock, IdSource } from '../../../lambda/shared/clock';
 import { InvalidPositionError } from '../../../lambda/shared/paging';
 import type { SqlClient, SqlDatabase } from '../database';
 
 export const DAY_MS = 86_400_000;
+
+/** What the repositories whose writes carry events, outbox rows and ids are built with. */
+export interface WritingRepositoryOptions {
+  readonly auditRetentionDays: number;
+  readonly clock: Clock;
+  readonly newId: IdSource;
+}
 
 /** Inserts `events` with the client given: inside a transaction, that transaction's. */
 export const insertEvents = async (

@@ -5,9 +5,9 @@
 import type { AuditEvent } from '../../../lambda/audit/event';
 import type { MailToken, OutboxMail, TokenPurpose } from '../../../lambda/mail/mail';
 import type { MailRepository } from '../../../lambda/mail/repository';
-import type { Clock, IdSource } from '../../../lambda/shared/clock';
+import type { IdSource } from '../../../lambda/shared/clock';
 import type { SqlClient, SqlDatabase } from '../database';
-import { insertEvents } from './audit-events';
+import { insertEvents, type WritingRepositoryOptions } from './audit-events';
 
 /** Outbox rows outlive every retry of their sending; the token in them is blanked once sent. */
 export const OUTBOX_KEEP_SECONDS = 7 * 24 * 3600;
@@ -76,11 +76,7 @@ interface TokenRow {
 export class SqlMailRepository implements MailRepository {
   constructor(
     private readonly db: SqlDatabase,
-    private readonly options: {
-      readonly auditRetentionDays: number;
-      readonly clock: Clock;
-      readonly newId: IdSource;
-    },
+    private readonly options: WritingRepositoryOptions,
   ) {}
 
   async claimMailSlot(
