@@ -4,10 +4,12 @@
 import type { AuditRepository } from '../../lambda/audit/repository';
 import type { RateCounter } from '../../lambda/limits/rate-limits';
 import type { MailRepository } from '../../lambda/mail/repository';
+import type { MfaRepository } from '../../lambda/mfa/repository';
 import type { SessionRepository } from '../../lambda/sessions/repository';
 import { type Clock, randomIds } from '../../lambda/shared/clock';
 import { DynamoDbAuditRepository } from '../../lambda/store/audit-repository';
 import { DynamoDbMailRepository } from '../../lambda/store/mail-repository';
+import { DynamoDbMfaRepository } from '../../lambda/store/mfa-repository';
 import { DynamoDbRateCounter } from '../../lambda/store/rate-counter';
 import { DynamoDbSessionRepository } from '../../lambda/store/session-repository';
 import { DynamoDbUserRepository } from '../../lambda/store/user-repository';
@@ -15,6 +17,7 @@ import type { UserRepository } from '../../lambda/users/repository';
 import { migrate } from '../../server/sql/migrate';
 import { SqlAuditRepository } from '../../server/sql/repositories/audit-events';
 import { SqlMailRepository } from '../../server/sql/repositories/mail';
+import { SqlMfaRepository } from '../../server/sql/repositories/mfa';
 import { sqlRateCounter } from '../../server/sql/repositories/rate-counter';
 import { SqlSessionRepository } from '../../server/sql/repositories/sessions';
 import { SqlUserRepository } from '../../server/sql/repositories/users';
@@ -32,6 +35,7 @@ export interface PortsUnderTest {
   readonly mail: MailRepository;
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
+  readonly mfa: MfaRepository;
   /** Another replica's ports on the same data (PostgreSQL and DynamoDB; PGlite is one process). */
   another?(): PortsUnderTest;
   close(): Promise<void>;
@@ -41,28 +45,14 @@ export const openPorts = async (kind: StoreKind, clock: Clock): Promise<PortsUnd
   if (kind === 'dynamodb') {
     const tableName = await createTestTable('contract');
     const client = testDocumentClient();
+    const options = { tableName, client, auditRetentionDays: AUDIT_RETENTION_DAYS, clock, newId: randomIds };
     const ports = {
-      rateCounter: new DynamoDbRateCounter({ tableName, client }),
-      audit: new DynamoDbAuditRepository({ tableName, client, retentionDays: AUDIT_RETENTION_DAYS }),
-      mail: new DynamoDbMailRepository({
-        tableName,
-        client,
-        auditRetentionDays: AUDIT_RETENTION_DAYS,
-        clock,
-        newId: randomIds,
-      }),
-      users: new DynamoDbUserRepository({
-        tableName,
-        client,
-        auditRetentionDays: AUDIT_RETENTION_DAYS,
-        clock,
-        newId: randomIds,
-      }),
-      sessions: new DynamoDbSessionRepository({
-        tableName,
-        client,
-        auditRetentionDays: AUDIT_RETENTION_DAYS,
-      }),
+      rateCounter: new DynamoDbRateCounter(options),
+      audit: new DynamoDbAuditRepository({ ...options, retentionDays: AUDIT_RETENTION_DAYS }),
+      mail: new DynamoDbMailRepository(options),
+      users: new DynamoDbUserRepository(options),
+      sessions: new DynamoDbSessionRepository(options),
+      mfa: new DynamoDbMfaRepository(options),
     };
     return {
       ...ports,
@@ -78,6 +68,7 @@ export const openPorts = async (kind: StoreKind, clock: Clock): Promise<PortsUnd
     mail: new SqlMailRepository(db, { auditRetentionDays: AUDIT_RETENTION_DAYS, clock, newId: randomIds }),
     users: new SqlUserRepository(db, { auditRetentionDays: AUDIT_RETENTION_DAYS, clock, newId: randomIds }),
     sessions: new SqlSessionRepository(db, { auditRetentionDays: AUDIT_RETENTION_DAYS }),
+    mfa: new SqlMfaRepository(db, { auditRetentionDays: AUDIT_RETENTION_DAYS }),
   });
   return {
     ...on(test.db),
