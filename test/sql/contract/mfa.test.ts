@@ -8,12 +8,7 @@ import {
   type MfaChallenge,
   type TotpFactor,
 } from '../../../lambda/mfa/factor';
-import {
-  ChallengeGoneError,
-  CodeUsedError,
-  FactorChangedError,
-  FactorEnabledError,
-} from '../../../lambda/mfa/repository';
+import * as refusals from '../../../lambda/mfa/repository';
 import { auditEvent, storedUser, usePorts } from '../../support/store-fixtures';
 import { STORES } from '../../support/stores';
 
@@ -79,16 +74,20 @@ describe.each(STORES)('second factor on %s', (kind) => {
 
   it('refuses a pending factor over an enabled one, and enabling one that expired or is gone', async () => {
     const user = await enrolled();
-    await expect(store.ports.mfa.putPending(pending(user.id))).rejects.toThrow(FactorEnabledError);
+    await expect(store.ports.mfa.putPending(pending(user.id))).rejects.toThrow(refusals.FactorEnabledError);
     const late = storedUser();
     await store.ports.users.create(late);
     await store.ports.mfa.putPending(pending(late.id, -1));
-    await expect(store.ports.mfa.enable(late.id, 1, ['r1'], NOW)).rejects.toThrow(FactorChangedError);
+    await expect(store.ports.mfa.enable(late.id, 1, ['r1'], NOW)).rejects.toThrow(
+      refusals.FactorChangedError,
+    );
     expect(await store.ports.users.getById(late.id)).toMatchObject({ mfaEnabled: false });
-    await expect(store.ports.mfa.replaceRecoveryCodes(late.id, ['x'])).rejects.toThrow(FactorChangedError);
+    await expect(store.ports.mfa.replaceRecoveryCodes(late.id, ['x'])).rejects.toThrow(
+      refusals.FactorChangedError,
+    );
   });
 
-  // The loser is refused: CodeUsedError, or on DynamoDB possibly its transaction conflict (a 503
+  // The loser is refused: refusals.CodeUsedError, or on DynamoDB possibly its transaction conflict (a 503
   // the client retries into the same refusal). Never two winners.
   it('accepts one TOTP step once: of one code sent to two replicas at once, one completes', async () => {
     const user = await enrolled();
@@ -100,9 +99,11 @@ describe.each(STORES)('second factor on %s', (kind) => {
       store.replica.mfa.completeWithCode(second, 101, NOW),
     ]);
     expect(results.filter((result) => result === 'ok')).toHaveLength(1);
-    expect(results.find((result) => result !== 'ok')).toMatch(/^(CodeUsedError|UnavailableError)$/);
+    expect(results.find((result) => result !== 'ok')).toMatch(/^(refusals.CodeUsedError|UnavailableError)$/);
     const winner = [first, second][results.indexOf('ok')] ?? first;
-    await expect(store.ports.mfa.completeWithCode(winner, 102, NOW)).rejects.toThrow(ChallengeGoneError);
+    await expect(store.ports.mfa.completeWithCode(winner, 102, NOW)).rejects.toThrow(
+      refusals.ChallengeGoneError,
+    );
     expect((await store.ports.mfa.getFactor(user.id))?.lastStep).toBe(101);
   });
 
@@ -112,14 +113,16 @@ describe.each(STORES)('second factor on %s', (kind) => {
     await store.ports.mfa.createChallenge(first);
     await store.ports.mfa.createChallenge(second);
     await store.ports.mfa.completeWithRecoveryCode(first, 'r1', NOW);
-    await expect(store.ports.mfa.completeWithRecoveryCode(second, 'r1', NOW)).rejects.toThrow(CodeUsedError);
+    await expect(store.ports.mfa.completeWithRecoveryCode(second, 'r1', NOW)).rejects.toThrow(
+      refusals.CodeUsedError,
+    );
     expect((await store.ports.mfa.getFactor(user.id))?.recoveryHashes).toEqual(['r2']);
     const worn = challenge(user.id);
     await store.ports.mfa.createChallenge(worn);
     for (let i = 0; i < 5; i += 1) await store.ports.mfa.countWrongCode(worn.tokenHash);
     expect(await store.ports.mfa.getChallenge(worn.tokenHash)).toEqual({ ...worn, attempts: 5 });
     await expect(store.ports.mfa.completeWithRecoveryCode(worn, 'r2', NOW)).rejects.toThrow(
-      ChallengeGoneError,
+      refusals.ChallengeGoneError,
     );
     await store.ports.mfa.countWrongCode(randomUUID());
   });
@@ -131,6 +134,6 @@ describe.each(STORES)('second factor on %s', (kind) => {
     await store.ports.mfa.remove(user.id, NOW, { events: [auditEvent('mfa.removed', user.id)] });
     expect(await store.ports.mfa.getFactor(user.id)).toBeUndefined();
     expect(await store.ports.users.getById(user.id)).toMatchObject({ mfaEnabled: false });
-    await expect(store.ports.mfa.remove(randomUUID(), NOW)).rejects.toThrow(FactorChangedError);
+    await expect(store.ports.mfa.remove(randomUUID(), NOW)).rejects.toThrow(refusals.FactorChangedError);
   });
 });
