@@ -61,7 +61,8 @@ module.exports = {
     },
     {
       ...base,
-      ...withDynamoDbLocal,
+      // `npm run serve` runs here on PostgreSQL too.
+      ...withStores,
       ...withOpenApiContract,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],

@@ -19,6 +19,7 @@ import { lockDataDir } from './data-dir-lock';
 import { openDynamoDbStore } from './dynamodb-store';
 import { createHttpServer } from './http-server';
 import { createPasswordPool } from './password-pool';
+import { openSqlStore } from './sql-store';
 import type { OpenedStore, StoreContext } from './store';
 
 export const MAIL_FROM = 'User API <no-reply@localhost>';
@@ -68,13 +69,11 @@ const notYetServing: RequestListener = (_req, res) => {
   res.end(unavailable.body);
 };
 
-/** The store's opener; the SQL stores are not built yet, and say so before anything starts. */
-const storeOpener = (store: ServerConfig['store']) => {
-  if (store.kind !== 'dynamodb')
-    throw new ConfigurationError(
-      `STORE=${store.kind} is not available in this version yet: use STORE=dynamodb (README, "Run it as a server")`,
-    );
-  return (context: StoreContext) => openDynamoDbStore(store, context);
+const storeOpener = (config: ServerConfig) => {
+  const { store } = config;
+  return store.kind === 'dynamodb'
+    ? (context: StoreContext) => openDynamoDbStore(store, context)
+    : (context: StoreContext) => openSqlStore(config, context);
 };
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -89,8 +88,9 @@ const sleep = (ms: number, signal: AbortSignal) =>
 export const startServer = async (config: ServerConfig, deps: ServerDependencies): Promise<RunningServer> => {
   const { logger } = deps;
   checkAdmin(config.admin);
-  const openStore = storeOpener(config.store);
-  const lock = lockDataDir(config.dataDir);
+  const openStore = storeOpener(config);
+  // PostgreSQL keeps nothing in DATA_DIR; the embedded database and DynamoDB's key file do.
+  const lock = config.store.kind === 'postgres' ? { release: () => {} } : lockDataDir(config.dataDir);
   const passwords = createPasswordPool(config.router.bcryptCost);
   const closers: (() => Promise<void> | void)[] = [() => passwords.close(), () => lock.release()];
   const closeAll = async () => {

@@ -17,6 +17,8 @@ export interface OpenedSqlDatabase {
 
 export const openSqlDatabase = async (
   config: Pick<ServerConfig, 'store' | 'dataDir' | 'keyEncryptionKey'>,
+  /** `lock: false` when the caller already holds DATA_DIR's lock (the server does). */
+  { lock: locking = true } = {},
 ): Promise<OpenedSqlDatabase> => {
   if (config.store.kind === 'postgres') {
     // The configuration refuses postgres without a key; this keeps the type honest.
@@ -25,7 +27,7 @@ export const openSqlDatabase = async (
     return { db, keyEncryptionKey: config.keyEncryptionKey, close: () => db.close() };
   }
   if (config.store.kind !== 'embedded') throw new Error(`STORE=${config.store.kind} is not a SQL store`);
-  const lock = lockDataDir(config.dataDir);
+  const lock = locking ? lockDataDir(config.dataDir) : { release: () => {} };
   try {
     const keyEncryptionKey = config.keyEncryptionKey ?? keptKeyEncryptionKey(config.dataDir);
     const db = await openEmbedded(config.dataDir);

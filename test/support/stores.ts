@@ -15,12 +15,7 @@ import { DynamoDbSessionRepository } from '../../lambda/store/session-repository
 import { DynamoDbUserRepository } from '../../lambda/store/user-repository';
 import type { UserRepository } from '../../lambda/users/repository';
 import { migrate } from '../../server/sql/migrate';
-import { SqlAuditRepository } from '../../server/sql/repositories/audit-events';
-import { SqlMailRepository } from '../../server/sql/repositories/mail';
-import { SqlMfaRepository } from '../../server/sql/repositories/mfa';
-import { sqlRateCounter } from '../../server/sql/repositories/rate-counter';
-import { SqlSessionRepository } from '../../server/sql/repositories/sessions';
-import { SqlUserRepository } from '../../server/sql/repositories/users';
+import { sqlStores } from '../../server/sql/stores';
 import { openTestDatabase } from './sql';
 import { createTestTable, deleteTestTable, testDocumentClient } from './tables';
 
@@ -62,14 +57,14 @@ export const openPorts = async (kind: StoreKind, clock: Clock): Promise<PortsUnd
   }
   const test = await openTestDatabase(kind);
   await migrate(test.db);
-  const on = (db: typeof test.db) => ({
-    rateCounter: sqlRateCounter(db),
-    audit: new SqlAuditRepository(db, { retentionDays: AUDIT_RETENTION_DAYS, clock }),
-    mail: new SqlMailRepository(db, { auditRetentionDays: AUDIT_RETENTION_DAYS, clock, newId: randomIds }),
-    users: new SqlUserRepository(db, { auditRetentionDays: AUDIT_RETENTION_DAYS, clock, newId: randomIds }),
-    sessions: new SqlSessionRepository(db, { auditRetentionDays: AUDIT_RETENTION_DAYS }),
-    mfa: new SqlMfaRepository(db, { auditRetentionDays: AUDIT_RETENTION_DAYS }),
-  });
+  const on = (db: typeof test.db) => {
+    const { repository, ...stores } = sqlStores(db, {
+      auditRetentionDays: AUDIT_RETENTION_DAYS,
+      clock,
+      newId: randomIds,
+    });
+    return { ...stores, users: repository };
+  };
   return {
     ...on(test.db),
     ...(kind === 'postgres' && { another: () => ({ ...on(test.another()), close: async () => {} }) }),
