@@ -9,15 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import bcrypt from 'bcryptjs';
-import { type KeySet, publishedKeys } from '../lambda/keys/key-set';
-import { newKeySet } from '../lambda/keys/rotation';
 import { createDocumentClient, createDynamoDbClient } from '../lambda/store/dynamodb-client';
+import { type KeySet, publishedKeys } from '../lambda/tokens/key-set';
+import { newKeySet } from '../lambda/tokens/rotation';
 import { localAwsEnvironment, localClientOptions } from '../local/dynamodb-local';
 import { createGateway } from '../local/gateway';
-import { createGatewayCore, type GatewayHandlers } from '../local/gateway-core';
+import { createGatewayCore } from '../local/gateway-core';
+import type { GatewayHandlers } from '../local/gateway-types';
 import { memoryKeySetStore } from '../local/signing-keys';
 import { type LocalStack, startLocalStack } from '../local/stack';
 import { median, round } from '../test/support/stats';
+import { type Account, account, call, login, strongPassword } from './accounts';
 import type { BundleInfo, BundleReport } from './bundles';
 import {
   type ChildReport,
@@ -33,14 +35,13 @@ import {
   SDK_FLOOR_NAME,
 } from './cold-start';
 import { lambdaEnvironment } from './lambda-environment';
-import type { AutocannonResult, Latencies, LoadJob, LoadResult, Target } from './load';
-import { lastLine, runProcess } from './processes';
+import type { Latencies } from './load';
+import { alternate, runTsChild, THROUGHPUT_SECONDS, throughputInTurns } from './load-runs';
 import { startRawGetItemServer, startRawRefreshServer, timeRawGetItem } from './raw-server';
 import { CHART_FILE, printColdStarts, report, type Throughput, writeChart } from './report';
 import { type SecretsExtensionStandIn, startSecretsExtension } from './secrets-extension';
 import { seedUsers } from './seed';
 
-const ROOT = join(__dirname, '..');
 const TABLE_NAME = 'users-bench';
 
 // Sample counts: enough for stable medians, within the 3-minute budget on two shared cores.
@@ -51,10 +52,7 @@ const CHART_ONLY = process.argv.includes('--chart-only');
 const COLD_START_ROUNDS = 20;
 const PYTHON_ROUNDS = 10;
 const LATENCY_SECONDS = 12;
-const THROUGHPUT_SECONDS = 10;
 const THROUGHPUT_CONNECTIONS = 50;
-/** The 10 s of each throughput run come in chunks that take turns, against drift in the machine's load. */
-const THROUGHPUT_CHUNKS = 10;
 const LOGIN_PAIRS = 30;
 /** Refreshes through the gateway and raw rotations, one each in turn. */
 const REFRESH_PAIRS = 100;
@@ -64,93 +62,6 @@ const LIST_SECONDS = 4;
 const began = performance.now();
 const elapsed = () => `${((performance.now() - began) / 1000).toFixed(1)}s`;
 const progress = (message: string) => process.stderr.write(`[bench ${elapsed()}] ${message}\n`);
-
-// ---------------------------------------------------------------------------------------------
-// Child processes
-
-const runTsChild = async (script: string, args: readonly string[]): Promise<string> =>
-  lastLine(
-    (await runProcess(process.execPath, ['--import', 'tsx', join(__dirname, script), ...args], { cwd: ROOT }))
-      .stdout,
-  );
-
-const load = async (jobs: readonly LoadJob[]): Promise<LoadResult[]> =>
-  JSON.parse(await runTsChild('load.ts', [JSON.stringify(jobs)])) as LoadResult[];
-
-/** One request at a time to each target in turn; latencies per target, in the targets' order. */
-const alternate = async (targets: readonly Target[], seconds: number): Promise<Latencies[]> => {
-  const [result] = await load([{ kind: 'alternate', targets, seconds, warmupSeconds: 1 }]);
-  if (result?.kind !== 'alternate') throw new Error('the load generator answered no alternate result');
-  return [...result.targets];
-};
-
-/** Throughput of each target at `connections`, their chunks taking turns; 2xx per second over all chunks. */
-const throughputInTurns = async (targets: readonly Target[], connections: number): Promise<Throughput[]> => {
-  const jobs: LoadJob[] = [];
-  for (let chunk = 0; chunk < THROUGHPUT_CHUNKS; chunk++) {
-    for (const target of targets) {
-      jobs.push({
-        kind: 'autocannon',
-        ...target,
-        connections,
-        seconds: THROUGHPUT_SECONDS / THROUGHPUT_CHUNKS,
-        ...(chunk === 0 ? { warmupSeconds: 1 } : {}),
-      });
-    }
-  }
-  const results = (await load(jobs)) as AutocannonResult[];
-  return targets.map((_, turn) => {
-    const chunks = results.filter((__, index) => index % targets.length === turn);
-    const requests = chunks.reduce((sum, chunk) => sum + chunk.requests, 0);
-    const seconds = chunks.reduce((sum, chunk) => sum + chunk.seconds, 0);
-    return {
-      throughput: round(requests / seconds, 1),
-      requests,
-      seconds: round(seconds, 2),
-      chunks: chunks.map((chunk) => chunk.throughput),
-    };
-  });
-};
-
-// ---------------------------------------------------------------------------------------------
-// Accounts
-
-interface Account {
-  readonly id: string;
-  readonly refreshToken: string;
-  readonly email: string;
-  readonly password: string;
-  readonly authorization: string;
-}
-
-const call = async (url: string, init: RequestInit = {}): Promise<Record<string, unknown>> => {
-  const response = await fetch(url, {
-    ...init,
-    headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
-  });
-  const body = (await response.json()) as Record<string, unknown>;
-  if (!response.ok)
-    throw new Error(`${init.method ?? 'GET'} ${url}: ${response.status} ${JSON.stringify(body)}`);
-  return body;
-};
-
-const login = (base: string, email: string, password: string) =>
-  call(`${base}/login`, { method: 'POST', body: JSON.stringify({ email, password }) });
-
-const account = async (base: string, email: string, password: string): Promise<Account> => {
-  const { token, user, refresh_token } = (await login(base, email, password)) as {
-    token: string;
-    refresh_token: string;
-    user: { id: string };
-  };
-  return { id: user.id, refreshToken: refresh_token, email, password, authorization: `Bearer ${token}` };
-};
-
-const strongPassword = () =>
-  `Bench-${Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString('base64url')}`;
-
-// ---------------------------------------------------------------------------------------------
-// Phases
 
 /** The events a GET of the user's own record makes, as the gateway core builds them. */
 const eventsOf = async (stack: LocalStack, user: Account) => {
@@ -389,8 +300,6 @@ const listPhase = async (base: string, admin: Account, user: Account) => {
   );
   return { list: list as Latencies, control: control as Latencies };
 };
-
-// ---------------------------------------------------------------------------------------------
 
 const main = async (): Promise<void> => {
   const work = mkdtempSync(join(tmpdir(), 'user-api-bench-'));

@@ -3,20 +3,17 @@
 // CDK stack, the router, the gateway core and the OpenAPI generator all read these rows, so a
 // route exists everywhere or nowhere. An infra test holds the stack to it.
 import type * as v from 'valibot';
+import { eventsQuerySchema, userEventsQuerySchema } from './audit/schemas';
 import type { RateLimitBucket } from './limits/rate-limits';
+import { confirmPasswordResetSchema, confirmVerificationSchema, mailRequestSchema } from './mail/schemas';
 import { loginMfaSchema, verifyTotpSchema } from './mfa/schemas';
 import { refreshSchema } from './sessions/schemas';
 import {
-  confirmPasswordResetSchema,
-  confirmVerificationSchema,
   createUserSchema,
-  eventsQuerySchema,
   listUsersQuerySchema,
   loginSchema,
-  mailRequestSchema,
   replaceUserSchema,
   updateUserSchema,
-  userEventsQuerySchema,
 } from './users/schemas';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -39,11 +36,32 @@ export interface BodyDefinition {
   readonly schema: ObjectSchema;
 }
 
-/** A documented success response. `schema` names a response schema of the OpenAPI document. */
-export interface SuccessDefinition {
-  readonly status: number;
+/**
+ * The response bodies a success may name: the OpenAPI document's response schemas
+ * (scripts/openapi/schemas.ts) and the two documents the router serves as they are
+ * (scripts/openapi/references.ts, INLINE_SCHEMAS). Both sides are checked against this list.
+ */
+export type ResponseBodyName =
+  | 'User'
+  | 'LoginOutcome'
+  | 'LoginResponse'
+  | 'TotpEnrolment'
+  | 'RecoveryCodes'
+  | 'UserList'
+  | 'SessionList'
+  | 'EventList'
+  | 'OpenApiDocument'
+  | 'Jwks';
+
+/**
+ * A documented success response. `schema` names a response schema of the OpenAPI document.
+ * Its status is a literal type, so that a handler answering a status its row does not list
+ * fails to compile (lambda/router/handlers.ts).
+ */
+export interface SuccessDefinition<S extends number = number> {
+  readonly status: S;
   readonly description: string;
-  readonly schema?: string;
+  readonly schema?: ResponseBodyName;
   /** A key of the OpenAPI generator's examples. */
   readonly example?: string;
   /** Response headers (components.headers), all of them always sent: a name, or [name, component]. */
@@ -76,7 +94,7 @@ export interface RouteDefinition {
 const USER_HEADERS = ['ETag', 'Cache-Control'] as const;
 
 /** A 200 with the user, its ETag, and no cache that may keep it. */
-const userAnswer = (description: string): SuccessDefinition => ({
+const userAnswer = (description: string): SuccessDefinition<200> => ({
   status: 200,
   description,
   schema: 'User',
@@ -85,15 +103,15 @@ const userAnswer = (description: string): SuccessDefinition => ({
 });
 
 /** A JSON answer that no cache may keep: the shape of most successes. */
-const withCacheControl = (
-  status: number,
+const withCacheControl = <S extends number>(
+  status: S,
   description: string,
-  schema: string,
+  schema: ResponseBodyName,
   example: string,
-): SuccessDefinition => ({ status, description, schema, example, headers: ['Cache-Control'] });
+): SuccessDefinition<S> => ({ status, description, schema, example, headers: ['Cache-Control'] });
 
 /** A 204: no body, and no cache may keep the answer. */
-const noContent = (description: string): SuccessDefinition => ({
+const noContent = (description: string): SuccessDefinition<204> => ({
   status: 204,
   description,
   headers: ['Cache-Control'],
@@ -493,10 +511,5 @@ export type RouteKey = `${Route['method']} ${Route['path']}`;
 export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>): string =>
   `${route.method} ${route.path}`;
 
-/**
- * How long API Gateway may reuse an authorizer verdict for the same Authorization header.
- * Safe to cache: the router re-checks expiry and revocation (ended session, deleted user,
- * password change, role change) against the stored user and session on every call, so a cached
- * "allow" never grants more than that user has now. The local gateway honours the same TTL.
- */
-export const AUTHORIZER_CACHE_TTL_SECONDS = 300;
+// The authorizer's verdict cache lives with the keys: the rotation schedule counts it.
+export { AUTHORIZER_CACHE_TTL_SECONDS } from './tokens/jwks';

@@ -8,7 +8,7 @@ import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { KEY_SET_REFRESH_SECONDS } from '../lambda/shared/jwks';
+import { KEY_SET_REFRESH_SECONDS } from '../lambda/tokens/jwks';
 import { DeploymentDefaults } from './deployment-defaults';
 
 /**

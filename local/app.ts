@@ -3,14 +3,14 @@
 // The local stack, the test kit, `npm run invoke` and the bench build it here, never through
 // process.env, so any number of apps with different settings can share one process.
 import { createAuthorizer } from '../lambda/authorizer/create-authorizer';
-import { publishedKeys } from '../lambda/keys/key-set';
 import { createRouter } from '../lambda/router/create-router';
 import { type RouterDependencies, type RouterParts, routerDependencies } from '../lambda/router/dependencies';
-import { KEY_SET_REFRESH_SECONDS, parseJwks } from '../lambda/shared/jwks';
 import { refreshEvery } from '../lambda/shared/refreshing';
-import { createTokenVerifier, importVerificationKeys } from '../lambda/shared/tokens';
+import { KEY_SET_REFRESH_SECONDS, parseJwks } from '../lambda/tokens/jwks';
+import { publishedKeys } from '../lambda/tokens/key-set';
+import { createTokenVerifier, importVerificationKeys } from '../lambda/tokens/verifier';
 import { type AdminBootstrapOutcome, ensureAdmin } from '../lambda/users/ensure-admin';
-import type { GatewayHandlers } from './gateway-core';
+import type { GatewayHandlers } from './gateway-types';
 
 export interface LocalApp {
   readonly handlers: GatewayHandlers;

@@ -4,7 +4,8 @@
 // mail inbox and the pages mailed links open (pages.ts).
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { serveDocsPage } from './docs-page';
-import { createGatewayCore, type Gateway, type GatewayCoreOptions, MAX_BODY_BYTES } from './gateway-core';
+import { createGatewayCore } from './gateway-core';
+import { type Gateway, type GatewayCoreOptions, MAX_BODY_BYTES } from './gateway-types';
 
 export interface RequestLogEntry {
   readonly method: string;

@@ -11,7 +11,8 @@
 // Progress goes to stderr, so stdout is only the response.
 import { readFileSync } from 'node:fs';
 import { DEMO_ACCOUNTS } from './demo-accounts';
-import { createGatewayCore, type Gateway, type GatewayEvent, type GatewayRequest } from './gateway-core';
+import { createGatewayCore } from './gateway-core';
+import type { Gateway, GatewayEvent, GatewayRequest } from './gateway-types';
 import { type LocalStack, startLocalStack } from './stack';
 
 type AccountName = keyof typeof DEMO_ACCOUNTS;

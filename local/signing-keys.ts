@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type KeySet, parseKeySet } from '../lambda/keys/key-set';
-import type { KeySetStore } from '../lambda/keys/rotation';
+import { type KeySet, parseKeySet } from '../lambda/tokens/key-set';
+import type { KeySetStore } from '../lambda/tokens/rotation';
 
 export const KEY_SET_FILE = 'signing-keys.json';
 

@@ -5,6 +5,7 @@
 // would keep it. `--table NAME` (or TABLE_NAME) names the table directly instead of the branch.
 import { randomIds, systemClock } from '../lambda/shared/clock';
 import { ValidationError } from '../lambda/shared/errors';
+import { parseStrict } from '../lambda/shared/parse-strict';
 import { createPasswordHasher } from '../lambda/shared/passwords';
 import {
   createDocumentClient,
@@ -13,7 +14,7 @@ import {
 } from '../lambda/store/dynamodb-client';
 import { DynamoDbUserRepository } from '../lambda/store/user-repository';
 import { ensureAdmin } from '../lambda/users/ensure-admin';
-import { adminAccountSchema, parseStrict } from '../lambda/users/schemas';
+import { adminAccountSchema } from '../lambda/users/schemas';
 import { parseOptions, UsageError } from './cli';
 
 /** A wrong invocation: the message, then the usage, exit 2. */

@@ -11,8 +11,8 @@ import {
   PUBLISH_DELAY_SECONDS,
   RotationRefusedError,
   rotateSigningKey,
-} from '../lambda/keys/rotation';
-import { secretsManagerKeySetStore } from '../lambda/keys/secrets-manager-store';
+} from '../lambda/tokens/rotation';
+import { secretsManagerKeySetStore } from '../lambda/tokens/secrets-manager-store';
 import { fileKeySetStore } from '../local/signing-keys';
 import { DEFAULT_DATA_DIR } from '../local/stack';
 import { parseOptions, UsageError } from './cli';

@@ -5,7 +5,6 @@
 import type { CursorSealer } from '../shared/cursor';
 import { ForbiddenError } from '../shared/errors';
 import { type ListPage, type PageRequest, readPage } from '../shared/paging';
-import type { StoredUser } from '../users/user';
 import type { AuditEvent } from './event';
 import type { AuditRepository, EventFilters } from './repository';
 
@@ -14,6 +13,15 @@ export interface EventListPage extends ListPage {
 }
 
 export interface EventListRequest extends PageRequest, EventFilters {}
+
+/**
+ * What reading the trail needs to know of the caller (a user, as the router authenticated it).
+ * Audit sits below the users domain, so it names only these two fields.
+ */
+export interface Reader {
+  readonly id: string;
+  readonly role: string;
+}
 
 interface Deps {
   readonly audit: AuditRepository;
@@ -27,21 +35,23 @@ const page = async (deps: Deps, { cursor, ...query }: EventListRequest): Promise
 
 export const listUserEvents = async (
   deps: Deps,
-  caller: StoredUser,
+  caller: Reader,
   userId: string,
-  request: Omit<EventListRequest, 'userId' | 'actorId'>,
+  /** Read after the rule: another's id is a 403 whatever the query says. */
+  request: () => Omit<EventListRequest, 'userId' | 'actorId'>,
 ): Promise<EventListPage> => {
   if (caller.id !== userId && caller.role !== 'admin') {
     throw new ForbiddenError('You may only read your own events.');
   }
-  return page(deps, { ...request, userId });
+  return page(deps, { ...request(), userId });
 };
 
 export const listEvents = async (
   deps: Deps,
-  caller: StoredUser,
-  request: EventListRequest,
+  caller: Reader,
+  /** Read after the rule: a non-admin learns nothing from the query's errors. */
+  request: () => EventListRequest,
 ): Promise<EventListPage> => {
   if (caller.role !== 'admin') throw new ForbiddenError('Only an admin may read the audit trail.');
-  return page(deps, request);
+  return page(deps, request());
 };

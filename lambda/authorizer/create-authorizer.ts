@@ -3,7 +3,7 @@
 // role changed) on every call, so this stays small and fast.
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import type { Logger } from '../shared/logger';
-import { bearerToken, InvalidTokenError, type TokenClaims, type TokenVerifier } from '../shared/tokens';
+import { bearerToken, InvalidTokenError, type TokenClaims, type TokenVerifier } from '../tokens/verifier';
 
 /**
  * What the router receives as requestContext.authorizer.lambda: the verified claims, with `amr`

@@ -2,12 +2,12 @@
 // A verifier only, over the public keys only: this bundle never issues tokens, so jose's signing
 // code stays out of it, and its role can read the public-keys secret and nothing else.
 import { systemClock } from '../shared/clock';
-import { KEY_SET_REFRESH_SECONDS, parseJwks } from '../shared/jwks';
 import { createLogger } from '../shared/logger';
 import { refreshEvery } from '../shared/refreshing';
 import { readSecret, secretSourceFromEnv } from '../shared/secrets-extension';
 import { sourceMappedStack } from '../shared/source-mapped-stack';
-import { createTokenVerifier, importVerificationKeys } from '../shared/tokens';
+import { KEY_SET_REFRESH_SECONDS, parseJwks } from '../tokens/jwks';
+import { createTokenVerifier, importVerificationKeys } from '../tokens/verifier';
 import { type AuthorizerHandler, createAuthorizer } from './create-authorizer';
 
 const env = process.env;

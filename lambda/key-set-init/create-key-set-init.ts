@@ -4,10 +4,10 @@
 // that exists (a retry, an update, a redeploy keep the keys); it re-publishes its public keys, so
 // the two secrets agree even after a half-finished write. Deleting the resource deletes nothing.
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import type { KeySetStore } from '../keys/rotation';
-import { newKeySet } from '../keys/rotation';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
+import type { KeySetStore } from '../tokens/rotation';
+import { newKeySet } from '../tokens/rotation';
 
 export interface CustomResourceResponse {
   readonly Status: 'SUCCESS' | 'FAILED';

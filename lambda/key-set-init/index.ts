@@ -1,8 +1,8 @@
 // First-key-set custom resource entry, its composition root (see create-key-set-init.ts).
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { secretsManagerKeySetStore } from '../keys/secrets-manager-store';
 import { systemClock } from '../shared/clock';
 import { createLogger } from '../shared/logger';
+import { secretsManagerKeySetStore } from '../tokens/secrets-manager-store';
 import { createKeySetInit } from './create-key-set-init';
 
 const client = new SecretsManagerClient({});

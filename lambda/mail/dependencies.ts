@@ -1,12 +1,11 @@
 // What the mail use cases are given (each takes the part it needs).
 import type { Clock, IdSource } from '../shared/clock';
 import type { PasswordHasher } from '../shared/passwords';
-import type { UserRepository } from '../users/repository';
 import type { MailTokenKeys } from './mail-tokens';
-import type { MailRepository } from './repository';
+import type { MailingUserRepository, MailRepository } from './repository';
 
 export interface MailDependencies {
-  readonly repository: UserRepository;
+  readonly repository: MailingUserRepository;
   readonly mail: MailRepository;
   readonly mailTokens: MailTokenKeys;
   readonly passwords: PasswordHasher;

@@ -1,5 +1,7 @@
 // The port the mail use cases need from storage beyond the user repository.
 import type { AuditEvent } from '../audit/event';
+import type { UserRepository, UserWriteOptions } from '../users/repository';
+import type { StoredUser } from '../users/user';
 import type { MailKind, MailToken, OutboxMail, TokenPurpose } from './mail';
 
 export interface MailRepository {
@@ -20,4 +22,25 @@ export interface MailRepository {
    * this purpose, of short-lived items nothing reads, so the answer takes as long either way.
    */
   issueNothing(purpose: TokenPurpose, hash: string, nowEpoch: number): Promise<void>;
+}
+
+/** The outbox as the mailer needs it, once a mail has gone. */
+export interface Outbox {
+  /** Blanks the raw token of a sent mail, and records when it went. */
+  markSent(outboxId: string, at: Date): Promise<void>;
+}
+
+/** What a user write also does for mail, in the same transaction. */
+export interface MailEffects {
+  /** Outbox items: the mailer sends them once the write has happened. */
+  readonly mails?: readonly OutboxMail[];
+  readonly newTokens?: readonly MailToken[];
+  /** Spent by this write (single use): the write fails with InvalidTokenError when it is gone or expired. */
+  readonly spendToken?: { readonly token: MailToken; readonly nowEpoch: number };
+}
+
+/** The user store as mail needs it: creating or replacing a user can mail, and spend or mint tokens. */
+export interface MailingUserRepository extends UserRepository {
+  create(user: StoredUser, options?: UserWriteOptions & MailEffects): Promise<void>;
+  replace(previous: StoredUser, next: StoredUser, options?: UserWriteOptions & MailEffects): Promise<void>;
 }

@@ -4,6 +4,7 @@
 // after its retries, hands the record to the dead-letter queue. Nothing is dropped silently.
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { OutboxMail } from '../mail/mail';
+import type { Outbox } from '../mail/repository';
 import { type MailSettings, type RenderedMail, renderMail } from '../mail/templates';
 import type { Logger } from '../shared/logger';
 import { outboxMailFromImage } from '../store/items/mail-items';
@@ -14,11 +15,6 @@ export interface MailSender {
 }
 
 export class MailThrottledError extends Error {}
-
-export interface Outbox {
-  /** Blanks the raw token of a sent mail, and records when it went. */
-  markSent(outboxId: string, at: Date): Promise<void>;
-}
 
 export interface MailerDependencies {
   /** Undefined when no sender is configured: every record fails, visibly, into the DLQ. */

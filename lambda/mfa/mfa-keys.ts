@@ -1,7 +1,7 @@
 // The second factor's secrets: TOTP secrets sealed at rest, recovery codes and mfa_tokens made
 // and hashed. Keys are derived from the service's secret material, one per purpose.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { deriveKey } from '../shared/keys';
+import { deriveKey } from '../shared/derive-key';
 import { createSealedBox } from '../shared/sealed-box';
 import { RECOVERY_CODE_COUNT } from './factor';
 

@@ -2,11 +2,11 @@
 // The one place where errors become HTTP: domain errors as problem+json, anything else as a
 // generic 500 whose detail only reaches the log.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { authenticate, authenticateToken, type Caller } from '../account/authenticate';
 import type { RequestMeta } from '../audit/event';
 import { type Route, routeKey, routes } from '../routes';
 import { NotFoundError, UnauthenticatedError, UnavailableError } from '../shared/errors';
-import { bearerToken } from '../shared/tokens';
-import { authenticate, authenticateToken, type Caller } from '../users/authenticate';
+import { bearerToken } from '../tokens/verifier';
 import type { RouterDependencies } from './dependencies';
 import { handlers, type RouteRequest, readRouteBody, routeRequest } from './handlers';
 import { authorizerClaims, sourceIp, userAgentOf } from './request';

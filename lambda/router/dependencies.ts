@@ -1,4 +1,4 @@
-import type { KeySet } from '../keys/key-set';
+import type { AccountDependencies } from '../account/dependencies';
 import {
   createRateLimiter,
   DEFAULT_RATE_LIMITS,
@@ -7,20 +7,15 @@ import {
   type RateLimiter,
   type RateLimits,
 } from '../limits/rate-limits';
-import type { MailDependencies } from '../mail/dependencies';
 import { createMailTokenKeys } from '../mail/mail-tokens';
-import type { MfaDependencies } from '../mfa/dependencies';
 import { createMfaKeys } from '../mfa/mfa-keys';
-import type { SessionsDependencies } from '../sessions/dependencies';
 import { createRefreshTokens } from '../sessions/refresh-tokens';
 import type { Clock, IdSource } from '../shared/clock';
 import { createCursorSealer } from '../shared/cursor';
 import { ConfigurationError, type Environment, integerEnv, requiredEnv } from '../shared/env';
-import { KEY_SET_REFRESH_SECONDS } from '../shared/jwks';
 import type { Logger } from '../shared/logger';
 import { createPasswordHasher } from '../shared/passwords';
 import { refreshEvery } from '../shared/refreshing';
-import { createTokenService, importKeySet, MAX_TOKEN_TTL_SECONDS } from '../shared/token-issuer';
 import { DEFAULT_AUDIT_RETENTION_DAYS, DynamoDbAuditRepository } from '../store/audit-repository';
 import type { DocumentClient } from '../store/dynamodb-client';
 import { DynamoDbMailRepository } from '../store/mail-repository';
@@ -28,14 +23,12 @@ import { DynamoDbMfaRepository } from '../store/mfa-repository';
 import { DynamoDbRateCounter } from '../store/rate-counter';
 import { DynamoDbSessionRepository } from '../store/session-repository';
 import { DynamoDbUserRepository } from '../store/user-repository';
-import type { UsersDependencies } from '../users/dependencies';
+import { createTokenService, importKeySet, MAX_TOKEN_TTL_SECONDS } from '../tokens/issuer';
+import { KEY_SET_REFRESH_SECONDS } from '../tokens/jwks';
+import type { KeySet } from '../tokens/key-set';
 
 /** Everything every use case the router calls is given, and what the edge itself needs. */
-export interface RouterDependencies
-  extends UsersDependencies,
-    SessionsDependencies,
-    MfaDependencies,
-    MailDependencies {
+export interface RouterDependencies extends AccountDependencies {
   readonly logger: Logger;
   readonly rateLimiter: RateLimiter;
 }

@@ -1,30 +1,32 @@
 // One thin handler per route: read the request, call the use case, shape the response.
 // `satisfies { [K in HandlerKey]: … }` makes a route without a handler a compile error, and
 // gives each handler the parsed body and query types of its own route row.
-// Code that only some routes need (the second factor with otpauth, the sessions listing, the
-// audit queries, the mail requests and confirmations, the OpenAPI document) is imported on first use: in the one-file bundle esbuild
-// wraps each such module so that it is evaluated when first imported, not at every cold start.
+// Code that only some routes need (enrolling and managing a second factor, the sessions listing,
+// the audit queries, the mail requests and confirmations, the OpenAPI document) is imported on
+// first use: in the one-file bundle esbuild wraps each such module so that it is evaluated when
+// first imported, not at every cold start. The second step of a login is not among them: login
+// itself imports it (a password login may have to start the second factor).
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as v from 'valibot';
+import type { Caller } from '../account/authenticate';
+import { createUser } from '../account/create-user';
+import { deleteUser } from '../account/delete-user';
+import type { AccountDependencies } from '../account/dependencies';
+import { login } from '../account/login';
+import { loginMfa } from '../account/login-mfa';
+import { updateUser } from '../account/update-user';
 import type { RequestMeta } from '../audit/event';
-import type { MfaDependencies } from '../mfa/dependencies';
 import type { HandlerKey, Route } from '../routes';
-import type { SessionsDependencies } from '../sessions/dependencies';
 import { logout } from '../sessions/logout';
 import { refreshSession } from '../sessions/refresh-session';
-import { revokeAllSessions, revokeSession } from '../sessions/revoke-session';
+import { revokeAllSessions } from '../sessions/revoke-all-sessions';
+import { revokeSession } from '../sessions/revoke-session';
 import type { SessionTokens } from '../sessions/session-tokens';
-import { ForbiddenError, UnauthenticatedError, ValidationError } from '../shared/errors';
-import { JWKS_MAX_AGE_SECONDS } from '../shared/jwks';
-import type { Caller } from '../users/authenticate';
-import { deleteUser } from '../users/delete-user';
-import type { UsersDependencies } from '../users/dependencies';
+import { UnauthenticatedError, ValidationError } from '../shared/errors';
+import { parseStrict } from '../shared/parse-strict';
+import { JWKS_MAX_AGE_SECONDS } from '../tokens/jwks';
 import { getUser } from '../users/get-user';
 import { listUsers } from '../users/list-users';
-import { login } from '../users/login';
-import { parseStrict } from '../users/schemas';
-import { signUp } from '../users/sign-up';
-import { updateUser } from '../users/update-user';
 import { profileOf, type StoredUser, type User } from '../users/user';
 import { expectedVersions, notModified, readBody, readQuery, sourceIp } from './request';
 import {
@@ -51,7 +53,7 @@ type QueryOf<K extends HandlerKey> =
 
 export interface RouteRequest<K extends HandlerKey = HandlerKey> {
   readonly event: APIGatewayProxyEventV2;
-  readonly deps: UsersDependencies & SessionsDependencies & MfaDependencies;
+  readonly deps: AccountDependencies;
   /** Where the request came from, for the audit events its use case writes (and a new session's User-Agent). */
   readonly meta: RequestMeta;
   /** The caller as stored now; undefined on a public route called without a token. */
@@ -71,7 +73,12 @@ export interface RouteRequest<K extends HandlerKey = HandlerKey> {
   readonly query: () => QueryOf<K>;
 }
 
-type RouteHandler<K extends HandlerKey> = (request: RouteRequest<K>) => Promise<HttpResponse>;
+/** The statuses a route's row lists: a handler answering another one does not compile. */
+export type SuccessStatus<K extends HandlerKey> = RouteOf<K>['success'][number]['status'];
+
+type RouteHandler<K extends HandlerKey> = (
+  request: RouteRequest<K>,
+) => Promise<HttpResponse<SuccessStatus<K>>>;
 
 /** Builds the request a handler receives, with the route row's own schemas. */
 /** The route's request body, read and checked against its schema (400 naming each bad field). */
@@ -81,7 +88,7 @@ export const readRouteBody = (route: Route, event: APIGatewayProxyEventV2): unkn
 export const routeRequest = (
   route: Route,
   event: APIGatewayProxyEventV2,
-  deps: UsersDependencies & SessionsDependencies & MfaDependencies,
+  deps: AccountDependencies,
   caller: Caller | undefined,
   meta: RequestMeta,
 ): RouteRequest =>
@@ -101,16 +108,11 @@ const signedIn = (caller: StoredUser | undefined): StoredUser => {
   return caller;
 };
 
-/** The `{id}` path parameter, after the cheap ownership check that needs no look-up. */
-const targetId = ({ event, caller }: RouteRequest<HandlerKey>): string => {
-  const id = event.pathParameters?.id ?? '';
-  const user = signedIn(caller);
-  if (user.role !== 'admin' && user.id !== id) throw new ForbiddenError('You may only act on your own user.');
-  return id;
-};
+/** The `{id}` path parameter: the use case decides whether the caller may act on it. */
+const pathId = (event: APIGatewayProxyEventV2): string => event.pathParameters?.id ?? '';
 
 /** Login, its second step and refresh answer alike: the tokens of the session, and the user. */
-const sessionResponse = (tokens: SessionTokens, user: User): HttpResponse =>
+const sessionResponse = (tokens: SessionTokens, user: User): HttpResponse<200> =>
   json(
     200,
     {
@@ -125,19 +127,23 @@ const sessionResponse = (tokens: SessionTokens, user: User): HttpResponse =>
   );
 
 /** PUT and PATCH: they differ only in which fields their schema requires. */
-const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): Promise<HttpResponse> => {
-  const id = targetId(request);
-  const { current_password, ...fields } = request.body();
-  if (Object.values(fields).every((value) => value === undefined)) {
-    throw new ValidationError('Send at least one of email, name, password, role, status.', [
-      { path: '', message: 'must contain at least one of email, name, password, role, status' },
-    ]);
-  }
+const changeUser = async (
+  request: RouteRequest<'replaceUser' | 'updateUser'>,
+): Promise<HttpResponse<200>> => {
+  const changes = () => {
+    const { current_password, ...fields } = request.body();
+    if (Object.values(fields).every((value) => value === undefined)) {
+      throw new ValidationError('Send at least one of email, name, password, role, status.', [
+        { path: '', message: 'must contain at least one of email, name, password, role, status' },
+      ]);
+    }
+    return { ...fields, currentPassword: current_password, client: sourceIp(request.event) };
+  };
   const user = await updateUser(
     request.deps,
     signedIn(request.caller),
-    id,
-    { ...fields, currentPassword: current_password, client: sourceIp(request.event) },
+    pathId(request.event),
+    changes,
     expectedVersions(request.event),
     request.meta,
   );
@@ -146,7 +152,7 @@ const changeUser = async (request: RouteRequest<'replaceUser' | 'updateUser'>): 
 
 export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   async createUser({ body, deps, caller, meta }) {
-    const user = await signUp(deps, caller, body(), meta);
+    const user = await createUser(deps, caller, body(), meta);
     return userResponse(201, user, { Location: `/users/${user.id}` });
   },
 
@@ -172,36 +178,31 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
       ]);
     }
     const proof = code === undefined ? { recoveryCode: recovery_code ?? '' } : { code };
-    const { loginWithSecondFactor } = await import('../mfa/login-with-second-factor');
-    const result = await loginWithSecondFactor(deps, mfa_token, proof, { client: sourceIp(event), meta });
+    const result = await loginMfa(deps, mfa_token, proof, { client: sourceIp(event), meta });
     return sessionResponse(result, result.user);
   },
 
   async enrolTotp({ event, deps, caller }) {
     const { enrolTotp } = await import('../mfa/enrol-totp');
-    const enrolment = await enrolTotp(deps, signedIn(caller), event.pathParameters?.id ?? '');
+    const enrolment = await enrolTotp(deps, signedIn(caller), pathId(event));
     return json(201, { secret: enrolment.secret, otpauth_uri: enrolment.otpauthUri });
   },
 
   async verifyTotp({ event, deps, caller, body, meta }) {
-    const user = signedIn(caller);
-    const id = event.pathParameters?.id ?? '';
-    const { onlyYourself, verifyTotp } = await import('../mfa/enrol-totp');
-    // Refused before the body is read: someone else's id learns nothing from a 400.
-    onlyYourself(user, id);
-    const codes = await verifyTotp(deps, user, id, body().code, meta);
+    const { verifyTotp } = await import('../mfa/enrol-totp');
+    const codes = await verifyTotp(deps, signedIn(caller), pathId(event), () => body().code, meta);
     return json(200, { recovery_codes: codes });
   },
 
   async removeTotp({ event, deps, caller, amr, meta }) {
     const { removeTotp } = await import('../mfa/manage-factor');
-    await removeTotp(deps, signedIn(caller), amr, event.pathParameters?.id ?? '', meta);
+    await removeTotp(deps, signedIn(caller), amr, pathId(event), meta);
     return noContent();
   },
 
   async regenerateRecoveryCodes({ event, deps, caller, amr }) {
     const { regenerateRecoveryCodes } = await import('../mfa/manage-factor');
-    const codes = await regenerateRecoveryCodes(deps, signedIn(caller), amr, event.pathParameters?.id ?? '');
+    const codes = await regenerateRecoveryCodes(deps, signedIn(caller), amr, pathId(event));
     return json(200, { recovery_codes: codes });
   },
 
@@ -217,54 +218,63 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   },
 
   async listSessions(request) {
-    const id = targetId(request);
     const { listSessions } = await import('../sessions/list-sessions');
-    const sessions = await listSessions(request.deps, signedIn(request.caller), request.sessionId, id);
+    const sessions = await listSessions(
+      request.deps,
+      signedIn(request.caller),
+      request.sessionId,
+      pathId(request.event),
+    );
     return json(200, { items: sessions.map(presentSession) });
   },
 
   async revokeSession(request) {
-    const id = targetId(request);
     const sessionId = request.event.pathParameters?.session_id ?? '';
-    await revokeSession(request.deps, signedIn(request.caller), id, sessionId, request.meta);
+    await revokeSession(
+      request.deps,
+      signedIn(request.caller),
+      pathId(request.event),
+      sessionId,
+      request.meta,
+    );
     return noContent();
   },
 
   async revokeAllSessions(request) {
-    const id = targetId(request);
-    await revokeAllSessions(request.deps, signedIn(request.caller), id, request.meta);
+    await revokeAllSessions(request.deps, signedIn(request.caller), pathId(request.event), request.meta);
     return noContent();
   },
 
   async listUsers({ query, deps, caller }) {
-    const user = signedIn(caller);
-    // Refused before the query is even read: a non-admin learns nothing from its errors.
-    if (user.role !== 'admin') throw new ForbiddenError('Only an admin may list users.');
-    const { limit, cursor, email_prefix, status } = query();
-    const page = await listUsers(deps, user, { limit, cursor, emailPrefix: email_prefix, status });
+    const page = await listUsers(deps, signedIn(caller), () => {
+      const { limit, cursor, email_prefix, status } = query();
+      return { limit, cursor, emailPrefix: email_prefix, status };
+    });
     return json(200, { items: page.users.map(presentUser), next_cursor: page.nextCursor });
   },
 
   async listUserEvents(request) {
-    const id = targetId(request);
     const { listUserEvents } = await import('../audit/list-events');
-    const page = await listUserEvents(request.deps, signedIn(request.caller), id, request.query());
+    const page = await listUserEvents(
+      request.deps,
+      signedIn(request.caller),
+      pathId(request.event),
+      request.query,
+    );
     return json(200, { items: page.events.map(presentEvent), next_cursor: page.nextCursor });
   },
 
   async listEvents({ query, deps, caller }) {
-    const user = signedIn(caller);
-    // Refused before the query is even read: a non-admin learns nothing from its errors.
-    if (user.role !== 'admin') throw new ForbiddenError('Only an admin may read the audit trail.');
-    const { user_id, actor_id, ...rest } = query();
     const { listEvents } = await import('../audit/list-events');
-    const page = await listEvents(deps, user, { ...rest, userId: user_id, actorId: actor_id });
+    const page = await listEvents(deps, signedIn(caller), () => {
+      const { user_id, actor_id, ...rest } = query();
+      return { ...rest, userId: user_id, actorId: actor_id };
+    });
     return json(200, { items: page.events.map(presentEvent), next_cursor: page.nextCursor });
   },
 
   async getUser(request) {
-    const id = targetId(request);
-    const user = await getUser(request.deps, signedIn(request.caller), id);
+    const user = await getUser(request.deps, signedIn(request.caller), pathId(request.event));
     if (notModified(request.event, etagOf(user))) {
       return {
         statusCode: 304,
@@ -280,11 +290,10 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   updateUser: changeUser,
 
   async deleteUser(request) {
-    const id = targetId(request);
     await deleteUser(
       request.deps,
       signedIn(request.caller),
-      id,
+      pathId(request.event),
       expectedVersions(request.event),
       request.meta,
     );

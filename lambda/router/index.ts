@@ -1,12 +1,13 @@
 // Router Lambda entry, its composition root: the only module that reads the environment. It
 // builds the dependencies once per cold start and exports the handler createRouter makes.
-import { parseKeySet } from '../keys/key-set';
+
 import { randomIds, systemClock } from '../shared/clock';
 import { createLogger } from '../shared/logger';
 import { memoizeUntilFailure } from '../shared/memoize';
 import { readSecret, secretSourceFromEnv } from '../shared/secrets-extension';
 import { sourceMappedStack } from '../shared/source-mapped-stack';
 import { createDocumentClient, createDynamoDbClient } from '../store/dynamodb-client';
+import { parseKeySet } from '../tokens/key-set';
 import { createRouter, type RouterHandler } from './create-router';
 import { readRouterSettings, routerDependencies } from './dependencies';
 

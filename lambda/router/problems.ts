@@ -7,17 +7,15 @@ import {
   ConflictError,
   ForbiddenError,
   InvalidCredentialsError,
-  MalformedRequestError,
   NotFoundError,
-  PayloadTooLargeError,
   PreconditionFailedError,
   RateLimitedError,
   TooManyAttemptsError,
   UnauthenticatedError,
   UnavailableError,
-  UnsupportedMediaTypeError,
   ValidationError,
 } from '../shared/errors';
+import { MalformedRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
 
 // biome-ignore lint/suspicious/noExplicitAny: error classes differ in their constructor parameters
 type ErrorClass = abstract new (...args: any[]) => AppError;

@@ -1,15 +1,11 @@
 // Reading an HTTP API request: the body (size, media type, JSON), If-Match, the caller's claims.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as v from 'valibot';
-import {
-  MalformedRequestError,
-  PayloadTooLargeError,
-  UnauthenticatedError,
-  UnsupportedMediaTypeError,
-} from '../shared/errors';
-import { isTokenClaims, pickClaims, type TokenClaims } from '../shared/tokens';
+import { UnauthenticatedError } from '../shared/errors';
+import { parseStrict } from '../shared/parse-strict';
+import { isTokenClaims, pickClaims, type TokenClaims } from '../tokens/verifier';
 import type { ExpectedVersions } from '../users/optimistic-write';
-import { parseStrict } from '../users/schemas';
+import { MalformedRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 

@@ -7,8 +7,8 @@ import { AppError } from '../shared/errors';
 import type { User } from '../users/user';
 import { headersOf, statusOf } from './problems';
 
-export type HttpResponse = APIGatewayProxyStructuredResultV2 & {
-  statusCode: number;
+export type HttpResponse<S extends number = number> = APIGatewayProxyStructuredResultV2 & {
+  statusCode: S;
   headers: Record<string, string>;
 };
 
@@ -18,24 +18,28 @@ const BASE_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
 };
 
-export const json = (
-  statusCode: number,
+export const json = <S extends number>(
+  statusCode: S,
   body: unknown,
   headers: Record<string, string> = {},
-): HttpResponse => ({
+): HttpResponse<S> => ({
   statusCode,
   headers: { ...BASE_HEADERS, 'Content-Type': 'application/json', ...headers },
   body: JSON.stringify(body),
 });
 
-export const noContent = (headers: Record<string, string> = {}): HttpResponse => ({
+export const noContent = (headers: Record<string, string> = {}): HttpResponse<204> => ({
   statusCode: 204,
   headers: { ...BASE_HEADERS, ...headers },
   body: '',
 });
 
 /** 202, empty: the same answer whether or not anything was sent. */
-export const accepted = (): HttpResponse => ({ statusCode: 202, headers: { ...BASE_HEADERS }, body: '' });
+export const accepted = (): HttpResponse<202> => ({
+  statusCode: 202,
+  headers: { ...BASE_HEADERS },
+  body: '',
+});
 
 /** The wire form of a user: snake_case, credentials long gone (User has none). */
 export const presentUser = (user: User) => ({
@@ -72,11 +76,11 @@ export const presentEvent = (event: AuditEvent) => ({
 export const etagOf = (user: User): string => `"${user.version}"`;
 
 /** A single user, with the ETag that If-Match is checked against. */
-export const userResponse = (
-  statusCode: number,
+export const userResponse = <S extends number>(
+  statusCode: S,
   user: User,
   headers: Record<string, string> = {},
-): HttpResponse => json(statusCode, presentUser(user), { ETag: etagOf(user), ...headers });
+): HttpResponse<S> => json(statusCode, presentUser(user), { ETag: etagOf(user), ...headers });
 
 const PROBLEM_TYPE_BASE = 'https://user-api.dev/problems/';
 

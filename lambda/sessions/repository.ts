@@ -1,6 +1,7 @@
 // The port the sessions domain needs from storage. store/session-repository.ts implements it on
 // DynamoDB; nothing else does (tests run the real one against DynamoDB Local).
 import type { WriteOptions } from '../audit/event';
+import type { RecordLoginOptions, UserRepository } from '../users/repository';
 import type { StoredUser } from '../users/user';
 import type { Session, SessionSummary } from './session';
 
@@ -43,4 +44,13 @@ export interface SessionRepository {
   endAllOf(userId: string, options?: WriteOptions): Promise<boolean>;
   /** Removes the session items of a user (clean-up only: TTL would remove them too). */
   deleteAllOf(userId: string): Promise<void>;
+}
+
+/** The user store as a login needs it: recording the login also opens its session, in one transaction. */
+export interface UserSessionRepository extends UserRepository {
+  recordLogin(
+    user: StoredUser,
+    at: string,
+    options?: RecordLoginOptions & { readonly session?: Session },
+  ): Promise<StoredUser | undefined>;
 }

@@ -1,11 +1,9 @@
-// Use cases: end one session of a user, or all of them ("log out everywhere"); the user's own,
-// or anyone's for an admin.
+// Use case: end one session of a user; the user's own, or anyone's for an admin.
 import { auditEvent, type RequestMeta } from '../audit/event';
 import { NotFoundError } from '../shared/errors';
-import { noSuchUser, targetUser, UUID } from '../users/access';
+import { targetUser, UUID } from '../users/access';
 import type { StoredUser } from '../users/user';
 import type { SessionsDependencies } from './dependencies';
-import { endAllSessions } from './end-all-sessions';
 import { isLive } from './session';
 
 export const revokeSession = async (
@@ -31,18 +29,4 @@ export const revokeSession = async (
     },
   );
   await deps.sessions.delete(session.id, { events: [ended] });
-};
-
-export const revokeAllSessions = async (
-  deps: Pick<SessionsDependencies, 'sessions' | 'repository' | 'clock' | 'newId'>,
-  caller: StoredUser,
-  userId: string,
-  meta: RequestMeta,
-): Promise<void> => {
-  const user = await targetUser(deps, caller, userId);
-  const ended = auditEvent(
-    { ...deps, meta },
-    { type: 'session.ended', userId: user.id, actorId: caller.id, details: { reason: 'revoked_all' } },
-  );
-  if (!(await endAllSessions(deps, user.id, { events: [ended] }))) throw noSuchUser(user.id);
 };

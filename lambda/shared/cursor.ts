@@ -2,7 +2,7 @@
 // email) is encrypted and authenticated with AES-256-GCM, so clients can neither read nor forge
 // keys, and an edited cursor is told apart from a valid one.
 import { randomBytes } from 'node:crypto';
-import { deriveKey } from './keys';
+import { deriveKey } from './derive-key';
 import { createSealedBox } from './sealed-box';
 
 export interface CursorSealer {

@@ -40,8 +40,6 @@ export class ValidationError extends errorKind('validation-failed', 'Your reques
   }
 }
 
-export class MalformedRequestError extends errorKind('malformed-request', 'The request could not be read') {}
-
 export class UnauthenticatedError extends errorKind('unauthenticated', 'Authentication required') {}
 
 export class InvalidCredentialsError extends errorKind('invalid-credentials', 'Invalid email or password') {
@@ -74,13 +72,6 @@ export class ConflictError extends AppError {
 }
 
 export class PreconditionFailedError extends errorKind('precondition-failed', 'The resource has changed') {}
-
-export class PayloadTooLargeError extends errorKind('payload-too-large', 'Request body too large') {}
-
-export class UnsupportedMediaTypeError extends errorKind(
-  'unsupported-media-type',
-  'Unsupported media type',
-) {}
 
 export class TooManyAttemptsError extends errorKind('too-many-attempts', 'Too many failed attempts') {
   constructor(readonly retryAfterSeconds: number) {

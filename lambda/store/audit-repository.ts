@@ -11,15 +11,6 @@ import { orUnavailable } from './unavailable';
 
 export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
 
-/** What every repository on the table is built from. */
-export interface TableRepositoryOptions {
-  readonly tableName: string;
-  /** Made by createDocumentClient(); the repository never makes its own. */
-  readonly client: DynamoDBDocumentClient;
-  /** Retention of the audit events this repository's writes carry. */
-  readonly auditRetentionDays?: number;
-}
-
 /** The transaction parts that write events; any repository's write may carry them. */
 export class AuditEventWriter {
   constructor(
@@ -41,19 +32,6 @@ export class AuditEventWriter {
         },
       ]),
     );
-  }
-}
-
-/** The base of the repositories whose writes carry audit events: the table, its client, the event writer. */
-export abstract class TableRepository {
-  protected readonly tableName: string;
-  protected readonly client: DynamoDBDocumentClient;
-  protected readonly audit: AuditEventWriter;
-
-  constructor({ tableName, client, auditRetentionDays }: TableRepositoryOptions) {
-    this.tableName = tableName;
-    this.client = client;
-    this.audit = new AuditEventWriter(tableName, auditRetentionDays);
   }
 }
 

@@ -13,7 +13,6 @@ import {
   FactorEnabledError,
   type MfaRepository,
 } from '../mfa/repository';
-import { TableRepository, type TableRepositoryOptions } from './audit-repository';
 import {
   countWrongCodeUpdate,
   isLiveChallengeOf,
@@ -32,6 +31,7 @@ import {
   useRecoveryCodeUpdate,
 } from './items/totp-factor-items';
 import { setMfaEnabledUpdate, userKey } from './items/user-items';
+import { TableRepository, type TableRepositoryOptions } from './table-repository';
 import { type TransactionPart, writeTransaction } from './transactions';
 import { orUnavailable } from './unavailable';
 

@@ -1,7 +1,7 @@
 // The mailer's one write: a sent outbox item loses its raw token and gains `sent_at`.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Outbox } from '../mailer/create-mailer';
+import type { Outbox } from '../mail/repository';
 
 export const createDynamoDbOutbox = (options: {
   readonly tableName: string;

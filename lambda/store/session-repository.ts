@@ -17,7 +17,6 @@ import type { Session, SessionSummary } from '../sessions/session';
 import { UnavailableError } from '../shared/errors';
 import type { StoredUser } from '../users/user';
 import type { Item } from './attributes';
-import { TableRepository, type TableRepositoryOptions } from './audit-repository';
 import {
   endSessionsUpdate,
   isNewSession,
@@ -30,6 +29,7 @@ import {
 } from './items/session-items';
 import { isUserItem, userFromItem, userKey } from './items/user-items';
 import { usersTable } from './table-definition';
+import { TableRepository, type TableRepositoryOptions } from './table-repository';
 import { writeTransaction } from './transactions';
 import { orUnavailable } from './unavailable';
 

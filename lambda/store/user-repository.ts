@@ -3,14 +3,14 @@
 // told apart by key; a user and its email guard are only ever written together, in one
 // transaction, and every write carries the audit events that record it (WriteOptions) in that
 // same transaction, with the active-admin counter when the write changes the active admins.
-import {
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-  TransactionConflictException,
-} from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+// The other items a user write touches have their own modules: email-guards.ts, admin-counter.ts,
+// login-failure-repository.ts, mail-effects.ts.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent, WriteOptions } from '../audit/event';
 import { InvalidTokenError } from '../mail/errors';
+import type { MailEffects, MailingUserRepository } from '../mail/repository';
+import type { UserSessionRepository } from '../sessions/repository';
 import type { Session } from '../sessions/session';
 import { type Clock, type IdSource, randomIds, systemClock } from '../shared/clock';
 import { EmailTakenError, LastAdminError } from '../users/errors';
@@ -20,48 +20,33 @@ import {
   StaleVersionError,
   type UserListQuery,
   type UserPage,
-  type UserRepository,
   type UserWriteOptions,
   type WriteEffects,
 } from '../users/repository';
-import { isActiveAdmin, type LoginThrottleState, type StoredUser } from '../users/user';
-import type { Item } from './attributes';
-import { TableRepository, type TableRepositoryOptions } from './audit-repository';
-import { addAdmin, adminCounterItem, adminCounterKey, removeAdmin } from './items/admin-counter-items';
-import {
-  accountFailuresFromItem,
-  accountFailuresKey,
-  clearAccountUpdate,
-  clientFailuresKey,
-  loginFailuresFromItem,
-  nextFailureCounts,
-  putAccountFailure,
-  putClientFailure,
-} from './items/login-failure-items';
-import { newTokenParts, outboxParts, spendTokenParts } from './items/mail-items';
+import type { LoginThrottleState, StoredUser } from '../users/user';
+import { AdminCounter } from './admin-counter';
+import { deleteGuard, guardOwner, putGuard } from './email-guards';
+import { clientFailuresKey } from './items/login-failure-items';
 import { isNewSession, itemFromSession } from './items/session-items';
 import {
-  emailGuardItem,
   emailGuardKey,
   isAbsent,
   isAtVersion,
-  isOwnedBy,
   isUserItem,
   itemFromUser,
-  ownerOfGuard,
   profileFromItem,
   recordLoginUpdate,
   userFromItem,
   userKey,
 } from './items/user-items';
 import { listingPartitions } from './items/user-listing-items';
+import { DynamoDbLoginFailures } from './login-failure-repository';
+import { mailEffectParts } from './mail-effects';
 import { afterOfPosition, queryShards } from './sharded-query';
 import { usersTable } from './table-definition';
+import { TableRepository, type TableRepositoryOptions } from './table-repository';
 import { type TransactionPart, writeTransaction } from './transactions';
 import { orUnavailable } from './unavailable';
-
-/** Rounds of a failed-login compare-and-set before giving up (each lost round is another failure counted). */
-const MAX_FAILURE_ATTEMPTS = 30;
 
 export interface DynamoDbUserRepositoryOptions extends TableRepositoryOptions {
   /** When outbox items are stamped, and their ids. */
@@ -85,39 +70,38 @@ const CONDITION_ERRORS = {
   spentPointer: () => new InvalidTokenError(),
 };
 
-export class DynamoDbUserRepository extends TableRepository implements UserRepository {
+export class DynamoDbUserRepository
+  extends TableRepository
+  implements UserSessionRepository, MailingUserRepository
+{
   private readonly clock: Clock;
   private readonly newId: IdSource;
-  /** Set once the active-admin counter is known to exist (it is never deleted). */
-  private adminCounterReady = false;
+  private readonly admins: AdminCounter;
+  private readonly failures: DynamoDbLoginFailures;
 
   constructor(options: DynamoDbUserRepositoryOptions) {
     super(options);
     this.clock = options.clock ?? systemClock;
     this.newId = options.newId ?? randomIds;
+    this.admins = new AdminCounter(this.tableName, this.client);
+    this.failures = new DynamoDbLoginFailures(this.tableName, this.client, (parts, events) =>
+      this.write(parts, events),
+    );
   }
 
   /** The named parts a write's effects add to its transaction. */
-  private effectParts(effects: WriteEffects | undefined): Parts {
+  private effectParts(effects: (WriteEffects & MailEffects) | undefined): Parts {
     if (!effects) return {};
-    const named = (prefix: string, parts: TransactionPart[]) =>
-      Object.fromEntries(parts.map((part, index) => [`${prefix}${index}`, part]));
-    const [spentToken, spentPointer] = effects.spendToken
-      ? spendTokenParts(this.tableName, effects.spendToken.token, effects.spendToken.nowEpoch)
-      : [];
     return {
-      ...(spentToken ? { spentToken } : {}),
-      ...(spentPointer ? { spentPointer } : {}),
-      ...named(
-        'token',
-        (effects.newTokens ?? []).flatMap((token) => newTokenParts(this.tableName, token)),
-      ),
-      ...named('mail', outboxParts(this.tableName, effects.mails ?? [], this.newId, this.clock())),
+      ...mailEffectParts(this.tableName, effects, this.newId, this.clock),
       ...(effects.clearLoginFailures === undefined
         ? {}
         : {
             loginFailures: {
-              Update: this.clearAccount(effects.clearLoginFailures.email, effects.clearLoginFailures),
+              Update: this.failures.clearAccount(
+                effects.clearLoginFailures.email,
+                effects.clearLoginFailures,
+              ),
             },
           }),
     };
@@ -131,32 +115,32 @@ export class DynamoDbUserRepository extends TableRepository implements UserRepos
   }
 
   async getByEmail(email: string): Promise<StoredUser | undefined> {
-    const { Item: guard } = await orUnavailable(
-      this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: emailGuardKey(email), ConsistentRead: true }),
-      ),
-    );
+    const owner = await guardOwner(this.client, this.tableName, email);
     // The second read happens for an unknown email too (it finds no user), so that the time of a
     // look-up does not tell whether an account exists.
-    const found = await this.getById(guard ? ownerOfGuard(guard) : emailGuardKey(email).id);
-    return guard ? found : undefined;
+    const found = await this.getById(owner ?? emailGuardKey(email).id);
+    return owner ? found : undefined;
   }
 
-  async create(user: StoredUser, options: UserWriteOptions = {}): Promise<void> {
+  async create(user: StoredUser, options: UserWriteOptions & MailEffects = {}): Promise<void> {
     await this.write(
       {
         user: { Put: { TableName: this.tableName, Item: itemFromUser(user), ...isAbsent } },
-        newGuard: this.putGuard(user),
-        ...(await this.adminChange(undefined, user)),
+        newGuard: putGuard(this.tableName, user),
+        ...(await this.admins.change(undefined, user)),
         ...this.effectParts(options),
       },
       options.events,
     );
   }
 
-  async replace(previous: StoredUser, next: StoredUser, options: UserWriteOptions = {}): Promise<void> {
+  async replace(
+    previous: StoredUser,
+    next: StoredUser,
+    options: UserWriteOptions & MailEffects = {},
+  ): Promise<void> {
     const putUser = { TableName: this.tableName, Item: itemFromUser(next), ...isAtVersion(previous.version) };
-    const admins = await this.adminChange(previous, next);
+    const admins = await this.admins.change(previous, next);
     const extra = this.effectParts(options);
     const events = options.events ?? [];
     if (
@@ -177,7 +161,7 @@ export class DynamoDbUserRepository extends TableRepository implements UserRepos
     const guards: Parts =
       previous.email === next.email
         ? {}
-        : { oldGuard: this.deleteGuard(previous), newGuard: this.putGuard(next) };
+        : { oldGuard: deleteGuard(this.tableName, previous), newGuard: putGuard(this.tableName, next) };
     await this.write({ user: { Put: putUser }, ...guards, ...admins, ...extra }, events);
   }
 
@@ -188,14 +172,14 @@ export class DynamoDbUserRepository extends TableRepository implements UserRepos
     await this.write(
       {
         user: { Delete: { TableName: this.tableName, Key: userKey(user.id), ...isAtVersion(user.version) } },
-        oldGuard: this.deleteGuard(user),
+        oldGuard: deleteGuard(this.tableName, user),
         // The account record, not deleted: its cleared_at is what retires the per-client records.
         ...(options.clearFailures && {
-          clearFailures: { Update: this.clearAccount(user.email, options.clearFailures) },
+          clearFailures: { Update: this.failures.clearAccount(user.email, options.clearFailures) },
         }),
         // The user's sessions die with it (authenticate finds no user behind them); their items,
         // unbounded in number, are removed after this transaction (deleteUser). Events stay.
-        ...(await this.adminChange(user, undefined)),
+        ...(await this.admins.change(user, undefined)),
       },
       options.events,
     );
@@ -225,7 +209,7 @@ export class DynamoDbUserRepository extends TableRepository implements UserRepos
             },
           }),
           ...(options.clearFailures !== undefined && {
-            clearAccountFailures: { Update: this.clearAccount(user.email, options.clearFailures) },
+            clearAccountFailures: { Update: this.failures.clearAccount(user.email, options.clearFailures) },
           }),
         },
         options.events,
@@ -258,149 +242,23 @@ export class DynamoDbUserRepository extends TableRepository implements UserRepos
     return { users: page.items.map(profileFromItem), nextPosition: page.nextPosition };
   }
 
-  async getLoginFailures(email: string, client: string): Promise<LoginThrottleState> {
-    const [fromClient, account] = await Promise.all([
-      this.readConsistent(clientFailuresKey(email, client)),
-      this.readConsistent(accountFailuresKey(email)),
-    ]);
-    return {
-      client: fromClient ? loginFailuresFromItem(fromClient) : undefined,
-      account: account ? accountFailuresFromItem(account) : undefined,
-    };
+  getLoginFailures(email: string, client: string): Promise<LoginThrottleState> {
+    return this.failures.get(email, client);
   }
 
-  async addLoginFailure(
+  addLoginFailure(
     failure: LoginFailure,
-    eventsFor: (state: LoginThrottleState) => readonly AuditEvent[] = () => [],
+    eventsFor?: (state: LoginThrottleState) => readonly AuditEvent[],
   ): Promise<LoginThrottleState> {
-    const { email, client } = failure;
-    // One transaction: both counts and the events that record them (login.failed, login.locked).
-    // A transaction returns no values, so an ADD could not tell this failure its count: it is a
-    // compare-and-set on both records instead, retried on the state it lost to, so concurrent
-    // failures each count (as ADD did) and each knows its own count.
-    for (let attempt = 1; ; attempt++) {
-      const [fromClient, account] = await Promise.all([
-        this.readConsistent(clientFailuresKey(email, client)),
-        this.readConsistent(accountFailuresKey(email)),
-      ]);
-      const next = nextFailureCounts(failure, fromClient, account);
-      const state = {
-        client: loginFailuresFromItem(next.client),
-        account: accountFailuresFromItem(next.account),
-      };
-      try {
-        await this.write(
-          {
-            failures: { Put: { TableName: this.tableName, ...putClientFailure(next.client, fromClient) } },
-            accountFailures: {
-              Put: { TableName: this.tableName, ...putAccountFailure(next.account, account) },
-            },
-          },
-          eventsFor(state),
-        );
-        return state;
-      } catch (error) {
-        const lost =
-          error instanceof StaleVersionError ||
-          error instanceof TransactionConflictException ||
-          error instanceof TransactionCanceledException;
-        if (!lost || attempt >= MAX_FAILURE_ATTEMPTS) throw error;
-        // Another failure (or a clear) wrote first: back off a little, re-read, count on its state.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(attempt, 5)));
-      }
-    }
+    return this.failures.add(failure, eventsFor);
   }
 
-  async clearClientLoginFailures(email: string, client: string): Promise<void> {
-    await orUnavailable(
-      this.client.send(
-        new DeleteCommand({ TableName: this.tableName, Key: clientFailuresKey(email, client) }),
-      ),
-    );
+  clearClientLoginFailures(email: string, client: string): Promise<void> {
+    return this.failures.clearClient(email, client);
   }
 
-  async clearLoginFailures(email: string, at: string, keepForSeconds: number): Promise<void> {
-    await orUnavailable(
-      this.client.send(new UpdateCommand(this.clearAccount(email, { at, keepForSeconds }))),
-    );
-  }
-
-  private clearAccount(email: string, { at, keepForSeconds }: ClearFailures) {
-    const expiresAt = Math.floor(Date.parse(at) / 1000) + keepForSeconds;
-    return {
-      TableName: this.tableName,
-      Key: accountFailuresKey(email),
-      ...clearAccountUpdate(at, expiresAt),
-    };
-  }
-
-  private async readConsistent(Key: Record<string, string>): Promise<Item | undefined> {
-    const { Item } = await orUnavailable(
-      this.client.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true })),
-    );
-    return Item;
-  }
-
-  private putGuard(user: StoredUser): TransactionPart {
-    return { Put: { TableName: this.tableName, Item: emailGuardItem(user), ...isAbsent } };
-  }
-
-  private deleteGuard(user: StoredUser): TransactionPart {
-    return { Delete: { TableName: this.tableName, Key: emailGuardKey(user.email), ...isOwnedBy(user.id) } };
-  }
-
-  /** The counter update a write from `before` to `after` needs, if it changes the active admins. */
-  private async adminChange(before: StoredUser | undefined, after: StoredUser | undefined): Promise<Parts> {
-    const was = before !== undefined && isActiveAdmin(before);
-    const is = after !== undefined && isActiveAdmin(after);
-    if (was === is) return {};
-    await this.ensureAdminCounter();
-    return {
-      admins: {
-        Update: { TableName: this.tableName, Key: adminCounterKey, ...(is ? addAdmin : removeAdmin) },
-      },
-    };
-  }
-
-  /**
-   * A table written before the counter existed has none: count the active admins once (from the
-   * email index, which projects role and status) and create it. A table created by this code has
-   * it from its first admin on. Writes racing this one-off count are the only window for drift.
-   */
-  private async ensureAdminCounter(): Promise<void> {
-    if (this.adminCounterReady) return;
-    const { Item } = await orUnavailable(
-      this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: adminCounterKey, ConsistentRead: true }),
-      ),
-    );
-    if (!Item) {
-      let count = 0;
-      let startKey: Item | undefined;
-      do {
-        const page = await orUnavailable(
-          this.client.send(
-            new ScanCommand({
-              TableName: this.tableName,
-              IndexName: usersTable.emailIndex.name,
-              ExclusiveStartKey: startKey,
-            }),
-          ),
-        );
-        count += (page.Items ?? []).filter((user) => isActiveAdmin(profileFromItem(user))).length;
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      try {
-        await orUnavailable(
-          this.client.send(
-            new PutCommand({ TableName: this.tableName, Item: adminCounterItem(count), ...isAbsent }),
-          ),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-    }
-    this.adminCounterReady = true;
+  clearLoginFailures(email: string, at: string, keepForSeconds: number): Promise<void> {
+    return this.failures.clear(email, at, keepForSeconds);
   }
 
   /** The parts and the events that record them, all or nothing. */

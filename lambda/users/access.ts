@@ -9,6 +9,16 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}
 export const noSuchUser = (id: string): NotFoundError =>
   new NotFoundError(`No user has the id ${JSON.stringify(id)}.`);
 
+/**
+ * The rule itself, with no look-up: a user acts on themselves, an admin on anyone. A use case
+ * whose input is read lazily calls it before reading, so that another's id is a 403 whatever
+ * the body or query says.
+ */
+export const mayActOn = (caller: StoredUser, id: string): void => {
+  if (caller.id !== id && caller.role !== 'admin')
+    throw new ForbiddenError('You may only act on your own user.');
+};
+
 /** The user `caller` acts on, as stored now. */
 export const targetUser = async (
   deps: Pick<UsersDependencies, 'repository'>,
@@ -16,7 +26,7 @@ export const targetUser = async (
   id: string,
 ): Promise<StoredUser> => {
   if (caller.id === id) return caller;
-  if (caller.role !== 'admin') throw new ForbiddenError('You may only act on your own user.');
+  mayActOn(caller, id);
   const user = UUID.test(id) ? await deps.repository.getById(id) : undefined;
   if (!user) throw noSuchUser(id);
   return user;

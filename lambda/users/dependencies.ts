@@ -2,12 +2,10 @@
 // caller such as `npm run create-admin` builds no more than that.
 
 import type { AuditRepository } from '../audit/repository';
-import type { MailTokenKeys } from '../mail/mail-tokens';
-import type { MailRepository } from '../mail/repository';
 import type { Clock, IdSource } from '../shared/clock';
 import type { CursorSealer } from '../shared/cursor';
 import type { PasswordHasher } from '../shared/passwords';
-import type { TokenService } from '../shared/token-issuer';
+import type { TokenService } from '../tokens/issuer';
 import type { UserRepository } from './repository';
 
 export interface UsersDependencies {
@@ -18,6 +16,4 @@ export interface UsersDependencies {
   readonly cursors: CursorSealer;
   readonly clock: Clock;
   readonly newId: IdSource;
-  readonly mail: MailRepository;
-  readonly mailTokens: MailTokenKeys;
 }

@@ -2,10 +2,11 @@
 // admin of a deployed branch through `npm run create-admin`). Idempotent. Needs no signing key.
 import { auditEvent, SYSTEM_REQUEST } from '../audit/event';
 import type { Clock, IdSource } from '../shared/clock';
+import { parseStrict } from '../shared/parse-strict';
 import type { PasswordHasher } from '../shared/passwords';
 import { newStoredUser } from './new-user';
 import type { UserRepository } from './repository';
-import { adminAccountSchema, parseStrict } from './schemas';
+import { adminAccountSchema } from './schemas';
 
 export type AdminBootstrapOutcome = 'created' | 'promoted' | 'password-reset' | 'unchanged';
 

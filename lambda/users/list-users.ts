@@ -16,9 +16,11 @@ export interface UserListRequest extends PageRequest {
 export const listUsers = async (
   deps: Pick<UsersDependencies, 'repository' | 'cursors'>,
   caller: StoredUser,
-  { limit, cursor, emailPrefix, status }: UserListRequest,
+  /** Read after the rule: a non-admin learns nothing from the query's errors. */
+  request: () => UserListRequest,
 ): Promise<UserListPage> => {
   requireAdmin(caller, 'list users');
+  const { limit, cursor, emailPrefix, status } = request();
   const { page, nextCursor } = await readPage(deps.cursors, cursor, (position) =>
     deps.repository.list({ limit, position, emailPrefix, status }),
   );

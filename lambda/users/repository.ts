@@ -3,18 +3,14 @@
 // WriteOptions: the audit events that record it, written in the same transaction; create and
 // replace also take WriteEffects (mails, mailed tokens), in that same transaction.
 import type { AuditEvent, WriteOptions } from '../audit/event';
-import type { MailToken, OutboxMail } from '../mail/mail';
-import type { Session } from '../sessions/session';
 import type { StorePage, StoreQuery } from '../shared/paging';
 import type { LoginThrottleState, Status, StoredUser, User } from './user';
 
-/** What else a user write does in the same transaction: all of it happens, or none. */
+/**
+ * What else a user write does in the same transaction: all of it happens, or none. The mail
+ * domain adds its own effects (mail/repository.ts, MailEffects).
+ */
 export interface WriteEffects {
-  /** Outbox items: the mailer sends them once the write has happened. */
-  readonly mails?: readonly OutboxMail[];
-  readonly newTokens?: readonly MailToken[];
-  /** Spent by this write (single use): the write fails with InvalidTokenError when it is gone or expired. */
-  readonly spendToken?: { readonly token: MailToken; readonly nowEpoch: number };
   /** Clears every failed login of the account, from every client, as of `at` (see clearLoginFailures). */
   readonly clearLoginFailures?: ClearLoginFailures;
 }
@@ -64,18 +60,11 @@ export interface UserRepository {
   /**
    * Sets last_login and bumps the version, and forgets the failures from `clearClient` (the
    * client that just logged in) or, with `clearFailures`, every failure of the account (a
-   * second-factor login), and opens `session` in the same transaction; returns the user as now
+   * second-factor login), in the same transaction (the sessions domain adds the session it
+   * opens: sessions/repository.ts, UserSessionRepository); returns the user as now
    * stored, or undefined if it is gone.
    */
-  recordLogin(
-    user: StoredUser,
-    at: string,
-    options?: WriteOptions & {
-      readonly clearClient?: string | undefined;
-      readonly clearFailures?: ClearFailures | undefined;
-      readonly session?: Session;
-    },
-  ): Promise<StoredUser | undefined>;
+  recordLogin(user: StoredUser, at: string, options?: RecordLoginOptions): Promise<StoredUser | undefined>;
   /** Sorted by email, ascending. */
   list(query: UserListQuery): Promise<UserPage>;
 
@@ -95,6 +84,11 @@ export interface UserRepository {
   clearClientLoginFailures(email: string, client: string): Promise<void>;
   /** Forgets every failure of `email`, from every client, as of `at`. */
   clearLoginFailures(email: string, at: string, keepForSeconds: number): Promise<void>;
+}
+
+export interface RecordLoginOptions extends WriteOptions {
+  readonly clearClient?: string | undefined;
+  readonly clearFailures?: ClearFailures | undefined;
 }
 
 /** Forget every failure of the account as of `at` (see clearLoginFailures), in the same transaction. */

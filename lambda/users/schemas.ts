@@ -1,23 +1,10 @@
-// Input schemas (valibot): what a request may say, validated at the edge before the domain
-// sees it. Objects are strict — an unknown or server-managed field is refused by name — and
-// values come out normalised (email trimmed and lower-cased, name trimmed).
+// The users' input schemas (valibot): what a request may say, validated at the edge before the
+// domain sees it. Objects are strict (shared/parse-strict.ts) and values come out normalised
+// (email trimmed and lower-cased, name trimmed).
 import * as v from 'valibot';
-import { AUDIT_EVENT_TYPES } from '../audit/event';
-import { type FieldIssue, ValidationError } from '../shared/errors';
+import { cursorSchema, limitSchema } from '../shared/page-query';
 import { normalisePassword, passwordRuleBroken } from './password-rules';
 import { ROLES, STATUSES } from './user';
-
-/** Fields the server owns. Naming them in a body is a 400 that says so. */
-const SERVER_MANAGED = new Set([
-  'id',
-  'last_login',
-  'created_at',
-  'updated_at',
-  'version',
-  'token_version',
-  'password_hash',
-  'email_verified',
-]);
 
 const MAX_EMAIL_LENGTH = 254;
 export const PASSWORD_MIN_BYTES = 8;
@@ -131,36 +118,8 @@ export const updateUserSchema = v.object({
   current_password: v.optional(presentedPasswordSchema),
 });
 
-/** A mailed token, as pasted back: its length alone, the store decides whether it is one. */
-const mailedTokenSchema = v.pipe(
-  v.string('must be a string'),
-  v.nonEmpty('is required'),
-  v.maxLength(256, 'is invalid, used or expired'),
-);
-
-export const mailRequestSchema = v.object({ email: emailSchema });
-export const confirmVerificationSchema = v.object({ token: mailedTokenSchema });
-export const confirmPasswordResetSchema = v.object({ token: mailedTokenSchema, password: passwordSchema });
-
 /** The first admin, made by `npm start` or `npm run create-admin`: held to the sign-up rules. */
 export const adminAccountSchema = v.object({ email: emailSchema, password: passwordSchema });
-
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 25;
-
-const limitSchema = v.optional(
-  v.pipe(
-    v.string(),
-    v.regex(/^\d{1,3}$/, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`),
-    v.transform(Number),
-    v.minValue(1, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`),
-    v.maxValue(MAX_PAGE_SIZE, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`),
-  ),
-  String(DEFAULT_PAGE_SIZE),
-);
-const cursorSchema = v.optional(
-  v.pipe(v.string(), v.nonEmpty('must not be empty'), v.maxLength(2048, 'is not a valid cursor')),
-);
 
 export const listUsersQuerySchema = v.object({
   limit: limitSchema,
@@ -176,64 +135,3 @@ export const listUsersQuerySchema = v.object({
   ),
   status: v.optional(statusSchema),
 });
-
-const eventTypeSchema = v.picklist(AUDIT_EVENT_TYPES, 'must be a known event type');
-const userIdSchema = v.pipe(v.string(), v.uuid('must be a user id (UUID)'));
-
-export const userEventsQuerySchema = v.object({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  type: v.optional(eventTypeSchema),
-});
-
-export const eventsQuerySchema = v.object({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  type: v.optional(eventTypeSchema),
-  user_id: v.optional(userIdSchema),
-  actor_id: v.optional(userIdSchema),
-});
-
-type ObjectSchema = v.ObjectSchema<v.ObjectEntries, undefined>;
-
-const describe = (issue: v.BaseIssue<unknown>): string => {
-  // A missing key reaches us as an object-level issue whose input is undefined.
-  if (issue.type === 'object' && issue.input === undefined) return 'is required';
-  return issue.message;
-};
-
-const summarise = (what: string, errors: readonly FieldIssue[]): string =>
-  `The ${what} is not valid: ${errors.map((error) => (error.path ? `${error.path} ${error.message}` : error.message)).join('; ')}.`;
-
-/**
- * Validates `input` against a strict object schema. Every problem is reported, each naming
- * its field: unknown fields, server-managed fields, missing and malformed values.
- */
-export const parseStrict = <TSchema extends ObjectSchema>(
-  schema: TSchema,
-  input: unknown,
-  what = 'request body',
-): v.InferOutput<TSchema> => {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    const errors = [{ path: '', message: `must be a JSON object` }];
-    throw new ValidationError(summarise(what, errors), errors);
-  }
-  const errors: FieldIssue[] = [];
-  for (const key of Object.keys(input)) {
-    if (Object.hasOwn(schema.entries, key)) continue;
-    errors.push({
-      path: key,
-      message: SERVER_MANAGED.has(key)
-        ? 'is managed by the server and cannot be set'
-        : 'is not a known field',
-    });
-  }
-  const result = v.safeParse(schema, input);
-  if (!result.success) {
-    for (const issue of result.issues) {
-      errors.push({ path: v.getDotPath(issue) ?? '', message: describe(issue) });
-    }
-  }
-  if (errors.length > 0 || !result.success) throw new ValidationError(summarise(what, errors), errors);
-  return result.output;
-};

@@ -3,6 +3,7 @@
 // Also the catalogue of problem types: every AppError the API raises, one instance each.
 import { InvalidTokenError } from '../../lambda/mail/errors';
 import { FactorAlreadyEnabledError, SecondFactorRefusedError } from '../../lambda/mfa/errors';
+import * as edgeErrors from '../../lambda/router/errors';
 import {
   internalError,
   presentEvent,
@@ -12,8 +13,9 @@ import {
 } from '../../lambda/router/responses';
 import { createCursorSealer } from '../../lambda/shared/cursor';
 import * as errors from '../../lambda/shared/errors';
+import { parseStrict } from '../../lambda/shared/parse-strict';
 import { EmailTakenError, LastAdminError, WriteContentionError } from '../../lambda/users/errors';
-import { createUserSchema, parseStrict } from '../../lambda/users/schemas';
+import { createUserSchema } from '../../lambda/users/schemas';
 import type { User } from '../../lambda/users/user';
 
 const SIGNED_UP = '2026-11-28T12:00:00.000Z';
@@ -58,7 +60,7 @@ const validationError = (): errors.ValidationError => {
 /** One instance of every error the API answers with, grouped into responses by status. */
 export const problemCatalogue = (): readonly errors.AppError[] => [
   validationError(),
-  new errors.MalformedRequestError('The body is not valid JSON (UTF-8).'),
+  new edgeErrors.MalformedRequestError('The body is not valid JSON (UTF-8).'),
   new errors.UnauthenticatedError('The token has expired.'),
   new errors.InvalidCredentialsError(),
   new SecondFactorRefusedError('The code is wrong, or was already used.'),
@@ -72,8 +74,8 @@ export const problemCatalogue = (): readonly errors.AppError[] => [
   new WriteContentionError(),
   new LastAdminError(),
   new errors.PreconditionFailedError('The user changed since you read it.'),
-  new errors.PayloadTooLargeError('The body is 20480 bytes; at most 16384 are accepted.'),
-  new errors.UnsupportedMediaTypeError(
+  new edgeErrors.PayloadTooLargeError('The body is 20480 bytes; at most 16384 are accepted.'),
+  new edgeErrors.UnsupportedMediaTypeError(
     'The body must be JSON, sent as Content-Type: application/json, not text/plain.',
   ),
   new errors.TooManyAttemptsError(30),

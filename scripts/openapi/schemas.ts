@@ -1,21 +1,22 @@
 // The JSON Schemas of the OpenAPI document, converted from valibot: the request schemas the
-// router validates with (lambda/users/schemas.ts), and response schemas written here in valibot
-// for the wire shapes of lambda/router/responses.ts. Responses are strict objects, so the contract
+// router validates with (read from the route table), and the response schemas, written here once
+// for the wire shapes of lambda/router/responses.ts; test/unit/response-shapes.test.ts makes the
+// presenters' types equal to them at compile time. Responses are strict objects, so the contract
 // test fails on any field the document does not name (a credential, say).
 import { type ConversionConfig, type JsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 import { AUDIT_EVENT_TYPES } from '../../lambda/audit/event';
-import { type Route, routes } from '../../lambda/routes';
+import { type ResponseBodyName, type Route, routes } from '../../lambda/routes';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../lambda/shared/page-query';
 import {
-  DEFAULT_PAGE_SIZE,
   emailSchema,
-  MAX_PAGE_SIZE,
   nameSchema,
   passwordSchema,
   roleSchema,
   statusSchema,
 } from '../../lambda/users/schemas';
 import { examples } from './examples';
+import type { INLINE_SCHEMAS } from './references';
 
 /** The wire form of every time: ISO 8601 UTC with milliseconds. */
 const timestamp = v.pipe(v.string(), v.isoTimestamp(), v.regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/));
@@ -24,12 +25,12 @@ const timestamp = v.pipe(v.string(), v.isoTimestamp(), v.regex(/^\d{4}-\d\d-\d\d
  * A response object of the document: its fields (no other), its title, what it is when the title
  * does not say enough, and its example.
  */
-const responseObject = (
+const responseObject = <TEntries extends v.ObjectEntries>(
   title: string,
-  entries: v.ObjectEntries,
+  entries: TEntries,
   example: unknown,
   description?: string,
-): v.GenericSchema => {
+) => {
   const fields = v.strictObject(entries);
   return description === undefined
     ? v.pipe(fields, v.title(title), v.examples([example as never]))
@@ -150,7 +151,7 @@ const totpEnrolmentSchema = responseObject(
 );
 
 /** A page of a listing: its items, and the cursor of the next page. */
-const pageSchema = (items: v.GenericSchema, title: string, example: unknown) =>
+const pageSchema = <TItem extends v.GenericSchema>(items: TItem, title: string, example: unknown) =>
   responseObject(
     title,
     {
@@ -353,7 +354,8 @@ export const RESPONSE_SCHEMAS = {
   EventList: eventListSchema,
   Problem: problemSchema,
   GatewayMessage: gatewayMessageSchema,
-} as const;
+} as const satisfies Record<Exclude<ResponseBodyName, keyof typeof INLINE_SCHEMAS>, v.GenericSchema> &
+  Record<string, v.GenericSchema>;
 
 export type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;
 

@@ -1,10 +1,11 @@
 // The signing key set in the SQL store, for every replica: one row, sealed (AES-256-GCM) under
 // KEY_ENCRYPTION_KEY, bound to its purpose so no other sealed value can stand in for it. The
 // first replica to start makes the set; the others, racing it, keep the one that won.
-import { type KeySet, parseKeySet } from '../../lambda/keys/key-set';
-import { type KeySetStore, newKeySet } from '../../lambda/keys/rotation';
+
 import { ConfigurationError } from '../../lambda/shared/env';
 import { createSealedBox } from '../../lambda/shared/sealed-box';
+import { type KeySet, parseKeySet } from '../../lambda/tokens/key-set';
+import { type KeySetStore, newKeySet } from '../../lambda/tokens/rotation';
 import type { SqlDatabase } from './database';
 
 const CONTEXT = 'user-api/signing-key-set';

@@ -2,9 +2,9 @@
 // and the local-only GET /docs page with the renderer's files, all from this origin.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Call } from '../support/client';
 import { expectGateway } from '../support/expect';
 import { ADMIN, testStackForThisFile } from '../support/stack';
+import type { Call } from '../support/transport';
 
 const committed = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'openapi.json'), 'utf8'));
 

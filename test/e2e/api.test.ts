@@ -1,9 +1,9 @@
 // Every route of the contract (README) over real HTTP, through the local gateway and the deployed handler
 // modules, on DynamoDB Local: what a client of `npm start` (or of the deployed API) sees.
 import { randomUUID } from 'node:crypto';
-import type { Call } from '../support/client';
-import { expectGateway } from '../support/expect';
-import { ADMIN, startTestStack, type TestStack } from '../support/stack';
+import { expectGateway, expectProblem } from '../support/expect';
+import { ADMIN, startTestStack, type TestStack, uniqueEmail } from '../support/stack';
+import type { Call } from '../support/transport';
 
 let stack: TestStack;
 let call: Call;
@@ -13,44 +13,14 @@ const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const PASSWORD = 'a fine password';
 
-const uniqueEmail = (label = 'user') => `${label}-${randomUUID().slice(0, 8)}@example.com`;
-
-interface Account {
-  readonly id: string;
-  readonly email: string;
-  readonly token: string;
-}
-
-const logIn = async (email: string, password = PASSWORD): Promise<string> => {
-  const response = await call('POST', '/login', { json: { email, password } });
-  expect(response.status).toBe(200);
-  return response.body.token;
-};
-
-const signUp = async (label = 'user'): Promise<Account> => {
-  const email = uniqueEmail(label);
-  const created = await call('POST', '/users', { json: { email, name: label, password: PASSWORD } });
-  expect(created.status).toBe(201);
-  return { id: created.body.id, email, token: await logIn(email) };
-};
-
-const expectProblem = (response: { status: number; headers: Headers; body: unknown }, status: number) => {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toEqual(
-    expect.objectContaining({
-      type: expect.any(String),
-      title: expect.any(String),
-      status,
-      detail: expect.any(String),
-    }),
-  );
-};
+/** A new user with the suite's password (some tests send it back as `current_password`). */
+const signUp = (label = 'user') =>
+  stack.signUp({ name: label, email: uniqueEmail(label), password: PASSWORD });
 
 beforeAll(async () => {
   stack = await startTestStack({ over: 'http', admin: ADMIN });
   call = stack.call;
-  adminToken = await logIn(ADMIN.email, ADMIN.password);
+  adminToken = await stack.logIn(ADMIN.email, ADMIN.password);
 });
 
 afterAll(async () => {
@@ -316,7 +286,7 @@ describe('PUT /users/{id}', () => {
 
     expect(response.status).toBe(200);
     expect(response.body).toEqual(expect.objectContaining({ id, email, name: 'Replaced', role: 'user' }));
-    expect(await logIn(email, 'a brand new password')).toEqual(expect.any(String));
+    expect(await stack.logIn(email, 'a brand new password')).toEqual(expect.any(String));
   });
 
   it('names current_password in a 400 when a user replaces their own record without it', async () => {

@@ -1,10 +1,6 @@
-// The mail flows over real HTTP through `npm start`'s stack: the mail reaches the local catcher
-// through the table's stream and the same mailer handler the stack deploys; its link's token
-// completes the flow once. Time-based rules move the stack's clock.
-import { randomUUID } from 'node:crypto';
-import type { Call } from '../support/client';
 import { createTestClock } from '../support/clock';
-import { ADMIN, startTestStack, type TestStack } from '../support/stack';
+import { ADMIN, startTestStack, type TestStack, uniqueEmail } from '../support/stack';
+import type { Call } from '../support/transport';
 
 const clock = createTestClock();
 let stack: TestStack;
@@ -18,8 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-
-const uniqueEmail = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.com`;
 
 interface Mail {
   readonly to: string;
@@ -50,12 +44,9 @@ const tokenIn = (mail: Mail | undefined, page: 'verify-email' | 'reset-password'
   return match[1];
 };
 
-const signUp = async (label: string) => {
-  const email = uniqueEmail(label);
-  const created = await call('POST', '/users', { json: { email, name: label, password: PASSWORD } });
-  expect(created.status).toBe(201);
-  return { id: created.body.id as string, email };
-};
+/** A new user with the suite's password, which the mailed flows change and log in with. */
+const signUp = (label: string) =>
+  stack.signUp({ name: label, email: uniqueEmail(label), password: PASSWORD });
 
 const expectTokenProblem = (response: { status: number; body: { errors?: { path: string }[] } }) => {
   expect(response.status).toBe(400);

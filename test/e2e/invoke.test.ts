@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { routeKey, routes } from '../../lambda/routes';
 import { DEMO_ACCOUNTS } from '../../local/demo-accounts';
-import type { GatewayEvent } from '../../local/gateway-core';
+import type { GatewayEvent } from '../../local/gateway-types';
 
 const ROOT = join(__dirname, '..', '..');
 const EVENTS = join(ROOT, 'events');

@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { URI } from 'otpauth';
-import type { Call } from '../support/client';
 import { ADMIN, testStackForThisFile } from '../support/stack';
+import type { Call } from '../support/transport';
 
 const stack = testStackForThisFile({ over: 'http', admin: ADMIN });
 const call: Call = (...args) => stack.call(...args);

@@ -3,7 +3,7 @@
 // PostgreSQL 15. Sign-up mails a verification through the outbox sender to the catcher; the
 // mailed token confirms the address once; login, refresh and the admin's listing work.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type Client, createClient, overHttp } from '../support/client';
+import { createClient } from '../support/client';
 import {
   newDataDir,
   type ServerProcess,
@@ -11,6 +11,7 @@ import {
   waitForServing,
 } from '../support/server-process';
 import { createPostgresDatabase } from '../support/sql';
+import { type Client, overHttp } from '../support/transport';
 
 const ADMIN = { ADMIN_EMAIL: 'root@sql.example.com', ADMIN_PASSWORD: 'sql admin password' };
 const PASSWORD = 'correct horse battery';

@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { freePort } from '../../local/dynamodb-local';
-import { createClient, overHttp } from '../support/client';
+import { createClient } from '../support/client';
 import {
   newDataDir,
   type ServerProcess,
@@ -13,6 +13,7 @@ import {
   waitForServing,
 } from '../support/server-process';
 import { harnessEndpoint } from '../support/tables';
+import { overHttp } from '../support/transport';
 
 const ADMIN = { ADMIN_EMAIL: 'root@serve.example.com', ADMIN_PASSWORD: 'serve admin password' };
 const PASSWORD = 'correct horse battery';

@@ -2,8 +2,8 @@
 // modules the stack deploys: what a client of `npm start` sees. The gateway caches the
 // authorizer's "allow" for 300 s; an ended session must be refused anyway, by the router.
 import { randomUUID } from 'node:crypto';
-import type { Call } from '../support/client';
 import { ADMIN, startTestStack, type TestStack } from '../support/stack';
+import type { Call } from '../support/transport';
 
 let stack: TestStack;
 let call: Call;

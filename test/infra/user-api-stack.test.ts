@@ -3,12 +3,12 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { AUTHORIZER_CACHE_TTL_SECONDS, routeKey, routes } from '../../lambda/routes';
-import { KEY_SET_REFRESH_SECONDS } from '../../lambda/shared/jwks';
 import {
   keyedIndexes,
   LISTED_ATTRIBUTES,
   SESSION_LISTED_ATTRIBUTES,
 } from '../../lambda/store/table-definition';
+import { KEY_SET_REFRESH_SECONDS } from '../../lambda/tokens/jwks';
 import type { ApiFunction } from '../../lib/api-function';
 import type { UserApiStack } from '../../lib/user-api-stack';
 import { synthUserApi } from './synth';

@@ -1,9 +1,11 @@
 // The gateway core as the integration suite meets it: the authorizer's verdict cache on the
 // injected clock (moved, never slept on), and the client's address reaching the router.
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../lambda/routes';
-import { createGatewayCore, type GatewayEvent } from '../../local/gateway-core';
-import { createClient, newSecrets, overCore } from '../support/client';
+import { createGatewayCore } from '../../local/gateway-core';
+import type { GatewayEvent } from '../../local/gateway-types';
+import { createClient } from '../support/client';
 import { type Account, testStackForThisFile } from '../support/stack';
+import { newSecrets, overCore } from '../support/transport';
 
 const TTL_MS = AUTHORIZER_CACHE_TTL_SECONDS * 1000;
 

@@ -1,11 +1,12 @@
 // The handlers' logs, as CloudWatch would receive them: one JSON object per line, one `request` line
 // per router call with what an operator needs (request id, route, status, latency, caller), and
 // never a password, a password hash, a token or the signing key, whatever the request carried.
-import type { KeySet } from '../../lambda/keys/key-set';
+
 import { routes } from '../../lambda/routes';
 import { createLogger } from '../../lambda/shared/logger';
-import { type ApiResponse, JSON_CONTENT, type RequestOptions } from '../support/client';
+import type { KeySet } from '../../lambda/tokens/key-set';
 import { startTestStack, uniqueEmail } from '../support/stack';
+import { type ApiResponse, JSON_CONTENT, type RequestOptions } from '../support/transport';
 
 const BCRYPT_HASH = /\$2[aby]\$/;
 const ROUTE_KEYS = new Set<string>(routes.map((route) => `${route.method} ${route.path}`));

@@ -1,6 +1,6 @@
-import type { RequestOptions } from '../support/client';
 import { testStackForThisFile, uniqueEmail } from '../support/stack';
 import { testDocumentClient } from '../support/tables';
+import type { RequestOptions } from '../support/transport';
 
 const PROBLEM_JSON = 'application/problem+json';
 const ISO_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;

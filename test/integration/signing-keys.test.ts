@@ -3,15 +3,15 @@
 // every token that has not expired is accepted, whichever key signed it: by the authorizer and
 // the router, and by a downstream service that verifies with the JWKS as a cache would hold it.
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
-import { type KeySet, keyInState } from '../../lambda/keys/key-set';
+import { MAX_TOKEN_TTL_SECONDS } from '../../lambda/tokens/issuer';
+import { JWKS_MAX_AGE_SECONDS, KEY_SET_REFRESH_SECONDS } from '../../lambda/tokens/jwks';
+import { type KeySet, keyInState } from '../../lambda/tokens/key-set';
 import {
   CLOCK_SKEW_SECONDS,
   PUBLISH_DELAY_SECONDS,
   RotationRefusedError,
   rotateSigningKey,
-} from '../../lambda/keys/rotation';
-import { JWKS_MAX_AGE_SECONDS, KEY_SET_REFRESH_SECONDS } from '../../lambda/shared/jwks';
-import { MAX_TOKEN_TTL_SECONDS } from '../../lambda/shared/token-issuer';
+} from '../../lambda/tokens/rotation';
 import { memoryKeySetStore } from '../../local/signing-keys';
 import { type Account, startTestStack, type TestStack, testStackForThisFile } from '../support/stack';
 

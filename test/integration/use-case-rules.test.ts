@@ -1,14 +1,15 @@
 import { SYSTEM_REQUEST } from '../../lambda/audit/event';
+
 // Each use case enforces its own authorization rule, whatever the router checked before it: a
 // use case called directly (by a script, a future route, a background job) refuses the same
 // callers. Called here with the test kit's dependencies, no HTTP in between.
 
+import { createUser } from '../../lambda/account/create-user';
+import { deleteUser } from '../../lambda/account/delete-user';
+import { updateUser } from '../../lambda/account/update-user';
 import { ForbiddenError } from '../../lambda/shared/errors';
-import { deleteUser } from '../../lambda/users/delete-user';
 import { getUser } from '../../lambda/users/get-user';
 import { listUsers } from '../../lambda/users/list-users';
-import { signUp } from '../../lambda/users/sign-up';
-import { updateUser } from '../../lambda/users/update-user';
 import type { StoredUser } from '../../lambda/users/user';
 import { startTestStack, type TestStack } from '../support/stack';
 
@@ -34,10 +35,16 @@ describe('a user acting on another user is refused by the use case itself', () =
     await expect(getUser(api.deps, alice, bob.id)).rejects.toBeInstanceOf(ForbiddenError);
   });
 
-  it('updateUser', async () => {
+  it('updateUser, before it reads the changes', async () => {
+    let read = false;
+    const changes = () => {
+      read = true;
+      return { name: 'Taken over' };
+    };
     await expect(
-      updateUser(api.deps, alice, bob.id, { name: 'Taken over' }, undefined, SYSTEM_REQUEST),
+      updateUser(api.deps, alice, bob.id, changes, undefined, SYSTEM_REQUEST),
     ).rejects.toBeInstanceOf(ForbiddenError);
+    expect(read).toBe(false);
     expect((await stored(bob.id)).name).toBe(bob.name);
   });
 
@@ -51,18 +58,25 @@ describe('a user acting on another user is refused by the use case itself', () =
 
 describe('admin-only rules hold in the use cases', () => {
   it('listUsers refuses a non-admin and serves an admin', async () => {
-    await expect(listUsers(api.deps, alice, { limit: 10 })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(listUsers(api.deps, admin, { limit: 10 })).resolves.toHaveProperty('users');
+    let read = false;
+    const query = () => {
+      read = true;
+      return { limit: 10 };
+    };
+    await expect(listUsers(api.deps, alice, query)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(read).toBe(false);
+    await expect(listUsers(api.deps, admin, query)).resolves.toHaveProperty('users');
+    expect(read).toBe(true);
   });
 
   it('updateUser refuses a role change by a non-admin, even on their own user', async () => {
     await expect(
-      updateUser(api.deps, alice, alice.id, { role: 'admin' }, undefined, SYSTEM_REQUEST),
+      updateUser(api.deps, alice, alice.id, () => ({ role: 'admin' }), undefined, SYSTEM_REQUEST),
     ).rejects.toBeInstanceOf(ForbiddenError);
     expect((await stored(alice.id)).role).toBe('user');
   });
 
-  it('signUp refuses a role from anyone but an admin', async () => {
+  it('createUser refuses a role from anyone but an admin', async () => {
     const input = {
       email: `role-${Date.now()}@example.com`,
       name: 'Role',
@@ -70,10 +84,14 @@ describe('admin-only rules hold in the use cases', () => {
       role: 'admin' as const,
     };
 
-    await expect(signUp(api.deps, undefined, input, SYSTEM_REQUEST)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(signUp(api.deps, alice, input, SYSTEM_REQUEST)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(createUser(api.deps, undefined, input, SYSTEM_REQUEST)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(createUser(api.deps, alice, input, SYSTEM_REQUEST)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(api.deps.repository.getByEmail(input.email)).resolves.toBeUndefined();
-    await expect(signUp(api.deps, admin, input, SYSTEM_REQUEST)).resolves.toMatchObject({ role: 'admin' });
+    await expect(createUser(api.deps, admin, input, SYSTEM_REQUEST)).resolves.toMatchObject({
+      role: 'admin',
+    });
   });
 
   it('an admin may act on anyone', async () => {

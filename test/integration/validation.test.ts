@@ -1,6 +1,7 @@
 // Bad input: always a 4xx problem+json that names the field, never a 500, and nothing stored.
-import { JSON_CONTENT } from '../support/client';
+
 import { testStackForThisFile, uniqueEmail } from '../support/stack';
+import { JSON_CONTENT } from '../support/transport';
 
 const valid = () => ({ email: uniqueEmail(), name: 'Valid Name', password: 'password-123' });
 

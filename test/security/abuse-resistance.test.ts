@@ -1,10 +1,10 @@
-// Abuse resistance (issue 14), each test the attack: a lockout aimed at someone else, floods from
+// Abuse resistance, each test the attack: a lockout aimed at someone else, floods from
 // one address, look-alike passwords, names that hide or break, and token spellings. Different
 // clients are different loopback addresses: the gateway takes the socket's peer address as
 // `requestContext.http.sourceIp`, as API Gateway does.
 import { DEFAULT_RATE_LIMITS } from '../../lambda/limits/rate-limits';
-import { JSON_CONTENT } from '../support/client';
 import { ADMIN, startTestStack, type TestStack, uniqueEmail } from '../support/stack';
+import { JSON_CONTENT } from '../support/transport';
 
 interface Reply {
   readonly status: number;

@@ -8,14 +8,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type KeySet, parseKeySet } from '../../lambda/keys/key-set';
-import { newKeySet } from '../../lambda/keys/rotation';
-import { parseJwks } from '../../lambda/shared/jwks';
 import { readSecret } from '../../lambda/shared/secrets-extension';
 import { itemFromSession } from '../../lambda/store/items/session-items';
-import { leakIn } from '../support/client';
+import { parseJwks } from '../../lambda/tokens/jwks';
+import { type KeySet, parseKeySet } from '../../lambda/tokens/key-set';
+import { newKeySet } from '../../lambda/tokens/rotation';
 import { expectProblem } from '../support/expect';
 import { claimsFor } from '../support/forged-tokens';
+import { leakIn } from '../support/leaks';
 import { type Account, ADMIN, testStackForThisFile, uniqueEmail } from '../support/stack';
 import { testDocumentClient } from '../support/tables';
 

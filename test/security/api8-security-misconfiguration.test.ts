@@ -3,8 +3,9 @@
 // headers; CORS never reflects an arbitrary origin.
 import { randomUUID } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { type ApiResponse, leakIn } from '../support/client';
+import { leakIn } from '../support/leaks';
 import { type Account, ADMIN, testStackForThisFile, uniqueEmail } from '../support/stack';
+import type { ApiResponse } from '../support/transport';
 
 const api = testStackForThisFile({ over: 'http', admin: ADMIN });
 let user: Account;

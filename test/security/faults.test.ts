@@ -15,10 +15,10 @@ import {
   localClientOptions,
   startDynamoDbLocal,
 } from '../../local/dynamodb-local';
-import type { ApiResponse as Answer, Call } from '../support/client';
 import { expectProblem } from '../support/expect';
 import { ADMIN, startTestStack, type TestStack, uniqueEmail } from '../support/stack';
 import { percentile } from '../support/stats';
+import type { ApiResponse as Answer, Call } from '../support/transport';
 
 /** What a request may take, whatever DynamoDB does: well inside API Gateway's 30 s. */
 const BOUND_MS = 5_000;
@@ -92,14 +92,6 @@ const traffic = (workers: number, next: (i: number) => Promise<Answer>, limit = 
   };
 };
 
-const signUp = async (label: string) => {
-  const email = uniqueEmail(label);
-  const password = `${label} fault password`;
-  const created = await call('POST', '/users', { json: { email, name: label, password } });
-  const login = await call('POST', '/login', { json: { email, password } });
-  return { id: created.body.id as string, email, password, token: login.body.token as string };
-};
-
 const expectOnly503Problems = (samples: Sample[]) => {
   const failed = samples.filter((sample) => sample.answer.status >= 500);
   for (const { answer } of failed) {
@@ -116,7 +108,10 @@ describe.each([
 ] as const)('DynamoDB Local %s mid-run', (_, signal, outageMs) => {
   it('answers a clean, bounded 503 meanwhile, and the same gateway recovers once it is back', async () => {
     // Two accounts: logins bump the version that concurrent patches of the same user race on.
-    const [account, other] = await Promise.all([signUp(`outage-${signal}`), signUp(`login-${signal}`)]);
+    const [account, other] = await Promise.all([
+      stack.signUp(`outage-${signal}`),
+      stack.signUp(`login-${signal}`),
+    ]);
     const operations = [
       () => call('GET', `/users/${account.id}`, { token: account.token }),
       (i: number) => call('PATCH', `/users/${account.id}`, { token: account.token, json: { name: `n${i}` } }),
@@ -201,7 +196,7 @@ describe('transactions cut short', () => {
   };
 
   it('leave no half: a planted guard makes the email change fail whole, and nothing else moves', async () => {
-    const account = await signUp('planted');
+    const account = await stack.signUp('planted');
     const taken = uniqueEmail('taken');
     // A guard whose user is gone: the second write of the transaction must fail, and undo the first.
     const phantom = '00000000-0000-4000-8000-00000000beef';
@@ -237,7 +232,7 @@ describe('transactions cut short', () => {
 
   it('leave no half when DynamoDB Local is killed during a storm of email changes, sign-ups and deletes', async () => {
     // Users made by the admin, whose email changes need no bcrypt: many transactions a second.
-    const users = await Promise.all(Array.from({ length: 8 }, (_, i) => signUp(`storm${i}`)));
+    const users = await Promise.all(Array.from({ length: 8 }, (_, i) => stack.signUp(`storm${i}`)));
     const pool = Array.from({ length: 5 }, (_, i) => `shared-${i}-${Date.now()}@example.com`);
     let deletes = 0;
     const storm = traffic(6, (i) => {

@@ -6,16 +6,19 @@
 // reproduce a run; `npm run test:fuzz` runs 10,000. FUZZ_SHRINK=1 shrinks a failure to its core.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { authenticateToken } from '../../lambda/account/authenticate';
+import { createUser } from '../../lambda/account/create-user';
+import { login } from '../../lambda/account/login';
 import { SYSTEM_REQUEST } from '../../lambda/audit/event';
-import { routes } from '../../lambda/routes';
-import { authenticateToken } from '../../lambda/users/authenticate';
 import { commonPasswords } from '../../lambda/users/common-passwords';
-import { login } from '../../lambda/users/login';
-import { signUp } from '../../lambda/users/sign-up';
-import { type GatewayRequest, httpAnswerOf, lambdaContext, payloadEvent } from '../../local/gateway-core';
-import { isGatewayAnswer, leakIn } from '../support/client';
+import { lambdaContext, payloadEvent } from '../../local/gateway-events';
+import { httpAnswerOf } from '../../local/gateway-responses';
+import type { GatewayRequest } from '../../local/gateway-types';
 import * as forged from '../support/forged-tokens';
+import { leakIn } from '../support/leaks';
+import { isGatewayAnswer } from '../support/security-headers';
 import { startTestStack, type TestStack } from '../support/stack';
+import { ADMIN_ID, ADMIN_TOKEN, type FuzzRequest, fuzzRequest, USER_ID, USER_TOKEN } from './fuzz-requests';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_128);
@@ -32,23 +35,6 @@ interface Accounts {
   user: Account;
   admin: Account;
   readonly forged: readonly string[];
-}
-
-// Requests name the two live accounts by placeholder, filled in when sent: when the fuzzer
-// deletes one, or revokes its token, a new one takes its place and later requests still reach it.
-const USER_ID = '{user-id}';
-const ADMIN_ID = '{admin-id}';
-const USER_TOKEN = '{user-token}';
-const ADMIN_TOKEN = '{admin-token}';
-
-interface FuzzRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly query: string;
-  readonly headers: Record<string, string>;
-  readonly body: { readonly text: string; readonly base64: boolean } | undefined;
-  /** Sent straight to the router with this routeKey, as a misrouting gateway might. */
-  readonly rawRouteKey: string | undefined;
 }
 
 interface Answer {
@@ -125,248 +111,6 @@ const send = async (request: FuzzRequest): Promise<Answer> => {
   const origin = isGatewayAnswer(response.status, text) ? 'gateway' : 'router';
   return { status: response.status, headers: headersOf(response.headers), text, origin };
 };
-
-// ---------------------------------------------------------------------------------------------
-// What is sent
-
-const unicode = fc.string({ unit: 'binary', maxLength: 40 });
-const hugeNumbers = fc.constantFrom(
-  '1e308',
-  '-1e308',
-  '1e999999',
-  '123456789012345678901234567890',
-  '-0',
-  '0.1e-400',
-  '9007199254740993',
-);
-const anyValue: fc.Arbitrary<unknown> = fc.oneof(
-  unicode,
-  fc.string({ maxLength: 80 }),
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.constant(null),
-  fc.jsonValue({ maxDepth: 4, stringUnit: 'binary' }),
-);
-
-const validish = {
-  email: fc.oneof(
-    fc.constantFrom('fuzz@example.com', ' FUZZ@Example.COM ', 'a@b.co', `${'x'.repeat(250)}@e.co`),
-    fc.emailAddress(),
-  ),
-  name: fc.oneof(fc.constantFrom('Fuzz', '  ', 'a\u0000b', '🙂'.repeat(101)), unicode),
-  password: fc.oneof(fc.constantFrom('fuzzing password', 'password', 'é'.repeat(37), 'short'), unicode),
-  role: fc.constantFrom('user', 'admin', 'root', 'ADMIN'),
-};
-
-const fieldValue = (valid: fc.Arbitrary<unknown>) =>
-  fc.oneof({ weight: 3, arbitrary: valid }, { weight: 1, arbitrary: anyValue });
-
-/** An object with the API's own field names, right or wrong in type, plus server-managed and stray ones. */
-const userLikeBody = fc.record(
-  {
-    email: fieldValue(validish.email),
-    name: fieldValue(validish.name),
-    password: fieldValue(validish.password),
-    current_password: fieldValue(validish.password),
-    role: fieldValue(validish.role),
-    id: anyValue,
-    version: anyValue,
-    password_hash: anyValue,
-  },
-  { requiredKeys: [] },
-);
-
-const jsonText = fc.oneof(
-  { weight: 6, arbitrary: userLikeBody.map((value) => JSON.stringify(value)) },
-  {
-    weight: 3,
-    arbitrary: fc.jsonValue({ maxDepth: 6, stringUnit: 'binary' }).map((value) => JSON.stringify(value)),
-  },
-  { weight: 1, arbitrary: hugeNumbers.map((n) => `{"email":${n},"name":${n},"password":${n}}`) },
-  {
-    weight: 1,
-    arbitrary: fc
-      .tuple(fc.integer({ min: 1, max: 12_000 }), fc.constantFrom('[', '{"a":'))
-      .map(([depth, open]) => `${open.repeat(depth)}1${(open === '[' ? ']' : '}').repeat(depth)}`),
-  },
-  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
-  { weight: 1, arbitrary: fc.integer({ min: 16_000, max: 17_000 }).map((size) => `"${'x'.repeat(size)}"`) },
-);
-
-const body = fc.oneof(
-  { weight: 1, arbitrary: fc.constant(undefined) },
-  { weight: 8, arbitrary: jsonText.map((text) => ({ text, base64: false })) },
-  {
-    weight: 1,
-    arbitrary: fc
-      .uint8Array({ maxLength: 300 })
-      .map((bytes) => ({ text: Buffer.from(bytes).toString('base64'), base64: true })),
-  },
-);
-
-const token = () =>
-  fc.oneof(fc.constantFrom(USER_TOKEN, ADMIN_TOKEN, ...accounts.forged), fc.string({ maxLength: 300 }));
-
-const headerValue = (name: string): fc.Arbitrary<string> => {
-  switch (name) {
-    case 'content-type':
-      return fc.oneof(
-        fc.constantFrom(
-          'application/json',
-          'application/json; charset=utf-8',
-          'application/merge-patch+json',
-          'text/plain',
-          'application/x-www-form-urlencoded',
-          '',
-          'APPLICATION/JSON',
-          'application/json;;;',
-        ),
-        fc.string({ maxLength: 60 }),
-      );
-    case 'authorization':
-      return fc.oneof(
-        token().map((value) => `Bearer ${value}`),
-        token(),
-        fc.constantFrom('Basic YTpi', 'Bearer', ''),
-      );
-    case 'if-match':
-    case 'if-none-match':
-      return fc.oneof(
-        fc.constantFrom('"1"', '"2"', '*', 'W/"1"', '"999999999999999999999"', '"1", "2"'),
-        fc.string({ maxLength: 40 }),
-      );
-    default:
-      return fc.string({ maxLength: 100 });
-  }
-};
-
-const randomHeaders = fc
-  .uniqueArray(
-    fc.oneof(
-      fc.constantFrom(
-        'if-match',
-        'if-none-match',
-        'x-role',
-        'x-amzn-request-context',
-        'origin',
-        'content-length',
-        'x-http-method-override',
-      ),
-      fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
-    ),
-    { maxLength: 4 },
-  )
-  .chain((names) =>
-    fc.tuple(...names.map((name) => headerValue(name).map((value) => [name, value] as const))),
-  )
-  .map((pairs) => Object.fromEntries(pairs));
-
-/** Mostly what a client sends (JSON, a real token), often not: each header may be wrong or absent. */
-const headers = () =>
-  fc
-    .record({
-      type: fc.option(
-        fc.oneof(
-          { weight: 4, arbitrary: fc.constant('application/json') },
-          { weight: 1, arbitrary: headerValue('content-type') },
-        ),
-        { freq: 8, nil: undefined },
-      ),
-      authorization: fc.option(
-        fc.oneof(
-          {
-            weight: 4,
-            arbitrary: fc.constantFrom(USER_TOKEN, ADMIN_TOKEN).map((value) => `Bearer ${value}`),
-          },
-          { weight: 1, arbitrary: headerValue('authorization') },
-        ),
-        { freq: 5, nil: undefined },
-      ),
-      extra: randomHeaders,
-    })
-    .map(({ type, authorization, extra }) => ({
-      ...extra,
-      ...(type === undefined ? {} : { 'content-type': type }),
-      ...(authorization === undefined ? {} : { authorization }),
-    }));
-
-const pathId = () =>
-  fc.oneof(
-    fc.constantFrom(
-      USER_ID,
-      ADMIN_ID,
-      '00000000-0000-4000-8000-000000000000',
-      'email#fuzz@example.com',
-      'login-failures#x',
-    ),
-    fc.uuid(),
-    unicode.map((text) => encodeURIComponent(text)),
-    hugeNumbers,
-  );
-
-/** Mostly a route of the table with a plausible id; sometimes any method on any path. */
-const target = () =>
-  fc.oneof(
-    {
-      weight: 9,
-      arbitrary: fc
-        .constantFrom(...routes)
-        .chain((route) =>
-          (route.path.includes('{id}')
-            ? pathId().map((id) => route.path.replace('{id}', id))
-            : fc.constant(route.path)
-          ).map((path) => ({ method: route.method as string, path })),
-        ),
-    },
-    {
-      weight: 1,
-      arbitrary: fc.record({
-        method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE'),
-        path: fc.oneof(
-          fc.webPath(),
-          pathId().map((id) => `/users/${id}`),
-        ),
-      }),
-    },
-  );
-
-const query = fc
-  .array(
-    fc.tuple(
-      fc.oneof(fc.constantFrom('limit', 'cursor'), fc.string({ maxLength: 10 })),
-      fc.oneof(
-        fc.constantFrom('0', '1', '25', '100', '101', '100000', '-1', '1.5', 'NaN', 'abc.def'),
-        hugeNumbers,
-        unicode,
-      ),
-    ),
-    { maxLength: 3 },
-  )
-  .map((pairs) => new URLSearchParams(pairs).toString());
-
-const fuzzRequest = (): fc.Arbitrary<FuzzRequest> =>
-  fc
-    .record({
-      target: target(),
-      query,
-      headers: headers(),
-      body,
-      rawRouteKey: fc.oneof(
-        { weight: 19, arbitrary: fc.constant(undefined) },
-        {
-          weight: 1,
-          arbitrary: fc.oneof(
-            fc.constantFrom('$default', 'GET /admin', 'ANY /{proxy+}'),
-            fc.string({ maxLength: 30 }),
-          ),
-        },
-      ),
-    })
-    .map(({ target: { method, path }, ...rest }) => ({ method, path, ...rest }));
-
-// ---------------------------------------------------------------------------------------------
-// What must hold
 
 const GATEWAY_ANSWERS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
 
@@ -447,8 +191,6 @@ const violation = (request: FuzzRequest, answer: Answer): string | undefined => 
   return problemIsValid(answer);
 };
 
-// ---------------------------------------------------------------------------------------------
-
 beforeAll(async () => {
   stack = await startTestStack({ over: 'core' });
   const { deps } = stack;
@@ -457,7 +199,7 @@ beforeAll(async () => {
     const email = `fuzz-${role}-${++generation}@example.com`;
     const password = `fuzz ${role} secret pw`;
     if (role === 'admin') await stack.ensureAdmin(email, password);
-    else await signUp(deps, undefined, { email, name: 'Fuzz target', password }, SYSTEM_REQUEST);
+    else await createUser(deps, undefined, { email, name: 'Fuzz target', password }, SYSTEM_REQUEST);
     const result = await login(deps, email, password, '127.0.0.1', SYSTEM_REQUEST);
     if (!('token' in result)) throw new Error('fuzz accounts have no second factor');
     const { token, user } = result;
@@ -493,7 +235,7 @@ it(`keeps every promise over ${RUNS} generated requests (seed ${SEED})`, async (
   const started = performance.now();
 
   await fc.assert(
-    fc.asyncProperty(fuzzRequest(), async (request) => {
+    fc.asyncProperty(fuzzRequest(accounts.forged), async (request) => {
       const sent = filledIn(request);
       const answer = await send(sent);
       statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;

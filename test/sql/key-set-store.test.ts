@@ -2,9 +2,9 @@
 // however many make it at once, a rotation seen by every replica's next read, and a wrong key
 // refused by name.
 import { randomBytes } from 'node:crypto';
-import { keyInState } from '../../lambda/keys/key-set';
-import { rotateKeySet } from '../../lambda/keys/rotation';
 import { ConfigurationError } from '../../lambda/shared/env';
+import { keyInState } from '../../lambda/tokens/key-set';
+import { rotateKeySet } from '../../lambda/tokens/rotation';
 import { sqlKeySetStore } from '../../server/sql/key-set-store';
 import { migrate } from '../../server/sql/migrate';
 import { emptyDatabase, openTestDatabase, SQL_STORES, type TestDatabase } from '../support/sql';

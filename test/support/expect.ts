@@ -1,5 +1,5 @@
 // Assertions on what a client gets: a user's exact fields, the router's problems and API Gateway's own answers.
-import type { ApiResponse } from './client';
+import type { ApiResponse } from './transport';
 
 /** The exact fields of a user on the wire (SPEC), sorted: nothing more, ever. */
 export const USER_FIELDS: readonly string[] = [

@@ -3,8 +3,8 @@
 // as an HMAC secret), headers that point at other keys, unsigned and edited tokens.
 import { createPublicKey } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { type KeySet, publishedKeys, signingKeyAt } from '../../lambda/keys/key-set';
-import type { PublicJwk } from '../../lambda/shared/jwks';
+import type { PublicJwk } from '../../lambda/tokens/jwks';
+import { type KeySet, publishedKeys, signingKeyAt } from '../../lambda/tokens/key-set';
 
 const base64url = (part: unknown): string => Buffer.from(JSON.stringify(part)).toString('base64url');
 

@@ -2,8 +2,10 @@
 // docs/openapi.json — whatever the kit's client (client.ts) receives, over the gateway core or
 // over HTTP, and any other fetch call to the local stack. A response that breaks the document
 // fails the test that got it.
-import { isLocalOnlyPath, observeResponses } from './client';
+
+import { observeResponses } from './client';
 import { createContract } from './openapi-contract';
+import { isLocalOnlyPath } from './security-headers';
 
 const contract = createContract();
 

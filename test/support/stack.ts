@@ -7,30 +7,24 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import type { KeySet } from '../../lambda/keys/key-set';
-import { ensureKeySet, type KeySetStore } from '../../lambda/keys/rotation';
 import { RATE_LIMIT_BUCKETS, type RateLimits } from '../../lambda/limits/rate-limits';
 import type { RouterDependencies } from '../../lambda/router/dependencies';
 import { type Clock, randomIds, systemClock } from '../../lambda/shared/clock';
 import { type Logger, silentLogger } from '../../lambda/shared/logger';
 import { createDynamoDbClient } from '../../lambda/store/dynamodb-client';
+import type { KeySet } from '../../lambda/tokens/key-set';
+import { ensureKeySet, type KeySetStore } from '../../lambda/tokens/rotation';
 import type { AdminBootstrapOutcome } from '../../lambda/users/ensure-admin';
 import { createLocalApp, type LocalApp } from '../../local/app';
 import { localClientOptions } from '../../local/dynamodb-local';
-import { createGatewayCore, type Gateway, type GatewayHandlers } from '../../local/gateway-core';
+import { createGatewayCore } from '../../local/gateway-core';
+import type { Gateway, GatewayHandlers } from '../../local/gateway-types';
 import { memoryKeySetStore } from '../../local/signing-keys';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
-import {
-  type ApiResponse,
-  type Client,
-  createClient,
-  newSecrets,
-  overCore,
-  overHttp,
-  type Transport,
-} from './client';
+import { createClient } from './client';
 import { claimsOf, signToken } from './forged-tokens';
 import { createTestTable, harnessEndpoint, testDocumentClient, testDynamoDbClient } from './tables';
+import { type ApiResponse, type Client, newSecrets, overCore, overHttp, type Transport } from './transport';
 
 /** The admin a stack bootstraps when asked (`admin: ADMIN`), as `ADMIN_EMAIL`/`ADMIN_PASSWORD` do for `npm start`. */
 export const ADMIN = { email: 'admin@kit.example.com', password: 'test kit admin password' } as const;

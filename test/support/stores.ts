@@ -1,6 +1,8 @@
 // The one contract suite's store starter (as Ory Kratos' TestPool runs one suite on every
 // database): the same ports on DynamoDB Local (a table of its own), PGlite (in memory) and a real
 // PostgreSQL 15 (a database of its own), so no store can pass with a rule another breaks.
+
+import type { AccountRepository } from '../../lambda/account/dependencies';
 import type { AuditRepository } from '../../lambda/audit/repository';
 import type { RateCounter } from '../../lambda/limits/rate-limits';
 import type { MailRepository } from '../../lambda/mail/repository';
@@ -13,7 +15,6 @@ import { DynamoDbMfaRepository } from '../../lambda/store/mfa-repository';
 import { DynamoDbRateCounter } from '../../lambda/store/rate-counter';
 import { DynamoDbSessionRepository } from '../../lambda/store/session-repository';
 import { DynamoDbUserRepository } from '../../lambda/store/user-repository';
-import type { UserRepository } from '../../lambda/users/repository';
 import { migrate } from '../../server/sql/migrate';
 import { sqlStores } from '../../server/sql/stores';
 import { openTestDatabase } from './sql';
@@ -28,7 +29,7 @@ export interface PortsUnderTest {
   readonly rateCounter: RateCounter;
   readonly audit: AuditRepository;
   readonly mail: MailRepository;
-  readonly users: UserRepository;
+  readonly users: AccountRepository;
   readonly sessions: SessionRepository;
   readonly mfa: MfaRepository;
   /** Another replica's ports on the same data (PostgreSQL and DynamoDB; PGlite is one process). */

@@ -1,6 +1,8 @@
 // The kit's response checks: they must fail a test whose response leaks or lacks a security
 // header, or the suites that rely on them prove nothing.
-import { createClient, isGatewayAnswer, newSecrets, type Transport } from '../support/client';
+import { createClient } from '../support/client';
+import { isGatewayAnswer } from '../support/security-headers';
+import { newSecrets, type Transport } from '../support/transport';
 
 const answering =
   (status: number, headers: Record<string, string>, body = ''): Transport =>

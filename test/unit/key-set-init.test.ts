@@ -2,9 +2,9 @@
 // always answers CloudFormation, and puts no key material in its answer.
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { type CustomResourceResponse, createKeySetInit } from '../../lambda/key-set-init/create-key-set-init';
-import type { KeySet } from '../../lambda/keys/key-set';
-import { type KeySetStore, newKeySet } from '../../lambda/keys/rotation';
 import { silentLogger } from '../../lambda/shared/logger';
+import type { KeySet } from '../../lambda/tokens/key-set';
+import { type KeySetStore, newKeySet } from '../../lambda/tokens/rotation';
 import { memoryKeySetStore } from '../../local/signing-keys';
 
 const event = (RequestType: 'Create' | 'Update' | 'Delete'): CloudFormationCustomResourceEvent =>

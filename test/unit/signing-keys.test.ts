@@ -3,6 +3,10 @@
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../lambda/routes';
+import { refreshEvery } from '../../lambda/shared/refreshing';
+import { MAX_TOKEN_TTL_SECONDS } from '../../lambda/tokens/issuer';
+import { JWKS_MAX_AGE_SECONDS, KEY_SET_REFRESH_SECONDS, parseJwks } from '../../lambda/tokens/jwks';
 import {
   isPlaceholder,
   type KeySet,
@@ -10,7 +14,7 @@ import {
   parseKeySet,
   publishedKeys,
   signingKeyAt,
-} from '../../lambda/keys/key-set';
+} from '../../lambda/tokens/key-set';
 import {
   CLOCK_SKEW_SECONDS,
   describeKeySet,
@@ -18,11 +22,7 @@ import {
   PUBLISH_DELAY_SECONDS,
   RotationRefusedError,
   rotateKeySet,
-} from '../../lambda/keys/rotation';
-import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../lambda/routes';
-import { JWKS_MAX_AGE_SECONDS, KEY_SET_REFRESH_SECONDS, parseJwks } from '../../lambda/shared/jwks';
-import { refreshEvery } from '../../lambda/shared/refreshing';
-import { MAX_TOKEN_TTL_SECONDS } from '../../lambda/shared/token-issuer';
+} from '../../lambda/tokens/rotation';
 import { fileKeySetStore } from '../../local/signing-keys';
 import { parseRotateArgs, rotateCommand, UsageError } from '../../scripts/rotate-signing-key';
 

@@ -1,16 +1,16 @@
 import { sign } from 'node:crypto';
 import { decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT } from 'jose';
-import { type KeySet, publishedKeys } from '../../lambda/keys/key-set';
-import { newKeySet, rotateKeySet } from '../../lambda/keys/rotation';
 import type { Clock } from '../../lambda/shared/clock';
-import { createTokenService, importKeySet, type TokenService } from '../../lambda/shared/token-issuer';
+import { createTokenService, importKeySet, type TokenService } from '../../lambda/tokens/issuer';
+import { type KeySet, publishedKeys } from '../../lambda/tokens/key-set';
+import { newKeySet, rotateKeySet } from '../../lambda/tokens/rotation';
 import {
   bearerToken,
   createTokenVerifier,
   InvalidTokenError,
   importVerificationKeys,
   type TokenVerifier,
-} from '../../lambda/shared/tokens';
+} from '../../lambda/tokens/verifier';
 import {
   claimsFor,
   confusedTokens,

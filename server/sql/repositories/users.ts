@@ -4,6 +4,8 @@
 // a login) in its one transaction. Nothing is read and then written outside a transaction.
 import type { AuditEvent } from '../../../lambda/audit/event';
 import { InvalidTokenError } from '../../../lambda/mail/errors';
+import type { MailEffects, MailingUserRepository } from '../../../lambda/mail/repository';
+import type { UserSessionRepository } from '../../../lambda/sessions/repository';
 import { InvalidPositionError } from '../../../lambda/shared/paging';
 import type { Item } from '../../../lambda/store/attributes';
 import {
@@ -139,14 +141,18 @@ const pastPrefix = (prefix: string): string => {
   return points.join('') + String.fromCodePoint(last + 1);
 };
 
-export class SqlUserRepository implements UserRepository {
+export class SqlUserRepository implements UserSessionRepository, MailingUserRepository {
   constructor(
     private readonly db: SqlDatabase,
     private readonly options: WritingRepositoryOptions,
   ) {}
 
   /** A write's effects and events, inside its transaction; a spent token first, so a used one fails it. */
-  private async effects(tx: SqlClient, effects: WriteEffects | undefined, events?: readonly AuditEvent[]) {
+  private async effects(
+    tx: SqlClient,
+    effects: (WriteEffects & MailEffects) | undefined,
+    events?: readonly AuditEvent[],
+  ) {
     if (effects?.spendToken) {
       const { token, nowEpoch } = effects.spendToken;
       if (!(await spendToken(tx, token, nowEpoch))) throw new InvalidTokenError();
@@ -169,7 +175,7 @@ export class SqlUserRepository implements UserRepository {
     return rows[0] && userOf(rows[0]);
   }
 
-  async create(user: StoredUser, options: UserWriteOptions = {}): Promise<void> {
+  async create(user: StoredUser, options: UserWriteOptions & MailEffects = {}): Promise<void> {
     await this.db.transaction(async (tx) => {
       await this.effects(tx, options);
       await guardingEmail(
@@ -182,7 +188,11 @@ export class SqlUserRepository implements UserRepository {
     });
   }
 
-  async replace(previous: StoredUser, next: StoredUser, options: UserWriteOptions = {}): Promise<void> {
+  async replace(
+    previous: StoredUser,
+    next: StoredUser,
+    options: UserWriteOptions & MailEffects = {},
+  ): Promise<void> {
     await this.db.transaction(async (tx) => {
       if (isActiveAdmin(previous) && !isActiveAdmin(next)) await keepAnAdmin(tx, previous.id);
       const { rowCount } = await guardingEmail(
@@ -212,7 +222,7 @@ export class SqlUserRepository implements UserRepository {
     });
   }
 
-  async recordLogin(...[user, at, options = {}]: Parameters<UserRepository['recordLogin']>) {
+  async recordLogin(...[user, at, options = {}]: Parameters<UserSessionRepository['recordLogin']>) {
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<UserRow>(
         `UPDATE users SET last_login = $2, version = version + 1 WHERE id = $1 RETURNING ${USER_COLUMNS}`,

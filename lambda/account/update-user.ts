@@ -2,15 +2,16 @@
 // password are all given (its schema requires them); PATCH gives any non-empty subset.
 // Each write carries its events: user.updated (the changed field names), and user.disabled,
 // user.enabled or password.changed when those change.
+
 import { type AuditEvent, auditEvent, type RequestMeta } from '../audit/event';
 import { tokenMail, tokenMailedEvent } from '../mail/issue';
 import { withSessionsEnded } from '../sessions/end-all-sessions';
 import { ForbiddenError } from '../shared/errors';
-import { targetUser } from './access';
-import { clearLoginFailures, confirmCurrentPassword } from './credentials';
-import type { UsersDependencies } from './dependencies';
-import { checkExpected, type ExpectedVersions, writeWithRetry } from './optimistic-write';
-import { profileOf, type Role, type Status, type StoredUser, type User } from './user';
+import { mayActOn, targetUser } from '../users/access';
+import { clearLoginFailures, confirmCurrentPassword } from '../users/credentials';
+import { checkExpected, type ExpectedVersions, writeWithRetry } from '../users/optimistic-write';
+import { profileOf, type Role, type Status, type StoredUser, type User } from '../users/user';
+import type { AccountDependencies } from './dependencies';
 
 export interface UserChanges {
   readonly email?: string | undefined;
@@ -23,7 +24,7 @@ export interface UserChanges {
   readonly client?: string;
 }
 
-type Deps = Pick<UsersDependencies, 'repository' | 'passwords' | 'clock' | 'newId' | 'mailTokens'>;
+type Deps = Pick<AccountDependencies, 'repository' | 'passwords' | 'clock' | 'newId' | 'mailTokens'>;
 
 const changedFields = (current: StoredUser, next: StoredUser, passwordChanged: boolean): string[] => [
   ...(['email', 'name', 'role', 'status'] as const).filter((field) => next[field] !== current[field]),
@@ -55,10 +56,13 @@ export const updateUser = async (
   deps: Deps,
   caller: StoredUser,
   id: string,
-  changes: UserChanges,
+  /** Read after the rule: another's id is a 403 whatever the body says. */
+  readChanges: () => UserChanges,
   expected: ExpectedVersions,
   meta: RequestMeta,
 ): Promise<User> => {
+  mayActOn(caller, id);
+  const changes = readChanges();
   if (changes.role !== undefined && caller.role !== 'admin') {
     throw new ForbiddenError('Only an admin may change a role.');
   }

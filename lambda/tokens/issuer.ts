@@ -3,9 +3,9 @@
 // base64url JSON parts and an r || s signature). The router also verifies (tokens sent to public
 // routes) and publishes the JWKS from the same key set.
 import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
-import { hmacSecretOf, type KeySet, publishedKeys, signingKeyAt } from '../keys/key-set';
-import type { Clock } from './clock';
+import type { Clock } from '../shared/clock';
 import { type Jwks, TOKEN_ALGORITHM } from './jwks';
+import { hmacSecretOf, type KeySet, publishedKeys, signingKeyAt } from './key-set';
 import {
   type AccessTokenClaims,
   createTokenVerifier,
@@ -13,7 +13,7 @@ import {
   TOKEN_AUDIENCE,
   TOKEN_ISSUER,
   type TokenVerifier,
-} from './tokens';
+} from './verifier';
 
 /** The longest access-token lifetime the router accepts (JWT_TTL_SECONDS); rotation waits it out. */
 export const MAX_TOKEN_TTL_SECONDS = 24 * 3600;

@@ -4,18 +4,18 @@
 // login opens. Every wrong code counts as a failed login of the account from the request's
 // client, in the same back-off as wrong passwords, so guessing codes is as slow as guessing
 // passwords; five wrong codes void the challenge. Passing clears every failure of the account.
+
 import { auditEvent, type RequestMeta } from '../audit/event';
-import type { SessionsDependencies } from '../sessions/dependencies';
+import { SecondFactorRefusedError } from '../mfa/errors';
+import { CHALLENGE_SECONDS, epochSeconds, isLiveChallenge, type MfaChallenge } from '../mfa/factor';
+import { hashMfaToken, newMfaToken } from '../mfa/mfa-keys';
+import { ChallengeGoneError, CodeUsedError } from '../mfa/repository';
+import { stepOfCode } from '../mfa/totp';
 import { AccountDisabledError, InvalidCredentialsError } from '../shared/errors';
-import { completeLogin, type LoginResult } from '../users/complete-login';
 import { activeLoginFailures, loginFailed, refuseWhileLocked } from '../users/credentials';
 import type { LoginThrottleState, StoredUser } from '../users/user';
-import type { MfaDependencies } from './dependencies';
-import { SecondFactorRefusedError } from './errors';
-import { CHALLENGE_SECONDS, epochSeconds, isLiveChallenge, type MfaChallenge } from './factor';
-import { hashMfaToken, newMfaToken } from './mfa-keys';
-import { ChallengeGoneError, CodeUsedError } from './repository';
-import { stepOfCode } from './totp';
+import { completeLogin, type LoginResult } from './complete-login';
+import type { AccountDependencies } from './dependencies';
 
 export interface SecondFactorRequired {
   readonly mfaToken: string;
@@ -23,7 +23,7 @@ export interface SecondFactorRequired {
 }
 
 export const startSecondFactor = async (
-  deps: Pick<MfaDependencies, 'mfa'>,
+  deps: Pick<AccountDependencies, 'mfa'>,
   user: StoredUser,
   now: Date,
 ): Promise<SecondFactorRequired> => {
@@ -43,9 +43,9 @@ const challengeGone = () =>
   new SecondFactorRefusedError('The mfa_token is unknown, used or expired: log in again with your password.');
 const wrongCode = () => new SecondFactorRefusedError('The code is wrong, or was already used.');
 
-type Deps = MfaDependencies & Pick<SessionsDependencies, 'refreshTokens' | 'sessionTtlSeconds'>;
+type Deps = AccountDependencies;
 
-export const loginWithSecondFactor = async (
+export const loginMfa = async (
   deps: Deps,
   mfaToken: string,
   proof: SecondFactorProof,
@@ -105,7 +105,7 @@ export const loginWithSecondFactor = async (
  * (login.failed, and login.locked when it locks, in the counts' transaction), and mfa.failed.
  */
 const codeRefused = async (
-  deps: MfaDependencies,
+  deps: AccountDependencies,
   challenge: MfaChallenge,
   user: StoredUser,
   request: { readonly client: string; readonly meta: RequestMeta },

@@ -5,20 +5,20 @@
 // failures stay counted until the second factor passes. A success opens a session
 // (complete-login.ts): its item is written in the same transaction as last_login, this
 // client's failures forgotten, and login.succeeded.
+
 import { auditEvent, type RequestMeta } from '../audit/event';
-import { type SecondFactorRequired, startSecondFactor } from '../mfa/login-with-second-factor';
 import type { MfaRepository } from '../mfa/repository';
-import type { SessionsDependencies } from '../sessions/dependencies';
 import { AccountDisabledError, InvalidCredentialsError } from '../shared/errors';
+import { activeLoginFailures, loginFailed, passwordMatches, refuseWhileLocked } from '../users/credentials';
 import { completeLogin, type LoginResult } from './complete-login';
-import { activeLoginFailures, loginFailed, passwordMatches, refuseWhileLocked } from './credentials';
-import type { UsersDependencies } from './dependencies';
+import type { AccountDependencies } from './dependencies';
+import { type SecondFactorRequired, startSecondFactor } from './login-mfa';
 
 export type { LoginResult } from './complete-login';
 
 export const login = async (
-  deps: Pick<UsersDependencies, 'repository' | 'audit' | 'passwords' | 'tokens' | 'clock' | 'newId'> &
-    Pick<SessionsDependencies, 'refreshTokens' | 'sessionTtlSeconds'> & {
+  deps: Pick<AccountDependencies, 'repository' | 'audit' | 'passwords' | 'tokens' | 'clock' | 'newId'> &
+    Pick<AccountDependencies, 'refreshTokens' | 'sessionTtlSeconds'> & {
       readonly mfa: MfaRepository;
     },
   email: string,

@@ -2,13 +2,13 @@
 // its user, nor its session (logout, revocation, reuse, password change, disable), and the stored
 // role and status — not the token's — decide what it may do. The user and the session are read in one
 // request (a batch of two strongly consistent reads), on every protected call.
-import type { SessionsDependencies } from '../sessions/dependencies';
+
 import { isLive } from '../sessions/session';
 import { UnauthenticatedError } from '../shared/errors';
-import type { TokenClaims } from '../shared/tokens';
-import { UUID } from './access';
-import type { UsersDependencies } from './dependencies';
-import type { StoredUser } from './user';
+import type { TokenClaims } from '../tokens/verifier';
+import { UUID } from '../users/access';
+import type { StoredUser } from '../users/user';
+import type { AccountDependencies } from './dependencies';
 
 export interface Caller {
   readonly user: StoredUser;
@@ -21,7 +21,7 @@ export interface Caller {
   readonly amr: readonly string[];
 }
 
-type Deps = Pick<UsersDependencies, 'clock'> & Pick<SessionsDependencies, 'sessions'>;
+type Deps = Pick<AccountDependencies, 'clock'> & Pick<AccountDependencies, 'sessions'>;
 
 export const authenticate = async (deps: Deps, claims: TokenClaims): Promise<Caller> => {
   const now = deps.clock();
@@ -38,7 +38,7 @@ export const authenticate = async (deps: Deps, claims: TokenClaims): Promise<Cal
 
 /** A bearer token sent to a public route: verified too, and a bad one is refused, never ignored. */
 export const authenticateToken = async (
-  deps: Deps & Pick<UsersDependencies, 'tokens'>,
+  deps: Deps & Pick<AccountDependencies, 'tokens'>,
   token: string,
 ): Promise<Caller> => {
   const claims = await deps.tokens.verify(token).catch(() => {

@@ -1,10 +1,10 @@
 // Bearer tokens, the verifying half: ES256 JWTs checked against published public keys only, with
 // node:crypto and no JOSE library. The authorizer bundles this module and nothing that can sign
-// (token-issuer.ts does that). Public keys are imported once per key set, not once per token.
+// (issuer.ts does that). Public keys are imported once per key set, not once per token.
 // Every check jose's jwtVerify made with our options is made here, and a few more: the compact
 // form is the canonical one, `crit`, `b64` and foreign key headers are refused, `typ` is JWT.
 import { createPublicKey, type KeyObject, verify as verifySignature } from 'node:crypto';
-import type { Clock } from './clock';
+import type { Clock } from '../shared/clock';
 import { canonicalBearerToken, isCanonicalCompactJws } from './compact-jws';
 import { type Jwks, TOKEN_ALGORITHM } from './jwks';
 

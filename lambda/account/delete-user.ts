@@ -2,16 +2,16 @@
 // logins are forgotten in the same transaction, so an account made later with the email starts clean.
 // Its sessions die with it (the router finds no user behind their tokens); their items are removed
 // right after the transaction rather than left to TTL.
+
 import { auditEvent, type RequestMeta } from '../audit/event';
-import type { SessionsDependencies } from '../sessions/dependencies';
-import { targetUser } from './access';
-import type { UsersDependencies } from './dependencies';
-import { failureMemorySeconds } from './login-throttle';
-import { checkExpected, type ExpectedVersions, writeWithRetry } from './optimistic-write';
-import type { StoredUser } from './user';
+import { targetUser } from '../users/access';
+import { failureMemorySeconds } from '../users/login-throttle';
+import { checkExpected, type ExpectedVersions, writeWithRetry } from '../users/optimistic-write';
+import type { StoredUser } from '../users/user';
+import type { AccountDependencies } from './dependencies';
 
 export const deleteUser = async (
-  deps: Pick<UsersDependencies, 'repository' | 'clock' | 'newId'> & Pick<SessionsDependencies, 'sessions'>,
+  deps: Pick<AccountDependencies, 'repository' | 'clock' | 'newId'> & Pick<AccountDependencies, 'sessions'>,
   caller: StoredUser,
   id: string,
   expected: ExpectedVersions,

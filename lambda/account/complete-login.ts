@@ -1,15 +1,15 @@
 // The end of every successful login, whichever factors it took (login.ts after a password,
-// mfa/login-with-second-factor.ts after a second factor): one transaction opens a session with
+// login-mfa.ts after a second factor): one transaction opens a session with
 // the `amr` it was earned with (stored with it, so its refreshes keep it), moves `last_login`,
 // clears the failed logins the success answers, and writes login.succeeded; the caller gets the
 // session's tokens.
+
 import { auditEvent, type RequestMeta } from '../audit/event';
-import type { SessionsDependencies } from '../sessions/dependencies';
 import { newSession, type SessionTokens, sessionTokens } from '../sessions/session-tokens';
 import { InvalidCredentialsError } from '../shared/errors';
-import type { UsersDependencies } from './dependencies';
-import { failureMemorySeconds } from './login-throttle';
-import { profileOf, type StoredUser, type User } from './user';
+import { failureMemorySeconds } from '../users/login-throttle';
+import { profileOf, type StoredUser, type User } from '../users/user';
+import type { AccountDependencies } from './dependencies';
 
 export interface LoginResult extends SessionTokens {
   readonly user: User;
@@ -22,8 +22,8 @@ export interface LoginResult extends SessionTokens {
 export type ClearedFailures = { readonly client: string } | { readonly account: true } | undefined;
 
 export const completeLogin = async (
-  deps: Pick<UsersDependencies, 'repository' | 'tokens' | 'clock' | 'newId'> &
-    Pick<SessionsDependencies, 'refreshTokens' | 'sessionTtlSeconds'>,
+  deps: Pick<AccountDependencies, 'repository' | 'tokens' | 'clock' | 'newId'> &
+    Pick<AccountDependencies, 'refreshTokens' | 'sessionTtlSeconds'>,
   user: StoredUser,
   login: {
     readonly amr: readonly string[];

@@ -1,13 +1,14 @@
 // Use case: sign up (anyone; role `user`), or create a user with a role (an admin only).
+
 import { auditEvent, type RequestMeta } from '../audit/event';
 import { tokenMail, tokenMailedEvent } from '../mail/issue';
 import { ForbiddenError } from '../shared/errors';
-import type { UsersDependencies } from './dependencies';
-import { type NewUser, newStoredUser } from './new-user';
-import { profileOf, type StoredUser, type User } from './user';
+import { type NewUser, newStoredUser } from '../users/new-user';
+import { profileOf, type StoredUser, type User } from '../users/user';
+import type { AccountDependencies } from './dependencies';
 
-export const signUp = async (
-  deps: Pick<UsersDependencies, 'repository' | 'passwords' | 'clock' | 'newId' | 'mailTokens'>,
+export const createUser = async (
+  deps: Pick<AccountDependencies, 'repository' | 'passwords' | 'clock' | 'newId' | 'mailTokens'>,
   caller: StoredUser | undefined,
   input: NewUser,
   meta: RequestMeta,

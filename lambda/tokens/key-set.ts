@@ -2,7 +2,7 @@
 // each with its `kid` and state, plus one symmetric key for cursors and mailed-token MACs.
 // Only the router reads this; everything public about it goes out through publishedKeys().
 import { ConfigurationError } from '../shared/env';
-import { type Jwks, type PublicJwk, publicJwk } from '../shared/jwks';
+import { type Jwks, type PublicJwk, publicJwk } from './jwks';
 
 export const KEY_SET_FORMAT = 'user-api/signing-keys/v1';
 

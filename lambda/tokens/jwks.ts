@@ -1,7 +1,7 @@
 // The public half of the signing keys, as RFC 7517 publishes it: what the JWKS route serves, what
 // the authorizer reads, and what any other service may verify tokens with. Only the members named
 // here ever leave this module, so a private member (`d`) cannot be published by accident.
-import { ConfigurationError } from './env';
+import { ConfigurationError } from '../shared/env';
 
 export const TOKEN_ALGORITHM = 'ES256';
 
@@ -69,3 +69,11 @@ export const JWKS_MAX_AGE_SECONDS = 300;
  * caches them for as long again. Together they bound how late a Lambda sees a rotation.
  */
 export const KEY_SET_REFRESH_SECONDS = 300;
+
+/**
+ * How long API Gateway may reuse an authorizer verdict for the same Authorization header.
+ * Safe to cache: the router re-checks expiry and revocation (ended session, deleted user,
+ * password change, role change) against the stored user and session on every call, so a cached
+ * "allow" never grants more than that user has now. The local gateway honours the same TTL.
+ */
+export const AUTHORIZER_CACHE_TTL_SECONDS = 300;

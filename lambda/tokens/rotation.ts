@@ -4,11 +4,10 @@
 // rotate-signing-key`, the stack's first-key-set custom resource and the local stack.
 import { randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
-import { AUTHORIZER_CACHE_TTL_SECONDS } from '../routes';
-import { JWKS_MAX_AGE_SECONDS, KEY_SET_REFRESH_SECONDS } from '../shared/jwks';
-import { MAX_TOKEN_TTL_SECONDS } from '../shared/token-issuer';
-import { EC_P256 } from '../shared/tokens';
+import { MAX_TOKEN_TTL_SECONDS } from './issuer';
+import { AUTHORIZER_CACHE_TTL_SECONDS, JWKS_MAX_AGE_SECONDS, KEY_SET_REFRESH_SECONDS } from './jwks';
 import { type EcJwk, KEY_SET_FORMAT, type KeySet, keyInState, type StoredKey } from './key-set';
+import { EC_P256 } from './verifier';
 
 /**
  * How long a new key is published before it signs. A Lambda's copy of the key set is at most
