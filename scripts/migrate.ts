@@ -3,8 +3,8 @@
 // start too (under the same advisory lock), so running both is safe. Reads the server's
 // variables (STORE, DATA_DIR, DATABASE_URL, KEY_ENCRYPTION_KEY); a wrong one is one line, exit 2.
 import { ConfigurationError } from '../lambda/shared/env';
+import { migrate, schemaVersion } from '../lambda/store/sql/migrate';
 import { readServerConfig } from '../server/config';
-import { migrate, schemaVersion } from '../server/sql/migrate';
 import { openSqlDatabase } from '../server/sql-database';
 
 const main = async () => {

@@ -2,12 +2,13 @@
 // Local (DYNAMODB_ENDPOINT, where the table is made as the stack defines it). On AWS the stack's
 // mailer Lambda sends the outbox from the table's stream, so the server sends nothing there;
 // on DynamoDB Local it reads the stream itself, as `npm start` does.
-import { ensureKeySet } from '../lambda/keys/rotation';
+
 import { createMailer } from '../lambda/mailer/create-mailer';
 import { randomIds } from '../lambda/shared/clock';
 import { ensureUsersTable } from '../lambda/store/create-table';
 import { createDocumentClient, createDynamoDbClient } from '../lambda/store/dynamodb-client';
 import { createDynamoDbOutbox } from '../lambda/store/outbox';
+import { ensureKeySet } from '../lambda/tokens/rotation';
 import { createLocalApp } from '../local/app';
 import { fileKeySetStore } from '../local/signing-keys';
 import type { OpenedStore, StoreContext } from './store';

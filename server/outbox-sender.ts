@@ -8,7 +8,7 @@ import { type MailSettings, renderMail } from '../lambda/mail/templates';
 import type { MailSender } from '../lambda/mailer/create-mailer';
 import type { Clock } from '../lambda/shared/clock';
 import type { Logger } from '../lambda/shared/logger';
-import type { SqlDatabase } from './sql/database';
+import type { SqlDatabase } from '../lambda/store/sql/database';
 
 export interface OutboxSenderOptions {
   readonly db: SqlDatabase;

@@ -3,15 +3,16 @@
 // the API answers the same 503 problem as on Lambda, then serves the gateway core. Nothing here
 // reads process.env; server/index.ts hands in the configuration.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { createGatewayCore } from '../gateway/gateway-core';
+import { createHttpListener } from '../gateway/http-listener';
 import type { MailSender } from '../lambda/mailer/create-mailer';
 import { problem } from '../lambda/router/responses';
 import type { Clock } from '../lambda/shared/clock';
 import { ConfigurationError } from '../lambda/shared/env';
 import { UnavailableError, ValidationError } from '../lambda/shared/errors';
 import type { Logger } from '../lambda/shared/logger';
-import { adminAccountSchema, parseStrict } from '../lambda/users/schemas';
-import { createHttpListener } from '../local/gateway';
-import { createGatewayCore } from '../local/gateway-core';
+import { parseStrict } from '../lambda/shared/parse-strict';
+import { adminAccountSchema } from '../lambda/users/schemas';
 import { createSmtpSender } from '../local/smtp-sender';
 import { clientAddress } from './client-address';
 import type { ServerConfig } from './config';
@@ -176,7 +177,6 @@ export const startServer = async (config: ServerConfig, deps: ServerDependencies
         onError: (error, handler) => logger.error(`${handler} failed`, { error }),
       });
       listener = createHttpListener(core, {
-        docs: false,
         ...(localPages && { localPages }),
         clientAddress: (req) =>
           clientAddress(

@@ -1,12 +1,13 @@
 // Opens the SQL database a configuration names: PGlite in DATA_DIR (with the folder's lock and
 // its kept KEY_ENCRYPTION_KEY unless one is given) or PostgreSQL on DATABASE_URL. Used by the
 // server and by `npm run migrate`.
+
+import type { SqlDatabase } from '../lambda/store/sql/database';
+import { openEmbedded } from '../lambda/store/sql/embedded';
+import { openPostgres } from '../lambda/store/sql/postgres';
 import type { ServerConfig } from './config';
 import { lockDataDir } from './data-dir-lock';
 import { keptKeyEncryptionKey } from './key-encryption-key';
-import type { SqlDatabase } from './sql/database';
-import { openEmbedded } from './sql/embedded';
-import { openPostgres } from './sql/postgres';
 
 export interface OpenedSqlDatabase {
   readonly db: SqlDatabase;

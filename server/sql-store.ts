@@ -4,13 +4,13 @@
 // theirs, so a rotation reaches them all long before the new key signs), the router on the SQL
 // repositories, the outbox sender and the sweep.
 import { randomIds } from '../lambda/shared/clock';
+import { sqlKeySetStore } from '../lambda/store/sql/key-set-store';
+import { migrate, readMigrations, schemaVersion } from '../lambda/store/sql/migrate';
+import { sqlStores } from '../lambda/store/sql/stores';
+import { startSweeper } from '../lambda/store/sql/sweep';
 import { createLocalApp } from '../local/app';
 import type { ServerConfig } from './config';
 import { startOutboxSender } from './outbox-sender';
-import { sqlKeySetStore } from './sql/key-set-store';
-import { migrate, readMigrations, schemaVersion } from './sql/migrate';
-import { sqlStores } from './sql/stores';
-import { startSweeper } from './sql/sweep';
 import { openSqlDatabase } from './sql-database';
 import type { OpenedStore, StoreContext } from './store';
 

@@ -3,10 +3,10 @@
 // refused by name.
 import { randomBytes } from 'node:crypto';
 import { ConfigurationError } from '../../lambda/shared/env';
+import { sqlKeySetStore } from '../../lambda/store/sql/key-set-store';
+import { migrate } from '../../lambda/store/sql/migrate';
 import { keyInState } from '../../lambda/tokens/key-set';
 import { rotateKeySet } from '../../lambda/tokens/rotation';
-import { sqlKeySetStore } from '../../server/sql/key-set-store';
-import { migrate } from '../../server/sql/migrate';
 import { emptyDatabase, openTestDatabase, SQL_STORES, type TestDatabase } from '../support/sql';
 
 const KEK = randomBytes(32);

@@ -3,8 +3,8 @@
 // the user's older ones, so only the newest can be spent.
 import { randomUUID } from 'node:crypto';
 import type { MailToken } from '../../lambda/mail/mail';
-import { migrate } from '../../server/sql/migrate';
-import { SqlMailRepository, spendToken } from '../../server/sql/repositories/mail';
+import { migrate } from '../../lambda/store/sql/migrate';
+import { SqlMailRepository, spendToken } from '../../lambda/store/sql/repositories/mail';
 import { openTestDatabase, SQL_STORES, type TestDatabase } from '../support/sql';
 
 const NOW = new Date('2026-12-06T00:00:00.000Z');

@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readMigrations } from '../../lambda/store/sql/migrate';
 import { lockDataDir } from '../../server/data-dir-lock';
 import { KEY_FILE } from '../../server/key-encryption-key';
-import { readMigrations } from '../../server/sql/migrate';
 import { spawnCollecting } from '../support/child-process';
 import { newDataDir } from '../support/server-process';
 import { createPostgresDatabase } from '../support/sql';

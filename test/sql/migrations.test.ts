@@ -3,7 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrate, readMigrations, schemaVersion } from '../../server/sql/migrate';
+import { migrate, readMigrations, schemaVersion } from '../../lambda/store/sql/migrate';
 import { emptyDatabase, openTestDatabase, SQL_STORES, type TestDatabase } from '../support/sql';
 
 const MIGRATIONS = readMigrations();

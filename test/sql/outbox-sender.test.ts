@@ -3,13 +3,13 @@
 // retried with back-off and marked failed, token gone, after its last try. And the sweep.
 import { randomUUID } from 'node:crypto';
 import { silentLogger } from '../../lambda/shared/logger';
+import { migrate } from '../../lambda/store/sql/migrate';
+import { insertOutbox } from '../../lambda/store/sql/repositories/mail';
+import { sweepExpired } from '../../lambda/store/sql/sweep';
 import { freePort } from '../../local/dynamodb-local';
 import { type MailCatcher, startMailCatcher } from '../../local/mail-catcher';
 import { createSmtpSender } from '../../local/smtp-sender';
 import { startOutboxSender } from '../../server/outbox-sender';
-import { migrate } from '../../server/sql/migrate';
-import { insertOutbox } from '../../server/sql/repositories/mail';
-import { sweepExpired } from '../../server/sql/sweep';
 import { openTestDatabase, type TestDatabase } from '../support/sql';
 
 const SETTINGS = { productName: 'User API', appUrl: 'http://localhost:8080' };

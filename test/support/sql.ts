@@ -2,9 +2,9 @@
 // or an in-memory PGlite, both behind the same SqlDatabase the server uses.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { SqlDatabase } from '../../server/sql/database';
-import { openEmbedded } from '../../server/sql/embedded';
-import { openPostgres } from '../../server/sql/postgres';
+import type { SqlDatabase } from '../../lambda/store/sql/database';
+import { openEmbedded } from '../../lambda/store/sql/embedded';
+import { openPostgres } from '../../lambda/store/sql/postgres';
 import { POSTGRES_URL_VARIABLE } from './postgres-global-setup';
 
 export const SQL_STORES = ['embedded', 'postgres'] as const;

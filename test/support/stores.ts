@@ -14,9 +14,9 @@ import { DynamoDbMailRepository } from '../../lambda/store/mail-repository';
 import { DynamoDbMfaRepository } from '../../lambda/store/mfa-repository';
 import { DynamoDbRateCounter } from '../../lambda/store/rate-counter';
 import { DynamoDbSessionRepository } from '../../lambda/store/session-repository';
+import { migrate } from '../../lambda/store/sql/migrate';
+import { sqlStores } from '../../lambda/store/sql/stores';
 import { DynamoDbUserRepository } from '../../lambda/store/user-repository';
-import { migrate } from '../../server/sql/migrate';
-import { sqlStores } from '../../server/sql/stores';
 import { openTestDatabase } from './sql';
 import { createTestTable, deleteTestTable, testDocumentClient } from './tables';
 

@@ -2,10 +2,10 @@
 // there is no change without its event), and the newest-first pages of the AuditRepository port,
 // keyed on (at, id) so a page costs O(page) whatever the filter. A row past its retention is
 // never read, swept or not.
-import type { AuditEvent } from '../../../lambda/audit/event';
-import type { AuditRepository, EventPage, EventQuery } from '../../../lambda/audit/repository';
-import type { Clock, IdSource } from '../../../lambda/shared/clock';
-import { InvalidPositionError } from '../../../lambda/shared/paging';
+import type { AuditEvent } from '../../../audit/event';
+import type { AuditRepository, EventPage, EventQuery } from '../../../audit/repository';
+import type { Clock, IdSource } from '../../../shared/clock';
+import { InvalidPositionError } from '../../../shared/paging';
 import type { SqlClient, SqlDatabase } from '../database';
 
 export const DAY_MS = 86_400_000;

@@ -1,4 +1,4 @@
-// The schema as versioned SQL files (server/sql/migrations/NNNN_name.sql), applied in order, each
+// The schema as versioned SQL files (migrations/NNNN_name.sql beside this module), applied in order, each
 // in its own transaction under one advisory lock: replicas that start together wait for each
 // other, and the first one applies what the others then find applied. A migration never edits
 // one that shipped; it adds the next.

@@ -1,10 +1,10 @@
 // The sessions repository on SQL: the SessionRepository port. A rotation is one UPDATE whose
 // WHERE holds the hash it replaces, so of two racing refreshes exactly one changes the row; "end
 // every session" bumps the user's token_version, so one row ends them all.
-import type { WriteOptions } from '../../../lambda/audit/event';
-import type { Rotation, SessionRepository } from '../../../lambda/sessions/repository';
-import type { Session, SessionSummary } from '../../../lambda/sessions/session';
-import type { StoredUser } from '../../../lambda/users/user';
+import type { WriteOptions } from '../../../audit/event';
+import type { Rotation, SessionRepository } from '../../../sessions/repository';
+import type { Session, SessionSummary } from '../../../sessions/session';
+import type { StoredUser } from '../../../users/user';
 import type { SqlClient, SqlDatabase } from '../database';
 import { insertEvents } from './audit-events';
 import { selectUser } from './user-rows';

@@ -1,6 +1,6 @@
 // The rate limiter's counter on SQL: one upsert per request, no read, so concurrent requests on
 // any replica each count once.
-import type { RateCounter } from '../../../lambda/limits/rate-limits';
+import type { RateCounter } from '../../../limits/rate-limits';
 import type { SqlClient } from '../database';
 
 export const sqlRateCounter = (db: SqlClient): RateCounter => ({

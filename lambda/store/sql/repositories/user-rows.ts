@@ -1,6 +1,6 @@
 // A user's row and its reads, shared by the repositories whose transactions read users
 // (users, sessions): the columns in one place.
-import type { Role, Status, StoredUser } from '../../../lambda/users/user';
+import type { Role, Status, StoredUser } from '../../../users/user';
 import type { SqlClient } from '../database';
 
 export const USER_COLUMNS =

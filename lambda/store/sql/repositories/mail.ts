@@ -2,10 +2,10 @@
 // tokens looked up by their keyed hash, and a token issued with its outbox row and its events in
 // one transaction. The inserts other repositories' transactions carry (outbox rows, new tokens)
 // live here too, so every write of a mail or a token goes through one place.
-import type { AuditEvent } from '../../../lambda/audit/event';
-import type { MailToken, OutboxMail, TokenPurpose } from '../../../lambda/mail/mail';
-import type { MailRepository } from '../../../lambda/mail/repository';
-import type { IdSource } from '../../../lambda/shared/clock';
+import type { AuditEvent } from '../../../audit/event';
+import type { MailToken, OutboxMail, TokenPurpose } from '../../../mail/mail';
+import type { MailRepository } from '../../../mail/repository';
+import type { IdSource } from '../../../shared/clock';
 import type { SqlClient, SqlDatabase } from '../database';
 import { insertEvents, type WritingRepositoryOptions } from './audit-events';
 

@@ -1,8 +1,8 @@
 // The SQL store's sweep: rows past their expiry deleted, table by table (DynamoDB's TTL does this
 // on the stack). Reads never trust an expired row anyway; the sweep keeps the tables small.
 // Every replica may sweep at once: each DELETE only removes what is already dead.
-import type { Clock } from '../../lambda/shared/clock';
-import type { Logger } from '../../lambda/shared/logger';
+import type { Clock } from '../../shared/clock';
+import type { Logger } from '../../shared/logger';
 import type { SqlClient } from './database';
 
 /** Each table, the condition that makes a row dead at `$1`, and whether `$1` is epoch seconds or a timestamp. */

@@ -3,7 +3,7 @@
 // parameterised queries, and transactions that are retried when PostgreSQL picks them as the
 // loser of a serialization conflict or a deadlock. A database that is unreachable or shutting
 // down becomes the domain's UnavailableError (a 503 at the edge), as DynamoDB's outages do.
-import { UnavailableError } from '../../lambda/shared/errors';
+import { UnavailableError } from '../../shared/errors';
 
 export interface SqlResult<Row> {
   readonly rows: Row[];

@@ -2,18 +2,12 @@
 // version check in the UPDATE's own WHERE, the last-admin rule under row locks on the active
 // admins, and every write's events and effects (mails, tokens, cleared failures, the session of
 // a login) in its one transaction. Nothing is read and then written outside a transaction.
-import type { AuditEvent } from '../../../lambda/audit/event';
-import { InvalidTokenError } from '../../../lambda/mail/errors';
-import type { MailEffects, MailingUserRepository } from '../../../lambda/mail/repository';
-import type { UserSessionRepository } from '../../../lambda/sessions/repository';
-import { InvalidPositionError } from '../../../lambda/shared/paging';
-import type { Item } from '../../../lambda/store/attributes';
-import {
-  accountFailuresFromItem,
-  loginFailuresFromItem,
-  nextFailureCounts,
-} from '../../../lambda/store/items/login-failure-items';
-import { EmailTakenError, LastAdminError } from '../../../lambda/users/errors';
+import type { AuditEvent } from '../../../audit/event';
+import { InvalidTokenError } from '../../../mail/errors';
+import type { MailEffects, MailingUserRepository } from '../../../mail/repository';
+import type { UserSessionRepository } from '../../../sessions/repository';
+import { InvalidPositionError } from '../../../shared/paging';
+import { EmailTakenError, LastAdminError } from '../../../users/errors';
 import {
   type ClearFailures,
   type LoginFailure,
@@ -22,13 +16,14 @@ import {
   type UserRepository,
   type UserWriteOptions,
   type WriteEffects,
-} from '../../../lambda/users/repository';
+} from '../../../users/repository';
+import { isActiveAdmin, type LoginThrottleState, profileOf, type StoredUser } from '../../../users/user';
+import type { Item } from '../../attributes';
 import {
-  isActiveAdmin,
-  type LoginThrottleState,
-  profileOf,
-  type StoredUser,
-} from '../../../lambda/users/user';
+  accountFailuresFromItem,
+  loginFailuresFromItem,
+  nextFailureCounts,
+} from '../../items/login-failure-items';
 import { type SqlClient, type SqlDatabase, sqlStateOf, UNIQUE_VIOLATION } from '../database';
 import { insertEvents, type WritingRepositoryOptions } from './audit-events';
 import { insertOutbox, insertTokens, spendToken } from './mail';

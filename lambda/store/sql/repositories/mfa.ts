@@ -2,19 +2,14 @@
 // statement (a pending factor is replaced only while pending, a step accepted only if later than
 // the last, a recovery code removed only if present), and enabling, removing and completing a
 // login are transactions, so two requests racing over one code or one challenge cannot both win.
-import {
-  epochSeconds,
-  MAX_CODE_ATTEMPTS,
-  type MfaChallenge,
-  type TotpFactor,
-} from '../../../lambda/mfa/factor';
+import { epochSeconds, MAX_CODE_ATTEMPTS, type MfaChallenge, type TotpFactor } from '../../../mfa/factor';
 import {
   ChallengeGoneError,
   CodeUsedError,
   FactorChangedError,
   FactorEnabledError,
   type MfaRepository,
-} from '../../../lambda/mfa/repository';
+} from '../../../mfa/repository';
 import type { SqlClient, SqlDatabase } from '../database';
 import { insertEvents } from './audit-events';
 

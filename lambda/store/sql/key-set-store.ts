@@ -2,10 +2,10 @@
 // KEY_ENCRYPTION_KEY, bound to its purpose so no other sealed value can stand in for it. The
 // first replica to start makes the set; the others, racing it, keep the one that won.
 
-import { ConfigurationError } from '../../lambda/shared/env';
-import { createSealedBox } from '../../lambda/shared/sealed-box';
-import { type KeySet, parseKeySet } from '../../lambda/tokens/key-set';
-import { type KeySetStore, newKeySet } from '../../lambda/tokens/rotation';
+import { ConfigurationError } from '../../shared/env';
+import { createSealedBox } from '../../shared/sealed-box';
+import { type KeySet, parseKeySet } from '../../tokens/key-set';
+import { type KeySetStore, newKeySet } from '../../tokens/rotation';
 import type { SqlDatabase } from './database';
 
 const CONTEXT = 'user-api/signing-key-set';
