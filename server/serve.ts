@@ -157,7 +157,10 @@ export const startServer = async (config: ServerConfig, deps: ServerDependencies
       } catch (error) {
         await opened?.close();
         if (error instanceof ConfigurationError) throw error;
-        logger.warn('The store is not answering; retrying', { error, retry_in_ms: delayMs });
+        logger.warn('Could not open the store (or make the admin); retrying', {
+          error,
+          retry_in_ms: delayMs,
+        });
         await sleep(delayMs, stopping.signal);
         continue;
       }

@@ -141,7 +141,9 @@ describe('npm run serve on DynamoDB Local', () => {
     const nothing = await freePort();
     const server = start(dynamoDbEnv({ DYNAMODB_ENDPOINT: `http://127.0.0.1:${nothing}` }));
     await until('the first retry', async () =>
-      server.logLines().some((line) => line.message === 'The store is not answering; retrying'),
+      server
+        .logLines()
+        .some((line) => line.message === 'Could not open the store (or make the admin); retrying'),
     );
     const url = server.logLines().find((line) => line.message === 'Listening')?.url as string;
     expect(await statusOf(`${url}/livez`)).toBe(200);
