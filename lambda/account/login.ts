@@ -1,15 +1,16 @@
 // Use case: log in with email and password. Unknown email and wrong password cost the same and
-// answer the same; failures feed the back-off (login-throttle.ts), a success clears this
-// client's. A disabled account's status is told only to whoever has its password. Every outcome
+// answer the same; each attempt is claimed in the back-off (login-throttle.ts) before the
+// password is compared, a failure keeps its claim, a success gives it back and clears this
+// client's failures. A disabled account's status is told only to whoever has its password. Every outcome
 // is an event. A user with a second factor gets a challenge instead of a session, and the
 // failures stay counted until the second factor passes. A success opens a session
-// (complete-login.ts): its item is written in the same transaction as last_login, this
-// client's failures forgotten, and login.succeeded.
+// (complete-login.ts): its item is written in the same transaction as last_login and
+// login.succeeded.
 
 import { auditEvent, type RequestMeta } from '../audit/event';
 import type { MfaRepository } from '../mfa/repository';
 import { AccountDisabledError, InvalidCredentialsError } from '../shared/errors';
-import { activeLoginFailures, loginFailed, passwordMatches, refuseWhileLocked } from '../users/credentials';
+import { attemptFailed, claimAttempt, giveBackAttempt, passwordMatches } from '../users/credentials';
 import { completeLogin, type LoginResult } from './complete-login';
 import type { AccountDependencies } from './dependencies';
 import { type SecondFactorRequired, startSecondFactor } from './login-mfa';
@@ -17,7 +18,10 @@ import { type SecondFactorRequired, startSecondFactor } from './login-mfa';
 export type { LoginResult } from './complete-login';
 
 export const login = async (
-  deps: Pick<AccountDependencies, 'repository' | 'audit' | 'passwords' | 'tokens' | 'clock' | 'newId'> &
+  deps: Pick<
+    AccountDependencies,
+    'repository' | 'attempts' | 'audit' | 'passwords' | 'tokens' | 'clock' | 'newId'
+  > &
     Pick<AccountDependencies, 'refreshTokens' | 'sessionTtlSeconds'> & {
       readonly mfa: MfaRepository;
     },
@@ -29,12 +33,12 @@ export const login = async (
   meta: RequestMeta,
 ): Promise<LoginResult | SecondFactorRequired> => {
   const now = deps.clock();
-  const [failures, user] = await Promise.all([
-    activeLoginFailures(deps, email, client, now),
+  // The attempt is claimed before the password is compared: a locked client learns nothing, not
+  // even whether this guess was right, and a burst gets no more guesses checked than a sequence.
+  const [claim, user] = await Promise.all([
+    claimAttempt(deps, email, { ip: client }, now),
     deps.repository.getByEmail(email),
   ]);
-  // A locked client learns nothing: not even whether this guess was right.
-  refuseWhileLocked(failures, now);
 
   if (!(await passwordMatches(deps, user, password)) || !user) {
     const attempt = {
@@ -44,8 +48,11 @@ export const login = async (
       reason: user ? 'wrong_password' : 'unknown_email',
       meta,
     } as const;
-    throw await loginFailed(deps, attempt, failures, now, new InvalidCredentialsError());
+    throw await attemptFailed(deps, attempt, claim, now, new InvalidCredentialsError());
   }
+  // The right password: not a failure. A challenge keeps this client's failures counted until
+  // the second factor passes; a login forgets them.
+  await giveBackAttempt(deps, claim, { clearClient: user.status !== 'disabled' && !user.mfaEnabled });
   if (user.status === 'disabled') {
     await deps.audit.record([
       auditEvent(
@@ -62,10 +69,5 @@ export const login = async (
     throw new AccountDisabledError();
   }
   if (user.mfaEnabled) return startSecondFactor(deps, user, now);
-  return completeLogin(deps, user, {
-    amr: ['pwd'],
-    meta,
-    at: now,
-    clears: failures.client ? { client } : undefined,
-  });
+  return completeLogin(deps, user, { amr: ['pwd'], meta, at: now });
 };

@@ -17,6 +17,7 @@ import { createPasswordHasher } from '../shared/passwords';
 import { refreshEvery } from '../shared/refreshing';
 import { DEFAULT_AUDIT_RETENTION_DAYS, DynamoDbAuditRepository } from '../store/audit-repository';
 import type { DocumentClient } from '../store/dynamodb-client';
+import { DynamoDbLoginAttempts } from '../store/login-failure-repository';
 import { DynamoDbMailRepository } from '../store/mail-repository';
 import { DynamoDbMfaRepository } from '../store/mfa-repository';
 import { DynamoDbRateCounter } from '../store/rate-counter';
@@ -113,6 +114,7 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
       clock: parts.clock,
       newId: parts.newId,
     }),
+    attempts: new DynamoDbLoginAttempts(parts.settings.tableName, parts.client),
     mail: new DynamoDbMailRepository({
       tableName: parts.settings.tableName,
       client: parts.client,

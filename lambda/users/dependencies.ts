@@ -6,10 +6,13 @@ import type { Clock, IdSource } from '../shared/clock';
 import type { CursorSealer } from '../shared/cursor';
 import type { PasswordHasher } from '../shared/passwords';
 import type { TokenService } from '../tokens/issuer';
+import type { LoginAttempts } from './login-attempts';
 import type { UserRepository } from './repository';
 
 export interface UsersDependencies {
   readonly repository: UserRepository;
+  /** Failed-login counting: claimed before each password or code is compared. */
+  readonly attempts: LoginAttempts;
   readonly audit: AuditRepository;
   readonly passwords: PasswordHasher;
   readonly tokens: TokenService;
