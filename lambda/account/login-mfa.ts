@@ -8,7 +8,7 @@
 
 import { auditEvent, type RequestMeta } from '../audit/event';
 import { SecondFactorRefusedError } from '../mfa/errors';
-import { CHALLENGE_SECONDS, epochSeconds, isLiveChallenge, type MfaChallenge } from '../mfa/factor';
+import { CHALLENGE_SECONDS, epochSeconds, isLiveChallenge } from '../mfa/factor';
 import { hashMfaToken, newMfaToken } from '../mfa/mfa-keys';
 import { ChallengeGoneError, CodeUsedError } from '../mfa/repository';
 import { stepOfCode } from '../mfa/totp';
@@ -33,6 +33,8 @@ export const startSecondFactor = async (
   deps: Pick<AccountDependencies, 'mfa'>,
   user: StoredUser,
   now: Date,
+  /** The known device the password step came from: the codes count in its back-off too. */
+  device?: string,
 ): Promise<SecondFactorRequired> => {
   const { token, hash } = newMfaToken();
   await deps.mfa.createChallenge({
@@ -41,6 +43,7 @@ export const startSecondFactor = async (
     expiresAt: epochSeconds(now) + CHALLENGE_SECONDS,
     attempts: 0,
     tokenVersion: user.tokenVersion,
+    ...(device !== undefined && { device }),
   });
   return { mfaToken: token, expiresIn: CHALLENGE_SECONDS };
 };
@@ -78,7 +81,7 @@ export const loginMfa = async (
   if (challenge.tokenVersion !== user.tokenVersion) throw challengeGone();
   // Both limits are claimed before the code is compared: the account's back-off from this
   // client (wrong codes are failed logins), then one of the challenge's five codes.
-  const claim = await claimAttempt(deps, user.email, { ip: request.client }, now);
+  const claim = await claimAttempt(deps, user.email, { ip: request.client, device: challenge.device }, now);
   if (!(await deps.mfa.claimCode(challenge.tokenHash, now))) {
     await giveBackAttempt(deps, claim, { clearClient: false });
     throw challengeGone();

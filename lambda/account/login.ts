@@ -11,6 +11,7 @@ import { auditEvent, type RequestMeta } from '../audit/event';
 import type { MfaRepository } from '../mfa/repository';
 import { AccountDisabledError, InvalidCredentialsError } from '../shared/errors';
 import { attemptFailed, claimAttempt, giveBackAttempt, passwordMatches } from '../users/credentials';
+import { hashDeviceToken, knownDeviceOf } from '../users/known-devices';
 import { completeLogin, type LoginResult } from './complete-login';
 import type { AccountDependencies } from './dependencies';
 import { type SecondFactorRequired, startSecondFactor } from './login-mfa';
@@ -20,7 +21,7 @@ export type { LoginResult } from './complete-login';
 export const login = async (
   deps: Pick<
     AccountDependencies,
-    'repository' | 'attempts' | 'audit' | 'passwords' | 'tokens' | 'clock' | 'newId'
+    'repository' | 'attempts' | 'devices' | 'audit' | 'passwords' | 'tokens' | 'clock' | 'newId'
   > &
     Pick<AccountDependencies, 'refreshTokens' | 'sessionTtlSeconds'> & {
       readonly mfa: MfaRepository;
@@ -31,14 +32,19 @@ export const login = async (
   client: string,
   /** Where the request came from: its events, and the session's User-Agent. */
   meta: RequestMeta,
+  /** A device token of an earlier login, if the client kept one (known-devices.ts). */
+  deviceToken?: string,
 ): Promise<LoginResult | SecondFactorRequired> => {
   const now = deps.clock();
+  const [user, device] = await Promise.all([
+    deps.repository.getByEmail(email),
+    deviceToken === undefined ? undefined : deps.devices.find(hashDeviceToken(deviceToken)),
+  ]);
+  // A device this account signed in from before counts in its own back-off only.
+  const known = knownDeviceOf(device, user, now);
   // The attempt is claimed before the password is compared: a locked client learns nothing, not
   // even whether this guess was right, and a burst gets no more guesses checked than a sequence.
-  const [claim, user] = await Promise.all([
-    claimAttempt(deps, email, { ip: client }, now),
-    deps.repository.getByEmail(email),
-  ]);
+  const claim = await claimAttempt(deps, email, { ip: client, device: known }, now);
 
   if (!(await passwordMatches(deps, user, password)) || !user) {
     const attempt = {
@@ -68,6 +74,11 @@ export const login = async (
     ]);
     throw new AccountDisabledError();
   }
-  if (user.mfaEnabled) return startSecondFactor(deps, user, now);
-  return completeLogin(deps, user, { amr: ['pwd'], meta, at: now });
+  if (user.mfaEnabled) return startSecondFactor(deps, user, now, known);
+  return completeLogin(deps, user, {
+    amr: ['pwd'],
+    meta,
+    at: now,
+    deviceToken: known === undefined ? undefined : deviceToken,
+  });
 };

@@ -28,6 +28,8 @@ export interface MfaChallenge {
    * everywhere", a disable or a deletion moves it, and so voids the challenge.
    */
   readonly tokenVersion: number;
+  /** The known device's hash when the password step came from one (users/known-devices.ts). */
+  readonly device?: string | undefined;
 }
 
 export const PENDING_ENROLMENT_SECONDS = 10 * 60;

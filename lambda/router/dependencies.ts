@@ -16,6 +16,7 @@ import type { Logger } from '../shared/logger';
 import { createPasswordHasher } from '../shared/passwords';
 import { refreshEvery } from '../shared/refreshing';
 import { DEFAULT_AUDIT_RETENTION_DAYS, DynamoDbAuditRepository } from '../store/audit-repository';
+import { DynamoDbKnownDevices } from '../store/device-repository';
 import type { DocumentClient } from '../store/dynamodb-client';
 import { DynamoDbLoginAttempts } from '../store/login-failure-repository';
 import { DynamoDbMailRepository } from '../store/mail-repository';
@@ -115,6 +116,7 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
       newId: parts.newId,
     }),
     attempts: new DynamoDbLoginAttempts(parts.settings.tableName, parts.client),
+    devices: new DynamoDbKnownDevices(parts.settings.tableName, parts.client),
     mail: new DynamoDbMailRepository({
       tableName: parts.settings.tableName,
       client: parts.client,

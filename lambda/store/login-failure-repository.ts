@@ -51,8 +51,12 @@ export class DynamoDbLoginAttempts implements LoginAttempts {
   ) {}
 
   async claim(request: ClaimRequest): Promise<ClaimOutcome> {
-    const account = await this.read(accountFailuresKey(request.email));
-    const client = await this.claimClient(request, clearedAtOf(account));
+    const key = clientFailuresKey(request.email, request.client);
+    const [account, fromClient] = await Promise.all([
+      this.read(accountFailuresKey(request.email)),
+      this.read(key),
+    ]);
+    const client = await this.claimClient(request, clearedAtOf(account), fromClient);
     if ('refused' in client || request.ceiling === undefined) return client;
     const counted = await this.claimAccount(request, request.ceiling, account);
     if ('refused' in counted) {
@@ -104,6 +108,7 @@ export class DynamoDbLoginAttempts implements LoginAttempts {
   private async claimClient(
     request: ClaimRequest,
     cleared: string,
+    first: Item | undefined,
   ): Promise<{ readonly claimed: AttemptClaim } | { readonly refused: AttemptRefused }> {
     const key = clientFailuresKey(request.email, request.client);
     const now = epoch(request.at);
@@ -115,8 +120,9 @@ export class DynamoDbLoginAttempts implements LoginAttempts {
       at: request.at,
       keepForSeconds: request.keepForSeconds,
     };
+    let item = first;
     for (let round = 1; round <= MAX_CLAIM_ROUNDS; round++) {
-      const record = clientRecordOf(await this.read(key), cleared, now);
+      const record = clientRecordOf(item, cleared, now);
       if (
         record.live &&
         record.count >= request.free &&
@@ -139,6 +145,7 @@ export class DynamoDbLoginAttempts implements LoginAttempts {
         const count = typeof updated.failure_count === 'number' ? updated.failure_count : 1;
         return { claimed: { ...base, count, ...(held && { heldUntil: holdUntil }) } };
       }
+      item = await this.read(key);
     }
     return { refused: { scope: 'client', retryAfterSeconds: 1 } };
   }

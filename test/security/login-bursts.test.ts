@@ -254,3 +254,94 @@ describe('an mfa_token does not outlive what ends sessions', () => {
     expect(answer.status).toBe(401);
   });
 });
+
+describe('known devices are not locked out by strangers', () => {
+  /** 100 wrong passwords from 20 stranger addresses: the account's hourly ceiling, full. */
+  const fillCeiling = async (email: string) => {
+    const answers = await Promise.all(
+      addresses(20, 100).map(async (ip) => {
+        // Five answered failures each: a store too slow to answer (503, the machine loaded) is retried.
+        const statuses: number[] = [];
+        for (let attempt = 0; attempt < 10 && statuses.length < 5; attempt++) {
+          const { status } = await logInFrom(ip, email, 'a stranger guess');
+          if (status !== 503) statuses.push(status);
+        }
+        return statuses;
+      }),
+    );
+    expect(answers.flat().filter((status) => status === 401)).toHaveLength(99);
+  };
+
+  it('the owner logs in from a device they signed in from before while strangers have filled the ceiling', async () => {
+    const owner = await api.signUp('device-owner');
+    const stranger = await api.signUp('device-stranger');
+    const [home = '', cafe = ''] = addresses(2, 90);
+    const first = await logInFrom(home, owner.email, owner.password);
+    const deviceToken: string = first.body.device_token;
+    expect(deviceToken).toMatch(/^[\w-]{43}$/);
+    const strangersDevice: string = (await logInFrom(cafe, stranger.email, stranger.password)).body
+      .device_token;
+
+    await fillCeiling(owner.email);
+    const withoutDevice = await logInFrom(home, owner.email, owner.password);
+    const withDevice = await logInFrom(cafe, owner.email, owner.password, { device_token: deviceToken });
+    const fromALockedAddress = await logInFrom('127.0.0.100', owner.email, owner.password, {
+      device_token: deviceToken,
+    });
+    const anotherUsersDevice = await logInFrom(cafe, owner.email, owner.password, {
+      device_token: strangersDevice,
+    });
+
+    expect(withoutDevice.status).toBe(429);
+    expect(Number(withoutDevice.headers.get('retry-after'))).toBeGreaterThan(3000);
+    expect(withDevice.status).toBe(200);
+    expect(withDevice.body.device_token).toBe(deviceToken);
+    expect(fromALockedAddress.status).toBe(200);
+    expect(anotherUsersDevice.status).toBe(429);
+  });
+
+  /** A fresh account that has signed in once from `ip`, and the device token that login answered. */
+  const signedInFrom = async (label: string, ip: string) => {
+    const owner = await api.signUp(label);
+    const login = await logInFrom(ip, owner.email, owner.password);
+    return { owner, deviceToken: String(login.body.device_token) };
+  };
+
+  it('a device is limited by its own failures', async () => {
+    const ip = '127.0.0.95';
+    const { owner, deviceToken } = await signedInFrom('device-failures', ip);
+
+    const guesses = [];
+    for (let attempt = 0; attempt < 6; attempt++)
+      guesses.push((await logInFrom(ip, owner.email, 'a wrong one', { device_token: deviceToken })).status);
+    const right = await logInFrom(ip, owner.email, owner.password, { device_token: deviceToken });
+    const withoutDevice = await logInFrom(ip, owner.email, owner.password);
+
+    expect(guesses).toEqual([401, 401, 401, 401, 401, 429]);
+    expect(right.status).toBe(429);
+    // The address itself has no failures: only the device's count was spent.
+    expect(withoutDevice.status).toBe(200);
+  });
+
+  it('"log out everywhere" and a password change void the device tokens', async () => {
+    const ip = '127.0.0.96';
+    const { owner, deviceToken: beforeLogout } = await signedInFrom('device-void', ip);
+    const ended = await api.call('DELETE', `/users/${owner.id}/sessions`, { token: owner.token });
+    expect(ended.status).toBe(204);
+    const relogin = await logInFrom(ip, owner.email, owner.password);
+    const beforeChange: string = relogin.body.device_token;
+    const changed = await api.changeUser(api.admin, owner.id, { password: 'a new password 123' });
+    expect(changed.status).toBe(200);
+
+    await fillCeiling(owner.email);
+    const afterLogout = await logInFrom(ip, owner.email, 'a new password 123', {
+      device_token: beforeLogout,
+    });
+    const afterChange = await logInFrom(ip, owner.email, 'a new password 123', {
+      device_token: beforeChange,
+    });
+
+    expect(afterLogout.status).toBe(429);
+    expect(afterChange.status).toBe(429);
+  });
+});

@@ -13,6 +13,7 @@ export const mfaChallengeItem = (challenge: MfaChallenge) => ({
   expires_at: challenge.expiresAt,
   attempts: challenge.attempts,
   token_version: challenge.tokenVersion,
+  ...(challenge.device !== undefined && { device: challenge.device }),
 });
 
 export const mfaChallengeFromItem = (tokenHash: string, item: Item): MfaChallenge => {
@@ -24,6 +25,7 @@ export const mfaChallengeFromItem = (tokenHash: string, item: Item): MfaChalleng
     attempts: read.number('attempts'),
     // A challenge stored before it carried one is void (-1 matches no user).
     tokenVersion: typeof item.token_version === 'number' ? read.number('token_version') : -1,
+    ...(item.device !== undefined && { device: read.string('device') }),
   };
 };
 
