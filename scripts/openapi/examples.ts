@@ -79,6 +79,7 @@ export const problemCatalogue = (): readonly errors.AppError[] => [
     'The body must be JSON, sent as Content-Type: application/json, not text/plain.',
   ),
   new errors.TooManyAttemptsError(30),
+  new errors.RateLimitedError(30),
   new errors.UnavailableError('The user store is not answering right now; retry shortly.'),
 ];
 
