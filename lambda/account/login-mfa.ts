@@ -3,17 +3,24 @@
 // recovery code for a session with `amr` ["pwd","otp"], the same session and tokens a password
 // login opens. Every wrong code counts as a failed login of the account from the request's
 // client, in the same back-off as wrong passwords, so guessing codes is as slow as guessing
-// passwords; five wrong codes void the challenge. Passing clears every failure of the account.
+// passwords; five codes void the challenge. Both are claimed before a code is compared. Passing
+// clears every failure of the account. A challenge dies with what ends the user's sessions.
 
 import { auditEvent, type RequestMeta } from '../audit/event';
 import { SecondFactorRefusedError } from '../mfa/errors';
-import { CHALLENGE_SECONDS, epochSeconds, isLiveChallenge, type MfaChallenge } from '../mfa/factor';
+import { CHALLENGE_SECONDS, epochSeconds, isLiveChallenge } from '../mfa/factor';
 import { hashMfaToken, newMfaToken } from '../mfa/mfa-keys';
 import { ChallengeGoneError, CodeUsedError } from '../mfa/repository';
 import { stepOfCode } from '../mfa/totp';
 import { AccountDisabledError, InvalidCredentialsError } from '../shared/errors';
-import { activeLoginFailures, loginFailed, refuseWhileLocked } from '../users/credentials';
-import type { LoginThrottleState, StoredUser } from '../users/user';
+import {
+  type AttemptClaim,
+  attemptFailed,
+  claimAttempt,
+  clearLoginFailures,
+  giveBackAttempt,
+} from '../users/credentials';
+import type { StoredUser } from '../users/user';
 import { completeLogin, type LoginResult } from './complete-login';
 import type { AccountDependencies } from './dependencies';
 
@@ -26,6 +33,8 @@ export const startSecondFactor = async (
   deps: Pick<AccountDependencies, 'mfa'>,
   user: StoredUser,
   now: Date,
+  /** The known device the password step came from: the codes count in its back-off too. */
+  device?: string,
 ): Promise<SecondFactorRequired> => {
   const { token, hash } = newMfaToken();
   await deps.mfa.createChallenge({
@@ -33,6 +42,8 @@ export const startSecondFactor = async (
     userId: user.id,
     expiresAt: epochSeconds(now) + CHALLENGE_SECONDS,
     attempts: 0,
+    tokenVersion: user.tokenVersion,
+    ...(device !== undefined && { device }),
   });
   return { mfaToken: token, expiresIn: CHALLENGE_SECONDS };
 };
@@ -66,8 +77,15 @@ export const loginMfa = async (
   if (!user) throw new InvalidCredentialsError();
   // Disabled after the password step: told, as the password step tells it, to whoever has both.
   if (user.status !== 'active') throw new AccountDisabledError();
-  const failures = await activeLoginFailures(deps, user.email, request.client, now);
-  refuseWhileLocked(failures, now);
+  // Issued before a password change or reset, "log out everywhere" or a disable: void.
+  if (challenge.tokenVersion !== user.tokenVersion) throw challengeGone();
+  // Both limits are claimed before the code is compared: the account's back-off from this
+  // client (wrong codes are failed logins), then one of the challenge's five codes.
+  const claim = await claimAttempt(deps, user.email, { ip: request.client, device: challenge.device }, now);
+  if (!(await deps.mfa.claimCode(challenge.tokenHash, now))) {
+    await giveBackAttempt(deps, claim, { clearClient: false });
+    throw challengeGone();
+  }
 
   try {
     if (!factor || factor.state !== 'enabled') throw new CodeUsedError();
@@ -86,30 +104,30 @@ export const loginMfa = async (
       );
     }
   } catch (error) {
-    if (error instanceof ChallengeGoneError) throw challengeGone();
+    if (error instanceof ChallengeGoneError) {
+      await giveBackAttempt(deps, claim, { clearClient: false });
+      throw challengeGone();
+    }
     if (error instanceof CodeUsedError)
-      throw await codeRefused(deps, challenge, user, request, failures, now, 'code' in proof);
+      throw await codeRefused(deps, claim, user, request, now, 'code' in proof);
     throw error;
   }
-  return completeLogin(deps, user, {
-    amr: ['pwd', 'otp'],
-    meta: request.meta,
-    at: now,
-    // Failures seen from any client (the account item exists): the owner has proved themselves.
-    clears: failures.client || failures.account ? { account: true } : undefined,
-  });
+  // The owner has proved themselves: every failure of the account, from every client, is forgotten.
+  await giveBackAttempt(deps, claim, { clearClient: true });
+  await clearLoginFailures(deps, user.email);
+  return completeLogin(deps, user, { amr: ['pwd', 'otp'], meta: request.meta, at: now });
 };
 
 /**
- * A wrong code: one more strike against the challenge, one more failed login for the account
- * (login.failed, and login.locked when it locks, in the counts' transaction), and mfa.failed.
+ * A wrong code: its strikes (the challenge's and the account's) were claimed before the compare
+ * and stand; the failed login is recorded (login.failed, and login.locked when it locks), and
+ * mfa.failed.
  */
 const codeRefused = async (
   deps: AccountDependencies,
-  challenge: MfaChallenge,
+  claim: AttemptClaim,
   user: StoredUser,
   request: { readonly client: string; readonly meta: RequestMeta },
-  failures: LoginThrottleState,
   now: Date,
   totp: boolean,
 ): Promise<Error> => {
@@ -120,8 +138,7 @@ const codeRefused = async (
     reason: 'wrong_second_factor',
     meta: request.meta,
   } as const;
-  // The challenge's strike is a single conditional update, not a transaction: mfa.failed is
-  // written beside it. It names the kind of proof, never the code.
+  // mfa.failed names the kind of proof, never the code.
   const failed = auditEvent(
     { ...deps, meta: request.meta },
     {
@@ -132,10 +149,9 @@ const codeRefused = async (
       details: { method: totp ? 'totp' : 'recovery_code' },
     },
   );
-  const [, , refusal] = await Promise.all([
-    deps.mfa.countWrongCode(challenge.tokenHash),
+  const [, refusal] = await Promise.all([
     deps.audit.record([failed]),
-    loginFailed(deps, attempt, failures, now, wrongCode()),
+    attemptFailed(deps, attempt, claim, now, wrongCode()),
   ]);
   return refusal;
 };

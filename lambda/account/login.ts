@@ -1,15 +1,17 @@
 // Use case: log in with email and password. Unknown email and wrong password cost the same and
-// answer the same; failures feed the back-off (login-throttle.ts), a success clears this
-// client's. A disabled account's status is told only to whoever has its password. Every outcome
+// answer the same; each attempt is claimed in the back-off (login-throttle.ts) before the
+// password is compared, a failure keeps its claim, a success gives it back and clears this
+// client's failures. A disabled account's status is told only to whoever has its password. Every outcome
 // is an event. A user with a second factor gets a challenge instead of a session, and the
 // failures stay counted until the second factor passes. A success opens a session
-// (complete-login.ts): its item is written in the same transaction as last_login, this
-// client's failures forgotten, and login.succeeded.
+// (complete-login.ts): its item is written in the same transaction as last_login and
+// login.succeeded.
 
 import { auditEvent, type RequestMeta } from '../audit/event';
 import type { MfaRepository } from '../mfa/repository';
 import { AccountDisabledError, InvalidCredentialsError } from '../shared/errors';
-import { activeLoginFailures, loginFailed, passwordMatches, refuseWhileLocked } from '../users/credentials';
+import { attemptFailed, claimAttempt, giveBackAttempt, passwordMatches } from '../users/credentials';
+import { hashDeviceToken, knownDeviceOf } from '../users/known-devices';
 import { completeLogin, type LoginResult } from './complete-login';
 import type { AccountDependencies } from './dependencies';
 import { type SecondFactorRequired, startSecondFactor } from './login-mfa';
@@ -17,7 +19,10 @@ import { type SecondFactorRequired, startSecondFactor } from './login-mfa';
 export type { LoginResult } from './complete-login';
 
 export const login = async (
-  deps: Pick<AccountDependencies, 'repository' | 'audit' | 'passwords' | 'tokens' | 'clock' | 'newId'> &
+  deps: Pick<
+    AccountDependencies,
+    'repository' | 'attempts' | 'devices' | 'audit' | 'passwords' | 'tokens' | 'clock' | 'newId'
+  > &
     Pick<AccountDependencies, 'refreshTokens' | 'sessionTtlSeconds'> & {
       readonly mfa: MfaRepository;
     },
@@ -27,14 +32,19 @@ export const login = async (
   client: string,
   /** Where the request came from: its events, and the session's User-Agent. */
   meta: RequestMeta,
+  /** A device token of an earlier login, if the client kept one (known-devices.ts). */
+  deviceToken?: string,
 ): Promise<LoginResult | SecondFactorRequired> => {
   const now = deps.clock();
-  const [failures, user] = await Promise.all([
-    activeLoginFailures(deps, email, client, now),
+  const [user, device] = await Promise.all([
     deps.repository.getByEmail(email),
+    deviceToken === undefined ? undefined : deps.devices.find(hashDeviceToken(deviceToken)),
   ]);
-  // A locked client learns nothing: not even whether this guess was right.
-  refuseWhileLocked(failures, now);
+  // A device this account signed in from before counts in its own back-off only.
+  const known = knownDeviceOf(device, user, now);
+  // The attempt is claimed before the password is compared: a locked client learns nothing, not
+  // even whether this guess was right, and a burst gets no more guesses checked than a sequence.
+  const claim = await claimAttempt(deps, email, { ip: client, device: known }, now);
 
   if (!(await passwordMatches(deps, user, password)) || !user) {
     const attempt = {
@@ -44,8 +54,11 @@ export const login = async (
       reason: user ? 'wrong_password' : 'unknown_email',
       meta,
     } as const;
-    throw await loginFailed(deps, attempt, failures, now, new InvalidCredentialsError());
+    throw await attemptFailed(deps, attempt, claim, now, new InvalidCredentialsError());
   }
+  // The right password: not a failure. A challenge keeps this client's failures counted until
+  // the second factor passes; a login forgets them.
+  await giveBackAttempt(deps, claim, { clearClient: user.status !== 'disabled' && !user.mfaEnabled });
   if (user.status === 'disabled') {
     await deps.audit.record([
       auditEvent(
@@ -61,11 +74,11 @@ export const login = async (
     ]);
     throw new AccountDisabledError();
   }
-  if (user.mfaEnabled) return startSecondFactor(deps, user, now);
+  if (user.mfaEnabled) return startSecondFactor(deps, user, now, known);
   return completeLogin(deps, user, {
     amr: ['pwd'],
     meta,
     at: now,
-    clears: failures.client ? { client } : undefined,
+    deviceToken: known === undefined ? undefined : deviceToken,
   });
 };

@@ -24,7 +24,10 @@ export interface UserChanges {
   readonly client?: string;
 }
 
-type Deps = Pick<AccountDependencies, 'repository' | 'passwords' | 'clock' | 'newId' | 'mailTokens'>;
+type Deps = Pick<
+  AccountDependencies,
+  'repository' | 'attempts' | 'audit' | 'passwords' | 'clock' | 'newId' | 'mailTokens'
+>;
 
 const changedFields = (current: StoredUser, next: StoredUser, passwordChanged: boolean): string[] => [
   ...(['email', 'name', 'role', 'status'] as const).filter((field) => next[field] !== current[field]),

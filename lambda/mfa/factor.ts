@@ -21,8 +21,15 @@ export interface MfaChallenge {
   readonly userId: string;
   /** Epoch seconds. */
   readonly expiresAt: number;
-  /** Wrong codes so far; at MAX_CODE_ATTEMPTS the challenge is void. */
+  /** Codes claimed so far; at MAX_CODE_ATTEMPTS the challenge is void. */
   readonly attempts: number;
+  /**
+   * The user's tokenVersion when the password step passed: a password change or reset, "log out
+   * everywhere", a disable or a deletion moves it, and so voids the challenge.
+   */
+  readonly tokenVersion: number;
+  /** The known device's hash when the password step came from one (users/known-devices.ts). */
+  readonly device?: string | undefined;
 }
 
 export const PENDING_ENROLMENT_SECONDS = 10 * 60;

@@ -27,8 +27,14 @@ export interface MfaRepository {
 
   createChallenge(challenge: MfaChallenge): Promise<void>;
   getChallenge(tokenHash: string): Promise<MfaChallenge | undefined>;
-  /** Counts a wrong code against a challenge. */
-  countWrongCode(tokenHash: string): Promise<void>;
+  /**
+   * Claims one of the challenge's MAX_CODE_ATTEMPTS codes, atomically, BEFORE the code is
+   * compared: one conditional add guarded by `attempts < MAX_CODE_ATTEMPTS` (and the challenge
+   * live), so N concurrent codes are counted as N sequential ones and at most that many are ever
+   * compared. False when none is left (or the challenge is gone or expired). A wrong code keeps
+   * its claim; a right one consumes the challenge.
+   */
+  claimCode(tokenHash: string, now: Date): Promise<boolean>;
   /**
    * Consumes the live challenge (else ChallengeGoneError) and records `step` as the factor's last
    * accepted one, if it is later than the stored one (else CodeUsedError), in one transaction.

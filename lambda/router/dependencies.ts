@@ -17,7 +17,9 @@ import type { Logger } from '../shared/logger';
 import { createPasswordHasher } from '../shared/passwords';
 import { refreshEvery } from '../shared/refreshing';
 import { DEFAULT_AUDIT_RETENTION_DAYS, DynamoDbAuditRepository } from '../store/audit-repository';
+import { DynamoDbKnownDevices } from '../store/device-repository';
 import type { DocumentClient } from '../store/dynamodb-client';
+import { DynamoDbLoginAttempts } from '../store/login-failure-repository';
 import { DynamoDbMailRepository } from '../store/mail-repository';
 import { DynamoDbMfaRepository } from '../store/mfa-repository';
 import { DynamoDbRateCounter } from '../store/rate-counter';
@@ -83,6 +85,8 @@ export const readRouterSettings = (env: Environment): RouterSettings => ({
 /** The storage every use case reaches: DynamoDB's repositories unless a part brings others (the SQL store). */
 export interface RouterStores {
   readonly repository: RouterDependencies['repository'];
+  readonly attempts: RouterDependencies['attempts'];
+  readonly devices: RouterDependencies['devices'];
   readonly mail: RouterDependencies['mail'];
   readonly mfa: RouterDependencies['mfa'];
   readonly sessions: RouterDependencies['sessions'];
@@ -119,6 +123,8 @@ const dynamoDbStores = (parts: RouterParts): RouterStores => {
   };
   return {
     repository: new DynamoDbUserRepository({ ...table, clock: parts.clock, newId: parts.newId }),
+    attempts: new DynamoDbLoginAttempts(parts.settings.tableName, client),
+    devices: new DynamoDbKnownDevices(parts.settings.tableName, client),
     mail: new DynamoDbMailRepository({ ...table, clock: parts.clock, newId: parts.newId }),
     mfa: new DynamoDbMfaRepository(table),
     sessions: new DynamoDbSessionRepository(table),
@@ -142,6 +148,8 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
   return {
     repository: stores.repository,
     mail: stores.mail,
+    attempts: stores.attempts,
+    devices: stores.devices,
     mailTokens: createMailTokenKeys(hmacSecret),
     mfa: stores.mfa,
     mfaKeys: createMfaKeys(hmacSecret),

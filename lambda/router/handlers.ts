@@ -112,7 +112,10 @@ const signedIn = (caller: StoredUser | undefined): StoredUser => {
 const pathId = (event: APIGatewayProxyEventV2): string => event.pathParameters?.id ?? '';
 
 /** Login, its second step and refresh answer alike: the tokens of the session, and the user. */
-const sessionResponse = (tokens: SessionTokens, user: User): HttpResponse<200> =>
+const sessionResponse = (
+  tokens: SessionTokens & { readonly deviceToken?: string },
+  user: User,
+): HttpResponse<200> =>
   json(
     200,
     {
@@ -122,6 +125,7 @@ const sessionResponse = (tokens: SessionTokens, user: User): HttpResponse<200> =
       refresh_token: tokens.refreshToken,
       refresh_expires_in: tokens.refreshExpiresIn,
       user: presentUser(user),
+      ...(tokens.deviceToken !== undefined && { device_token: tokens.deviceToken }),
     },
     { Pragma: 'no-cache' },
   );
@@ -157,8 +161,8 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   },
 
   async login({ body, deps, event, meta }) {
-    const { email, password } = body();
-    const result = await login(deps, email, password, sourceIp(event), meta);
+    const { email, password, device_token } = body();
+    const result = await login(deps, email, password, sourceIp(event), meta, device_token);
     if ('mfaToken' in result) {
       return json(
         200,

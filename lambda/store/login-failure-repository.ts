@@ -1,116 +1,209 @@
-// The failed-login items: one per client and email, one per account (its ceiling and its
-// `cleared_at`). Counted by compare-and-set so that concurrent failures each count and each
-// knows its own count.
-import { TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
+// The login-attempt port (users/login-attempts.ts) on DynamoDB: every claim, failure and give-back
+// is one conditional UpdateItem (or DeleteItem) on one item, never a transaction, so a burst at
+// one account serialises on the item instead of cancelling transactions. A claim reads the
+// records first to choose its update; when another claim changed them meanwhile, the guard
+// fails and the claim is decided again on the state that won.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AuditEvent } from '../audit/event';
-import { type ClearFailures, type LoginFailure, StaleVersionError } from '../users/repository';
-import type { LoginThrottleState } from '../users/user';
+import type {
+  AttemptClaim,
+  AttemptRefused,
+  ClaimOutcome,
+  ClaimRequest,
+  LoginAttempts,
+} from '../users/login-attempts';
 import type { Item } from './attributes';
 import {
-  accountFailuresFromItem,
+  accountClaim,
   accountFailuresKey,
+  accountWindowClaim,
+  accountWindowOf,
   clearAccountUpdate,
+  clearedAtOf,
   clientFailuresKey,
-  loginFailuresFromItem,
-  nextFailureCounts,
-  putAccountFailure,
-  putClientFailure,
+  clientRecordOf,
+  failedUpdate,
+  freeClaim,
+  giveBackAccountUpdate,
+  giveBackClientUpdate,
+  heldClaim,
+  restartClaim,
 } from './items/login-failure-items';
-import type { TransactionPart } from './transactions';
 import { orUnavailable } from './unavailable';
 
-/** Rounds of a failed-login compare-and-set before giving up (each lost round is another failure counted). */
-const MAX_FAILURE_ATTEMPTS = 30;
+/**
+ * Rounds a claim may be re-decided. Each lost round means another claim moved the record on
+ * (started it, used the last free attempt, took the hold), so a few settle any burst; past them
+ * the attempt is refused, never an error.
+ */
+const MAX_CLAIM_ROUNDS = 8;
 
-/** A write of named parts and the events that record them, all or nothing (the users repository's). */
-export type Write = (parts: Record<string, TransactionPart>, events?: readonly AuditEvent[]) => Promise<void>;
+const epoch = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+const secondsBetween = (from: string, to: string): number =>
+  Math.max(1, Math.ceil((Date.parse(to) - Date.parse(from)) / 1000));
+const addSeconds = (iso: string, seconds: number): string =>
+  new Date(Date.parse(iso) + seconds * 1000).toISOString();
 
-export class DynamoDbLoginFailures {
+export class DynamoDbLoginAttempts implements LoginAttempts {
   constructor(
     private readonly tableName: string,
     private readonly client: DynamoDBDocumentClient,
-    private readonly write: Write,
   ) {}
 
-  async get(email: string, client: string): Promise<LoginThrottleState> {
-    const [fromClient, account] = await Promise.all([
-      this.readConsistent(clientFailuresKey(email, client)),
-      this.readConsistent(accountFailuresKey(email)),
+  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
+    const key = clientFailuresKey(request.email, request.client);
+    const [account, fromClient] = await Promise.all([
+      this.read(accountFailuresKey(request.email)),
+      this.read(key),
     ]);
-    return {
-      client: fromClient ? loginFailuresFromItem(fromClient) : undefined,
-      account: account ? accountFailuresFromItem(account) : undefined,
-    };
-  }
-
-  async add(
-    failure: LoginFailure,
-    eventsFor: (state: LoginThrottleState) => readonly AuditEvent[] = () => [],
-  ): Promise<LoginThrottleState> {
-    const { email, client } = failure;
-    // One transaction: both counts and the events that record them (login.failed, login.locked).
-    // A transaction returns no values, so an ADD could not tell this failure its count: it is a
-    // compare-and-set on both records instead, retried on the state it lost to, so concurrent
-    // failures each count (as ADD did) and each knows its own count.
-    for (let attempt = 1; ; attempt++) {
-      const [fromClient, account] = await Promise.all([
-        this.readConsistent(clientFailuresKey(email, client)),
-        this.readConsistent(accountFailuresKey(email)),
-      ]);
-      const next = nextFailureCounts(failure, fromClient, account);
-      const state = {
-        client: loginFailuresFromItem(next.client),
-        account: accountFailuresFromItem(next.account),
-      };
-      try {
-        await this.write(
-          {
-            failures: { Put: { TableName: this.tableName, ...putClientFailure(next.client, fromClient) } },
-            accountFailures: {
-              Put: { TableName: this.tableName, ...putAccountFailure(next.account, account) },
-            },
-          },
-          eventsFor(state),
-        );
-        return state;
-      } catch (error) {
-        const lost =
-          error instanceof StaleVersionError ||
-          error instanceof TransactionConflictException ||
-          error instanceof TransactionCanceledException;
-        if (!lost || attempt >= MAX_FAILURE_ATTEMPTS) throw error;
-        // Another failure (or a clear) wrote first: back off a little, re-read, count on its state.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(attempt, 5)));
-      }
+    const client = await this.claimClient(request, clearedAtOf(account), fromClient);
+    if ('refused' in client || request.ceiling === undefined) return client;
+    const counted = await this.claimAccount(request, request.ceiling, account);
+    if ('refused' in counted) {
+      await this.giveBack(client.claimed, { clearClient: false });
+      return counted;
     }
+    return { claimed: { ...client.claimed, ...counted } };
   }
 
-  async clearClient(email: string, client: string): Promise<void> {
-    await orUnavailable(
-      this.client.send(
-        new DeleteCommand({ TableName: this.tableName, Key: clientFailuresKey(email, client) }),
-      ),
+  async failed(claim: AttemptClaim, lockedUntil: string | undefined): Promise<void> {
+    await this.conditionally(
+      clientFailuresKey(claim.email, claim.client),
+      failedUpdate(claim.at, lockedUntil, epoch(claim.at) + claim.keepForSeconds),
     );
   }
 
-  async clear(email: string, at: string, keepForSeconds: number): Promise<void> {
-    await orUnavailable(
-      this.client.send(new UpdateCommand(this.clearAccount(email, { at, keepForSeconds }))),
-    );
+  async giveBack(claim: AttemptClaim, { clearClient }: { readonly clearClient: boolean }): Promise<void> {
+    const key = clientFailuresKey(claim.email, claim.client);
+    await Promise.all([
+      claim.windowStartedAt === undefined
+        ? undefined
+        : this.conditionally(accountFailuresKey(claim.email), giveBackAccountUpdate(claim.windowStartedAt)),
+      clearClient
+        ? orUnavailable(this.client.send(new DeleteCommand({ TableName: this.tableName, Key: key })))
+        : this.conditionally(key, giveBackClientUpdate(claim.heldUntil)).then(async (done) => {
+            // The hold was already replaced (it outlived its check): give back the count alone.
+            if (!done && claim.heldUntil !== undefined)
+              await this.conditionally(key, giveBackClientUpdate(undefined));
+          }),
+    ]);
+  }
+
+  async clearAccount(email: string, at: string, keepForSeconds: number): Promise<void> {
+    await this.update(accountFailuresKey(email), clearAccountUpdate(at, epoch(at) + keepForSeconds));
   }
 
   /** The update that clears every failure of the account as of `at`: a part of another write too. */
-  clearAccount(email: string, { at, keepForSeconds }: ClearFailures) {
-    const expiresAt = Math.floor(Date.parse(at) / 1000) + keepForSeconds;
+  clearAccountPart(
+    email: string,
+    { at, keepForSeconds }: { readonly at: string; readonly keepForSeconds: number },
+  ) {
     return {
       TableName: this.tableName,
       Key: accountFailuresKey(email),
-      ...clearAccountUpdate(at, expiresAt),
+      ...clearAccountUpdate(at, epoch(at) + keepForSeconds),
     };
   }
 
-  private async readConsistent(Key: Record<string, string>): Promise<Item | undefined> {
+  private async claimClient(
+    request: ClaimRequest,
+    cleared: string,
+    first: Item | undefined,
+  ): Promise<{ readonly claimed: AttemptClaim } | { readonly refused: AttemptRefused }> {
+    const key = clientFailuresKey(request.email, request.client);
+    const now = epoch(request.at);
+    const expiresAt = now + request.keepForSeconds;
+    const holdUntil = addSeconds(request.at, request.holdSeconds);
+    const base = {
+      email: request.email,
+      client: request.client,
+      at: request.at,
+      keepForSeconds: request.keepForSeconds,
+    };
+    let item = first;
+    for (let round = 1; round <= MAX_CLAIM_ROUNDS; round++) {
+      const record = clientRecordOf(item, cleared, now);
+      if (
+        record.live &&
+        record.count >= request.free &&
+        record.heldUntil !== undefined &&
+        record.heldUntil > request.at
+      )
+        return {
+          refused: { scope: 'client', retryAfterSeconds: secondsBetween(request.at, record.heldUntil) },
+        };
+      const held = record.live && record.count >= request.free;
+      const updated = await this.conditionally(
+        key,
+        !record.live
+          ? restartClaim(cleared, now, expiresAt)
+          : held
+            ? heldClaim(cleared, request.free, { at: request.at, holdUntil }, now, expiresAt)
+            : freeClaim(cleared, request.free, now, expiresAt),
+      );
+      if (updated) {
+        const count = typeof updated.failure_count === 'number' ? updated.failure_count : 1;
+        return { claimed: { ...base, count, ...(held && { heldUntil: holdUntil }) } };
+      }
+      item = await this.read(key);
+    }
+    return { refused: { scope: 'client', retryAfterSeconds: 1 } };
+  }
+
+  private async claimAccount(
+    request: ClaimRequest,
+    ceiling: NonNullable<ClaimRequest['ceiling']>,
+    first: Item | undefined,
+  ): Promise<
+    { readonly accountCount: number; readonly windowStartedAt: string } | { readonly refused: AttemptRefused }
+  > {
+    const key = accountFailuresKey(request.email);
+    const floor = addSeconds(request.at, -ceiling.windowSeconds);
+    const expiresAt = epoch(request.at) + request.keepForSeconds;
+    let account = first;
+    for (let round = 1; round <= MAX_CLAIM_ROUNDS; round++) {
+      const window = accountWindowOf(account, floor);
+      if (window.open && window.count >= ceiling.limit) {
+        const end = addSeconds(window.startedAt, ceiling.windowSeconds);
+        return { refused: { scope: 'account', retryAfterSeconds: secondsBetween(request.at, end) } };
+      }
+      const updated = await this.conditionally(
+        key,
+        window.open
+          ? accountClaim(window.startedAt, ceiling.limit, expiresAt)
+          : accountWindowClaim(request.at, floor, expiresAt),
+      );
+      if (updated) {
+        return {
+          accountCount: typeof updated.failure_count === 'number' ? updated.failure_count : 1,
+          windowStartedAt: window.open ? window.startedAt : request.at,
+        };
+      }
+      account = await this.read(key);
+    }
+    return { refused: { scope: 'account', retryAfterSeconds: 1 } };
+  }
+
+  /** One conditional update: the item as it is now, or undefined when the guard did not hold. */
+  private async conditionally(Key: Record<string, string>, update: object): Promise<Item | undefined> {
+    try {
+      return await this.update(Key, update);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  private async update(Key: Record<string, string>, update: object): Promise<Item> {
+    const { Attributes } = await orUnavailable(
+      this.client.send(
+        new UpdateCommand({ TableName: this.tableName, Key, ...update, ReturnValues: 'ALL_NEW' }),
+      ),
+    );
+    return Attributes ?? {};
+  }
+
+  private async read(Key: Record<string, string>): Promise<Item | undefined> {
     const { Item } = await orUnavailable(
       this.client.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true })),
     );

@@ -14,7 +14,7 @@ import {
   type MfaRepository,
 } from '../mfa/repository';
 import {
-  countWrongCodeUpdate,
+  claimCodeUpdate,
   isLiveChallengeOf,
   mfaChallengeFromItem,
   mfaChallengeItem,
@@ -115,20 +115,22 @@ export class DynamoDbMfaRepository extends TableRepository implements MfaReposit
     return Item ? mfaChallengeFromItem(tokenHash, Item) : undefined;
   }
 
-  async countWrongCode(tokenHash: string): Promise<void> {
-    await conditionally(
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: mfaChallengeKey(tokenHash),
-          ...countWrongCodeUpdate,
-        }),
-      ),
-      // Already gone (used, or TTL-deleted): nothing left to count against.
-      () => new ChallengeGoneError(),
-    ).catch((error) => {
-      if (!(error instanceof ChallengeGoneError)) throw error;
-    });
+  async claimCode(tokenHash: string, now: Date): Promise<boolean> {
+    try {
+      await orUnavailable(
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: mfaChallengeKey(tokenHash),
+            ...claimCodeUpdate(epochSeconds(now)),
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async completeWithCode(challenge: MfaChallenge, step: number, now: Date): Promise<void> {

@@ -16,17 +16,16 @@ import { type Clock, type IdSource, randomIds, systemClock } from '../shared/clo
 import { EmailTakenError, LastAdminError } from '../users/errors';
 import {
   type ClearFailures,
-  type LoginFailure,
   StaleVersionError,
   type UserListQuery,
   type UserPage,
   type UserWriteOptions,
   type WriteEffects,
 } from '../users/repository';
-import type { LoginThrottleState, StoredUser } from '../users/user';
+import type { StoredUser } from '../users/user';
 import { AdminCounter } from './admin-counter';
 import { deleteGuard, guardOwner, putGuard } from './email-guards';
-import { clientFailuresKey } from './items/login-failure-items';
+import { accountFailuresKey, clearAccountUpdate } from './items/login-failure-items';
 import { isNewSession, itemFromSession } from './items/session-items';
 import {
   emailGuardKey,
@@ -40,7 +39,6 @@ import {
   userKey,
 } from './items/user-items';
 import { listingPartitions } from './items/user-listing-items';
-import { DynamoDbLoginFailures } from './login-failure-repository';
 import { mailEffectParts } from './mail-effects';
 import { afterOfPosition, queryShards } from './sharded-query';
 import { usersTable } from './table-definition';
@@ -60,8 +58,6 @@ type Parts = Record<string, TransactionPart>;
 const CONDITION_ERRORS = {
   user: () => new StaleVersionError(),
   login: () => new StaleVersionError(),
-  failures: () => new StaleVersionError(),
-  accountFailures: () => new StaleVersionError(),
   newGuard: () => new EmailTakenError(),
   admins: () => new LastAdminError(),
   session: () => new StaleVersionError(),
@@ -77,16 +73,12 @@ export class DynamoDbUserRepository
   private readonly clock: Clock;
   private readonly newId: IdSource;
   private readonly admins: AdminCounter;
-  private readonly failures: DynamoDbLoginFailures;
 
   constructor(options: DynamoDbUserRepositoryOptions) {
     super(options);
     this.clock = options.clock ?? systemClock;
     this.newId = options.newId ?? randomIds;
     this.admins = new AdminCounter(this.tableName, this.client);
-    this.failures = new DynamoDbLoginFailures(this.tableName, this.client, (parts, events) =>
-      this.write(parts, events),
-    );
   }
 
   /** The named parts a write's effects add to its transaction. */
@@ -98,10 +90,7 @@ export class DynamoDbUserRepository
         ? {}
         : {
             loginFailures: {
-              Update: this.failures.clearAccount(
-                effects.clearLoginFailures.email,
-                effects.clearLoginFailures,
-              ),
+              Update: this.clearAccount(effects.clearLoginFailures.email, effects.clearLoginFailures),
             },
           }),
     };
@@ -175,7 +164,7 @@ export class DynamoDbUserRepository
         oldGuard: deleteGuard(this.tableName, user),
         // The account record, not deleted: its cleared_at is what retires the per-client records.
         ...(options.clearFailures && {
-          clearFailures: { Update: this.failures.clearAccount(user.email, options.clearFailures) },
+          clearFailures: { Update: this.clearAccount(user.email, options.clearFailures) },
         }),
         // The user's sessions die with it (authenticate finds no user behind them); their items,
         // unbounded in number, are removed after this transaction (deleteUser). Events stay.
@@ -188,11 +177,7 @@ export class DynamoDbUserRepository
   async recordLogin(
     user: StoredUser,
     at: string,
-    options: WriteOptions & {
-      readonly clearClient?: string | undefined;
-      readonly clearFailures?: ClearFailures | undefined;
-      readonly session?: Session;
-    } = {},
+    options: WriteOptions & { readonly session?: Session } = {},
   ): Promise<StoredUser | undefined> {
     try {
       await this.write(
@@ -202,14 +187,6 @@ export class DynamoDbUserRepository
             session: {
               Put: { TableName: this.tableName, Item: itemFromSession(options.session), ...isNewSession },
             },
-          }),
-          ...(options.clearClient !== undefined && {
-            clearFailures: {
-              Delete: { TableName: this.tableName, Key: clientFailuresKey(user.email, options.clearClient) },
-            },
-          }),
-          ...(options.clearFailures !== undefined && {
-            clearAccountFailures: { Update: this.failures.clearAccount(user.email, options.clearFailures) },
           }),
         },
         options.events,
@@ -242,23 +219,16 @@ export class DynamoDbUserRepository
     return { users: page.items.map(profileFromItem), nextPosition: page.nextPosition };
   }
 
-  getLoginFailures(email: string, client: string): Promise<LoginThrottleState> {
-    return this.failures.get(email, client);
-  }
-
-  addLoginFailure(
-    failure: LoginFailure,
-    eventsFor?: (state: LoginThrottleState) => readonly AuditEvent[],
-  ): Promise<LoginThrottleState> {
-    return this.failures.add(failure, eventsFor);
-  }
-
-  clearClientLoginFailures(email: string, client: string): Promise<void> {
-    return this.failures.clearClient(email, client);
-  }
-
-  clearLoginFailures(email: string, at: string, keepForSeconds: number): Promise<void> {
-    return this.failures.clear(email, at, keepForSeconds);
+  /**
+   * The update that forgets every failed login of the account as of `at`, a part of a user write
+   * (the login-attempt records: login-failure-repository.ts).
+   */
+  private clearAccount(email: string, { at, keepForSeconds }: ClearFailures) {
+    return {
+      TableName: this.tableName,
+      Key: accountFailuresKey(email),
+      ...clearAccountUpdate(at, Math.floor(Date.parse(at) / 1000) + keepForSeconds),
+    };
   }
 
   /** The parts and the events that record them, all or nothing. */

@@ -1,21 +1,28 @@
-// Password checks and the failed-login back-off they feed: login and the current-password check
-// of a self-service change share them, so a guess costs the same wherever it is made.
-import { type AuditEvent, auditEvent, type RequestMeta } from '../audit/event';
+// Password checks and the failed-login back-off they feed: login, its second factor and the
+// current-password check of a self-service change share them, so a guess costs the same wherever
+// it is made. Every attempt is claimed before it is checked (login-attempts.ts), so a burst is
+// counted exactly as the same attempts one after another.
+import { auditEvent, type RequestMeta } from '../audit/event';
 import { TooManyAttemptsError, ValidationError } from '../shared/errors';
 import type { UsersDependencies } from './dependencies';
+import type { AttemptClaim } from './login-attempts';
+
+export type { AttemptClaim } from './login-attempts';
+
 import {
   ACCOUNT_CEILING,
   ACCOUNT_WINDOW_SECONDS,
+  FREE_FAILURES,
   failureMemorySeconds,
-  lockedByFailure,
-  retryAfterSeconds,
+  HOLD_SECONDS,
+  lockSeconds,
 } from './login-throttle';
 import { normalisePassword } from './password-rules';
 import { PASSWORD_MAX_BYTES } from './schemas';
-import type { LoginThrottleState, StoredUser } from './user';
+import type { StoredUser } from './user';
 
 type CredentialDependencies = Pick<UsersDependencies, 'repository' | 'passwords'>;
-type FailureDependencies = Pick<UsersDependencies, 'repository' | 'clock' | 'newId'>;
+type FailureDependencies = Pick<UsersDependencies, 'attempts' | 'audit' | 'clock' | 'newId'>;
 
 /** Who failed, and how: the facts of the login.failed (and login.locked) events. */
 export interface FailedAttempt {
@@ -53,75 +60,90 @@ export const passwordMatches = async (
   return matched;
 };
 
-/** The failures that still count at `now` (older or cleared ones are forgotten, whatever TTL has not yet removed). */
-export const activeLoginFailures = async (
-  deps: CredentialDependencies,
-  email: string,
-  client: string,
-  now: Date,
-): Promise<LoginThrottleState> => {
-  const { client: fromClient, account } = await deps.repository.getLoginFailures(email, client);
-  const forgotten =
-    fromClient &&
-    (Date.parse(fromClient.lastFailedAt) + failureMemorySeconds * 1000 <= now.getTime() ||
-      (account?.clearedAt !== undefined && fromClient.lastFailedAt <= account.clearedAt));
-  return { client: forgotten ? undefined : fromClient, account };
-};
-
-/** Throws the 429 while this client is locked out of the account, or the account is locked. */
-export const refuseWhileLocked = (state: LoginThrottleState, now: Date): void => {
-  const retryAfter = retryAfterSeconds(state, now);
-  if (retryAfter > 0) throw new TooManyAttemptsError(retryAfter);
-};
+/** Whose back-off an attempt counts in: its source IP, or a known device (device-tokens.ts). */
+export interface AttemptSource {
+  /** The source IP: the events' and, without a device, the back-off's key. */
+  readonly ip: string;
+  /** A known device's key: limited by that device's own failures only, not by the ceiling. */
+  readonly device?: string | undefined;
+}
 
 /**
- * Counts a failure, for this client and for the account, with its login.failed event (and
- * login.locked when this failure locks the client out, or the whole account) in the same
- * transaction as the counts; once it locks, the answer becomes a 429 instead of `otherwise`.
+ * Claims one attempt at `email` before anything is compared: a 429 (with Retry-After) when this
+ * client is locked out or the account is at its ceiling. A locked client learns nothing, not
+ * even whether this guess was right. The claim must end in `attemptFailed` or `giveBackAttempt`.
  */
-export const loginFailed = async (
+export const claimAttempt = async (
+  deps: Pick<UsersDependencies, 'attempts'>,
+  email: string,
+  source: AttemptSource,
+  now: Date,
+): Promise<AttemptClaim> => {
+  const outcome = await deps.attempts.claim({
+    email,
+    client: source.device === undefined ? source.ip : `device#${source.device}`,
+    at: now.toISOString(),
+    free: FREE_FAILURES,
+    holdSeconds: HOLD_SECONDS,
+    ceiling:
+      source.device === undefined
+        ? { limit: ACCOUNT_CEILING, windowSeconds: ACCOUNT_WINDOW_SECONDS }
+        : undefined,
+    keepForSeconds: failureMemorySeconds,
+  });
+  if ('refused' in outcome) throw new TooManyAttemptsError(outcome.refused.retryAfterSeconds);
+  return outcome.claimed;
+};
+
+/** The attempt was right (or never checked): its claim is given back; a login also forgets its client's failures. */
+export const giveBackAttempt = (
+  deps: Pick<UsersDependencies, 'attempts'>,
+  claim: AttemptClaim,
+  options: { readonly clearClient: boolean },
+): Promise<void> => deps.attempts.giveBack(claim, options);
+
+/**
+ * The claimed attempt failed: its count stands, the lock its count earns is set, and
+ * login.failed (with login.locked when this failure locks the client out, or the whole account)
+ * is recorded with the counts the claim took; once it locks, the answer becomes a 429 instead of
+ * `otherwise`.
+ */
+export const attemptFailed = async (
   deps: FailureDependencies,
   attempt: FailedAttempt,
-  before: LoginThrottleState,
+  claim: AttemptClaim,
   now: Date,
   otherwise: Error,
 ): Promise<Error> => {
+  const lock = lockSeconds(claim.count);
+  await deps.attempts.failed(
+    claim,
+    lock > 0 ? new Date(now.getTime() + lock * 1000).toISOString() : undefined,
+  );
+  const accountCount = claim.accountCount ?? 0;
+  const accountLock =
+    claim.windowStartedAt !== undefined && accountCount >= ACCOUNT_CEILING
+      ? Math.ceil((Date.parse(claim.windowStartedAt) + ACCOUNT_WINDOW_SECONDS * 1000 - now.getTime()) / 1000)
+      : 0;
+  const seconds = Math.max(1, lock, accountLock);
+  const locked = lock > 0 || accountLock > 0;
   const context = { ...deps, meta: attempt.meta };
   // The reason stays in the event; no answer ever tells an unknown email from a wrong password.
   const about = { userId: attempt.userId, actorId: null, outcome: 'failure' } as const;
-  const eventsFor = (state: LoginThrottleState): AuditEvent[] => {
-    const counts = { count: state.client?.count ?? 0, account_count: state.account?.count ?? 0 };
-    return [
-      auditEvent(context, { type: 'login.failed', ...about, details: { reason: attempt.reason, ...counts } }),
-      ...(lockedByFailure(state)
-        ? [
-            auditEvent(context, {
-              type: 'login.locked',
-              ...about,
-              details: {
-                scope: counts.account_count >= ACCOUNT_CEILING ? 'account' : 'client',
-                seconds: Math.max(1, retryAfterSeconds(state, now)),
-                ...counts,
-              },
-            }),
-          ]
-        : []),
-    ];
-  };
-  const state = await deps.repository.addLoginFailure(
-    {
-      email: attempt.email,
-      client: attempt.client,
-      at: now.toISOString(),
-      clearedAt: before.account?.clearedAt,
-      keepForSeconds: failureMemorySeconds,
-      windowSeconds: ACCOUNT_WINDOW_SECONDS,
-    },
-    eventsFor,
-  );
-  return lockedByFailure(state)
-    ? new TooManyAttemptsError(Math.max(1, retryAfterSeconds(state, now)))
-    : otherwise;
+  const counts = { count: claim.count, account_count: accountCount };
+  await deps.audit.record([
+    auditEvent(context, { type: 'login.failed', ...about, details: { reason: attempt.reason, ...counts } }),
+    ...(locked
+      ? [
+          auditEvent(context, {
+            type: 'login.locked',
+            ...about,
+            details: { scope: accountLock > 0 ? 'account' : 'client', seconds, ...counts },
+          }),
+        ]
+      : []),
+  ]);
+  return locked ? new TooManyAttemptsError(seconds) : otherwise;
 };
 
 /**
@@ -130,10 +152,10 @@ export const loginFailed = async (
  * a second-factor login.
  */
 export const clearLoginFailures = async (
-  deps: Pick<UsersDependencies, 'repository' | 'clock'>,
+  deps: Pick<UsersDependencies, 'attempts' | 'clock'>,
   email: string,
 ): Promise<void> => {
-  await deps.repository.clearLoginFailures(email, deps.clock().toISOString(), failureMemorySeconds);
+  await deps.attempts.clearAccount(email, deps.clock().toISOString(), failureMemorySeconds);
 };
 
 /** A self-service change of email or password proves the current password; a wrong one is a failed login. */
@@ -150,13 +172,15 @@ export const confirmCurrentPassword = async (
       { path: 'current_password', message: 'is required to change your own email or password' },
     ]);
   }
-  const failures = await activeLoginFailures(deps, caller.email, client, now);
-  refuseWhileLocked(failures, now);
-  if (await passwordMatches(deps, caller, currentPassword)) return;
-  throw await loginFailed(
+  const claim = await claimAttempt(deps, caller.email, { ip: client }, now);
+  if (await passwordMatches(deps, caller, currentPassword)) {
+    await giveBackAttempt(deps, claim, { clearClient: false });
+    return;
+  }
+  throw await attemptFailed(
     deps,
     { email: caller.email, client, userId: caller.id, reason: 'wrong_current_password', meta },
-    failures,
+    claim,
     now,
     new ValidationError('The current password is incorrect.', [
       { path: 'current_password', message: 'is incorrect' },

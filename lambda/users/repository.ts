@@ -2,9 +2,9 @@
 // nothing else does (tests run the real one against DynamoDB Local). Every write takes
 // WriteOptions: the audit events that record it, written in the same transaction; create and
 // replace also take WriteEffects (mails, mailed tokens), in that same transaction.
-import type { AuditEvent, WriteOptions } from '../audit/event';
+import type { WriteOptions } from '../audit/event';
 import type { StorePage, StoreQuery } from '../shared/paging';
-import type { LoginThrottleState, Status, StoredUser, User } from './user';
+import type { Status, StoredUser, User } from './user';
 
 /**
  * What else a user write does in the same transaction: all of it happens, or none. The mail
@@ -58,55 +58,23 @@ export interface UserRepository {
     options?: WriteOptions & { readonly clearFailures?: ClearFailures },
   ): Promise<void>;
   /**
-   * Sets last_login and bumps the version, and forgets the failures from `clearClient` (the
-   * client that just logged in) or, with `clearFailures`, every failure of the account (a
-   * second-factor login), in the same transaction (the sessions domain adds the session it
-   * opens: sessions/repository.ts, UserSessionRepository); returns the user as now
-   * stored, or undefined if it is gone.
+   * Sets last_login and bumps the version, in one transaction with its events (the sessions
+   * domain adds the session it opens: sessions/repository.ts, UserSessionRepository); returns
+   * the user as now stored, or undefined if it is gone. The failed logins a login forgets are
+   * the login-attempt port's (login-attempts.ts), outside this transaction: their records are
+   * hot during an attack, and a transaction on them would be cancelled by every claim.
    */
   recordLogin(user: StoredUser, at: string, options?: RecordLoginOptions): Promise<StoredUser | undefined>;
   /** Sorted by email, ascending. */
   list(query: UserListQuery): Promise<UserPage>;
-
-  /** The failures of `email` from `client`, and from every client (one round trip). */
-  getLoginFailures(email: string, client: string): Promise<LoginThrottleState>;
-  /**
-   * Atomically counts one more failure, for the client and for the account, and returns the new
-   * state. `eventsFor(state)` are written in the same transaction as the new counts: a
-   * compare-and-set on both records, retried on the state it lost to, so concurrent failures
-   * each count and each event carries its own count.
-   */
-  addLoginFailure(
-    failure: LoginFailure,
-    eventsFor?: (state: LoginThrottleState) => readonly AuditEvent[],
-  ): Promise<LoginThrottleState>;
-  /** Forgets the failures of `email` from `client` (after it logged in). */
-  clearClientLoginFailures(email: string, client: string): Promise<void>;
-  /** Forgets every failure of `email`, from every client, as of `at`. */
-  clearLoginFailures(email: string, at: string, keepForSeconds: number): Promise<void>;
 }
 
-export interface RecordLoginOptions extends WriteOptions {
-  readonly clearClient?: string | undefined;
-  readonly clearFailures?: ClearFailures | undefined;
-}
+export type RecordLoginOptions = WriteOptions;
 
 /** Forget every failure of the account as of `at` (see clearLoginFailures), in the same transaction. */
 export interface ClearFailures {
   readonly at: string;
   readonly keepForSeconds: number;
-}
-
-export interface LoginFailure {
-  readonly email: string;
-  readonly client: string;
-  readonly at: string;
-  /** When the account was last cleared: client records older than it start over. */
-  readonly clearedAt: string | undefined;
-  /** How long a client's record matters. */
-  readonly keepForSeconds: number;
-  /** The account ceiling's window. */
-  readonly windowSeconds: number;
 }
 
 /** The stored version moved on since it was read. */

@@ -98,6 +98,14 @@ export const createUserSchema = v.object({
 export const loginSchema = v.object({
   email: emailSchema,
   password: presentedPasswordSchema,
+  /** From an earlier login on this device (known-devices.ts); an unknown or void one is ignored. */
+  device_token: v.optional(
+    v.pipe(
+      v.string('must be a string'),
+      v.nonEmpty('is required'),
+      v.maxLength(128, 'must be at most 128 characters'),
+    ),
+  ),
 });
 
 export const replaceUserSchema = v.object({

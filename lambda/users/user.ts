@@ -58,14 +58,3 @@ export const isActiveAdmin = (user: Pick<User, 'role' | 'status'>): boolean =>
   user.role === 'admin' && user.status === 'active';
 
 /** Failed logins for an account from every client in the current window, and the last clear. */
-export interface AccountFailures {
-  readonly count: number;
-  readonly windowStartedAt?: string;
-  readonly clearedAt?: string;
-}
-
-/** What the password step's throttle knows about one account and one client. */
-export interface LoginThrottleState {
-  readonly client?: LoginFailures | undefined;
-  readonly account?: AccountFailures | undefined;
-}

@@ -44,7 +44,7 @@ const ERROR_RESPONSES: Readonly<Record<number, ErrorResponseDoc>> = {
   429: {
     name: 'TooManyRequests',
     description:
-      'Failed-login back-off (`POST /login`, or a `current_password` check): wait `Retry-After` seconds; even the right password is refused meanwhile.',
+      'Failed-login back-off (`POST /login`, `POST /login/mfa`, or a `current_password` check; `too-many-attempts`): wait `Retry-After` seconds; even the right password is refused meanwhile. Or a per-client rate limit of a route that costs bcrypt, sends mail or mints tokens (`rate-limited`): wait `Retry-After` seconds, until the window ends.',
     gateway: { message: 'Too Many Requests', when: 'it throttles the stage (no `Retry-After`)' },
     headers: ['Retry-After'],
   },

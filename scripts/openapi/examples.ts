@@ -79,6 +79,7 @@ export const problemCatalogue = (): readonly errors.AppError[] => [
     'The body must be JSON, sent as Content-Type: application/json, not text/plain.',
   ),
   new errors.TooManyAttemptsError(30),
+  new errors.RateLimitedError(30),
   new errors.UnavailableError('The user store is not answering right now; retry shortly.'),
 ];
 
@@ -100,6 +101,7 @@ export const examples = {
     refresh_token: `${SESSION_ID}.q9D3vS0yJx1mT4bN8kWcR2fH6pL0aZ5eU7iO3gY1sKw`,
     refresh_expires_in: 2592000,
     user: presentUser({ ...denis, lastLogin: LOGGED_IN }),
+    device_token: 'Zk3pQ8vN1xR6tB0mW4yC9hJ2sL7dF5gA3eU8iO1kT6q',
   },
   sessions: {
     items: [

@@ -97,6 +97,15 @@ const loginResponseSchema = responseObject(
       v.description('Seconds until the session ends, and with it every refresh token of it.'),
     ),
     user: userSchema,
+    device_token: v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(/^[\w-]{43}$/),
+        v.description(
+          'Logins only (not `POST /refresh`): keep it on this device and send it as `device_token` in later `POST /login` bodies for this account; such a login counts in this device\'s own back-off only, so strangers locking the account out cannot lock out a device it signed in from before. Not a credential on its own; a password change or reset and "log out everywhere" void it.',
+        ),
+      ),
+    ),
   },
   examples.login,
 );

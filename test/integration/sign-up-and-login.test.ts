@@ -126,6 +126,8 @@ describe('sign-up and login', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('cache-control')).toBe('no-store');
       expect(response.body).toEqual({
+        // A known device's token (SPEC "Known devices"): 256 random bits.
+        device_token: expect.stringMatching(/^[\w-]{43}$/),
         token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
         token_type: 'Bearer',
         expires_in: 3600,

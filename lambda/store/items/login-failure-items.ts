@@ -1,16 +1,19 @@
-// Item kind: login-failure records, kept for emails known or not. Two per account:
-// - `login-failures#<email>#from#<client>`: consecutive failures from one source IP (the back-off);
-// - `login-failures#<email>`: failures from every client in the current hour (the ceiling), and
-//   `cleared_at`, the time the account's counters were last cleared: a client record older than
-//   it no longer counts, so one write clears records that cannot be listed by key.
-// `expires_at` (epoch seconds) is the table's TTL attribute.
-import type { LoginFailure } from '../../users/repository';
-import type { AccountFailures, LoginFailures } from '../../users/user';
+// Item kind: login-attempt records, kept for emails known or not. Two per account:
+// - `login-failures#<email>#from#<client>`: one client's consecutive attempts (the back-off):
+//   `failure_count` (claimed attempts, a success's given back), `held_until` (ISO; no new
+//   attempt before it: one in flight, or a lock), `last_failed_at`, and `since_clear`, the account's
+//   `cleared_at` when the record started ('never' for none): a record from before the account's last
+//   clear no longer counts, so one write clears records that cannot be listed by key;
+// - `login-failures#<email>`: the account's attempts in the current hour across clients (the
+//   ceiling): `failure_count`, `window_started_at`, and `cleared_at`.
+// `expires_at` (epoch seconds) is the table's TTL attribute. Every change is one conditional
+// update of one item: see users/login-attempts.ts for what each guard means.
+import type { LoginFailures } from '../../users/user';
 import { attributesOf, type Item } from '../attributes';
 
 export const accountFailuresKey = (email: string) => ({ id: `login-failures#${email}` });
 
-// An email always holds an `@` and a source IP never does, so the two parts cannot run together.
+// An email always holds an `@` and a client key never does, so the two parts cannot run together.
 export const clientFailuresKey = (email: string, client: string) => ({
   id: `login-failures#${email}#from#${client}`,
 });
@@ -20,105 +23,133 @@ export const loginFailuresFromItem = (item: Item): LoginFailures => {
   return { count: read.number('failure_count'), lastFailedAt: read.string('last_failed_at') };
 };
 
-export const accountFailuresFromItem = (item: Item): AccountFailures => {
-  const read = attributesOf(item, 'account login failures');
-  const counting = item.window_started_at !== undefined;
-  return {
-    count: counting ? read.number('failure_count') : 0,
-    ...(counting && { windowStartedAt: read.string('window_started_at') }),
-    ...(item.cleared_at !== undefined && { clearedAt: read.string('cleared_at') }),
-  };
-};
-
-/**
- * What a failure needs to know to be counted: the port's LoginFailure. Its clearedAt is the last
- * clear as the caller saw it; the record's own cleared_at, when read, wins.
- */
-type FailureFacts = LoginFailure;
-
 const stringOf = (item: Item | undefined, name: string): string | undefined =>
   typeof item?.[name] === 'string' ? (item[name] as string) : undefined;
 
-/**
- * The two records as they are after one more failure, from the records as read. A client record
- * that has expired (TTL deletion lags by up to days) or is older than the account's last clear
- * starts over at 1; the account counts on in its window, or opens a new one with this failure.
- */
-export const nextFailureCounts = (
-  { email, client, at, clearedAt, keepForSeconds, windowSeconds }: FailureFacts,
-  fromClient: Item | undefined,
-  account: Item | undefined,
-): { readonly client: Item; readonly account: Item } => {
-  const nowEpoch = Math.floor(Date.parse(at) / 1000);
-  const expiresAt = nowEpoch + keepForSeconds;
-  const cleared = stringOf(account, 'cleared_at') ?? clearedAt ?? '';
-  const lastFailedAt = stringOf(fromClient, 'last_failed_at');
-  const live =
-    fromClient !== undefined &&
-    typeof fromClient.expires_at === 'number' &&
-    fromClient.expires_at > nowEpoch &&
-    lastFailedAt !== undefined &&
-    lastFailedAt > cleared;
-  const windowFloor = new Date(Date.parse(at) - windowSeconds * 1000).toISOString();
-  const windowStartedAt = stringOf(account, 'window_started_at');
-  const open = account !== undefined && windowStartedAt !== undefined && windowStartedAt > windowFloor;
-  return {
-    client: {
-      ...clientFailuresKey(email, client),
-      failure_count: live ? loginFailuresFromItem(fromClient).count + 1 : 1,
-      last_failed_at: at,
-      expires_at: expiresAt,
-    },
-    account: {
-      ...accountFailuresKey(email),
-      failure_count: open ? accountFailuresFromItem(account).count + 1 : 1,
-      window_started_at: open ? windowStartedAt : at,
-      last_failed_at: at,
-      expires_at: expiresAt,
-      ...(account?.cleared_at !== undefined && { cleared_at: account.cleared_at }),
-    },
-  };
-};
+const numberOf = (item: Item | undefined, name: string): number =>
+  typeof item?.[name] === 'number' ? (item[name] as number) : 0;
 
-/**
- * The condition that the record is still as it was read (absent, if it was): a compare-and-set.
- * Every failure changes the count or its time and every clear changes cleared_at or deletes the
- * record, so a failure or clear written since makes it fail.
- */
-const unchangedSince = (previous: Item | undefined, names: readonly string[]) => {
-  if (previous === undefined) return { ConditionExpression: 'attribute_not_exists(id)' };
-  const ExpressionAttributeNames: Record<string, string> = {};
-  const ExpressionAttributeValues: Record<string, unknown> = {};
-  const terms = ['attribute_exists(id)'];
-  names.forEach((name, index) => {
-    ExpressionAttributeNames[`#a${index}`] = name;
-    if (previous[name] === undefined) {
-      terms.push(`attribute_not_exists(#a${index})`);
-    } else {
-      ExpressionAttributeValues[`:a${index}`] = previous[name];
-      terms.push(`#a${index} = :a${index}`);
-    }
-  });
-  return {
-    ConditionExpression: terms.join(' AND '),
-    ExpressionAttributeNames,
-    ...(Object.keys(ExpressionAttributeValues).length > 0 && { ExpressionAttributeValues }),
-  };
-};
+/** The client record as a claim sees it. */
+export interface ClientRecord {
+  /** False when absent, expired (TTL deletion lags) or from before the account's last clear. */
+  readonly live: boolean;
+  readonly count: number;
+  readonly heldUntil: string | undefined;
+}
 
-/** Writes a client's next record if the one read is still there unchanged. */
-export const putClientFailure = (next: Item, previous: Item | undefined) => ({
-  Item: next,
-  ...unchangedSince(previous, ['failure_count', 'last_failed_at', 'expires_at']),
+export const clientRecordOf = (item: Item | undefined, cleared: string, nowEpoch: number): ClientRecord => ({
+  live:
+    item !== undefined &&
+    stringOf(item, 'since_clear') === cleared &&
+    numberOf(item, 'expires_at') > nowEpoch,
+  count: numberOf(item, 'failure_count'),
+  heldUntil: stringOf(item, 'held_until'),
 });
 
-/** Writes the account's next record (its cleared_at kept) if the one read is still there unchanged. */
-export const putAccountFailure = (next: Item, previous: Item | undefined) => ({
-  Item: next,
-  ...unchangedSince(previous, ['failure_count', 'window_started_at', 'last_failed_at', 'cleared_at']),
+export const clearedAtOf = (account: Item | undefined): string => stringOf(account, 'cleared_at') ?? 'never';
+
+/** Starts a record over at this attempt: the one that finds it absent, expired or cleared. */
+export const restartClaim = (cleared: string, nowEpoch: number, expiresAt: number) => ({
+  UpdateExpression: 'SET failure_count = :one, since_clear = :since, expires_at = :expires REMOVE held_until',
+  ConditionExpression:
+    'attribute_not_exists(id) OR attribute_not_exists(since_clear) OR since_clear <> :since OR expires_at <= :now',
+  ExpressionAttributeValues: { ':one': 1, ':since': cleared, ':expires': expiresAt, ':now': nowEpoch },
 });
 
-/** Forgets every count of the account, its clients' included (see `cleared_at` above). */
+/** One of the free attempts: an add while fewer than `free` are counted. */
+export const freeClaim = (cleared: string, free: number, nowEpoch: number, expiresAt: number) => ({
+  UpdateExpression: 'SET expires_at = :expires ADD failure_count :one',
+  ConditionExpression: 'since_clear = :since AND expires_at > :now AND failure_count < :free',
+  ExpressionAttributeValues: {
+    ':one': 1,
+    ':since': cleared,
+    ':free': free,
+    ':expires': expiresAt,
+    ':now': nowEpoch,
+  },
+});
+
+/** Past the free attempts: an add that holds the client, only when no hold or lock is on. */
+export const heldClaim = (
+  cleared: string,
+  free: number,
+  { at, holdUntil }: { readonly at: string; readonly holdUntil: string },
+  nowEpoch: number,
+  expiresAt: number,
+) => ({
+  UpdateExpression: 'SET expires_at = :expires, held_until = :hold ADD failure_count :one',
+  ConditionExpression:
+    'since_clear = :since AND expires_at > :now AND failure_count >= :free AND (attribute_not_exists(held_until) OR held_until <= :at)',
+  ExpressionAttributeValues: {
+    ':one': 1,
+    ':since': cleared,
+    ':free': free,
+    ':at': at,
+    ':hold': holdUntil,
+    ':expires': expiresAt,
+    ':now': nowEpoch,
+  },
+});
+
+/** The account record as a claim sees it: its window is open when it started after `floor`. */
+export const accountWindowOf = (item: Item | undefined, floor: string) => {
+  const startedAt = stringOf(item, 'window_started_at');
+  return startedAt !== undefined && startedAt > floor
+    ? { open: true as const, startedAt, count: numberOf(item, 'failure_count') }
+    : { open: false as const };
+};
+
+/** One more attempt in the account's open window, under its ceiling. */
+export const accountClaim = (startedAt: string, limit: number, expiresAt: number) => ({
+  UpdateExpression: 'SET expires_at = :expires ADD failure_count :one',
+  ConditionExpression: 'window_started_at = :start AND failure_count < :limit',
+  ExpressionAttributeValues: { ':one': 1, ':start': startedAt, ':limit': limit, ':expires': expiresAt },
+});
+
+/** A new window, opened by this attempt (its cleared_at stays). */
+export const accountWindowClaim = (at: string, floor: string, expiresAt: number) => ({
+  UpdateExpression: 'SET failure_count = :one, window_started_at = :at, expires_at = :expires',
+  ConditionExpression: 'attribute_not_exists(window_started_at) OR window_started_at <= :floor',
+  ExpressionAttributeValues: { ':one': 1, ':at': at, ':floor': floor, ':expires': expiresAt },
+});
+
+/**
+ * A claimed attempt failed: the count stands; the time and the lock it earns are set. Only on a
+ * record that is still there: one a success deleted meanwhile came, in the sequential order,
+ * after this failure.
+ */
+export const failedUpdate = (at: string, lockedUntil: string | undefined, expiresAt: number) => ({
+  UpdateExpression: `SET last_failed_at = :at, expires_at = :expires${lockedUntil === undefined ? '' : ', held_until = :lock'}`,
+  ConditionExpression: 'attribute_exists(id)',
+  ExpressionAttributeValues: {
+    ':at': at,
+    ':expires': expiresAt,
+    ...(lockedUntil !== undefined && { ':lock': lockedUntil }),
+  },
+});
+
+/** Gives a client's claim back; with `hold`, lifts the hold too if it is still that claim's. */
+export const giveBackClientUpdate = (hold: string | undefined) =>
+  hold === undefined
+    ? {
+        UpdateExpression: 'ADD failure_count :minus',
+        ConditionExpression: 'failure_count > :zero',
+        ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+      }
+    : {
+        UpdateExpression: 'ADD failure_count :minus REMOVE held_until',
+        ConditionExpression: 'failure_count > :zero AND held_until = :hold',
+        ExpressionAttributeValues: { ':minus': -1, ':zero': 0, ':hold': hold },
+      };
+
+/** Gives an account claim back, in the window it was counted in only. */
+export const giveBackAccountUpdate = (startedAt: string) => ({
+  UpdateExpression: 'ADD failure_count :minus',
+  ConditionExpression: 'window_started_at = :start AND failure_count > :zero',
+  ExpressionAttributeValues: { ':minus': -1, ':zero': 0, ':start': startedAt },
+});
+
+/** Forgets every count of the account, its clients' included (see `since_clear` above). */
 export const clearAccountUpdate = (at: string, expiresAt: number) => ({
   UpdateExpression:
     'SET cleared_at = :at, expires_at = :expires REMOVE failure_count, window_started_at, last_failed_at',
