@@ -66,6 +66,14 @@ const partsOf = (mail: OutboxMail, settings: MailSettings): Parts => {
           'If you did not do this, reset your password at once.',
         ],
       };
+    case 'mfa-enabled':
+      return {
+        subject: `Two-step verification was turned on for your ${product} account`,
+        lines: [
+          `Two-step verification was just turned on for your ${product} account, and every other session was signed out.`,
+          'If you did not do this, reset your password at once and contact support.',
+        ],
+      };
   }
 };
 

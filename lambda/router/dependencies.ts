@@ -46,9 +46,19 @@ export interface RouterSettings {
   readonly rateLimits?: Partial<RateLimits>;
   /** The issuer authenticator apps show beside the account; "User API" when not set. */
   readonly mfaIssuer?: string | undefined;
+  /**
+   * How recent a session's sign-in must be for a sensitive action without `current_password`
+   * (step-up); DEFAULT_REAUTH_MAX_AGE_SECONDS when not set.
+   */
+  readonly reauthMaxAgeSeconds?: number;
 }
 
+export const DEFAULT_REAUTH_MAX_AGE_SECONDS = 300;
+
 export const DEFAULT_MFA_ISSUER = 'User API';
+
+/** A day: a sign-in older than that is not "recent" for anything. */
+const MAX_REAUTH_MAX_AGE_SECONDS = 24 * 3600;
 
 const bucketEnvName = (bucket: string) => `RATE_LIMIT_${bucket.toUpperCase().replace(/-/g, '_')}`;
 
@@ -77,6 +87,13 @@ export const readRouterSettings = (env: Environment): RouterSettings => ({
   auditRetentionDays: integerEnv(env, 'AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS, 1, 3650),
   rateLimits: readRateLimits(env),
   mfaIssuer: env.MFA_ISSUER || undefined,
+  reauthMaxAgeSeconds: integerEnv(
+    env,
+    'REAUTH_MAX_AGE_SECONDS',
+    DEFAULT_REAUTH_MAX_AGE_SECONDS,
+    0,
+    MAX_REAUTH_MAX_AGE_SECONDS,
+  ),
 });
 
 export interface RouterParts {
@@ -125,6 +142,8 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
       tableName: parts.settings.tableName,
       client: parts.client,
       auditRetentionDays: parts.settings.auditRetentionDays,
+      clock: parts.clock,
+      newId: parts.newId,
     }),
     mfaKeys: createMfaKeys(hmacSecret),
     mfaIssuer: parts.settings.mfaIssuer ?? DEFAULT_MFA_ISSUER,
@@ -135,6 +154,7 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
     }),
     refreshTokens: createRefreshTokens(hmacSecret),
     sessionTtlSeconds: parts.settings.sessionTtlSeconds,
+    reauthMaxAgeSeconds: parts.settings.reauthMaxAgeSeconds ?? DEFAULT_REAUTH_MAX_AGE_SECONDS,
     audit: new DynamoDbAuditRepository({
       tableName: parts.settings.tableName,
       client: parts.client,
