@@ -3,6 +3,7 @@
 // change does: a session opened before the factor was bound, perhaps by whoever made the user
 // want one, does not outlive it. The caller's own session stays.
 import { auditEvent, type RequestMeta } from '../audit/event';
+import { claimMail } from '../mail/mail-caps';
 import { type ConfirmRecent, verifyTotp } from '../mfa/enrol-totp';
 import { isLive } from '../sessions/session';
 import type { StoredUser } from '../users/user';
@@ -16,7 +17,15 @@ export const confirmEnrolment = async (
   confirmRecent: ConfirmRecent,
   meta: RequestMeta,
 ): Promise<string[]> => {
-  const codes = await verifyTotp(deps, caller.user, id, readCode, confirmRecent, meta);
+  const codes = await verifyTotp(
+    deps,
+    caller.user,
+    id,
+    readCode,
+    confirmRecent,
+    (mail) => claimMail(deps, mail),
+    meta,
+  );
   await endOtherSessions(deps, caller.user, caller.sessionId, meta);
   return codes;
 };

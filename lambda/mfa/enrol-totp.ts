@@ -3,6 +3,8 @@
 // cannot enrol a factor for someone else, since the secret would then be known to two people.
 // Both need recent authentication (step-up), so that a stolen access token cannot bind a factor.
 import { auditEvent, type RequestMeta } from '../audit/event';
+import type { OutboxMail } from '../mail/mail';
+import { greetingName } from '../mail/mail-caps';
 import { ForbiddenError, ValidationError } from '../shared/errors';
 import type { StoredUser } from '../users/user';
 import type { MfaDependencies } from './dependencies';
@@ -57,6 +59,8 @@ export const verifyTotp = async (
   /** Read after the rule: someone else's id learns nothing from a 400. */
   readCode: () => string,
   confirmRecent: ConfirmRecent,
+  /** Claims the notice's slot and daily cap (mail/mail-caps.ts): false, and it is not sent. */
+  mayMail: (mail: OutboxMail) => Promise<boolean>,
   meta: RequestMeta,
 ): Promise<string[]> => {
   onlyYourself(caller, id);
@@ -72,6 +76,8 @@ export const verifyTotp = async (
   const step = secret === undefined ? undefined : stepOfCode(secret, code, now);
   if (step === undefined) throw wrongCode('The code is not the current one of the enrolled secret.');
   const codes = newRecoveryCodes();
+  const notice: OutboxMail = { kind: 'mfa-enabled', to: caller.email, name: greetingName(caller) };
+  const mails = (await mayMail(notice)) ? [notice] : [];
   try {
     await deps.mfa.enable(
       caller.id,
@@ -85,7 +91,7 @@ export const verifyTotp = async (
             { type: 'mfa.enrolled', userId: caller.id, actorId: caller.id, details: { method: 'totp' } },
           ),
         ],
-        mails: [{ kind: 'mfa-enabled', to: caller.email, name: caller.name }],
+        mails,
       },
     );
   } catch (error) {
