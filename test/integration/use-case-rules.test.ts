@@ -7,6 +7,7 @@ import { SYSTEM_REQUEST } from '../../lambda/audit/event';
 import { createUser } from '../../lambda/account/create-user';
 import { deleteUser } from '../../lambda/account/delete-user';
 import { updateUser } from '../../lambda/account/update-user';
+import { listEvents, listUserEvents } from '../../lambda/audit/list-events';
 import { enrolTotp } from '../../lambda/mfa/enrol-totp';
 import { regenerateRecoveryCodes, removeTotp } from '../../lambda/mfa/manage-factor';
 import { ForbiddenError, ReauthenticationRequiredError } from '../../lambda/shared/errors';
@@ -89,6 +90,31 @@ describe('sensitive actions on oneself ask the step-up in the use case itself', 
     await expect(
       regenerateRecoveryCodes(api.deps, alice, alice.id, notRecent, SYSTEM_REQUEST),
     ).rejects.toBeInstanceOf(ReauthenticationRequiredError);
+  });
+});
+
+describe('the audit listing checks its own access rule', () => {
+  it("listUserEvents refuses another user's trail before it reads the query", async () => {
+    let read = false;
+    const query = () => {
+      read = true;
+      return { limit: 10 };
+    };
+    await expect(listUserEvents(api.deps, alice, bob.id, query)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(read).toBe(false);
+    await expect(listUserEvents(api.deps, alice, alice.id, query)).resolves.toHaveProperty('events');
+    await expect(listUserEvents(api.deps, admin, bob.id, query)).resolves.toHaveProperty('events');
+  });
+
+  it('listEvents refuses a non-admin before it reads the query, and serves an admin', async () => {
+    let read = false;
+    const query = () => {
+      read = true;
+      return { limit: 10 };
+    };
+    await expect(listEvents(api.deps, alice, query)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(read).toBe(false);
+    await expect(listEvents(api.deps, admin, query)).resolves.toHaveProperty('events');
   });
 });
 

@@ -224,3 +224,39 @@ describe('deleting one own account (finding 6)', () => {
     expect(byAdmin.status).toBe(204);
   });
 });
+
+describe("a user's own trail (finding 10)", () => {
+  it("shows an admin actor's id but not its ip or user_agent; an admin still sees them", async () => {
+    const user = await api.signUp('audited');
+    const admin = await api.newAdmin();
+    const fromAdminDesk = api.client({ sourceIp: '127.0.0.23' });
+
+    const renamed = await fromAdminDesk.call('PATCH', `/users/${user.id}`, {
+      token: admin.token,
+      json: { name: 'Renamed by an admin' },
+      headers: { 'user-agent': 'AdminDesk/1.0 (office 4B)' },
+    });
+    expect(renamed.status).toBe(200);
+
+    const query = `/users/${user.id}/events?type=user.updated`;
+    const own = await api.call('GET', query, { token: user.token });
+    const byAdmin = await api.call('GET', query, { token: admin.token });
+
+    expect(own.body.items).toEqual([
+      expect.objectContaining({ actor_id: admin.id, ip: null, user_agent: null }),
+    ]);
+    expect(byAdmin.body.items).toEqual([
+      expect.objectContaining({
+        actor_id: admin.id,
+        ip: '127.0.0.23',
+        user_agent: 'AdminDesk/1.0 (office 4B)',
+      }),
+    ]);
+    // The user's own acts keep where they came from.
+    const logins = await api.call('GET', `/users/${user.id}/events?type=login.succeeded`, {
+      token: user.token,
+    });
+    expect(logins.body.items[0]).toEqual(expect.objectContaining({ ip: expect.any(String) }));
+    expect(logins.body.items[0].ip).not.toBeNull();
+  });
+});
