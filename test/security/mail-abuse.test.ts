@@ -33,18 +33,24 @@ const settledInbox = async (to: string, atLeast: number): Promise<Mail[]> => {
 };
 
 describe('mail bombing through email changes (finding 3)', () => {
-  it('ten concurrent alternating changes put at most one mail of each kind into either inbox', async () => {
+  it('bursts of ten concurrent alternating changes put at most one mail of each kind into either inbox', async () => {
     const attacker = await api.signUp('bomber');
     const [a, b] = [uniqueEmail('stranger-a'), uniqueEmail('stranger-b')];
 
-    const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        api.changeUser(attacker, attacker.id, {
-          email: i % 2 === 0 ? a : b,
-          current_password: attacker.password,
-        }),
-      ),
-    );
+    // Three bursts of ten, within the same minute: every one that lands moves the address.
+    const answers = [];
+    for (let burst = 0; burst < 3; burst++) {
+      answers.push(
+        ...(await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            api.changeUser(attacker, attacker.id, {
+              email: i % 2 === 0 ? a : b,
+              current_password: attacker.password,
+            }),
+          ),
+        )),
+      );
+    }
 
     expect(answers.every((answer) => answer.status < 500)).toBe(true);
     expect(answers.filter((answer) => answer.status === 200).length).toBeGreaterThan(0);
