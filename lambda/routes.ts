@@ -6,7 +6,7 @@ import type * as v from 'valibot';
 import { eventsQuerySchema, userEventsQuerySchema } from './audit/schemas';
 import type { RateLimitBucket } from './limits/rate-limits';
 import { confirmPasswordResetSchema, confirmVerificationSchema, mailRequestSchema } from './mail/schemas';
-import { loginMfaSchema, verifyTotpSchema } from './mfa/schemas';
+import { loginMfaSchema, stepUpSchema, verifyTotpSchema } from './mfa/schemas';
 import { refreshSchema } from './sessions/schemas';
 import {
   createUserSchema,
@@ -34,6 +34,8 @@ type ObjectSchema = v.ObjectSchema<v.ObjectEntries, undefined>;
 export interface BodyDefinition {
   readonly name: string;
   readonly schema: ObjectSchema;
+  /** The body may be left out (read as `{}`): every field of its schema is optional. */
+  readonly optional?: true;
 }
 
 /**
@@ -317,7 +319,8 @@ export const routes = [
     summary: 'Delete a user',
     tag: 'Users',
     description:
-      'Deletes your own user, or any user for an admin. Its sessions end: its tokens stop working at once; its audit events stay. The last active admin cannot be deleted (409). With `If-Match`, a stale ETag is a 412 and the user stays.',
+      'Deletes your own user, or any user for an admin. Its sessions end: its tokens stop working at once; its audit events stay. The last active admin cannot be deleted (409). With `If-Match`, a stale ETag is a 412 and the user stays. Deleting your own user needs recent authentication (step-up): a session that signed in within `REAUTH_MAX_AGE_SECONDS` (300 s by default; a refresh does not renew it) with every factor the account has, or `current_password` (and `code` or `recovery_code` when the account has a factor) in the body; a wrong one is a 400 naming it and counts as a failed login; otherwise 403 `reauthentication-required`. An admin deleting another user needs neither.',
+    body: { name: 'StepUpRequest', schema: stepUpSchema, optional: true },
     requestHeaders: ['IfMatch'],
     success: [noContent('Deleted: no body.')],
     errors: [404, 409, 412],
@@ -394,7 +397,8 @@ export const routes = [
     summary: 'Enrol a TOTP second factor',
     tag: 'Second factor',
     description:
-      'Your own user only (not even an admin may enrol someone else). Answers a new secret and its `otpauth://` URI for an authenticator app (SHA-1, 6 digits, 30 s), shown this once. The factor stays pending until `POST /users/{id}/mfa/totp/verify` confirms a code, for at most 10 minutes; enrolling again replaces a pending factor. 409 when a factor is already enabled.',
+      'Your own user only (not even an admin may enrol someone else). Answers a new secret and its `otpauth://` URI for an authenticator app (SHA-1, 6 digits, 30 s), shown this once. The factor stays pending until `POST /users/{id}/mfa/totp/verify` confirms a code, for at most 10 minutes; enrolling again replaces a pending factor. 409 when a factor is already enabled. Needs recent authentication (step-up): a session that signed in within `REAUTH_MAX_AGE_SECONDS` (300 s by default; a refresh does not renew it) with every factor the account has, or `current_password` (and `code` or `recovery_code` when the account has a factor) in the body; a wrong one is a 400 naming it and counts as a failed login; otherwise 403 `reauthentication-required`.',
+    body: { name: 'StepUpRequest', schema: stepUpSchema, optional: true },
     success: [
       withCacheControl(201, 'The pending factor: its secret, this once.', 'TotpEnrolment', 'totpEnrolment'),
     ],
@@ -408,7 +412,7 @@ export const routes = [
     summary: 'Confirm the pending factor with a code',
     tag: 'Second factor',
     description:
-      'Your own user only. The current code of the pending factor enables it (`mfa_enabled` becomes true; logins then ask for a code) and answers ten recovery codes, each usable once instead of a code, shown this once. A wrong code, or no pending factor, is a 400 naming `code`.',
+      'Your own user only. The current code of the pending factor enables it (`mfa_enabled` becomes true; logins then ask for a code) and answers ten recovery codes, each usable once instead of a code, shown this once. A wrong code, or no pending factor, is a 400 naming `code`. Every other session of the user ends, and a notice "two-step verification was turned on" is mailed. Needs recent authentication (step-up): a session that signed in within `REAUTH_MAX_AGE_SECONDS` (300 s by default; a refresh does not renew it), or `current_password` in the body (a wrong one is a 400 naming it and counts as a failed login); otherwise 403 `reauthentication-required`.',
     body: { name: 'VerifyTotpRequest', schema: verifyTotpSchema },
     success: [
       withCacheControl(
@@ -428,7 +432,8 @@ export const routes = [
     summary: 'Remove the second factor',
     tag: 'Second factor',
     description:
-      "Your own factor, with a token from a login that passed the second factor (`amr` has `otp`): a stolen password alone cannot remove it. An admin may remove anyone's (a lost device). `mfa_enabled` becomes false. 404 when no factor is enabled.",
+      "Your own factor, or anyone's for an admin (a lost device). `mfa_enabled` becomes false. 404 when no factor is enabled. Needs recent authentication (step-up): a session that signed in within `REAUTH_MAX_AGE_SECONDS` (300 s by default; a refresh does not renew it) with every factor the account has, or `current_password` (and `code` or `recovery_code` when the account has a factor) in the body; a wrong one is a 400 naming it and counts as a failed login; otherwise 403 `reauthentication-required`. An admin removing another user's factor needs neither.",
+    body: { name: 'StepUpRequest', schema: stepUpSchema, optional: true },
     success: [noContent('Removed: no body.')],
     errors: [404],
   },
@@ -440,7 +445,8 @@ export const routes = [
     summary: 'Replace the recovery codes',
     tag: 'Second factor',
     description:
-      'Your own user only, with a token from a login that passed the second factor. Answers ten new recovery codes, shown this once; the older ones stop working. 404 when no factor is enabled.',
+      'Your own user only. Answers ten new recovery codes, shown this once; the older ones stop working. 404 when no factor is enabled. Needs recent authentication (step-up): a session that signed in within `REAUTH_MAX_AGE_SECONDS` (300 s by default; a refresh does not renew it) with every factor the account has, or `current_password` (and `code` or `recovery_code` when the account has a factor) in the body; a wrong one is a 400 naming it and counts as a failed login; otherwise 403 `reauthentication-required`.',
+    body: { name: 'StepUpRequest', schema: stepUpSchema, optional: true },
     success: [withCacheControl(200, 'The new recovery codes.', 'RecoveryCodes', 'recoveryCodes')],
     errors: [404],
   },

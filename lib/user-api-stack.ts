@@ -65,6 +65,7 @@ export class UserApiStack extends Stack {
         TABLE_NAME: this.users.table.tableName,
         BCRYPT_COST: '10',
         JWT_TTL_SECONDS: '900',
+        REAUTH_MAX_AGE_SECONDS: '300',
         SESSION_TTL_SECONDS: String(30 * 24 * 3600),
       },
       removalPolicy,

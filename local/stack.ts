@@ -63,6 +63,8 @@ export interface LocalStackOptions {
   readonly bcryptCost?: number;
   readonly tokenTtlSeconds?: number;
   readonly sessionTtlSeconds?: number;
+  /** Step-up: how recent a sign-in must be for a sensitive action without a password (default 300 s). */
+  readonly reauthMaxAgeSeconds?: number;
   /** Per-client rate limits; unset buckets keep the product defaults (DEFAULT_RATE_LIMITS). */
   readonly rateLimits?: Partial<RateLimits>;
   /** The handlers' logger; quiet (warnings and errors only) by default: the gateway logs requests. */
@@ -262,6 +264,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
           bcryptCost: options.bcryptCost ?? 10,
           tokenTtlSeconds: options.tokenTtlSeconds ?? 900,
           sessionTtlSeconds: options.sessionTtlSeconds ?? 30 * 24 * 3600,
+          ...(options.reauthMaxAgeSeconds !== undefined && {
+            reauthMaxAgeSeconds: options.reauthMaxAgeSeconds,
+          }),
           auditRetentionDays: 365,
           ...(options.rateLimits && { rateLimits: options.rateLimits }),
         },

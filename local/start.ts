@@ -16,7 +16,8 @@ Serves the User API on http://localhost:$PORT, on DynamoDB Local (needs Java 17+
   --in-memory      keep no data (default: kept under .local/, reused by the next start)
 Environment: PORT (3000), DYNAMODB_PORT (free port), ADMIN_EMAIL + ADMIN_PASSWORD (an admin that
 exists after start), LOCAL_DATA_DIR (.local: data and the signing keys, signing-keys.json),
-BCRYPT_COST, JWT_TTL_SECONDS, LOG_LEVEL (warn), PRODUCT_NAME and ACCENT_COLOR (the pages' brand).`;
+BCRYPT_COST, JWT_TTL_SECONDS, SESSION_TTL_SECONDS, REAUTH_MAX_AGE_SECONDS, LOG_LEVEL (warn), PRODUCT_NAME
+and ACCENT_COLOR (the pages' brand).`;
 
 const fail = (message: string, code = 1): never => {
   console.error(`npm start: ${message}`);
@@ -46,18 +47,17 @@ const optionsFromCommandLine = (): LocalStackOptions => {
   const dynamoDbPort = portFromEnv('DYNAMODB_PORT');
   let handlerSettings: Pick<
     LocalStackOptions,
-    'bcryptCost' | 'tokenTtlSeconds' | 'sessionTtlSeconds' | 'rateLimits' | 'brand'
+    'bcryptCost' | 'tokenTtlSeconds' | 'sessionTtlSeconds' | 'reauthMaxAgeSeconds' | 'rateLimits' | 'brand'
   >;
   try {
     // The router's own rules for these, so a value the stack would refuse is refused here.
-    const { bcryptCost, tokenTtlSeconds, sessionTtlSeconds, rateLimits } = readRouterSettings({
-      ...process.env,
-      TABLE_NAME: 'local',
-    });
+    const { bcryptCost, tokenTtlSeconds, sessionTtlSeconds, reauthMaxAgeSeconds, rateLimits } =
+      readRouterSettings({ ...process.env, TABLE_NAME: 'local' });
     handlerSettings = {
       bcryptCost,
       tokenTtlSeconds,
       sessionTtlSeconds,
+      ...(reauthMaxAgeSeconds !== undefined && { reauthMaxAgeSeconds }),
       ...(rateLimits && { rateLimits }),
       brand: brandOf(process.env.PRODUCT_NAME, process.env.ACCENT_COLOR),
     };

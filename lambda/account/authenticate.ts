@@ -19,6 +19,8 @@ export interface Caller {
    * second factor): read from the session, not the token, so it is the server's own record.
    */
   readonly amr: readonly string[];
+  /** When that session signed in (ISO 8601): its refreshes do not move it (step-up's "recent"). */
+  readonly signedInAt: string;
 }
 
 type Deps = Pick<AccountDependencies, 'clock'> & Pick<AccountDependencies, 'sessions'>;
@@ -33,7 +35,7 @@ export const authenticate = async (deps: Deps, claims: TokenClaims): Promise<Cal
   // checked too, so no token of a disabled account is ever honoured.
   if (!user || !session) throw ended;
   if (user.status !== 'active' || user.tokenVersion !== claims.tv || !isLive(session, user, now)) throw ended;
-  return { user, sessionId: session.id, amr: session.amr };
+  return { user, sessionId: session.id, amr: session.amr, signedInAt: session.createdAt };
 };
 
 /** A bearer token sent to a public route: verified too, and a bad one is refused, never ignored. */

@@ -16,4 +16,9 @@ export interface AccountDependencies
     Omit<MfaDependencies, 'repository'>,
     Omit<MailDependencies, 'repository'> {
   readonly repository: AccountRepository;
+  /**
+   * Step-up: a sensitive action without `current_password` needs a session that signed in at most
+   * this long ago, with every factor the account has (REAUTH_MAX_AGE_SECONDS, default 300).
+   */
+  readonly reauthMaxAgeSeconds: number;
 }

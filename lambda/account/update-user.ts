@@ -4,7 +4,8 @@
 // user.enabled or password.changed when those change.
 
 import { type AuditEvent, auditEvent, type RequestMeta } from '../audit/event';
-import { tokenMail, tokenMailedEvent } from '../mail/issue';
+import { mayReceiveMail, tokenMail, tokenMailedEvent } from '../mail/issue';
+import { claimEmailChange, claimMail, greetingName } from '../mail/mail-caps';
 import { withSessionsEnded } from '../sessions/end-all-sessions';
 import { ForbiddenError } from '../shared/errors';
 import { mayActOn, targetUser } from '../users/access';
@@ -26,7 +27,7 @@ export interface UserChanges {
 
 type Deps = Pick<
   AccountDependencies,
-  'repository' | 'attempts' | 'audit' | 'passwords' | 'clock' | 'newId' | 'mailTokens'
+  'repository' | 'attempts' | 'audit' | 'passwords' | 'clock' | 'newId' | 'mailTokens' | 'mail'
 >;
 
 const changedFields = (current: StoredUser, next: StoredUser, passwordChanged: boolean): string[] => [
@@ -86,6 +87,18 @@ export const updateUser = async (
       meta,
     );
   }
+  // The email-change pair is claimed once, before the write: the account's daily count of mailed
+  // changes, then each address's slot and daily cap. A mail past any of them is silently not sent
+  // (the change still applies), so alternating changes cannot aim a stream of mail at anyone.
+  const moving = changes.email !== undefined && changes.email !== first.email;
+  const mailable = moving && mayReceiveMail(first) && (await claimEmailChange(deps, first.id));
+  const allowed = {
+    verification:
+      mailable &&
+      changes.email !== undefined &&
+      (await claimMail(deps, { kind: 'verify-email', to: changes.email })),
+    notice: mailable && (await claimMail(deps, { kind: 'email-changed', to: first.email })),
+  };
   // Hash once, outside the retry loop: bcrypt is the expensive part.
   const passwordHash =
     changes.password === undefined ? undefined : await deps.passwords.hash(changes.password);
@@ -116,10 +129,21 @@ export const updateUser = async (
       return stored;
     }
     const verification = tokenMail(deps, stored, 'verify-email');
+    const sendVerification = allowed.verification && stored.email === changes.email;
+    // The old address hears of it by name only when it was proven to be the user's.
+    const notice = allowed.notice && current.email === first.email;
     await deps.repository.replace(current, stored, {
-      events: [...events, tokenMailedEvent({ ...deps, meta }, stored, 'verify-email', caller.id)],
-      newTokens: [verification.token],
-      mails: [verification.mail, { kind: 'email-changed', to: current.email, name: current.name }],
+      events: [
+        ...events,
+        ...(sendVerification ? [tokenMailedEvent({ ...deps, meta }, stored, 'verify-email', caller.id)] : []),
+      ],
+      newTokens: sendVerification ? [verification.token] : [],
+      mails: [
+        ...(sendVerification ? [verification.mail] : []),
+        ...(notice
+          ? [{ kind: 'email-changed' as const, to: current.email, name: greetingName(current) }]
+          : []),
+      ],
     });
     return stored;
   });

@@ -23,6 +23,7 @@ export const AUDIT_EVENT_TYPES = [
   'mfa.enrolled',
   'mfa.removed',
   'mfa.failed',
+  'mfa.recovery_codes_replaced',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

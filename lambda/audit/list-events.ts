@@ -43,8 +43,18 @@ export const listUserEvents = async (
   if (caller.id !== userId && caller.role !== 'admin') {
     throw new ForbiddenError('You may only read your own events.');
   }
-  return page(deps, { ...request(), userId });
+  const read = await page(deps, { ...request(), userId });
+  return caller.role === 'admin' ? read : { ...read, events: read.events.map(asSeenBy(caller)) };
 };
+
+/**
+ * An event as a user who is not an admin sees it in their own trail: what another actor (an admin)
+ * did to them, by whom, but not where that actor was (`ip`, `user_agent`).
+ */
+const asSeenBy =
+  (reader: Reader) =>
+  (event: AuditEvent): AuditEvent =>
+    event.actorId !== null && event.actorId !== reader.id ? { ...event, ip: null, userAgent: null } : event;
 
 export const listEvents = async (
   deps: Deps,

@@ -9,7 +9,8 @@ import { profileOf, type StoredUser, type User } from '../users/user';
 import type { MailDependencies } from './dependencies';
 import { InvalidTokenError } from './errors';
 import { mayReceiveMail } from './issue';
-import { epochSeconds, type MailToken, type TokenPurpose } from './mail';
+import { epochSeconds, type MailToken, type OutboxMail, type TokenPurpose } from './mail';
+import { claimedMails } from './mail-caps';
 
 /** A stored, unexpired token of this purpose, and its user as stored now, at the address it was mailed to. */
 const redeemable = async (
@@ -72,6 +73,8 @@ export const confirmPasswordReset = async (
   // Checked before hashing, so a bad token costs no bcrypt.
   await redeemable(deps, raw, 'reset-password');
   const passwordHash = await deps.passwords.hash(password);
+  // The notice takes its slot once, whatever retries the write makes (the reset proved the mailbox).
+  let notice: OutboxMail[] | undefined;
   await withFreshUser(async () => {
     const { token, user } = await redeemable(deps, raw, 'reset-password');
     const now = deps.clock();
@@ -90,7 +93,9 @@ export const confirmPasswordReset = async (
       // The owner proved themselves by mail: every client's failures and the account's lock are
       // lifted in the same transaction (what clearLoginFailures() does outside one).
       clearLoginFailures: { email: user.email, at: now.toISOString(), keepForSeconds: failureMemorySeconds },
-      mails: [{ kind: 'password-changed', to: user.email, name: user.name }],
+      mails: (notice ??= await claimedMails(deps, [
+        { kind: 'password-changed', to: user.email, name: user.name },
+      ])),
     });
   });
 };

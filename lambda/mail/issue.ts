@@ -10,10 +10,11 @@ import {
   TOKEN_LIFETIME_SECONDS,
   type TokenPurpose,
 } from './mail';
+import { greetingName } from './mail-caps';
 
 export const tokenMail = (
   deps: Pick<MailDependencies, 'mailTokens' | 'clock'>,
-  user: Pick<StoredUser, 'id' | 'email' | 'name'>,
+  user: Pick<StoredUser, 'id' | 'email' | 'name' | 'emailVerified'>,
   purpose: TokenPurpose,
 ): { readonly token: MailToken; readonly mail: OutboxMail } => {
   const { token, hash } = deps.mailTokens.issue();
@@ -25,7 +26,13 @@ export const tokenMail = (
       email: user.email,
       expiresAt: epochSeconds(deps.clock()) + TOKEN_LIFETIME_SECONDS[purpose],
     },
-    mail: { kind: purpose, to: user.email, name: user.name, token },
+    // A verification goes to an address not yet proven to be the user's: no text they chose.
+    mail: {
+      kind: purpose,
+      to: user.email,
+      name: purpose === 'verify-email' ? '' : greetingName(user),
+      token,
+    },
   };
 };
 

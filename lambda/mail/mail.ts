@@ -1,7 +1,13 @@
 // Mail as the domain knows it: what is to be sent, to whom, with which token, recorded in the
 // outbox by the same transaction as the change that causes it. The mailer renders and sends it.
 
-export const MAIL_KINDS = ['verify-email', 'reset-password', 'email-changed', 'password-changed'] as const;
+export const MAIL_KINDS = [
+  'verify-email',
+  'reset-password',
+  'email-changed',
+  'password-changed',
+  'mfa-enabled',
+] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 export interface OutboxMail {

@@ -10,6 +10,13 @@ export interface MailRepository {
    * it. Written for unknown addresses too, so that the work does not depend on the account.
    */
   claimMailSlot(kind: MailKind, email: string, nowEpoch: number, windowSeconds: number): Promise<boolean>;
+  /**
+   * Counts one more against `counter` for the UTC day of `nowEpoch`, only while the day's count
+   * is below `cap`: one conditional write (an atomic add guarded by the count), so N concurrent
+   * claims on a count c succeed exactly min(N, cap - c) times. False when the cap is reached.
+   * The day's item expires by TTL after the day.
+   */
+  claimDailyCount(counter: DailyCounter, nowEpoch: number, cap: number): Promise<boolean>;
   /** Strongly consistent. */
   getToken(hash: string): Promise<MailToken | undefined>;
   /**
@@ -22,6 +29,13 @@ export interface MailRepository {
    * this purpose, of short-lived items nothing reads, so the answer takes as long either way.
    */
   issueNothing(purpose: TokenPurpose, hash: string, nowEpoch: number): Promise<void>;
+}
+
+/** What a daily cap counts: mails to an address, or an account's mailed email changes. */
+export interface DailyCounter {
+  readonly scope: 'mail-to' | 'email-change';
+  /** The address (`mail-to`) or the user id (`email-change`). */
+  readonly subject: string;
 }
 
 /** The outbox as the mailer needs it, once a mail has gone. */

@@ -5,7 +5,8 @@
 import type { RequestMeta } from '../audit/event';
 import type { MailDependencies } from './dependencies';
 import { mayReceiveMail, tokenMail, tokenMailedEvent } from './issue';
-import { epochSeconds, MAIL_THROTTLE_SECONDS, type TokenPurpose } from './mail';
+import { epochSeconds, type TokenPurpose } from './mail';
+import { claimMail } from './mail-caps';
 
 const requestMail = async (
   deps: MailDependencies,
@@ -14,12 +15,8 @@ const requestMail = async (
   meta: RequestMeta,
 ): Promise<void> => {
   const user = await deps.repository.getByEmail(email);
-  const claimed = await deps.mail.claimMailSlot(
-    purpose,
-    email,
-    epochSeconds(deps.clock()),
-    MAIL_THROTTLE_SECONDS,
-  );
+  // The address's slot and daily cap, claimed for every address, with an account or not.
+  const claimed = await claimMail(deps, { kind: purpose, to: email });
   const eligible =
     claimed &&
     user !== undefined &&

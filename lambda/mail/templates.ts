@@ -2,6 +2,7 @@
 // name and APP_URL from configuration. Links open a page that acts only on the reader's POST, so
 // a link scanner's GET spends nothing.
 import type { OutboxMail } from './mail';
+import { MAIL_NAME_MAX_CHARACTERS } from './mail-caps';
 
 export interface MailSettings {
   readonly productName: string;
@@ -17,6 +18,21 @@ export interface RenderedMail {
 }
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Whatever a mail reader could open as a link: a scheme, `www.`, an address, a domain name. */
+const LINK_LIKE = /[a-z][a-z0-9+.-]*:|www\.|@|[\p{L}\p{N}-]\.[\p{L}]{2,}/iu;
+
+/**
+ * A name as a mail shows it: plain text on one line, at most MAIL_NAME_MAX_CHARACTERS characters,
+ * and none at all when it reads like a link or an address, which a reader could take for ours.
+ */
+export const shownName = (name: string): string => {
+  const plain = Array.from(name.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ').trim())
+    .slice(0, MAIL_NAME_MAX_CHARACTERS)
+    .join('')
+    .trim();
+  return LINK_LIKE.test(plain) ? '' : plain;
+};
 
 const linkOf = (settings: MailSettings, page: string, token: string | undefined): string => {
   if (!token) throw new Error(`A ${page} mail needs a token`);
@@ -66,12 +82,21 @@ const partsOf = (mail: OutboxMail, settings: MailSettings): Parts => {
           'If you did not do this, reset your password at once.',
         ],
       };
+    case 'mfa-enabled':
+      return {
+        subject: `Two-step verification was turned on for your ${product} account`,
+        lines: [
+          `Two-step verification was just turned on for your ${product} account, and every other session was signed out.`,
+          'If you did not do this, reset your password at once and contact support.',
+        ],
+      };
   }
 };
 
 export const renderMail = (mail: OutboxMail, settings: MailSettings): RenderedMail => {
   const { subject, lines, link } = partsOf(mail, settings);
-  const greeting = `Hello ${mail.name},`;
+  const name = shownName(mail.name);
+  const greeting = name ? `Hello ${name},` : 'Hello,';
   const text = [
     greeting,
     '',

@@ -1,32 +1,26 @@
-// Use cases: remove a factor, and replace the recovery codes. Both are what a stolen password
-// alone must not allow, so the user's own session must have passed the second factor (`amr`
-// has `otp`); an admin may remove anyone's factor (a user who lost their device).
+// Use cases: remove a factor, and replace the recovery codes. Both are what a stolen password or
+// access token alone must not allow, so one's own needs recent authentication with the factor
+// (step-up: `confirmRecent`); an admin may remove anyone else's factor (a user who lost their device).
 import { auditEvent, type RequestMeta } from '../audit/event';
-import { ForbiddenError, NotFoundError } from '../shared/errors';
+import { NotFoundError } from '../shared/errors';
 import { targetUser } from '../users/access';
 import type { StoredUser } from '../users/user';
 import type { MfaDependencies } from './dependencies';
-import { onlyYourself } from './enrol-totp';
+import { type ConfirmRecent, onlyYourself } from './enrol-totp';
 import { newRecoveryCodes } from './mfa-keys';
 import { FactorChangedError } from './repository';
-
-export const passedSecondFactor = (amr: readonly string[]): boolean => amr.includes('otp');
 
 const noFactor = () => new NotFoundError('This user has no second factor enabled.');
 
 export const removeTotp = async (
   deps: Pick<MfaDependencies, 'mfa' | 'repository' | 'clock' | 'newId'>,
   caller: StoredUser,
-  callerAmr: readonly string[],
   id: string,
+  confirmRecent: ConfirmRecent,
   meta: RequestMeta,
 ): Promise<void> => {
-  if (caller.role !== 'admin' && !passedSecondFactor(callerAmr)) {
-    onlyYourself(caller, id);
-    throw new ForbiddenError(
-      'Removing your second factor needs a session that passed it: log in with a code.',
-    );
-  }
+  // An admin acting on another user needs no step-up; anyone acting on themselves does.
+  if (caller.id === id) await confirmRecent();
   const user = await targetUser(deps, caller, id);
   if (!user.mfaEnabled) throw noFactor();
   try {
@@ -47,20 +41,29 @@ export const removeTotp = async (
 };
 
 export const regenerateRecoveryCodes = async (
-  deps: Pick<MfaDependencies, 'mfa' | 'mfaKeys'>,
+  deps: Pick<MfaDependencies, 'mfa' | 'mfaKeys' | 'clock' | 'newId'>,
   caller: StoredUser,
-  callerAmr: readonly string[],
   id: string,
+  confirmRecent: ConfirmRecent,
+  meta: RequestMeta,
 ): Promise<string[]> => {
   onlyYourself(caller, id);
-  if (!passedSecondFactor(callerAmr)) {
-    throw new ForbiddenError('New recovery codes need a session that passed the second factor.');
-  }
+  await confirmRecent();
   const codes = newRecoveryCodes();
+  const replaced = auditEvent(
+    { ...deps, meta },
+    {
+      type: 'mfa.recovery_codes_replaced',
+      userId: caller.id,
+      actorId: caller.id,
+      details: { method: 'totp' },
+    },
+  );
   try {
     await deps.mfa.replaceRecoveryCodes(
       caller.id,
       codes.map((code) => deps.mfaKeys.hashRecoveryCode(code)),
+      { events: [replaced] },
     );
   } catch (error) {
     throw error instanceof FactorChangedError ? noFactor() : error;

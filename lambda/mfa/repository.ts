@@ -2,6 +2,7 @@
 // DynamoDB. Each write that the rules depend on is one conditional write or transaction, so two
 // requests racing over one code, one recovery code or one mfa_token cannot both win.
 import type { WriteOptions } from '../audit/event';
+import type { OutboxMail } from '../mail/mail';
 import type { MfaChallenge, TotpFactor } from './factor';
 
 export interface MfaRepository {
@@ -11,19 +12,39 @@ export interface MfaRepository {
   /**
    * Enables the pending factor (still pending and unexpired at `now`, else FactorChangedError)
    * with its first accepted step and its recovery-code hashes, and sets the user's
-   * `mfa_enabled`, with `options.events`, in one transaction.
+   * `mfa_enabled`, with `options.events` and the outbox items of `options.mails` (the notice), in
+   * one transaction: no factor without its event and its notice.
    */
   enable(
     userId: string,
     step: number,
     recoveryHashes: readonly string[],
     now: Date,
-    options?: WriteOptions,
+    options?: WriteOptions & { readonly mails?: readonly OutboxMail[] },
   ): Promise<void>;
   /** Deletes the factor and clears the user's `mfa_enabled`, with `options.events`, in one transaction. */
   remove(userId: string, now: Date, options?: WriteOptions): Promise<void>;
-  /** Replaces every recovery-code hash of an enabled factor (else FactorChangedError). */
-  replaceRecoveryCodes(userId: string, recoveryHashes: readonly string[]): Promise<void>;
+  /**
+   * Replaces every recovery-code hash of an enabled factor (else FactorChangedError), with
+   * `options.events`, in one transaction.
+   */
+  replaceRecoveryCodes(
+    userId: string,
+    recoveryHashes: readonly string[],
+    options?: WriteOptions,
+  ): Promise<void>;
+  /**
+   * Step-up with a TOTP code, outside a login: records `step` as the enabled factor's last
+   * accepted one in one conditional write, only if it is later than the stored one (else
+   * CodeUsedError; FactorChangedError-free: a factor that is gone or not enabled is CodeUsedError
+   * too). Two requests racing with one code: exactly one succeeds.
+   */
+  useCode(userId: string, step: number): Promise<void>;
+  /**
+   * Step-up with a recovery code, outside a login: takes the hash out of the enabled factor's
+   * unused set in one conditional write, only if it is still there (else CodeUsedError).
+   */
+  useRecoveryCode(userId: string, recoveryHash: string): Promise<void>;
 
   createChallenge(challenge: MfaChallenge): Promise<void>;
   getChallenge(tokenHash: string): Promise<MfaChallenge | undefined>;

@@ -49,9 +49,19 @@ export interface RouterSettings {
   readonly rateLimits?: Partial<RateLimits>;
   /** The issuer authenticator apps show beside the account; "User API" when not set. */
   readonly mfaIssuer?: string | undefined;
+  /**
+   * How recent a session's sign-in must be for a sensitive action without `current_password`
+   * (step-up); DEFAULT_REAUTH_MAX_AGE_SECONDS when not set.
+   */
+  readonly reauthMaxAgeSeconds?: number;
 }
 
+export const DEFAULT_REAUTH_MAX_AGE_SECONDS = 300;
+
 export const DEFAULT_MFA_ISSUER = 'User API';
+
+/** A day: a sign-in older than that is not "recent" for anything. */
+const MAX_REAUTH_MAX_AGE_SECONDS = 24 * 3600;
 
 const bucketEnvName = (bucket: string) => `RATE_LIMIT_${bucket.toUpperCase().replace(/-/g, '_')}`;
 
@@ -80,6 +90,13 @@ export const readRouterSettings = (env: Environment): RouterSettings => ({
   auditRetentionDays: integerEnv(env, 'AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS, 1, 3650),
   rateLimits: readRateLimits(env),
   mfaIssuer: env.MFA_ISSUER || undefined,
+  reauthMaxAgeSeconds: integerEnv(
+    env,
+    'REAUTH_MAX_AGE_SECONDS',
+    DEFAULT_REAUTH_MAX_AGE_SECONDS,
+    0,
+    MAX_REAUTH_MAX_AGE_SECONDS,
+  ),
 });
 
 /** The storage every use case reaches: DynamoDB's repositories unless a part brings others (the SQL store). */
@@ -126,7 +143,7 @@ const dynamoDbStores = (parts: RouterParts): RouterStores => {
     attempts: new DynamoDbLoginAttempts(parts.settings.tableName, client),
     devices: new DynamoDbKnownDevices(parts.settings.tableName, client),
     mail: new DynamoDbMailRepository({ ...table, clock: parts.clock, newId: parts.newId }),
-    mfa: new DynamoDbMfaRepository(table),
+    mfa: new DynamoDbMfaRepository({ ...table, clock: parts.clock, newId: parts.newId }),
     sessions: new DynamoDbSessionRepository(table),
     audit: new DynamoDbAuditRepository({ ...table, retentionDays: parts.settings.auditRetentionDays }),
     rateCounter: new DynamoDbRateCounter(table),
@@ -157,6 +174,7 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
     sessions: stores.sessions,
     refreshTokens: createRefreshTokens(hmacSecret),
     sessionTtlSeconds: parts.settings.sessionTtlSeconds,
+    reauthMaxAgeSeconds: parts.settings.reauthMaxAgeSeconds ?? DEFAULT_REAUTH_MAX_AGE_SECONDS,
     audit: stores.audit,
     passwords: createPasswordHasher(parts.settings.bcryptCost),
     tokens: createTokenService(keys, parts.settings.tokenTtlSeconds),

@@ -14,8 +14,10 @@ import { deleteUser } from '../account/delete-user';
 import type { AccountDependencies } from '../account/dependencies';
 import { login } from '../account/login';
 import { loginMfa } from '../account/login-mfa';
+import { confirmRecentAuthentication, type StepUpProof } from '../account/step-up';
 import { updateUser } from '../account/update-user';
 import type { RequestMeta } from '../audit/event';
+import type { ConfirmRecent } from '../mfa/enrol-totp';
 import type { HandlerKey, Route } from '../routes';
 import { logout } from '../sessions/logout';
 import { refreshSession } from '../sessions/refresh-session';
@@ -65,6 +67,8 @@ export interface RouteRequest<K extends HandlerKey = HandlerKey> {
    * `["pwd"]`, or `["pwd","otp"]` after a second factor; empty without a caller.
    */
   readonly amr: readonly string[];
+  /** When the caller's session signed in (ISO 8601); undefined without a caller. */
+  readonly signedInAt: string | undefined;
   /**
    * The body, validated against the route's schema. A function, so each handler decides when:
    * the cheap authorization checks come first, and a refused caller learns nothing from a 400.
@@ -82,8 +86,13 @@ type RouteHandler<K extends HandlerKey> = (
 
 /** Builds the request a handler receives, with the route row's own schemas. */
 /** The route's request body, read and checked against its schema (400 naming each bad field). */
-export const readRouteBody = (route: Route, event: APIGatewayProxyEventV2): unknown =>
-  'body' in route ? readBody(event, route.body.schema) : undefined;
+export const readRouteBody = (route: Route, event: APIGatewayProxyEventV2): unknown => {
+  if (!('body' in route)) return undefined;
+  const optional = 'optional' in route.body && route.body.optional === true;
+  return optional && (event.body ?? '') === ''
+    ? parseStrict(route.body.schema, {})
+    : readBody(event, route.body.schema);
+};
 
 export const routeRequest = (
   route: Route,
@@ -99,6 +108,7 @@ export const routeRequest = (
     caller: caller?.user,
     sessionId: caller?.sessionId,
     amr: caller?.amr ?? [],
+    signedInAt: caller?.signedInAt,
     body: () => readRouteBody(route, event),
     query: () => ('query' in route ? parseStrict(route.query, readQuery(event), 'query') : undefined),
   }) as RouteRequest;
@@ -110,6 +120,35 @@ const signedIn = (caller: StoredUser | undefined): StoredUser => {
 
 /** The `{id}` path parameter: the use case decides whether the caller may act on it. */
 const pathId = (event: APIGatewayProxyEventV2): string => event.pathParameters?.id ?? '';
+
+/** The step-up fields of a body (SPEC "Recent authentication"). */
+const stepUpProof = (body: {
+  readonly current_password?: string | undefined;
+  readonly code?: string | undefined;
+  readonly recovery_code?: string | undefined;
+}): StepUpProof => ({
+  currentPassword: body.current_password,
+  code: body.code,
+  recoveryCode: body.recovery_code,
+});
+
+/**
+ * The step-up a use case asks for when the caller acts on themselves; the body is read only then,
+ * after the use case's own access rule.
+ */
+const stepUp =
+  (request: RouteRequest, proof: () => StepUpProof): ConfirmRecent =>
+  () =>
+    confirmRecentAuthentication(
+      request.deps,
+      {
+        user: signedIn(request.caller),
+        amr: request.amr,
+        signedInAt: request.signedInAt ?? new Date(0).toISOString(),
+      },
+      proof(),
+      { client: sourceIp(request.event), meta: request.meta },
+    );
 
 /** Login, its second step and refresh answer alike: the tokens of the session, and the user. */
 const sessionResponse = (
@@ -186,27 +225,52 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     return sessionResponse(result, result.user);
   },
 
-  async enrolTotp({ event, deps, caller }) {
+  async enrolTotp(request) {
     const { enrolTotp } = await import('../mfa/enrol-totp');
-    const enrolment = await enrolTotp(deps, signedIn(caller), pathId(event));
+    const enrolment = await enrolTotp(
+      request.deps,
+      signedIn(request.caller),
+      pathId(request.event),
+      stepUp(request, () => stepUpProof(request.body())),
+    );
     return json(201, { secret: enrolment.secret, otpauth_uri: enrolment.otpauthUri });
   },
 
-  async verifyTotp({ event, deps, caller, body, meta }) {
-    const { verifyTotp } = await import('../mfa/enrol-totp');
-    const codes = await verifyTotp(deps, signedIn(caller), pathId(event), () => body().code, meta);
+  async verifyTotp(request) {
+    const { confirmEnrolment } = await import('../account/confirm-enrolment');
+    const codes = await confirmEnrolment(
+      request.deps,
+      { user: signedIn(request.caller), sessionId: request.sessionId ?? '' },
+      pathId(request.event),
+      () => request.body().code,
+      // The body's `code` is the new factor's: only the password proves the caller again.
+      stepUp(request, () => ({ currentPassword: request.body().current_password })),
+      request.meta,
+    );
     return json(200, { recovery_codes: codes });
   },
 
-  async removeTotp({ event, deps, caller, amr, meta }) {
+  async removeTotp(request) {
     const { removeTotp } = await import('../mfa/manage-factor');
-    await removeTotp(deps, signedIn(caller), amr, pathId(event), meta);
+    await removeTotp(
+      request.deps,
+      signedIn(request.caller),
+      pathId(request.event),
+      stepUp(request, () => stepUpProof(request.body())),
+      request.meta,
+    );
     return noContent();
   },
 
-  async regenerateRecoveryCodes({ event, deps, caller, amr }) {
+  async regenerateRecoveryCodes(request) {
     const { regenerateRecoveryCodes } = await import('../mfa/manage-factor');
-    const codes = await regenerateRecoveryCodes(deps, signedIn(caller), amr, pathId(event));
+    const codes = await regenerateRecoveryCodes(
+      request.deps,
+      signedIn(request.caller),
+      pathId(request.event),
+      stepUp(request, () => stepUpProof(request.body())),
+      request.meta,
+    );
     return json(200, { recovery_codes: codes });
   },
 
@@ -299,6 +363,7 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
       signedIn(request.caller),
       pathId(request.event),
       expectedVersions(request.event),
+      stepUp(request, () => stepUpProof(request.body())),
       request.meta,
     );
     return noContent();

@@ -51,6 +51,15 @@ export class InvalidCredentialsError extends errorKind('invalid-credentials', 'I
 
 export class ForbiddenError extends errorKind('forbidden', 'Not allowed') {}
 
+/**
+ * A sensitive action (a factor, recovery codes, deleting one's own account) asked by a session
+ * that did not sign in recently enough, with no `current_password` (and code) in the body.
+ */
+export class ReauthenticationRequiredError extends errorKind(
+  'reauthentication-required',
+  'Recent authentication required',
+) {}
+
 /** The right password of a disabled user: only someone who knows it learns the status. */
 export class AccountDisabledError extends errorKind('account-disabled', 'Account disabled') {
   constructor() {

@@ -1,13 +1,14 @@
 // The DynamoDB side of the mail flows' own items (layout in items/mail-items.ts): throttle slots,
 // token look-ups, and a token issued together with its mail.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../audit/event';
 import type { MailKind, MailToken, OutboxMail, TokenPurpose } from '../mail/mail';
-import type { MailRepository } from '../mail/repository';
+import type { DailyCounter, MailRepository } from '../mail/repository';
 import { type Clock, type IdSource, randomIds, systemClock } from '../shared/clock';
 import { AuditEventWriter } from './audit-repository';
 import {
+  dailyCountClaim,
   decoyParts,
   issuedPartCount,
   mailThrottleClaim,
@@ -47,6 +48,23 @@ export class DynamoDbMailRepository implements MailRepository {
           new PutCommand({
             TableName: this.options.tableName,
             ...mailThrottleClaim(kind, email, nowEpoch, windowSeconds),
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async claimDailyCount(counter: DailyCounter, nowEpoch: number, cap: number): Promise<boolean> {
+    try {
+      await orUnavailable(
+        this.options.client.send(
+          new UpdateCommand({
+            TableName: this.options.tableName,
+            ...dailyCountClaim(counter, nowEpoch, cap),
           }),
         ),
       );

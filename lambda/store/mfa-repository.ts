@@ -5,6 +5,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { WriteOptions } from '../audit/event';
+import type { OutboxMail } from '../mail/mail';
 import { epochSeconds, type MfaChallenge, type TotpFactor } from '../mfa/factor';
 import {
   ChallengeGoneError,
@@ -13,6 +14,7 @@ import {
   FactorEnabledError,
   type MfaRepository,
 } from '../mfa/repository';
+import type { Clock, IdSource } from '../shared/clock';
 import {
   claimCodeUpdate,
   isLiveChallengeOf,
@@ -31,11 +33,16 @@ import {
   useRecoveryCodeUpdate,
 } from './items/totp-factor-items';
 import { setMfaEnabledUpdate, userKey } from './items/user-items';
+import { mailEffectParts } from './mail-effects';
 import { TableRepository, type TableRepositoryOptions } from './table-repository';
 import { type TransactionPart, writeTransaction } from './transactions';
 import { orUnavailable } from './unavailable';
 
-export type DynamoDbMfaRepositoryOptions = TableRepositoryOptions;
+export interface DynamoDbMfaRepositoryOptions extends TableRepositoryOptions {
+  /** For the outbox items a write carries (the notice of an enabled factor). */
+  readonly clock: Clock;
+  readonly newId: IdSource;
+}
 
 /** Runs a single conditional write; a failed condition becomes `toError()`. */
 const conditionally = async (write: Promise<unknown>, toError: () => Error): Promise<void> => {
@@ -47,6 +54,15 @@ const conditionally = async (write: Promise<unknown>, toError: () => Error): Pro
 };
 
 export class DynamoDbMfaRepository extends TableRepository implements MfaRepository {
+  private readonly clock: Clock;
+  private readonly newId: IdSource;
+
+  constructor(options: DynamoDbMfaRepositoryOptions) {
+    super(options);
+    this.clock = options.clock;
+    this.newId = options.newId;
+  }
+
   async getFactor(userId: string): Promise<TotpFactor | undefined> {
     const Item = await this.get(totpFactorKey(userId));
     return Item ? totpFactorFromItem(Item) : undefined;
@@ -66,7 +82,7 @@ export class DynamoDbMfaRepository extends TableRepository implements MfaReposit
     step: number,
     recoveryHashes: readonly string[],
     now: Date,
-    options: WriteOptions = {},
+    options: WriteOptions & { readonly mails?: readonly OutboxMail[] } = {},
   ): Promise<void> {
     await writeTransaction(
       this.client,
@@ -74,6 +90,7 @@ export class DynamoDbMfaRepository extends TableRepository implements MfaReposit
         factor: this.update(totpFactorKey(userId), enableUpdate(step, recoveryHashes, epochSeconds(now))),
         user: this.update(userKey(userId), setMfaEnabledUpdate(true, now.toISOString())),
         ...this.audit.parts(options.events),
+        ...mailEffectParts(this.tableName, { mails: options.mails ?? [] }, this.newId, this.clock),
       },
       { factor: () => new FactorChangedError(), user: () => new FactorChangedError() },
     );
@@ -91,16 +108,35 @@ export class DynamoDbMfaRepository extends TableRepository implements MfaReposit
     );
   }
 
-  async replaceRecoveryCodes(userId: string, recoveryHashes: readonly string[]): Promise<void> {
+  async replaceRecoveryCodes(
+    userId: string,
+    recoveryHashes: readonly string[],
+    options: WriteOptions = {},
+  ): Promise<void> {
+    await writeTransaction(
+      this.client,
+      {
+        factor: this.update(totpFactorKey(userId), replaceRecoveryHashesUpdate(recoveryHashes)),
+        ...this.audit.parts(options.events),
+      },
+      { factor: () => new FactorChangedError() },
+    );
+  }
+
+  async useCode(userId: string, step: number): Promise<void> {
+    await this.useOnce(acceptStepUpdate(step), userId);
+  }
+
+  async useRecoveryCode(userId: string, recoveryHash: string): Promise<void> {
+    await this.useOnce(useRecoveryCodeUpdate(recoveryHash), userId);
+  }
+
+  private async useOnce(update: object, userId: string): Promise<void> {
     await conditionally(
       this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: totpFactorKey(userId),
-          ...replaceRecoveryHashesUpdate(recoveryHashes),
-        }),
+        new UpdateCommand({ TableName: this.tableName, Key: totpFactorKey(userId), ...update }),
       ),
-      () => new FactorChangedError(),
+      () => new CodeUsedError(),
     );
   }
 

@@ -82,7 +82,7 @@ export const roleSchema = v.picklist(ROLES, `must be one of: ${ROLES.join(', ')}
 export const statusSchema = v.picklist(STATUSES, `must be one of: ${STATUSES.join(', ')}`);
 
 /** A password being checked, not set: any non-empty string; a wrong one is a failed login, not a 400. */
-const presentedPasswordSchema = v.pipe(
+export const presentedPasswordSchema = v.pipe(
   v.string('must be a string'),
   v.nonEmpty('is required'),
   v.maxLength(1024, 'must be at most 1024 characters'),

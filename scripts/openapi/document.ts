@@ -69,7 +69,7 @@ const operation = (route: Route): Json => {
     ...('body' in route
       ? {
           requestBody: {
-            required: true,
+            required: !('optional' in route.body && route.body.optional === true),
             content: {
               'application/json': {
                 schema: schemaRef(route.body.name),

@@ -66,6 +66,9 @@ export const problemCatalogue = (): readonly errors.AppError[] => [
   new SecondFactorRefusedError('The code is wrong, or was already used.'),
   new errors.ForbiddenError('You may only act on your own user.'),
   new errors.AccountDisabledError(),
+  new errors.ReauthenticationRequiredError(
+    'This needs recent authentication: send current_password (and code or recovery_code when you have a second factor), or log in again.',
+  ),
   new errors.NotFoundError(`No user has the id "${denis.id}".`),
   new errors.UnauthenticatedError('The refresh token is not valid, or its session has ended; log in again.'),
   new EmailTakenError(),
@@ -197,6 +200,7 @@ export const examples = {
     },
     LoginMfaRequest: { mfa_token: 'm3Yq8cPZxW0kJ2vT9bN4rL6hD1sF5gA7eU3iO0pQ2wE', code: '492039' },
     VerifyTotpRequest: { code: '492039' },
+    StepUpRequest: { current_password: EXAMPLE_PASSWORD, code: '492039' },
     RefreshRequest: { refresh_token: `${SESSION_ID}.q9D3vS0yJx1mT4bN8kWcR2fH6pL0aZ5eU7iO3gY1sKw` },
   },
 };

@@ -161,6 +161,7 @@ describe('functions', () => {
           SIGNING_KEYS_SECRET_ARN: { Ref: keySetId },
           BCRYPT_COST: '10',
           JWT_TTL_SECONDS: '900',
+          REAUTH_MAX_AGE_SECONDS: '300',
           SESSION_TTL_SECONDS: '2592000',
         }),
       },

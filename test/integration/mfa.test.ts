@@ -125,7 +125,11 @@ describe('enrolment', () => {
     const { user, secret } = await pendingEnrolment();
     clock.advance(10 * 60 + 1);
 
-    const response = await verifyCode(user, codeAt(secret));
+    // The sign-in is no longer recent either: the password proves the caller again.
+    const response = await api.call('POST', `/users/${user.id}/mfa/totp/verify`, {
+      token: user.token,
+      json: { code: codeAt(secret), current_password: user.password },
+    });
 
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([expect.objectContaining({ path: 'code' })]);

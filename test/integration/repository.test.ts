@@ -6,6 +6,7 @@ import { MalformedItemError } from '../../lambda/store/attributes';
 import { createDocumentClient, createDynamoDbClient } from '../../lambda/store/dynamodb-client';
 import { itemFromUser } from '../../lambda/store/items/user-items';
 import { DynamoDbLoginAttempts } from '../../lambda/store/login-failure-repository';
+import { DynamoDbSessionRepository } from '../../lambda/store/session-repository';
 import { DynamoDbUserRepository } from '../../lambda/store/user-repository';
 import { EmailTakenError } from '../../lambda/users/errors';
 import type { ClaimOutcome } from '../../lambda/users/login-attempts';
@@ -165,6 +166,28 @@ describe('DynamoDbUserRepository', () => {
       { TableName: tableName, Key: { id: { S: 'email#consistent@example.com' } }, ConsistentRead: true },
       { TableName: tableName, Key: { id: { S: user.id } }, ConsistentRead: true },
     ]);
+    base.destroy();
+  });
+
+  it('reads the session and the user of every protected call with one strongly consistent batch', async () => {
+    const base = createDynamoDbClient(localClientOptions(harnessEndpoint()));
+    const sent = recordCommands(base);
+    const sessions = new DynamoDbSessionRepository({ tableName, client: createDocumentClient(base) });
+    const user = newUser('session-read@example.com');
+    await repository.create(user);
+    const sessionId = randomUUID();
+
+    await sessions.getWithUser(sessionId, user.id);
+
+    expect(sent.map((command) => command.commandName)).toEqual(['BatchGetItemCommand']);
+    expect(sent[0]?.input).toEqual({
+      RequestItems: {
+        [tableName]: {
+          Keys: [{ id: { S: `session#${sessionId}` } }, { id: { S: user.id } }],
+          ConsistentRead: true,
+        },
+      },
+    });
     base.destroy();
   });
 

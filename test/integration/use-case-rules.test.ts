@@ -7,7 +7,10 @@ import { SYSTEM_REQUEST } from '../../lambda/audit/event';
 import { createUser } from '../../lambda/account/create-user';
 import { deleteUser } from '../../lambda/account/delete-user';
 import { updateUser } from '../../lambda/account/update-user';
-import { ForbiddenError } from '../../lambda/shared/errors';
+import { listEvents, listUserEvents } from '../../lambda/audit/list-events';
+import { enrolTotp } from '../../lambda/mfa/enrol-totp';
+import { regenerateRecoveryCodes, removeTotp } from '../../lambda/mfa/manage-factor';
+import { ForbiddenError, ReauthenticationRequiredError } from '../../lambda/shared/errors';
 import { getUser } from '../../lambda/users/get-user';
 import { listUsers } from '../../lambda/users/list-users';
 import type { StoredUser } from '../../lambda/users/user';
@@ -49,10 +52,69 @@ describe('a user acting on another user is refused by the use case itself', () =
   });
 
   it('deleteUser', async () => {
-    await expect(deleteUser(api.deps, alice, bob.id, undefined, SYSTEM_REQUEST)).rejects.toBeInstanceOf(
-      ForbiddenError,
-    );
+    await expect(
+      deleteUser(api.deps, alice, bob.id, undefined, mustNotStepUp, SYSTEM_REQUEST),
+    ).rejects.toBeInstanceOf(ForbiddenError);
     expect(await api.deps.repository.getById(bob.id)).toBeDefined();
+  });
+});
+
+/** A step-up that must not be asked for: an admin acting on another user needs none. */
+const mustNotStepUp = async (): Promise<void> => {
+  throw new Error('step-up was asked for');
+};
+/** A caller who is not recently authenticated. */
+const notRecent = async (): Promise<void> => {
+  throw new ReauthenticationRequiredError('not recent');
+};
+
+describe('sensitive actions on oneself ask the step-up in the use case itself', () => {
+  it('deleteUser of oneself refuses without it, and an admin deleting another needs none', async () => {
+    const carol = await stored((await api.signUp()).id);
+    await expect(
+      deleteUser(api.deps, carol, carol.id, undefined, notRecent, SYSTEM_REQUEST),
+    ).rejects.toBeInstanceOf(ReauthenticationRequiredError);
+    expect(await api.deps.repository.getById(carol.id)).toBeDefined();
+    await deleteUser(api.deps, admin, carol.id, undefined, mustNotStepUp, SYSTEM_REQUEST);
+    expect(await api.deps.repository.getById(carol.id)).toBeUndefined();
+  });
+
+  it('enrolTotp, removeTotp and regenerateRecoveryCodes of oneself refuse without it', async () => {
+    await expect(enrolTotp(api.deps, alice, alice.id, notRecent)).rejects.toBeInstanceOf(
+      ReauthenticationRequiredError,
+    );
+    expect(await api.deps.mfa.getFactor(alice.id)).toBeUndefined();
+    await expect(removeTotp(api.deps, alice, alice.id, notRecent, SYSTEM_REQUEST)).rejects.toBeInstanceOf(
+      ReauthenticationRequiredError,
+    );
+    await expect(
+      regenerateRecoveryCodes(api.deps, alice, alice.id, notRecent, SYSTEM_REQUEST),
+    ).rejects.toBeInstanceOf(ReauthenticationRequiredError);
+  });
+});
+
+describe('the audit listing checks its own access rule', () => {
+  it("listUserEvents refuses another user's trail before it reads the query", async () => {
+    let read = false;
+    const query = () => {
+      read = true;
+      return { limit: 10 };
+    };
+    await expect(listUserEvents(api.deps, alice, bob.id, query)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(read).toBe(false);
+    await expect(listUserEvents(api.deps, alice, alice.id, query)).resolves.toHaveProperty('events');
+    await expect(listUserEvents(api.deps, admin, bob.id, query)).resolves.toHaveProperty('events');
+  });
+
+  it('listEvents refuses a non-admin before it reads the query, and serves an admin', async () => {
+    let read = false;
+    const query = () => {
+      read = true;
+      return { limit: 10 };
+    };
+    await expect(listEvents(api.deps, alice, query)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(read).toBe(false);
+    await expect(listEvents(api.deps, admin, query)).resolves.toHaveProperty('events');
   });
 });
 

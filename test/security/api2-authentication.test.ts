@@ -75,6 +75,12 @@ const forgeries: [string, () => string | Promise<string>][] = [
   ['no iat', () => api.signToken(claimsFor(user.id, { role: 'user', iat: undefined }))],
   ['another issuer', () => api.signToken(claimsFor(api.admin.id, { iss: 'someone-else' }))],
   ['another audience', () => api.signToken(claimsFor(api.admin.id, { aud: 'another-api' }))],
+  // An array audience must name ours (RFC 7519): a verifier accepting any array would pass these.
+  [
+    'an audience array of someone else',
+    () => api.signToken(claimsFor(api.admin.id, { aud: ['someone-else'] })),
+  ],
+  ['an empty audience array', () => api.signToken(claimsFor(api.admin.id, { aud: [] }))],
   ['a role that does not exist', () => api.signToken(claimsFor(user.id, { role: 'root' }))],
   ['a negative token version', () => api.signToken(claimsFor(user.id, { role: 'user', tv: -1 }))],
   ['its role edited to admin', () => editedToken(user.token, { role: 'admin' })],

@@ -75,6 +75,8 @@ export interface TestStackOptions {
   readonly rateLimits?: Partial<RateLimits>;
   /** Access-token lifetime: 3600 s in process, the local stack's default over HTTP. */
   readonly tokenTtlSeconds?: number;
+  /** Step-up's window (REAUTH_MAX_AGE_SECONDS): the product default, 300 s, when not set. */
+  readonly reauthMaxAgeSeconds?: number;
   readonly authorizerCacheTtlSeconds?: number;
   /** The admin bootstrapped at start and logged in as `stack.admin`; none by default. */
   readonly admin?: { readonly email: string; readonly password: string };
@@ -145,6 +147,7 @@ const startInProcess = async (options: TestStackOptions, keys: KeySetStore): Pro
       bcryptCost: 10,
       tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
       sessionTtlSeconds: 30 * 24 * 3600,
+      ...(options.reauthMaxAgeSeconds !== undefined && { reauthMaxAgeSeconds: options.reauthMaxAgeSeconds }),
       auditRetentionDays: 365,
       rateLimits,
     },
@@ -193,6 +196,7 @@ const startOverHttp = async (options: TestStackOptions, keys: KeySetStore): Prom
     clock,
     ...(options.admin && { admin: options.admin }),
     ...(options.tokenTtlSeconds !== undefined && { tokenTtlSeconds: options.tokenTtlSeconds }),
+    ...(options.reauthMaxAgeSeconds !== undefined && { reauthMaxAgeSeconds: options.reauthMaxAgeSeconds }),
     ...(options.authorizerCacheTtlSeconds !== undefined && {
       authorizerCacheTtlSeconds: options.authorizerCacheTtlSeconds,
     }),

@@ -86,8 +86,17 @@ export const overHttp = (baseUrl: string, localAddress?: string): Transport => {
   const hostname = localAddress && base.hostname === 'localhost' ? '127.0.0.1' : base.hostname;
   return (method, path, headers, body) =>
     new Promise((resolve, reject) => {
+      // Node frames a DELETE body neither with a length nor chunked unless told: the length, always.
+      const framed = body.length > 0 ? { ...headers, 'content-length': String(body.length) } : headers;
       const req = httpRequest(
-        { hostname, port: base.port, method, path, headers, ...(localAddress ? { localAddress } : {}) },
+        {
+          hostname,
+          port: base.port,
+          method,
+          path,
+          headers: framed,
+          ...(localAddress ? { localAddress } : {}),
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));

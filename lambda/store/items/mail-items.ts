@@ -5,10 +5,13 @@
 //   mail-token#<hmac>              a mailed token, by its keyed hash only: purpose, user, address, expiry
 //   password-reset#<user id>       the user's one current reset token: a new reset voids the older
 //   mail-throttle#<kind>#<email>   the last mail of a kind to an address, within the throttle window
+//   mail-daily#<scope>#<subject>#<day>  a daily cap's count (mails to an address, an account's
+//                                  email changes) for one UTC day; TTL ends it after the day
 //   mail-decoy#<hmac>#<n>          what a request that sends nothing writes instead (same count of
 //                                  puts, so the answer takes as long); nothing reads them, TTL ends them
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { MailKind, MailToken, OutboxMail, TokenPurpose } from '../../mail/mail';
+import type { DailyCounter } from '../../mail/repository';
 import type { TransactionPart } from '../transactions';
 
 export const OUTBOX_PREFIX = 'outbox#';
@@ -120,6 +123,20 @@ export const outboxParts = (
       Item: outboxItem(newId(), mail, at.toISOString(), Math.floor(at.getTime() / 1000)),
     },
   }));
+
+const DAY_SECONDS = 24 * 3600;
+
+/** Adds one to the day's count only while it is below the cap: the claim is the condition. */
+export const dailyCountClaim = (counter: DailyCounter, nowEpoch: number, cap: number) => {
+  const day = Math.floor(nowEpoch / DAY_SECONDS);
+  return {
+    Key: { id: `mail-daily#${counter.scope}#${counter.subject}#${day}` },
+    UpdateExpression: 'ADD #count :one SET expires_at = :expires',
+    ConditionExpression: 'attribute_not_exists(#count) OR #count < :cap',
+    ExpressionAttributeNames: { '#count': 'count' },
+    ExpressionAttributeValues: { ':one': 1, ':cap': cap, ':expires': (day + 2) * DAY_SECONDS },
+  };
+};
 
 /** Claims the throttle slot: succeeds when there is no slot, or only an expired one. */
 export const mailThrottleClaim = (
