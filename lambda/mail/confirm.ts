@@ -87,15 +87,14 @@ export const confirmPasswordReset = async (
       version: user.version + 1,
       updatedAt: now.toISOString(),
     });
+    notice ??= await claimedMails(deps, [{ kind: 'password-changed', to: user.email, name: user.name }]);
     await deps.repository.replace(user, next, {
       events: [auditEvent({ ...deps, meta }, { type: 'password.reset', userId: user.id, actorId: user.id })],
       spendToken: { token, nowEpoch: epochSeconds(now) },
       // The owner proved themselves by mail: every client's failures and the account's lock are
       // lifted in the same transaction (what clearLoginFailures() does outside one).
       clearLoginFailures: { email: user.email, at: now.toISOString(), keepForSeconds: failureMemorySeconds },
-      mails: (notice ??= await claimedMails(deps, [
-        { kind: 'password-changed', to: user.email, name: user.name },
-      ])),
+      mails: notice,
     });
   });
 };

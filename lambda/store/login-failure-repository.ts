@@ -18,31 +18,22 @@ import {
   accountFailuresKey,
   accountWindowClaim,
   accountWindowOf,
+  addSeconds,
   clearAccountUpdate,
   clearedAtOf,
   clientFailuresKey,
   clientRecordOf,
+  epochOf as epoch,
   failedUpdate,
   freeClaim,
   giveBackAccountUpdate,
   giveBackClientUpdate,
   heldClaim,
+  MAX_CLAIM_ROUNDS,
   restartClaim,
+  secondsBetween,
 } from './items/login-failure-items';
 import { orUnavailable } from './unavailable';
-
-/**
- * Rounds a claim may be re-decided. Each lost round means another claim moved the record on
- * (started it, used the last free attempt, took the hold), so a few settle any burst; past them
- * the attempt is refused, never an error.
- */
-const MAX_CLAIM_ROUNDS = 8;
-
-const epoch = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
-const secondsBetween = (from: string, to: string): number =>
-  Math.max(1, Math.ceil((Date.parse(to) - Date.parse(from)) / 1000));
-const addSeconds = (iso: string, seconds: number): string =>
-  new Date(Date.parse(iso) + seconds * 1000).toISOString();
 
 export class DynamoDbLoginAttempts implements LoginAttempts {
   constructor(

@@ -5,11 +5,9 @@ import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/l
 import { MalformedItemError } from '../../lambda/store/attributes';
 import { createDocumentClient, createDynamoDbClient } from '../../lambda/store/dynamodb-client';
 import { itemFromUser } from '../../lambda/store/items/user-items';
-import { DynamoDbLoginAttempts } from '../../lambda/store/login-failure-repository';
 import { DynamoDbSessionRepository } from '../../lambda/store/session-repository';
 import { DynamoDbUserRepository } from '../../lambda/store/user-repository';
 import { EmailTakenError } from '../../lambda/users/errors';
-import type { ClaimOutcome } from '../../lambda/users/login-attempts';
 import { StaleVersionError } from '../../lambda/users/repository';
 import type { StoredUser } from '../../lambda/users/user';
 import { localClientOptions } from '../../local/dynamodb-local';
@@ -189,98 +187,5 @@ describe('DynamoDbUserRepository', () => {
       },
     });
     base.destroy();
-  });
-
-  describe('login attempts: claimed before they are checked', () => {
-    const attempts = () => new DynamoDbLoginAttempts(tableName, testDocumentClient());
-    const request = (email: string, client: string, at = new Date().toISOString()) => ({
-      email,
-      client,
-      at,
-      free: 5,
-      holdSeconds: 30,
-      ceiling: { limit: 100, windowSeconds: 3600 },
-      keepForSeconds: 600,
-    });
-    const claimed = (outcomes: readonly ClaimOutcome[]) =>
-      outcomes.flatMap((outcome) => ('claimed' in outcome ? [outcome.claimed] : []));
-
-    it('lets 20 concurrent claims of one client take exactly the five free attempts and one held one', async () => {
-      const store = attempts();
-      const outcomes = await Promise.all(
-        Array.from({ length: 20 }, () => store.claim(request('burst@example.com', '10.0.1.1'))),
-      );
-
-      const taken = claimed(outcomes);
-      expect(taken.map((claim) => claim.count).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
-      expect(taken.map((claim) => claim.accountCount).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([
-        1, 2, 3, 4, 5, 6,
-      ]);
-      expect(taken.filter((claim) => claim.heldUntil !== undefined)).toHaveLength(1);
-      expect(outcomes.filter((outcome) => 'refused' in outcome)).toHaveLength(14);
-    });
-
-    it('refuses past the ceiling across clients, giving each refused client its claim back', async () => {
-      const store = attempts();
-      const tight = (client: string) => ({
-        ...request('ceiling@example.com', client),
-        ceiling: { limit: 3, windowSeconds: 3600 },
-      });
-      const outcomes = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => store.claim(tight(`10.0.2.${i}`))),
-      );
-
-      expect(claimed(outcomes)).toHaveLength(3);
-      const refused = outcomes.flatMap((outcome) => ('refused' in outcome ? [outcome.refused] : []));
-      expect(
-        refused.every((refusal) => refusal.scope === 'account' && refusal.retryAfterSeconds > 3500),
-      ).toBe(true);
-      // A refused client's claim was given back: with the ceiling lifted, it is at its first attempt.
-      const refusedIp = `10.0.2.${outcomes.findIndex((outcome) => 'refused' in outcome)}`;
-      const next = await store.claim({ ...request('ceiling@example.com', refusedIp), ceiling: undefined });
-      expect('claimed' in next && next.claimed.count).toBe(1);
-    });
-
-    it('lifts a hold given back, and starts a client over after the account is cleared', async () => {
-      const store = attempts();
-      const email = 'hold@example.com';
-      for (let i = 0; i < 5; i++) await store.claim(request(email, '10.0.3.1'));
-      const held = await store.claim(request(email, '10.0.3.1'));
-      expect('refused' in (await store.claim(request(email, '10.0.3.1')))).toBe(true);
-      if (!('claimed' in held)) throw new Error('the sixth claim was refused');
-      await store.giveBack(held.claimed, { clearClient: false });
-      const again = await store.claim(request(email, '10.0.3.1'));
-      expect('claimed' in again && again.claimed.count).toBe(6);
-
-      await store.clearAccount(email, new Date().toISOString(), 600);
-      const fresh = await store.claim(request(email, '10.0.3.1', new Date(Date.now() + 10).toISOString()));
-      expect('claimed' in fresh && [fresh.claimed.count, fresh.claimed.accountCount]).toEqual([1, 1]);
-    });
-
-    it('records a failure with its lock, and starts a client over once its record has expired', async () => {
-      const store = attempts();
-      const email = 'lock@example.com';
-      const at = new Date().toISOString();
-      const first = await store.claim({ ...request(email, '10.0.4.1', at), keepForSeconds: -10 });
-      if (!('claimed' in first)) throw new Error('refused');
-      const again = await store.claim(request(email, '10.0.4.1', at));
-      expect('claimed' in again && again.claimed.count).toBe(1);
-      for (let i = 0; i < 5; i++) {
-        const claim = await store.claim(request(email, '10.0.4.1', at));
-        if ('claimed' in claim)
-          await store.failed(
-            claim.claimed,
-            i === 4 ? new Date(Date.parse(at) + 5000).toISOString() : undefined,
-          );
-      }
-      const locked = await store.claim(
-        request(email, '10.0.4.1', new Date(Date.parse(at) + 2000).toISOString()),
-      );
-      expect('refused' in locked && locked.refused).toEqual({ scope: 'client', retryAfterSeconds: 3 });
-      const later = await store.claim(
-        request(email, '10.0.4.1', new Date(Date.parse(at) + 5000).toISOString()),
-      );
-      expect('claimed' in later && later.claimed.count).toBe(7);
-    });
   });
 });

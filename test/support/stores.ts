@@ -10,6 +10,8 @@ import type { MfaRepository } from '../../lambda/mfa/repository';
 import type { SessionRepository } from '../../lambda/sessions/repository';
 import { type Clock, randomIds } from '../../lambda/shared/clock';
 import { DynamoDbAuditRepository } from '../../lambda/store/audit-repository';
+import { DynamoDbKnownDevices } from '../../lambda/store/device-repository';
+import { DynamoDbLoginAttempts } from '../../lambda/store/login-failure-repository';
 import { DynamoDbMailRepository } from '../../lambda/store/mail-repository';
 import { DynamoDbMfaRepository } from '../../lambda/store/mfa-repository';
 import { DynamoDbRateCounter } from '../../lambda/store/rate-counter';
@@ -17,6 +19,8 @@ import { DynamoDbSessionRepository } from '../../lambda/store/session-repository
 import { migrate } from '../../lambda/store/sql/migrate';
 import { sqlStores } from '../../lambda/store/sql/stores';
 import { DynamoDbUserRepository } from '../../lambda/store/user-repository';
+import type { KnownDevices } from '../../lambda/users/known-devices';
+import type { LoginAttempts } from '../../lambda/users/login-attempts';
 import { openTestDatabase } from './sql';
 import { createTestTable, deleteTestTable, testDocumentClient } from './tables';
 
@@ -32,6 +36,8 @@ export interface PortsUnderTest {
   readonly users: AccountRepository;
   readonly sessions: SessionRepository;
   readonly mfa: MfaRepository;
+  readonly attempts: LoginAttempts;
+  readonly devices: KnownDevices;
   /** Another replica's ports on the same data (PostgreSQL and DynamoDB; PGlite is one process). */
   another?(): PortsUnderTest;
   close(): Promise<void>;
@@ -49,6 +55,8 @@ export const openPorts = async (kind: StoreKind, clock: Clock): Promise<PortsUnd
       users: new DynamoDbUserRepository(options),
       sessions: new DynamoDbSessionRepository(options),
       mfa: new DynamoDbMfaRepository(options),
+      attempts: new DynamoDbLoginAttempts(tableName, client),
+      devices: new DynamoDbKnownDevices(tableName, client),
     };
     return {
       ...ports,

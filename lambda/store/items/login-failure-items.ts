@@ -155,3 +155,16 @@ export const clearAccountUpdate = (at: string, expiresAt: number) => ({
     'SET cleared_at = :at, expires_at = :expires REMOVE failure_count, window_started_at, last_failed_at',
   ExpressionAttributeValues: { ':at': at, ':expires': expiresAt },
 });
+
+/**
+ * Rounds a claim may be decided again, on either store. Each lost round means another claim moved
+ * the record on (started it, used the last free attempt, took or lifted the hold), so a few settle
+ * any burst; past them the attempt is refused, never an error.
+ */
+export const MAX_CLAIM_ROUNDS = 8;
+
+export const epochOf = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+export const secondsBetween = (from: string, to: string): number =>
+  Math.max(1, Math.ceil((Date.parse(to) - Date.parse(from)) / 1000));
+export const addSeconds = (iso: string, seconds: number): string =>
+  new Date(Date.parse(iso) + seconds * 1000).toISOString();

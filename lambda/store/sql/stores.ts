@@ -2,6 +2,8 @@
 // the router in place of DynamoDB's (its RouterStores).
 import type { SqlDatabase } from './database';
 import { SqlAuditRepository, type WritingRepositoryOptions } from './repositories/audit-events';
+import { SqlKnownDevices } from './repositories/known-devices';
+import { SqlLoginAttempts } from './repositories/login-attempts';
 import { SqlMailRepository } from './repositories/mail';
 import { SqlMfaRepository } from './repositories/mfa';
 import { sqlRateCounter } from './repositories/rate-counter';
@@ -10,6 +12,8 @@ import { SqlUserRepository } from './repositories/users';
 
 export const sqlStores = (db: SqlDatabase, options: WritingRepositoryOptions) => ({
   repository: new SqlUserRepository(db, options),
+  attempts: new SqlLoginAttempts(db),
+  devices: new SqlKnownDevices(db),
   mail: new SqlMailRepository(db, options),
   mfa: new SqlMfaRepository(db, options),
   sessions: new SqlSessionRepository(db, options),

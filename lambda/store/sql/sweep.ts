@@ -11,6 +11,8 @@ const DEAD: readonly (readonly [table: string, condition: string, now: 'epoch' |
   ['mail_tokens', 'expires_at <= $1', 'epoch'],
   ['mail_throttle', 'expires_at <= $1', 'epoch'],
   ['mail_decoys', 'expires_at <= $1', 'epoch'],
+  ['mail_daily_counts', 'expires_at <= $1', 'epoch'],
+  ['known_devices', 'expires_at <= $1', 'epoch'],
   ['rate_limit_windows', 'expires_at <= $1', 'epoch'],
   ['login_failures_by_client', 'expires_at <= $1', 'epoch'],
   ['login_failures_by_account', 'expires_at <= $1', 'epoch'],

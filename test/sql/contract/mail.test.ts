@@ -37,6 +37,27 @@ describe.each(STORES)('mail storage on %s', (kind) => {
     expect(claims.filter(Boolean)).toHaveLength(1);
   });
 
+  it('counts exactly the cap of 15 concurrent daily claims, across replicas, per counter and UTC day', async () => {
+    const to = { scope: 'mail-to', subject: address() } as const;
+    const replicas = [ports, ports.another?.() ?? ports];
+    const claims = await Promise.all(
+      Array.from({ length: 15 }, (_, i) => replicas[i % 2]?.mail.claimDailyCount(to, NOW, 10)),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(10);
+    expect(await ports.mail.claimDailyCount(to, NOW + 60, 10)).toBe(false);
+    expect(await ports.mail.claimDailyCount(to, NOW, 11)).toBe(true);
+    const nextDay = (Math.floor(NOW / 86_400) + 1) * 86_400;
+    expect(await ports.mail.claimDailyCount(to, nextDay, 10)).toBe(true);
+    expect(await ports.mail.claimDailyCount({ scope: 'email-change', subject: to.subject }, NOW, 10)).toBe(
+      true,
+    );
+    const changes = { scope: 'email-change', subject: randomUUID() } as const;
+    const five = await Promise.all(
+      Array.from({ length: 8 }, () => ports.mail.claimDailyCount(changes, NOW, 5)),
+    );
+    expect(five.filter(Boolean)).toHaveLength(5);
+  });
+
   it('stores an issued token, found by its hash, with its events in the same write', async () => {
     const userId = randomUUID();
     const token: MailToken = {

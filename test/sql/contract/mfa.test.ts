@@ -28,6 +28,7 @@ const challenge = (userId: string): MfaChallenge => ({
   userId,
   expiresAt: epochSeconds(NOW) + CHALLENGE_SECONDS,
   attempts: 0,
+  tokenVersion: 0,
 });
 
 const outcomes = async (work: Promise<unknown>[]) =>
@@ -107,6 +108,71 @@ describe.each(STORES)('second factor on %s', (kind) => {
     expect((await store.ports.mfa.getFactor(user.id))?.lastStep).toBe(101);
   });
 
+  it('stores a challenge with the tokenVersion and the known device of its password step', async () => {
+    const user = storedUser();
+    const withDevice = { ...challenge(user.id), tokenVersion: 4, device: 'device-hash' };
+    await store.ports.mfa.createChallenge(withDevice);
+    expect(await store.replica.mfa.getChallenge(withDevice.tokenHash)).toEqual(withDevice);
+    const without = challenge(user.id);
+    await store.ports.mfa.createChallenge(without);
+    expect(await store.ports.mfa.getChallenge(without.tokenHash)).toEqual(without);
+  });
+
+  it('lets exactly five of 20 concurrent code claims on one challenge through, across replicas', async () => {
+    const user = await enrolled();
+    const target = challenge(user.id);
+    await store.ports.mfa.createChallenge(target);
+    const claims = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? store.replica : store.ports).mfa.claimCode(target.tokenHash, NOW),
+      ),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(5);
+    expect(await store.ports.mfa.getChallenge(target.tokenHash)).toEqual({ ...target, attempts: 5 });
+    // The fifth claim's code may still complete it; nothing more is claimed.
+    await store.ports.mfa.completeWithRecoveryCode(target, 'r1', NOW);
+    expect(await store.ports.mfa.claimCode(target.tokenHash, NOW)).toBe(false);
+    const expired = { ...challenge(user.id), expiresAt: epochSeconds(NOW) - 1 };
+    await store.ports.mfa.createChallenge(expired);
+    expect(await store.ports.mfa.claimCode(expired.tokenHash, NOW)).toBe(false);
+    expect(await store.ports.mfa.claimCode(randomUUID(), NOW)).toBe(false);
+  });
+
+  it('takes a step-up code or recovery code once, of eight racing for it, across replicas', async () => {
+    const user = await enrolled();
+    const codes = await outcomes(
+      Array.from({ length: 8 }, (_, i) => (i % 2 ? store.replica : store.ports).mfa.useCode(user.id, 101)),
+    );
+    expect(codes.filter((result) => result === 'ok')).toHaveLength(1);
+    expect(codes.filter((result) => result === 'CodeUsedError')).toHaveLength(7);
+    await expect(store.ports.mfa.useCode(user.id, 100)).rejects.toThrow(refusals.CodeUsedError);
+    const recovery = await outcomes(
+      Array.from({ length: 8 }, (_, i) =>
+        (i % 2 ? store.replica : store.ports).mfa.useRecoveryCode(user.id, 'r2'),
+      ),
+    );
+    expect(recovery.filter((result) => result === 'ok')).toHaveLength(1);
+    expect((await store.ports.mfa.getFactor(user.id))?.recoveryHashes).toEqual(['r1']);
+    await expect(store.ports.mfa.useCode(randomUUID(), 200)).rejects.toThrow(refusals.CodeUsedError);
+  });
+
+  it('replaces recovery codes with their event in one write, and neither without an enabled factor', async () => {
+    const user = await enrolled();
+    await store.ports.mfa.replaceRecoveryCodes(user.id, ['n1', 'n2'], {
+      events: [auditEvent('mfa.recovery_codes_replaced', user.id)],
+    });
+    const { events } = await store.ports.audit.list({ userId: user.id, limit: 10, position: undefined });
+    expect(events.map((e) => e.type).sort()).toEqual(['mfa.enrolled', 'mfa.recovery_codes_replaced']);
+    await expect(
+      store.ports.mfa.replaceRecoveryCodes(randomUUID(), ['x'], {
+        events: [auditEvent('mfa.recovery_codes_replaced', user.id)],
+      }),
+    ).rejects.toThrow(refusals.FactorChangedError);
+    expect(
+      (await store.ports.audit.list({ userId: user.id, limit: 10, position: undefined })).events,
+    ).toHaveLength(2);
+  });
+
   it('accepts each recovery code once, and voids a challenge after its wrong codes', async () => {
     const user = await enrolled();
     const [first, second] = [challenge(user.id), challenge(user.id)];
@@ -119,12 +185,9 @@ describe.each(STORES)('second factor on %s', (kind) => {
     expect((await store.ports.mfa.getFactor(user.id))?.recoveryHashes).toEqual(['r2']);
     const worn = challenge(user.id);
     await store.ports.mfa.createChallenge(worn);
-    for (let i = 0; i < 5; i += 1) await store.ports.mfa.countWrongCode(worn.tokenHash);
+    for (let i = 0; i < 5; i += 1) expect(await store.ports.mfa.claimCode(worn.tokenHash, NOW)).toBe(true);
+    expect(await store.ports.mfa.claimCode(worn.tokenHash, NOW)).toBe(false);
     expect(await store.ports.mfa.getChallenge(worn.tokenHash)).toEqual({ ...worn, attempts: 5 });
-    await expect(store.ports.mfa.completeWithRecoveryCode(worn, 'r2', NOW)).rejects.toThrow(
-      refusals.ChallengeGoneError,
-    );
-    await store.ports.mfa.countWrongCode(randomUUID());
   });
 
   it('removes a factor with the user’s mfa_enabled; replaces recovery codes only on an enabled one', async () => {

@@ -1,16 +1,18 @@
-// The mail flows' own rows on SQL: throttle slots claimed with one conditional upsert, mailed
+// The mail flows' own rows on SQL: throttle slots and daily caps claimed with one conditional upsert, mailed
 // tokens looked up by their keyed hash, and a token issued with its outbox row and its events in
 // one transaction. The inserts other repositories' transactions carry (outbox rows, new tokens)
 // live here too, so every write of a mail or a token goes through one place.
 import type { AuditEvent } from '../../../audit/event';
 import type { MailToken, OutboxMail, TokenPurpose } from '../../../mail/mail';
-import type { MailRepository } from '../../../mail/repository';
+import type { DailyCounter, MailRepository } from '../../../mail/repository';
 import type { IdSource } from '../../../shared/clock';
 import type { SqlClient, SqlDatabase } from '../database';
 import { insertEvents, type WritingRepositoryOptions } from './audit-events';
 
 /** Outbox rows outlive every retry of their sending; the token in them is blanked once sent. */
 export const OUTBOX_KEEP_SECONDS = 7 * 24 * 3600;
+/** A daily cap counts in UTC days; its row outlives its day by one. */
+const DAY_SECONDS = 24 * 3600;
 /** A decoy row lives only until the next sweep. */
 const DECOY_SECONDS = 60;
 
@@ -88,6 +90,18 @@ export class SqlMailRepository implements MailRepository {
        WHERE mail_throttle.expires_at <= $4
        RETURNING 1`,
       [kind, email, nowEpoch + windowSeconds, nowEpoch],
+    );
+    return rows.length === 1;
+  }
+
+  async claimDailyCount(counter: DailyCounter, nowEpoch: number, cap: number): Promise<boolean> {
+    const day = Math.floor(nowEpoch / DAY_SECONDS);
+    const { rows } = await this.db.query(
+      `INSERT INTO mail_daily_counts AS d (scope, subject, day, count, expires_at) VALUES ($1, $2, $3, 1, $4)
+       ON CONFLICT (scope, subject, day) DO UPDATE SET count = d.count + 1
+       WHERE d.count < $5
+       RETURNING 1`,
+      [counter.scope, counter.subject, day, (day + 2) * DAY_SECONDS, cap],
     );
     return rows.length === 1;
   }

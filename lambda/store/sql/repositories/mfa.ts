@@ -1,7 +1,8 @@
 // The second factor's repository on SQL: the MfaRepository port. Each rule is the WHERE of one
 // statement (a pending factor is replaced only while pending, a step accepted only if later than
-// the last, a recovery code removed only if present), and enabling, removing and completing a
-// login are transactions, so two requests racing over one code or one challenge cannot both win.
+// the last, a recovery code removed only if present, a challenge's code claimed only while one of
+// its five is left), and enabling, removing and completing a login are transactions, so two
+// requests racing over one code or one challenge cannot both win.
 import { epochSeconds, MAX_CODE_ATTEMPTS, type MfaChallenge, type TotpFactor } from '../../../mfa/factor';
 import {
   ChallengeGoneError,
@@ -11,7 +12,8 @@ import {
   type MfaRepository,
 } from '../../../mfa/repository';
 import type { SqlClient, SqlDatabase } from '../database';
-import { insertEvents } from './audit-events';
+import { insertEvents, type WritingRepositoryOptions } from './audit-events';
+import { insertOutbox } from './mail';
 
 interface FactorRow {
   user_id: string;
@@ -26,6 +28,8 @@ interface ChallengeRow {
   user_id: string;
   expires_at: string | number;
   attempts: number;
+  token_version: number;
+  device: string | null;
 }
 
 /** bigint columns: pg hands them over as strings. */
@@ -46,10 +50,29 @@ const setMfaEnabled = (tx: SqlClient, userId: string, enabled: boolean, now: Dat
     () => new FactorChangedError(),
   );
 
+/** A TOTP step, accepted only if later than the factor's last. */
+const acceptStep = (db: SqlClient, userId: string, step: number) =>
+  changedOne(
+    db,
+    "UPDATE totp_factors SET last_step = $2 WHERE user_id = $1 AND state = 'enabled' AND last_step < $2",
+    [userId, step],
+    () => new CodeUsedError(),
+  );
+
+/** A recovery code, taken out of the unused set only if it is still there. */
+const takeRecoveryCode = (db: SqlClient, userId: string, recoveryHash: string) =>
+  changedOne(
+    db,
+    `UPDATE totp_factors SET recovery_hashes = array_remove(recovery_hashes, $2)
+     WHERE user_id = $1 AND state = 'enabled' AND $2 = ANY (recovery_hashes)`,
+    [userId, recoveryHash],
+    () => new CodeUsedError(),
+  );
+
 export class SqlMfaRepository implements MfaRepository {
   constructor(
     private readonly db: SqlDatabase,
-    private readonly options: { readonly auditRetentionDays: number },
+    private readonly options: WritingRepositoryOptions,
   ) {}
 
   async getFactor(userId: string): Promise<TotpFactor | undefined> {
@@ -94,6 +117,7 @@ export class SqlMfaRepository implements MfaRepository {
       );
       await setMfaEnabled(tx, userId, true, now);
       await insertEvents(tx, options.events, this.options.auditRetentionDays);
+      await insertOutbox(tx, options.mails, this.options.newId, this.options.clock());
     });
   }
 
@@ -105,70 +129,90 @@ export class SqlMfaRepository implements MfaRepository {
     });
   }
 
-  async replaceRecoveryCodes(userId: string, recoveryHashes: readonly string[]): Promise<void> {
-    await changedOne(
-      this.db,
-      "UPDATE totp_factors SET recovery_hashes = $2 WHERE user_id = $1 AND state = 'enabled'",
-      [userId, [...recoveryHashes]],
-      () => new FactorChangedError(),
-    );
+  async replaceRecoveryCodes(
+    ...[userId, recoveryHashes, options = {}]: Parameters<MfaRepository['replaceRecoveryCodes']>
+  ) {
+    await this.db.transaction(async (tx) => {
+      await changedOne(
+        tx,
+        "UPDATE totp_factors SET recovery_hashes = $2 WHERE user_id = $1 AND state = 'enabled'",
+        [userId, [...recoveryHashes]],
+        () => new FactorChangedError(),
+      );
+      await insertEvents(tx, options.events, this.options.auditRetentionDays);
+    });
+  }
+
+  async useCode(userId: string, step: number): Promise<void> {
+    await acceptStep(this.db, userId, step);
+  }
+
+  async useRecoveryCode(userId: string, recoveryHash: string): Promise<void> {
+    await takeRecoveryCode(this.db, userId, recoveryHash);
   }
 
   async createChallenge(challenge: MfaChallenge): Promise<void> {
     await this.db.query(
-      `INSERT INTO mfa_challenges (token_hash, user_id, expires_at, attempts) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (token_hash) DO UPDATE SET user_id = $2, expires_at = $3, attempts = $4`,
-      [challenge.tokenHash, challenge.userId, challenge.expiresAt, challenge.attempts],
+      `INSERT INTO mfa_challenges (token_hash, user_id, expires_at, attempts, token_version, device)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (token_hash) DO UPDATE SET user_id = $2, expires_at = $3, attempts = $4,
+         token_version = $5, device = $6`,
+      [
+        challenge.tokenHash,
+        challenge.userId,
+        challenge.expiresAt,
+        challenge.attempts,
+        challenge.tokenVersion,
+        challenge.device ?? null,
+      ],
     );
   }
 
   async getChallenge(tokenHash: string): Promise<MfaChallenge | undefined> {
     const { rows } = await this.db.query<ChallengeRow>(
-      'SELECT user_id, expires_at, attempts FROM mfa_challenges WHERE token_hash = $1',
+      'SELECT user_id, expires_at, attempts, token_version, device FROM mfa_challenges WHERE token_hash = $1',
       [tokenHash],
     );
     const row = rows[0];
     return (
-      row && { tokenHash, userId: row.user_id, expiresAt: Number(row.expires_at), attempts: row.attempts }
+      row && {
+        tokenHash,
+        userId: row.user_id,
+        expiresAt: Number(row.expires_at),
+        attempts: row.attempts,
+        tokenVersion: row.token_version,
+        ...(row.device !== null && { device: row.device }),
+      }
     );
   }
 
-  async countWrongCode(tokenHash: string): Promise<void> {
-    // Already gone (used, or swept): nothing left to count against.
-    await this.db.query('UPDATE mfa_challenges SET attempts = attempts + 1 WHERE token_hash = $1', [
-      tokenHash,
-    ]);
+  async claimCode(tokenHash: string, now: Date): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE mfa_challenges SET attempts = attempts + 1
+       WHERE token_hash = $1 AND attempts < $2 AND expires_at > $3`,
+      [tokenHash, MAX_CODE_ATTEMPTS, epochSeconds(now)],
+    );
+    return rowCount === 1;
   }
 
   async completeWithCode(challenge: MfaChallenge, step: number, now: Date): Promise<void> {
-    await this.complete(challenge, now, (tx) =>
-      changedOne(
-        tx,
-        "UPDATE totp_factors SET last_step = $2 WHERE user_id = $1 AND state = 'enabled' AND last_step < $2",
-        [challenge.userId, step],
-        () => new CodeUsedError(),
-      ),
-    );
+    await this.complete(challenge, now, (tx) => acceptStep(tx, challenge.userId, step));
   }
 
   async completeWithRecoveryCode(challenge: MfaChallenge, recoveryHash: string, now: Date): Promise<void> {
-    await this.complete(challenge, now, (tx) =>
-      changedOne(
-        tx,
-        `UPDATE totp_factors SET recovery_hashes = array_remove(recovery_hashes, $2)
-         WHERE user_id = $1 AND state = 'enabled' AND $2 = ANY (recovery_hashes)`,
-        [challenge.userId, recoveryHash],
-        () => new CodeUsedError(),
-      ),
-    );
+    await this.complete(challenge, now, (tx) => takeRecoveryCode(tx, challenge.userId, recoveryHash));
   }
 
-  /** Consumes the live challenge and the code in one transaction: the challenge's failure first. */
+  /**
+   * Consumes the live challenge and the code in one transaction: the challenge's failure first.
+   * Every code compared claimed one of the attempts first (claimCode), so the one completing may
+   * be the last of them.
+   */
   private complete(challenge: MfaChallenge, now: Date, useCode: (tx: SqlClient) => Promise<void>) {
     return this.db.transaction(async (tx) => {
       await changedOne(
         tx,
-        'DELETE FROM mfa_challenges WHERE token_hash = $1 AND user_id = $2 AND attempts < $3 AND expires_at > $4',
+        'DELETE FROM mfa_challenges WHERE token_hash = $1 AND user_id = $2 AND attempts <= $3 AND expires_at > $4',
         [challenge.tokenHash, challenge.userId, MAX_CODE_ATTEMPTS, epochSeconds(now)],
         () => new ChallengeGoneError(),
       );

@@ -9,23 +9,16 @@ import type { UserSessionRepository } from '../../../sessions/repository';
 import { InvalidPositionError } from '../../../shared/paging';
 import { EmailTakenError, LastAdminError } from '../../../users/errors';
 import {
-  type ClearFailures,
-  type LoginFailure,
   StaleVersionError,
   type UserListQuery,
   type UserRepository,
   type UserWriteOptions,
   type WriteEffects,
 } from '../../../users/repository';
-import { isActiveAdmin, type LoginThrottleState, profileOf, type StoredUser } from '../../../users/user';
-import type { Item } from '../../attributes';
-import {
-  accountFailuresFromItem,
-  loginFailuresFromItem,
-  nextFailureCounts,
-} from '../../items/login-failure-items';
+import { isActiveAdmin, profileOf, type StoredUser } from '../../../users/user';
 import { type SqlClient, type SqlDatabase, sqlStateOf, UNIQUE_VIOLATION } from '../database';
 import { insertEvents, type WritingRepositoryOptions } from './audit-events';
+import { clearAccountFailures } from './login-attempts';
 import { insertOutbox, insertTokens, spendToken } from './mail';
 import { insertSession } from './sessions';
 import { selectUser, USER_COLUMNS, type UserRow, userOf } from './user-rows';
@@ -72,50 +65,6 @@ const keepAnAdmin = async (tx: SqlClient, leaving: string): Promise<void> => {
   if (rows.every((row) => row.id === leaving)) throw new LastAdminError();
 };
 
-const clearAccount = async (tx: SqlClient, email: string, { at, keepForSeconds }: ClearFailures) => {
-  const expiresAt = Math.floor(Date.parse(at) / 1000) + keepForSeconds;
-  await tx.query(
-    `INSERT INTO login_failures_by_account (email, cleared_at, expires_at) VALUES ($1, $2, $3)
-     ON CONFLICT (email) DO UPDATE SET cleared_at = $2, expires_at = $3,
-       failure_count = NULL, window_started_at = NULL, last_failed_at = NULL`,
-    [email, at, expiresAt],
-  );
-};
-
-interface ClientFailureRow {
-  failure_count: number;
-  last_failed_at: Date;
-  expires_at: string | number;
-}
-interface AccountFailureRow {
-  failure_count: number | null;
-  window_started_at: Date | null;
-  last_failed_at: Date | null;
-  cleared_at: Date | null;
-  expires_at: string | number;
-}
-
-/** The rows in the shape the failure rules (shared with DynamoDB) read. */
-const clientItem = (row: ClientFailureRow | undefined): Item | undefined =>
-  row && {
-    failure_count: row.failure_count,
-    last_failed_at: row.last_failed_at.toISOString(),
-    expires_at: Number(row.expires_at),
-  };
-const accountItem = (row: AccountFailureRow | undefined): Item | undefined =>
-  row && {
-    ...(row.failure_count !== null && { failure_count: row.failure_count }),
-    ...(row.window_started_at && { window_started_at: row.window_started_at.toISOString() }),
-    ...(row.last_failed_at && { last_failed_at: row.last_failed_at.toISOString() }),
-    ...(row.cleared_at && { cleared_at: row.cleared_at.toISOString() }),
-    expires_at: Number(row.expires_at),
-  };
-
-const stateOf = (client: Item | undefined, account: Item | undefined): LoginThrottleState => ({
-  client: client ? loginFailuresFromItem(client) : undefined,
-  account: account ? accountFailuresFromItem(account) : undefined,
-});
-
 /** A page of the listing ends with the last email it showed. */
 const afterOf = (position: string): string => {
   let parsed: unknown;
@@ -155,7 +104,7 @@ export class SqlUserRepository implements UserSessionRepository, MailingUserRepo
     await insertTokens(tx, effects?.newTokens);
     await insertOutbox(tx, effects?.mails, this.options.newId, this.options.clock());
     if (effects?.clearLoginFailures)
-      await clearAccount(tx, effects.clearLoginFailures.email, effects.clearLoginFailures);
+      await clearAccountFailures(tx, effects.clearLoginFailures.email, effects.clearLoginFailures);
     await insertEvents(tx, events, this.options.auditRetentionDays);
   }
 
@@ -212,7 +161,7 @@ export class SqlUserRepository implements UserSessionRepository, MailingUserRepo
         user.version,
       ]);
       if (rowCount !== 1) throw new StaleVersionError();
-      if (options.clearFailures) await clearAccount(tx, user.email, options.clearFailures);
+      if (options.clearFailures) await clearAccountFailures(tx, user.email, options.clearFailures);
       await insertEvents(tx, options.events, this.options.auditRetentionDays);
     });
   }
@@ -226,12 +175,6 @@ export class SqlUserRepository implements UserSessionRepository, MailingUserRepo
       const row = rows[0];
       if (!row) return undefined;
       if (options.session) await insertSession(tx, options.session);
-      if (options.clearClient !== undefined)
-        await tx.query('DELETE FROM login_failures_by_client WHERE email = $1 AND client = $2', [
-          user.email,
-          options.clearClient,
-        ]);
-      if (options.clearFailures) await clearAccount(tx, user.email, options.clearFailures);
       await insertEvents(tx, options.events, this.options.auditRetentionDays);
       return userOf(row);
     });
@@ -259,85 +202,5 @@ export class SqlUserRepository implements UserSessionRepository, MailingUserRepo
     const users = rows.slice(0, query.limit).map((row) => profileOf(userOf(row)));
     const last = users.at(-1);
     return { users, nextPosition: rows.length > query.limit && last ? JSON.stringify([last.email]) : null };
-  }
-
-  async getLoginFailures(email: string, client: string): Promise<LoginThrottleState> {
-    const [fromClient, account] = await Promise.all([
-      this.db.query<ClientFailureRow>(
-        'SELECT failure_count, last_failed_at, expires_at FROM login_failures_by_client WHERE email = $1 AND client = $2',
-        [email, client],
-      ),
-      this.db.query<AccountFailureRow>(
-        `SELECT failure_count, window_started_at, last_failed_at, cleared_at, expires_at
-         FROM login_failures_by_account WHERE email = $1`,
-        [email],
-      ),
-    ]);
-    return stateOf(clientItem(fromClient.rows[0]), accountItem(account.rows[0]));
-  }
-
-  /**
-   * The account's row is locked first (made if it is missing), so concurrent failures of one
-   * account, from any client on any replica, count one after another and each sees its own count.
-   */
-  async addLoginFailure(
-    failure: LoginFailure,
-    eventsFor: (state: LoginThrottleState) => readonly AuditEvent[] = () => [],
-  ): Promise<LoginThrottleState> {
-    const { email, client } = failure;
-    return this.db.transaction(async (tx) => {
-      const placeholder = await tx.query(
-        `INSERT INTO login_failures_by_account (email, expires_at) VALUES ($1, 0)
-         ON CONFLICT (email) DO NOTHING RETURNING 1`,
-        [email],
-      );
-      const account = await tx.query<AccountFailureRow>(
-        `SELECT failure_count, window_started_at, last_failed_at, cleared_at, expires_at
-         FROM login_failures_by_account WHERE email = $1 FOR UPDATE`,
-        [email],
-      );
-      const fromClient = await tx.query<ClientFailureRow>(
-        'SELECT failure_count, last_failed_at, expires_at FROM login_failures_by_client WHERE email = $1 AND client = $2',
-        [email, client],
-      );
-      // A row made just now stands for no record at all, as an absent item does on DynamoDB.
-      const next = nextFailureCounts(
-        failure,
-        clientItem(fromClient.rows[0]),
-        placeholder.rows.length === 1 ? undefined : accountItem(account.rows[0]),
-      );
-      await tx.query(
-        `INSERT INTO login_failures_by_client (email, client, failure_count, last_failed_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (email, client) DO UPDATE SET failure_count = $3, last_failed_at = $4, expires_at = $5`,
-        [email, client, next.client.failure_count, next.client.last_failed_at, next.client.expires_at],
-      );
-      await tx.query(
-        `UPDATE login_failures_by_account SET failure_count = $2, window_started_at = $3,
-           last_failed_at = $4, expires_at = $5
-         WHERE email = $1`,
-        [
-          email,
-          next.account.failure_count,
-          next.account.window_started_at,
-          next.account.last_failed_at,
-          next.account.expires_at,
-        ],
-      );
-      const state = stateOf(next.client, next.account);
-      await insertEvents(tx, eventsFor(state), this.options.auditRetentionDays);
-      return state;
-    });
-  }
-
-  async clearClientLoginFailures(email: string, client: string): Promise<void> {
-    await this.db.query('DELETE FROM login_failures_by_client WHERE email = $1 AND client = $2', [
-      email,
-      client,
-    ]);
-  }
-
-  async clearLoginFailures(email: string, at: string, keepForSeconds: number): Promise<void> {
-    await this.db.transaction((tx) => clearAccount(tx, email, { at, keepForSeconds }));
   }
 }

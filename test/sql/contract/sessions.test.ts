@@ -1,8 +1,6 @@
-// Contract: sessions and failed-login counts, on every store. One winner of racing refreshes,
-// "end every session" in one write, a session's end with its event; concurrent failures of one
-// account each counted once and each told its own count, and the clears that forget them.
+// Contract: sessions, on every store. One winner of racing refreshes, "end every session" in one
+// write, a session's end with its event. (Failed logins: login-attempts.test.ts.)
 import { randomUUID } from 'node:crypto';
-import type { LoginFailure } from '../../../lambda/users/repository';
 import { auditEvent, storedSession, storedUser, usePorts } from '../../support/store-fixtures';
 import { STORES } from '../../support/stores';
 
@@ -13,7 +11,7 @@ const session = (userId: string, createdAt: string) => ({
 });
 const ended = (userId: string) => auditEvent('session.ended', userId, { details: { reason: 'logout' } });
 
-describe.each(STORES)('sessions and failed logins on %s', (kind) => {
+describe.each(STORES)('sessions on %s', (kind) => {
   const store = usePorts(kind);
 
   it('stores a session, and reads it with its user in one call', async () => {
@@ -72,65 +70,5 @@ describe.each(STORES)('sessions and failed logins on %s', (kind) => {
     expect(await store.ports.sessions.endAllOf(randomUUID())).toBe(false);
     await store.ports.sessions.deleteAllOf(owner.id);
     expect(await store.ports.sessions.listByUser(owner.id)).toEqual([]);
-  });
-
-  const failure = (email: string, client: string, at: string): LoginFailure => ({
-    email,
-    client,
-    at,
-    clearedAt: undefined,
-    keepForSeconds: 3600,
-    windowSeconds: 3600,
-  });
-
-  it('counts ten failures at once exactly once each, for the client and the account', async () => {
-    const email = `f-${randomUUID().slice(0, 8)}@example.com`;
-    const at = new Date().toISOString();
-    const states = await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        (i % 2 ? store.replica : store.ports).users.addLoginFailure(failure(email, '203.0.113.9', at)),
-      ),
-    );
-    expect(states.map((s) => s.client?.count).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
-      Array.from({ length: 10 }, (_, i) => i + 1),
-    );
-    expect(await store.ports.users.getLoginFailures(email, '203.0.113.9')).toEqual({
-      client: { count: 10, lastFailedAt: at },
-      account: { count: 10, windowStartedAt: at },
-    });
-  });
-
-  it('writes each failure’s events with its own count', async () => {
-    const owner = user();
-    const at = new Date().toISOString();
-    const types = await Promise.all(
-      [1, 2, 3].map(() =>
-        store.ports.users.addLoginFailure(failure(owner.email, '198.51.100.7', at), (state) => [
-          { ...ended(owner.id), type: 'login.failed', details: { count: state.client?.count ?? 0 } },
-        ]),
-      ),
-    );
-    expect(types).toHaveLength(3);
-    const { events } = await store.ports.audit.list({ userId: owner.id, limit: 10, position: undefined });
-    expect(events.map((e) => e.details.count).sort()).toEqual([1, 2, 3]);
-  });
-
-  it('forgets a client’s failures, and every failure of the account as of a clear', async () => {
-    const email = `c-${randomUUID().slice(0, 8)}@example.com`;
-    const at = new Date(Date.now() - 1000).toISOString();
-    await store.ports.users.addLoginFailure(failure(email, '10.0.0.1', at));
-    await store.ports.users.addLoginFailure(failure(email, '10.0.0.2', at));
-    await store.ports.users.clearClientLoginFailures(email, '10.0.0.1');
-    expect((await store.ports.users.getLoginFailures(email, '10.0.0.1')).client).toBeUndefined();
-    const clearedAt = new Date().toISOString();
-    await store.ports.users.clearLoginFailures(email, clearedAt, 3600);
-    expect((await store.ports.users.getLoginFailures(email, '10.0.0.2')).account).toEqual({
-      count: 0,
-      clearedAt,
-    });
-    const later = new Date(Date.now() + 1000).toISOString();
-    const after = await store.ports.users.addLoginFailure(failure(email, '10.0.0.2', later));
-    expect(after.client?.count).toBe(1);
-    expect(after.account).toEqual({ count: 1, windowStartedAt: later, clearedAt });
   });
 });
