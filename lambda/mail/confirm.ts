@@ -77,6 +77,7 @@ export const confirmPasswordReset = async (
   let notice: OutboxMail[] | undefined;
   await withFreshUser(async () => {
     const { token, user } = await redeemable(deps, raw, 'reset-password');
+    notice ??= await claimedMails(deps, [{ kind: 'password-changed', to: user.email, name: user.name }]);
     const now = deps.clock();
     // A new password ends every session of the user (and every access token issued before).
     const next: StoredUser = withSessionsEnded({
