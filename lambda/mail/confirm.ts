@@ -88,7 +88,6 @@ export const confirmPasswordReset = async (
       version: user.version + 1,
       updatedAt: now.toISOString(),
     });
-    notice ??= await claimedMails(deps, [{ kind: 'password-changed', to: user.email, name: user.name }]);
     await deps.repository.replace(user, next, {
       events: [auditEvent({ ...deps, meta }, { type: 'password.reset', userId: user.id, actorId: user.id })],
       spendToken: { token, nowEpoch: epochSeconds(now) },
