@@ -158,6 +158,7 @@ describe('POST /login', () => {
       refresh_token: expect.stringMatching(/^[\w-]+\.[\w-]{43,}$/),
       refresh_expires_in: 30 * 24 * 3600,
       user: expect.objectContaining({ email, last_login: expect.stringMatching(ISO_MS) }),
+      device_token: expect.stringMatching(/^[\w-]{43}$/),
     });
     expect(response.headers.get('cache-control')).toBe('no-store');
   });

@@ -183,6 +183,7 @@ describe('login with a second factor', () => {
       expires_in: expect.any(Number),
       refresh_token: expect.any(String),
       refresh_expires_in: expect.any(Number),
+      device_token: expect.stringMatching(/^[\w-]{43}$/),
       user: expect.objectContaining({
         id: user.id,
         mfa_enabled: true,

