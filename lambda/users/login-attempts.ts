@@ -65,6 +65,9 @@ export interface LoginAttempts {
    * few rounds is refused, never an error.
    */
   claim(request: ClaimRequest): Promise<ClaimOutcome>;
+  // A store client that retries a timed-out add which had in fact landed counts that attempt
+  // twice: an over-count (a lock a little early), never an under-count. DynamoDB's SDK does so
+  // only when an answer takes longer than its request timeout.
   /**
    * The claimed attempt failed: its count stands, and the client's record takes `last_failed_at`
    * and `held_until = lockedUntil` (the lock its claimed count earns; absent within the free
