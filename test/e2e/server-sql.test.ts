@@ -1,7 +1,9 @@
 // `npm run serve` on the SQL stores over real HTTP: the embedded store in a folder (a fresh start
 // with no configuration but DATA_DIR, then a restart that finds its users, keys and sessions) and
 // PostgreSQL 15. Sign-up mails a verification through the outbox sender to the catcher; the
-// mailed token confirms the address once; login, refresh and the admin's listing work.
+// mailed token confirms the address once; login, refresh and the admin's listing work. On
+// PostgreSQL, a burst of wrong passwords from several addresses is counted as the same guesses one
+// after another (issue 24's done-when, on the SQL store's claims).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createClient } from '../support/client';
 import {
@@ -98,6 +100,54 @@ describe('npm run serve on the SQL stores', () => {
     const url = await waitForServing(server);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
     await walk(url);
+    expect(await server.stop()).toBe(0);
+  });
+
+  it('counts 100 concurrent wrong passwords from 5 addresses on PostgreSQL as sequential ones: no 5xx, six checked each', async () => {
+    const server = start({
+      STORE: 'postgres',
+      DATABASE_URL: await createPostgresDatabase(),
+      KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      // The per-client rate limit out of the way: the back-off alone answers.
+      RATE_LIMIT_LOGIN: '1000/60',
+    });
+    const url = await waitForServing(server);
+    const client = createClient(overHttp(url));
+    const email = `burst-${randomUUID().slice(0, 8)}@example.com`;
+    const signUp = await client.call('POST', '/users', { json: { email, name: 'Ada', password: PASSWORD } });
+    const addresses = Array.from({ length: 5 }, (_, i) => `127.0.0.${20 + i}`);
+
+    const burst = await Promise.all(
+      addresses.flatMap((address) =>
+        Array.from({ length: 20 }, () =>
+          createClient(overHttp(url, address)).call('POST', '/login', {
+            json: { email, password: 'a wrong password' },
+          }),
+        ),
+      ),
+    );
+
+    const statuses = burst.map((response) => response.status);
+    expect({
+      fiveXx: statuses.filter((status) => status >= 500).length,
+      wrong: statuses.filter((status) => status === 401).length,
+      refused: statuses.filter((status) => status === 429).length,
+    }).toEqual({ fiveXx: 0, wrong: 25, refused: 75 });
+    const admin = await client.call('POST', '/login', {
+      json: { email: ADMIN.ADMIN_EMAIL, password: ADMIN.ADMIN_PASSWORD },
+    });
+    const events = await client.call('GET', `/users/${signUp.body.id}/events?type=login.failed&limit=100`, {
+      token: admin.body.token,
+    });
+    const failed: { ip: string; details: { count: number } }[] = events.body.items;
+    for (const address of addresses)
+      expect(
+        failed
+          .filter((event) => event.ip === address)
+          .map((event) => event.details.count)
+          .sort((a, b) => a - b),
+      ).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(failed).toHaveLength(30);
     expect(await server.stop()).toBe(0);
   });
 
