@@ -1,5 +1,6 @@
 // Jest projects: unit (pure logic), integration (handlers on DynamoDB Local), infra (the CDK
-// template), e2e (real HTTP through the local gateway), security. `npm test` runs them all.
+// template), e2e (real HTTP through the local gateway), sql (PGlite and PostgreSQL), security.
+// `npm test` runs them all.
 const swc = [
   '@swc/jest',
   {
@@ -11,15 +12,25 @@ const swc = [
 
 const base = {
   testEnvironment: 'node',
-  // jose and swagger-parser's ref parser ship ESM only, so they are transformed like our own sources.
-  transform: { '^.+\\.(t|j)sx?$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(jose|@apidevtools/json-schema-ref-parser)/)'],
+  // jose and swagger-parser's ref parser ship ESM only, so they are transformed like our own sources;
+  // PGlite's CommonJS build loads Node's modules with import(), which Jest's VM only runs
+  // as the require() this transform makes of it.
+  transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.cjs$': swc },
+  transformIgnorePatterns: [
+    '/node_modules/(?!(jose|@apidevtools/json-schema-ref-parser|@electric-sql/pglite)/)',
+  ],
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 
 const withDynamoDbLocal = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
+// The store suites: DynamoDB Local and a real PostgreSQL 15 (PGlite runs in the test itself).
+const withStores = {
+  globalSetup: '<rootDir>/test/support/stores-global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/stores-global-teardown.ts',
 };
 
 // Every response these suites receive is held to docs/openapi.json (test/support/openapi-contract.ts).
@@ -50,11 +61,15 @@ module.exports = {
     },
     {
       ...base,
-      ...withDynamoDbLocal,
+      // `npm run serve` runs here on PostgreSQL too.
+      ...withStores,
       ...withOpenApiContract,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
     },
+    // The SQL store on PGlite and a real PostgreSQL 15 (migrations, the key set), and the one
+    // contract every store's repositories are held to: DynamoDB Local, PGlite, PostgreSQL.
+    { ...base, ...withStores, displayName: 'sql', testMatch: ['<rootDir>/test/sql/**/*.test.ts'] },
     // OWASP API Top 10, fuzzing and fault injection, black-box over HTTP (docs/SECURITY.md).
     {
       ...base,

@@ -2,6 +2,8 @@
 // router and the authorizer over one set of dependencies, plus the bootstrap of the first admin.
 // The local stack, the test kit, `npm run invoke` and the bench build it here, never through
 // process.env, so any number of apps with different settings can share one process.
+
+import type { GatewayHandlers } from '../gateway/gateway-types';
 import { createAuthorizer } from '../lambda/authorizer/create-authorizer';
 import { createRouter } from '../lambda/router/create-router';
 import { type RouterDependencies, type RouterParts, routerDependencies } from '../lambda/router/dependencies';
@@ -10,7 +12,6 @@ import { KEY_SET_REFRESH_SECONDS, parseJwks } from '../lambda/tokens/jwks';
 import { publishedKeys } from '../lambda/tokens/key-set';
 import { createTokenVerifier, importVerificationKeys } from '../lambda/tokens/verifier';
 import { type AdminBootstrapOutcome, ensureAdmin } from '../lambda/users/ensure-admin';
-import type { GatewayHandlers } from './gateway-types';
 
 export interface LocalApp {
   readonly handlers: GatewayHandlers;

@@ -1,102 +1,27 @@
-// The local stand-in for API Gateway HTTP API on a socket: reads the request, hands it with the
-// peer's address to the gateway core (gateway-core.ts, where everything API Gateway does lives),
-// and writes the answer. Added, local only: GET /docs, the API reference page (docs-page.ts); the
-// mail inbox and the pages mailed links open (pages.ts).
+// The local stand-in for API Gateway HTTP API on a socket: the gateway core behind its HTTP
+// listener (gateway/), plus what only the local stack serves: GET /docs, the API reference page
+// (docs-page.ts), and the pages the stack passes (the mail inbox, the pages mailed links open).
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { createGatewayCore } from '../gateway/gateway-core';
+import type { Gateway, GatewayCoreOptions } from '../gateway/gateway-types';
+import { createHttpListener, type ListenerOptions } from '../gateway/http-listener';
 import { serveDocsPage } from './docs-page';
-import { createGatewayCore } from './gateway-core';
-import { type Gateway, type GatewayCoreOptions, MAX_BODY_BYTES } from './gateway-types';
 
-export interface RequestLogEntry {
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly ms: number;
-}
-
-export interface ListenerOptions {
-  /** Called once per answered request. Never given bodies or headers. */
-  readonly onRequest?: (entry: RequestLogEntry) => void;
+export interface LocalListenerOptions extends ListenerOptions {
   /** Serve the API reference page at GET /docs (local only, not part of HTTP API). Default true. */
   readonly docs?: boolean;
-  /** Local-only pages (the mail inbox, the pages mailed links open): true when it answered. */
-  readonly localPages?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
-export interface GatewayOptions extends GatewayCoreOptions, ListenerOptions {}
+export interface GatewayOptions extends GatewayCoreOptions, LocalListenerOptions {}
 
-/**
- * The body, or its first MAX_BODY_BYTES + 1 bytes when it is longer: enough for the core to
- * answer 413, without holding an upload of any size in memory. `complete` says whether it was all read.
- */
-const readBody = (req: IncomingMessage): Promise<{ body: Buffer; complete: boolean }> =>
-  new Promise((resolve, reject) => {
-    const limit = MAX_BODY_BYTES + 1;
-    if (Number(req.headers['content-length'] ?? 0) >= limit) {
-      req.resume();
-      resolve({ body: Buffer.alloc(limit), complete: false });
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      chunks.push(chunk);
-      if (size >= limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        resolve({ body: Buffer.concat(chunks).subarray(0, limit), complete: false });
-      }
-    });
-    req.on('end', () => resolve({ body: Buffer.concat(chunks), complete: true }));
-    req.on('error', reject);
+/** The listener of `npm start`: the core's, with the docs page and the local pages in front. */
+export const createLocalListener = (gateway: Gateway, options: LocalListenerOptions = {}): RequestListener =>
+  createHttpListener(gateway, {
+    ...options,
+    localPages: (req: IncomingMessage, res: ServerResponse) =>
+      ((options.docs ?? true) && serveDocsPage(req, res)) || (options.localPages?.(req, res) ?? false),
   });
-
-const INTERNAL_ERROR = JSON.stringify({ message: 'Internal Server Error' });
-
-const send = (
-  res: ServerResponse,
-  status: number,
-  headers: Record<string, string | readonly string[]>,
-  body: Buffer | string,
-) => {
-  res.statusCode = status;
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.end(body);
-};
-
-/** Puts a gateway core on a socket: `http.createServer(createHttpListener(core))`. */
-export const createHttpListener = (gateway: Gateway, options: ListenerOptions = {}): RequestListener => {
-  return (req, res) => {
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const path = (req.url ?? '/').split('?')[0] ?? '/';
-      options.onRequest?.({ method: req.method ?? '', path, status: res.statusCode, ms: Math.round(ms) });
-    });
-    if ((options.docs ?? true) && serveDocsPage(req, res)) return;
-    if (options.localPages?.(req, res)) return;
-    const answer = async () => {
-      const { body, complete } = await readBody(req);
-      const response = await gateway({
-        method: req.method ?? 'GET',
-        url: req.url ?? '/',
-        headers: req.headersDistinct,
-        body,
-        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
-        protocol: `HTTP/${req.httpVersion}`,
-      });
-      // The rest of an oversized upload is not read: close the connection once the answer is out.
-      if (!complete) res.setHeader('connection', 'close');
-      send(res, response.status, response.headers, response.body);
-    };
-    answer().catch(() => {
-      // The core answers every failure itself; this is a socket that broke while being read.
-      if (!res.headersSent) send(res, 500, { 'content-type': 'application/json' }, INTERNAL_ERROR);
-    });
-  };
-};
 
 /** The core and its HTTP server in one: the listener of `npm start`. */
 export const createGateway = (options: GatewayOptions): RequestListener =>
-  createHttpListener(createGatewayCore(options), options);
+  createLocalListener(createGatewayCore(options), options);

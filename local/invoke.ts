@@ -10,9 +10,9 @@
 // The gateway core rebuilds the event from the request, exactly as a request over HTTP would be.
 // Progress goes to stderr, so stdout is only the response.
 import { readFileSync } from 'node:fs';
+import { createGatewayCore } from '../gateway/gateway-core';
+import type { Gateway, GatewayEvent, GatewayRequest } from '../gateway/gateway-types';
 import { DEMO_ACCOUNTS } from './demo-accounts';
-import { createGatewayCore } from './gateway-core';
-import type { Gateway, GatewayEvent, GatewayRequest } from './gateway-types';
 import { type LocalStack, startLocalStack } from './stack';
 
 type AccountName = keyof typeof DEMO_ACCOUNTS;

@@ -1,9 +1,13 @@
-// The mailer's sender on this machine: SMTP (nodemailer) to the local mail catcher.
+// The mailer's sender over SMTP (nodemailer): to the local mail catcher (a port on this machine)
+// or, for `npm run serve`, to SMTP_URL.
 import { createTransport } from 'nodemailer';
 import type { MailSender } from '../lambda/mailer/create-mailer';
 
-export const createSmtpSender = (port: number, from: string): MailSender & { close(): void } => {
-  const transport = createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+export const createSmtpSender = (target: number | string, from: string): MailSender & { close(): void } => {
+  const transport =
+    typeof target === 'number'
+      ? createTransport({ host: '127.0.0.1', port: target, secure: false, ignoreTLS: true })
+      : createTransport(target);
   return {
     async send(mail) {
       await transport.sendMail({

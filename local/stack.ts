@@ -6,6 +6,8 @@ import type { RequestListener, Server } from 'node:http';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createGatewayCore } from '../gateway/gateway-core';
+import type { Gateway, GatewayHandlers } from '../gateway/gateway-types';
 import type { RateLimits } from '../lambda/limits/rate-limits';
 import { createMailer } from '../lambda/mailer/create-mailer';
 import { type Brand, createPagesHandler, DEFAULT_BRAND } from '../lambda/pages/create-pages-handler';
@@ -23,9 +25,7 @@ import type { AdminBootstrapOutcome } from '../lambda/users/ensure-admin';
 import { adminAccountSchema } from '../lambda/users/schemas';
 import { createLocalApp, type LocalApp } from './app';
 import { type DynamoDbLocal, freePort, localClientOptions, startDynamoDbLocal } from './dynamodb-local';
-import { createHttpListener, type GatewayOptions } from './gateway';
-import { createGatewayCore } from './gateway-core';
-import type { Gateway, GatewayHandlers } from './gateway-types';
+import { createLocalListener, type GatewayOptions } from './gateway';
 import { type MailCatcher, startMailCatcher } from './mail-catcher';
 import { INBOX_PAGE_PATH, localPages } from './pages';
 import { fileKeySetStore, KEY_SET_FILE, memoryKeySetStore } from './signing-keys';
@@ -321,7 +321,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       onError: options.onError,
     });
     gateway.serve(
-      createHttpListener(core, { onRequest: options.onRequest, localPages: localPages(catcher) }),
+      createLocalListener(core, { onRequest: options.onRequest, localPages: localPages(catcher) }),
     );
     const exited = dynamoDb
       ? new Promise<void>((resolveExit) => dynamoDb?.process.once('exit', () => resolveExit()))

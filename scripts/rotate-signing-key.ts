@@ -4,6 +4,7 @@
 // signed can have expired; it refuses, saying when to come back, while either is not yet so.
 //   npm run rotate-signing-key -- --branch NAME [--status]
 //   npm run rotate-signing-key -- --local [--data-dir DIR] [--status]
+//   npm run rotate-signing-key -- --store [--status]     the server's SQL store (its variables)
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   describeKeySet,
@@ -22,6 +23,9 @@ export const USAGE = `Usage:
   npm run rotate-signing-key -- --branch NAME [--status]    a deployed branch (AWS credentials, AWS_REGION)
   npm run rotate-signing-key -- --local [--data-dir DIR] [--status]
                                                              the local stack's key file (default .local/, or LOCAL_DATA_DIR)
+  npm run rotate-signing-key -- --store [--status]          npm run serve's SQL store: STORE (embedded, with the
+                                                             server stopped, or postgres), DATA_DIR, DATABASE_URL,
+                                                             KEY_ENCRYPTION_KEY, as the server reads them
 Publishes a new signing key that signs ${PUBLISH_DELAY_SECONDS / 60} minutes later, and removes the previous key
 once its tokens can all have expired. --status only shows the keys.`;
 
@@ -29,7 +33,8 @@ export { UsageError };
 
 export type Target =
   | { readonly kind: 'branch'; readonly branch: string }
-  | { readonly kind: 'local'; readonly dataDir: string };
+  | { readonly kind: 'local'; readonly dataDir: string }
+  | { readonly kind: 'store' };
 
 export const parseRotateArgs = (
   argv: readonly string[],
@@ -41,16 +46,19 @@ export const parseRotateArgs = (
       branch: { type: 'string' },
       local: { type: 'boolean' },
       'data-dir': { type: 'string' },
+      store: { type: 'boolean' },
       status: { type: 'boolean' },
     },
   });
-  if ((values.branch === undefined) === !values.local)
-    throw new UsageError('give either --branch NAME or --local.');
+  if ([values.branch !== undefined, values.local, values.store].filter(Boolean).length !== 1)
+    throw new UsageError('give one of --branch NAME, --local or --store.');
   if (values['data-dir'] !== undefined && !values.local)
     throw new UsageError('--data-dir goes with --local.');
-  const target: Target = values.local
-    ? { kind: 'local', dataDir: values['data-dir'] || env.LOCAL_DATA_DIR || DEFAULT_DATA_DIR }
-    : { kind: 'branch', branch: values.branch ?? '' };
+  const target: Target = values.store
+    ? { kind: 'store' }
+    : values.local
+      ? { kind: 'local', dataDir: values['data-dir'] || env.LOCAL_DATA_DIR || DEFAULT_DATA_DIR }
+      : { kind: 'branch', branch: values.branch ?? '' };
   return { target, statusOnly: values.status ?? false };
 };
 
@@ -73,7 +81,21 @@ export const rotateCommand = async (
   ];
 };
 
-const storeOf = async (target: Target): Promise<{ store: KeySetStore; close(): void; where: string }> => {
+const storeOf = async (
+  target: Target,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<{ store: KeySetStore; close(): Promise<void> | void; where: string }> => {
+  if (target.kind === 'store') {
+    // Loaded only for --store: the SQL drivers are none of the other targets' business.
+    const { readServerConfig } = await import('../server/config');
+    const { openSqlDatabase } = await import('../server/sql-database');
+    const { sqlKeySetStore } = await import('../lambda/store/sql/key-set-store');
+    const config = readServerConfig(env, [], process.cwd());
+    if (config.store.kind === 'dynamodb')
+      throw new UsageError('--store rotates the SQL store (STORE=embedded or postgres).');
+    const { db, keyEncryptionKey, close } = await openSqlDatabase(config);
+    return { store: sqlKeySetStore(db, keyEncryptionKey), close, where: `the ${config.store.kind} store` };
+  }
   if (target.kind === 'local') {
     const store = fileKeySetStore(target.dataDir);
     return { store, close: () => {}, where: store.file };
@@ -97,12 +119,12 @@ const main = async (): Promise<void> => {
     return;
   }
   const { target, statusOnly } = parseRotateArgs(process.argv.slice(2), process.env);
-  const { store, close, where } = await storeOf(target);
+  const { store, close, where } = await storeOf(target, process.env);
   try {
     console.log(`Signing keys of ${where}:`);
     for (const line of await rotateCommand(store, new Date(), statusOnly)) console.log(`  ${line}`);
   } finally {
-    close();
+    await close();
   }
 };
 

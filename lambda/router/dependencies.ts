@@ -3,6 +3,7 @@ import {
   createRateLimiter,
   DEFAULT_RATE_LIMITS,
   RATE_LIMIT_BUCKETS,
+  type RateCounter,
   type RateLimiter,
   type RateLimits,
 } from '../limits/rate-limits';
@@ -79,6 +80,16 @@ export const readRouterSettings = (env: Environment): RouterSettings => ({
   mfaIssuer: env.MFA_ISSUER || undefined,
 });
 
+/** The storage every use case reaches: DynamoDB's repositories unless a part brings others (the SQL store). */
+export interface RouterStores {
+  readonly repository: RouterDependencies['repository'];
+  readonly mail: RouterDependencies['mail'];
+  readonly mfa: RouterDependencies['mfa'];
+  readonly sessions: RouterDependencies['sessions'];
+  readonly audit: RouterDependencies['audit'];
+  readonly rateCounter: RateCounter;
+}
+
 export interface RouterParts {
   readonly settings: RouterSettings;
   /**
@@ -88,11 +99,33 @@ export interface RouterParts {
    * reaches warm routers.
    */
   readonly keys: () => Promise<KeySet>;
-  readonly client: DocumentClient;
+  /** DynamoDB, for the repositories; not read when `stores` are given. */
+  readonly client?: DocumentClient;
+  /** Other repositories than DynamoDB's (the server's SQL store). */
+  readonly stores?: RouterStores;
   readonly clock: Clock;
   readonly newId: IdSource;
   readonly logger: Logger;
 }
+
+/** The repositories on the stack's table. */
+const dynamoDbStores = (parts: RouterParts): RouterStores => {
+  const { client } = parts;
+  if (!client) throw new Error('The router needs a DynamoDB client or other stores');
+  const table = {
+    tableName: parts.settings.tableName,
+    client,
+    auditRetentionDays: parts.settings.auditRetentionDays,
+  };
+  return {
+    repository: new DynamoDbUserRepository({ ...table, clock: parts.clock, newId: parts.newId }),
+    mail: new DynamoDbMailRepository({ ...table, clock: parts.clock, newId: parts.newId }),
+    mfa: new DynamoDbMfaRepository(table),
+    sessions: new DynamoDbSessionRepository(table),
+    audit: new DynamoDbAuditRepository({ ...table, retentionDays: parts.settings.auditRetentionDays }),
+    rateCounter: new DynamoDbRateCounter(table),
+  };
+};
 
 /** The production wiring of the router's dependencies; tests replace any part they need to. */
 export const routerDependencies = async (parts: RouterParts): Promise<RouterDependencies> => {
@@ -105,41 +138,18 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
   // The symmetric key is not rotated with the signing keys (a rotation must not invalidate a
   // cursor, a refresh token, a mailed link or a stored second factor): the first read's is the one for good.
   const { hmacSecret } = await keys();
+  const stores = parts.stores ?? dynamoDbStores(parts);
   return {
-    repository: new DynamoDbUserRepository({
-      tableName: parts.settings.tableName,
-      client: parts.client,
-      auditRetentionDays: parts.settings.auditRetentionDays,
-      clock: parts.clock,
-      newId: parts.newId,
-    }),
-    mail: new DynamoDbMailRepository({
-      tableName: parts.settings.tableName,
-      client: parts.client,
-      auditRetentionDays: parts.settings.auditRetentionDays,
-      clock: parts.clock,
-      newId: parts.newId,
-    }),
+    repository: stores.repository,
+    mail: stores.mail,
     mailTokens: createMailTokenKeys(hmacSecret),
-    mfa: new DynamoDbMfaRepository({
-      tableName: parts.settings.tableName,
-      client: parts.client,
-      auditRetentionDays: parts.settings.auditRetentionDays,
-    }),
+    mfa: stores.mfa,
     mfaKeys: createMfaKeys(hmacSecret),
     mfaIssuer: parts.settings.mfaIssuer ?? DEFAULT_MFA_ISSUER,
-    sessions: new DynamoDbSessionRepository({
-      tableName: parts.settings.tableName,
-      client: parts.client,
-      auditRetentionDays: parts.settings.auditRetentionDays,
-    }),
+    sessions: stores.sessions,
     refreshTokens: createRefreshTokens(hmacSecret),
     sessionTtlSeconds: parts.settings.sessionTtlSeconds,
-    audit: new DynamoDbAuditRepository({
-      tableName: parts.settings.tableName,
-      client: parts.client,
-      retentionDays: parts.settings.auditRetentionDays,
-    }),
+    audit: stores.audit,
     passwords: createPasswordHasher(parts.settings.bcryptCost),
     tokens: createTokenService(keys, parts.settings.tokenTtlSeconds),
     cursors: createCursorSealer(hmacSecret),
@@ -147,7 +157,7 @@ export const routerDependencies = async (parts: RouterParts): Promise<RouterDepe
     newId: parts.newId,
     logger: parts.logger,
     rateLimiter: createRateLimiter(
-      new DynamoDbRateCounter({ tableName: parts.settings.tableName, client: parts.client }),
+      stores.rateCounter,
       { ...DEFAULT_RATE_LIMITS, ...parts.settings.rateLimits },
       parts.clock,
     ),

@@ -4,8 +4,9 @@ import { auditEvent, SYSTEM_REQUEST } from '../audit/event';
 import type { Clock, IdSource } from '../shared/clock';
 import { parseStrict } from '../shared/parse-strict';
 import type { PasswordHasher } from '../shared/passwords';
+import { EmailTakenError } from './errors';
 import { newStoredUser } from './new-user';
-import type { UserRepository } from './repository';
+import { StaleVersionError, type UserRepository } from './repository';
 import { adminAccountSchema } from './schemas';
 
 export type AdminBootstrapOutcome = 'created' | 'promoted' | 'password-reset' | 'unchanged';
@@ -17,8 +18,30 @@ export interface EnsureAdminDependencies {
   readonly newId: IdSource;
 }
 
-/** Throws ValidationError for an email or password the API itself would refuse. */
+/** Rounds of the bootstrap when other starters race it (replicas starting together). */
+const MAX_ROUNDS = 3;
+
+/**
+ * Throws ValidationError for an email or password the API itself would refuse. Several starters
+ * at once (replicas of the server) may race: the one whose write loses reads again and finds the
+ * admin the winner made.
+ */
 export const ensureAdmin = async (
+  deps: EnsureAdminDependencies,
+  rawEmail: string,
+  password: string,
+): Promise<AdminBootstrapOutcome> => {
+  for (let round = 1; ; round += 1) {
+    try {
+      return await ensureAdminOnce(deps, rawEmail, password);
+    } catch (error) {
+      const lostRace = error instanceof EmailTakenError || error instanceof StaleVersionError;
+      if (!lostRace || round >= MAX_ROUNDS) throw error;
+    }
+  }
+};
+
+const ensureAdminOnce = async (
   deps: EnsureAdminDependencies,
   rawEmail: string,
   password: string,

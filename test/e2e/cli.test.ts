@@ -1,7 +1,6 @@
 // `npm start` as a newcomer runs it: a child process with its own DynamoDB Local. It serves,
 // makes the admin, logs requests without secrets, keeps data for the next start, stops cleanly
 // on SIGTERM and SIGINT leaving no Java behind, and fails with one clear line when it cannot start.
-import { type ChildProcess, spawn } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -16,6 +15,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../local/dynamodb-local';
+import { type CollectedProcess, spawnCollecting } from '../support/child-process';
 
 const ROOT = join(__dirname, '..', '..');
 const ADMIN = { ADMIN_EMAIL: 'root@cli.example.com', ADMIN_PASSWORD: 'cli admin password' };
@@ -31,31 +31,14 @@ const cleanEnv = (): NodeJS.ProcessEnv => {
   return env;
 };
 
-interface Run {
-  readonly child: ChildProcess;
-  readonly stdout: () => string;
-  readonly stderr: () => string;
-  readonly exit: Promise<number | null>;
-}
+type Run = CollectedProcess;
 
 /** `npm start`'s own command line (package.json runs `node --import tsx local/start.ts`). */
-const start = (env: Record<string, string>, args: string[] = []): Run => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], {
+const start = (env: Record<string, string>, args: string[] = []): Run =>
+  spawnCollecting(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], {
     cwd: ROOT,
     env: { ...cleanEnv(), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stdout: () => stdout, stderr: () => stderr, exit };
-};
 
 const waitForReady = async (run: Run): Promise<string> => {
   const deadline = Date.now() + 60_000;

@@ -5,10 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
+import type { GatewayEvent, GatewayHandlers } from '../../gateway/gateway-types';
 import { publishedKeys } from '../../lambda/tokens/key-set';
 import { newKeySet } from '../../lambda/tokens/rotation';
 import { createGateway, type GatewayOptions } from '../../local/gateway';
-import type { GatewayEvent, GatewayHandlers } from '../../local/gateway-types';
 import { createTestTable, deleteTestTable } from '../support/tables';
 
 interface Answer {

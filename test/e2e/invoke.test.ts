@@ -3,9 +3,9 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { GatewayEvent } from '../../gateway/gateway-types';
 import { routeKey, routes } from '../../lambda/routes';
 import { DEMO_ACCOUNTS } from '../../local/demo-accounts';
-import type { GatewayEvent } from '../../local/gateway-types';
 
 const ROOT = join(__dirname, '..', '..');
 const EVENTS = join(ROOT, 'events');

@@ -1,8 +1,9 @@
 // The gateway core as the integration suite meets it: the authorizer's verdict cache on the
 // injected clock (moved, never slept on), and the client's address reaching the router.
+
+import { createGatewayCore } from '../../gateway/gateway-core';
+import type { GatewayEvent } from '../../gateway/gateway-types';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../lambda/routes';
-import { createGatewayCore } from '../../local/gateway-core';
-import type { GatewayEvent } from '../../local/gateway-types';
 import { createClient } from '../support/client';
 import { type Account, testStackForThisFile } from '../support/stack';
 import { newSecrets, overCore } from '../support/transport';

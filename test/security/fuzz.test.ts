@@ -6,14 +6,14 @@
 // reproduce a run; `npm run test:fuzz` runs 10,000. FUZZ_SHRINK=1 shrinks a failure to its core.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { lambdaContext, payloadEvent } from '../../gateway/gateway-events';
+import { httpAnswerOf } from '../../gateway/gateway-responses';
+import type { GatewayRequest } from '../../gateway/gateway-types';
 import { authenticateToken } from '../../lambda/account/authenticate';
 import { createUser } from '../../lambda/account/create-user';
 import { login } from '../../lambda/account/login';
 import { SYSTEM_REQUEST } from '../../lambda/audit/event';
 import { commonPasswords } from '../../lambda/users/common-passwords';
-import { lambdaContext, payloadEvent } from '../../local/gateway-events';
-import { httpAnswerOf } from '../../local/gateway-responses';
-import type { GatewayRequest } from '../../local/gateway-types';
 import * as forged from '../support/forged-tokens';
 import { leakIn } from '../support/leaks';
 import { isGatewayAnswer } from '../support/security-headers';

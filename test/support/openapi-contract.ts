@@ -6,7 +6,7 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import committedDocument from '../../docs/openapi.json';
-import { createRouteMatcher } from '../../local/route-matching';
+import { createRouteMatcher } from '../../gateway/route-matching';
 
 export interface Exchange {
   readonly method: string;

@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { createGatewayCore } from '../../gateway/gateway-core';
+import type { Gateway, GatewayHandlers } from '../../gateway/gateway-types';
 import { RATE_LIMIT_BUCKETS, type RateLimits } from '../../lambda/limits/rate-limits';
 import type { RouterDependencies } from '../../lambda/router/dependencies';
 import { type Clock, randomIds, systemClock } from '../../lambda/shared/clock';
@@ -17,8 +19,6 @@ import { ensureKeySet, type KeySetStore } from '../../lambda/tokens/rotation';
 import type { AdminBootstrapOutcome } from '../../lambda/users/ensure-admin';
 import { createLocalApp, type LocalApp } from '../../local/app';
 import { localClientOptions } from '../../local/dynamodb-local';
-import { createGatewayCore } from '../../local/gateway-core';
-import type { Gateway, GatewayHandlers } from '../../local/gateway-types';
 import { memoryKeySetStore } from '../../local/signing-keys';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
 import { buildPages } from '../../pages/build';

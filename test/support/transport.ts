@@ -1,7 +1,7 @@
 // How a test client reaches the API: over the gateway core in-process, or over real HTTP; the
 // shapes of a request and a response, and the secrets a run has handed out.
 import { request as httpRequest } from 'node:http';
-import type { Gateway } from '../../local/gateway-types';
+import type { Gateway } from '../../gateway/gateway-types';
 
 export interface ApiResponse {
   readonly status: number;
