@@ -2,7 +2,7 @@
 export const CONSOLE_BASE = '/console';
 
 export const consolePaths = {
-  signIn: `${CONSOLE_BASE}/`,
+  signIn: CONSOLE_BASE,
   users: `${CONSOLE_BASE}/users`,
   newUser: `${CONSOLE_BASE}/users/new`,
   user: (id: string) => `${CONSOLE_BASE}/users/${encodeURIComponent(id)}`,
