@@ -533,10 +533,12 @@ export interface PageRouteDefinition {
 }
 
 /** The apps the pages function serves, each at its base path and every deep link under it. */
-export const PAGE_BASES = ['/account'] as const;
+export const PAGE_BASES = ['/account', '/console'] as const;
 
 export const pageRoutes = [
   { method: 'GET', path: '/account', access: 'public', summary: 'The account pages' },
   { method: 'GET', path: '/account/{page+}', access: 'public', summary: 'The account pages (deep links)' },
+  { method: 'GET', path: '/console', access: 'public', summary: 'The admin console' },
+  { method: 'GET', path: '/console/{page+}', access: 'public', summary: 'The admin console (deep links)' },
   { method: 'GET', path: '/assets/{file}', access: 'public', summary: "The pages' scripts, styles and icon" },
 ] as const satisfies readonly PageRouteDefinition[];

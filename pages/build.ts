@@ -14,7 +14,10 @@ const SOURCE = join(__dirname, 'src');
 export const DEFAULT_OUT_DIR = resolve(__dirname, '..', 'dist', 'pages');
 
 /** Each base path's entry module, in pages/src. */
-const ENTRIES: Readonly<Record<(typeof PAGE_BASES)[number], string>> = { '/account': 'account.tsx' };
+const ENTRIES: Readonly<Record<(typeof PAGE_BASES)[number], string>> = {
+  '/account': 'account.tsx',
+  '/console': 'console.tsx',
+};
 
 const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="11" r="6" fill="#2250c8"/><path d="M4 30c0-7 5-11 12-11s12 4 12 11z" fill="#2250c8"/></svg>\n`;
 

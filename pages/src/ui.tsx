@@ -315,3 +315,19 @@ export const CodeField = <F extends string>({
     inputMode="numeric"
   />
 );
+
+/** A table's caption and column headings. */
+export const TableHead = ({ caption, columns }: { caption: string; columns: readonly string[] }) => (
+  <>
+    <caption>{caption}</caption>
+    <thead>
+      <tr>
+        {columns.map((column) => (
+          <th key={column} scope="col">
+            {column}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  </>
+);

@@ -3,47 +3,16 @@
 // every test: no console error or CSP violation, and no token where a script could read it.
 
 import { Secret, TOTP } from 'otpauth';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { strings } from '../../pages/src/strings';
-import { startTestStack, type TestStack, uniqueEmail } from '../support/stack';
-import {
-  axeViolations,
-  eventually,
-  expectText,
-  isFocused,
-  launchBrowser,
-  openTab,
-  readableSecrets,
-  screenshot,
-  type Tab,
-} from './browser';
+import { testStackForThisFile, uniqueEmail } from '../support/stack';
+import { axeViolations, browserForThisFile, eventually, expectText, isFocused, screenshot } from './browser';
 
 const { fields, buttons } = strings;
 const PASSWORD = 'a long enough password';
 
-let stack: TestStack;
-let browser: Browser;
-let tab: Tab;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startTestStack({ over: 'http', pages: true }), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
-
-beforeEach(async () => {
-  tab = await openTab(browser);
-});
-
-afterEach(async () => {
-  const secrets = await readableSecrets(tab);
-  const errors = [...tab.errors];
-  await tab.context.close();
-  expect({ secrets, errors }).toEqual({ secrets: [], errors: [] });
-});
+const stack = testStackForThisFile({ over: 'http', pages: true });
+const tab = browserForThisFile();
 
 interface Mail {
   readonly subject: string;
@@ -380,9 +349,7 @@ describe('the pages at 375 px, in the dark', () => {
   };
 
   it('every main page fits a 375 px screen and passes axe in dark mode', async () => {
-    await tab.context.close();
-    tab = await openTab(browser, { width: 375, colorScheme: 'dark' });
-    const { page } = tab;
+    const page = await tab.reopen({ width: 375, colorScheme: 'dark' });
     for (const path of [
       '/account/',
       '/account/sign-up',

@@ -126,3 +126,43 @@ export const expectText = (locator: Locator, text: string | RegExp): Promise<voi
     const shown = (await locator.count()) > 0 ? ((await locator.first().textContent()) ?? '') : '';
     return typeof text === 'string' ? shown.trim() === text : text.test(shown);
   }, `${locator} showing ${text}`);
+
+const started = <T>(value: T | undefined, what: string): T => {
+  if (value === undefined) throw new Error(`${what} is used before beforeAll/beforeEach made it`);
+  return value;
+};
+
+/**
+ * One Chromium for this test file and a fresh tab (context) per test; after each test, the tab
+ * must have shown no console error or CSP violation and hold no token a script could read.
+ */
+export const browserForThisFile = () => {
+  const state: { browser?: Browser; tab?: Tab } = {};
+  beforeAll(async () => {
+    state.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await state.browser?.close();
+  });
+  beforeEach(async () => {
+    state.tab = await openTab(started(state.browser, 'the browser'));
+  });
+  afterEach(async () => {
+    const tab = started(state.tab, 'the tab');
+    const secrets = await readableSecrets(tab);
+    const errors = [...tab.errors];
+    await tab.context.close();
+    expect({ secrets, errors }).toEqual({ secrets: [], errors: [] });
+  });
+  return {
+    get page(): Page {
+      return started(state.tab, 'the tab').page;
+    },
+    /** This test's tab, replaced by one of another width or colour scheme. */
+    reopen: async (options: Parameters<typeof openTab>[1]): Promise<Page> => {
+      await state.tab?.context.close();
+      state.tab = await openTab(started(state.browser, 'the browser'), options);
+      return state.tab.page;
+    },
+  };
+};

@@ -2,7 +2,7 @@
 export const BASE = '/account';
 
 export const paths = {
-  signIn: `${BASE}/`,
+  signIn: BASE,
   signUp: `${BASE}/sign-up`,
   forgot: `${BASE}/forgot-password`,
   verifyEmail: `${BASE}/verify-email`,

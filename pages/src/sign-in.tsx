@@ -1,11 +1,10 @@
-// Sign in: the password step, then the code step when the account has a second factor, where a
+// Sign in, for the account pages and the console alike: the password step, then the code step when the account has a second factor, where a
 // recovery code may stand in for the app's code.
 import { useState } from 'preact/hooks';
-import { login, loginWithSecondFactor } from '../api';
-import { navigate } from '../router';
-import { strings } from '../strings';
-import { Button, CodeField, Field, Form, Notice, Page, Submit, useForm } from '../ui';
-import { paths } from './paths';
+import { login, loginWithSecondFactor } from './api';
+import { navigate } from './router';
+import { strings } from './strings';
+import { Button, CodeField, Field, Form, Notice, Page, Submit, useForm } from './ui';
 
 const t = strings.signIn;
 
@@ -15,10 +14,24 @@ const NOTICES: Readonly<Record<string, string>> = {
   deleted: strings.deleteAccount.done,
 };
 
-export const SignIn = ({ notice }: { notice: string | null }) => {
+/**
+ * `home`: where a signed-in reader goes. `signUp` and `forgot`: the links under the form, when
+ * the app offers them (the console does not).
+ */
+export const SignIn = ({
+  notice,
+  home,
+  signUp,
+  forgot,
+}: {
+  notice: string | null;
+  home: string;
+  signUp?: string;
+  forgot?: string;
+}) => {
   const [challenge, setChallenge] = useState<{ email: string; token: string } | undefined>();
   const form = useForm({ email: '', password: '' });
-  if (challenge) return <SecondFactor email={challenge.email} mfaToken={challenge.token} />;
+  if (challenge) return <SecondFactor email={challenge.email} mfaToken={challenge.token} home={home} />;
   const message = notice ? NOTICES[notice] : undefined;
   return (
     <Page title={t.title}>
@@ -29,7 +42,7 @@ export const SignIn = ({ notice }: { notice: string | null }) => {
           const { email, password } = form.values;
           const step = await login(email, password);
           if (step) setChallenge({ email, token: step.mfa_token });
-          else navigate(paths.profile);
+          else navigate(home);
         }}
       >
         <Field form={form} name="email" label={strings.fields.email} type="email" autoComplete="username" />
@@ -42,17 +55,21 @@ export const SignIn = ({ notice }: { notice: string | null }) => {
         />
         <Submit form={form}>{strings.buttons.signIn}</Submit>
       </Form>
-      <p>
-        <a href={paths.forgot}>{t.forgot}</a>
-      </p>
-      <p>
-        {t.noAccount} <a href={paths.signUp}>{t.createAccount}</a>
-      </p>
+      {forgot && (
+        <p>
+          <a href={forgot}>{t.forgot}</a>
+        </p>
+      )}
+      {signUp && (
+        <p>
+          {t.noAccount} <a href={signUp}>{t.createAccount}</a>
+        </p>
+      )}
     </Page>
   );
 };
 
-const SecondFactor = ({ email, mfaToken }: { email: string; mfaToken: string }) => {
+const SecondFactor = ({ email, mfaToken, home }: { email: string; mfaToken: string; home: string }) => {
   const [recovery, setRecovery] = useState(false);
   const form = useForm({ code: '', recovery_code: '' });
   return (
@@ -62,7 +79,7 @@ const SecondFactor = ({ email, mfaToken }: { email: string; mfaToken: string }) 
         onSubmit={async () => {
           const { code, recovery_code } = form.values;
           await loginWithSecondFactor(email, mfaToken, recovery ? { recovery_code } : { code });
-          navigate(paths.profile);
+          navigate(home);
         }}
       >
         {recovery ? (
