@@ -24,7 +24,7 @@ import {
   INTEGRATION_TIMEOUT_MS,
   MAX_BODY_BYTES,
 } from './gateway-types';
-import { createRouteMatcher } from './route-matching';
+import { createRouteMatcher, matchPageRoute } from './route-matching';
 
 interface Verdict {
   readonly isAuthorized: boolean;
@@ -64,8 +64,13 @@ export const createGatewayCore = (options: GatewayCoreOptions): Gateway => {
   const answer = async (request: GatewayRequest, requestId: string): Promise<GatewayResponse> => {
     // API Gateway reads the whole request before routing, so an oversized body is a 413 everywhere.
     if (request.body.length > MAX_BODY_BYTES) return TOO_LARGE;
-    const matched = match(request.method, splitUrl(request.url)[0]);
-    if (!matched) return NOT_FOUND;
+    const rawPath = splitUrl(request.url)[0];
+    const matched = match(request.method, rawPath);
+    if (!matched) {
+      const page = matchPageRoute(request.method, rawPath);
+      if (!page || !options.pages) return NOT_FOUND;
+      return invoke('pages', options.pages, payloadEvent(request, { matched: page, requestId }), requestId);
+    }
     const event = payloadEvent(request, { matched, requestId });
 
     if (matched.route.access === 'bearer') {
@@ -82,14 +87,20 @@ export const createGatewayCore = (options: GatewayCoreOptions): Gateway => {
       event.requestContext.authorizer = { lambda: verdict.context };
     }
 
+    return invoke('router', options.router, event, requestId);
+  };
+
+  const invoke = async (
+    name: 'router' | 'pages',
+    handler: NonNullable<GatewayCoreOptions['pages']>,
+    event: GatewayEvent,
+    requestId: string,
+  ): Promise<GatewayResponse> => {
     try {
-      const result = await withTimeout(
-        options.router(event, lambdaContext('router', requestId, timeoutMs)),
-        timeoutMs,
-      );
+      const result = await withTimeout(handler(event, lambdaContext(name, requestId, timeoutMs)), timeoutMs);
       return result === TIMED_OUT ? UNAVAILABLE : httpAnswerOf(result);
     } catch (error) {
-      options.onError?.(error, 'router');
+      options.onError?.(error, name);
       return INTERNAL;
     }
   };

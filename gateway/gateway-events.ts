@@ -3,7 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
-import { routeKey } from '../lambda/routes';
+import { type RouteDefinition, routeKey } from '../lambda/routes';
 import {
   ACCOUNT_ID,
   API_ID,
@@ -50,7 +50,7 @@ const bodyFields = (body: Buffer): Pick<GatewayEvent, 'body' | 'isBase64Encoded'
 
 export interface EventOptions {
   /** The matched route; omitted, the event carries `$default` as its route key. */
-  readonly matched?: MatchedRoute;
+  readonly matched?: MatchedRoute<Pick<RouteDefinition, 'method' | 'path'>>;
   readonly requestId?: string;
   /** When the gateway received the request. */
   readonly at?: Date;

@@ -25,6 +25,8 @@ export type GatewayEvent = APIGatewayProxyEventV2 & {
 export interface GatewayHandlers {
   router(event: GatewayEvent, context: Context): Promise<unknown>;
   authorizer(event: APIGatewayRequestAuthorizerEventV2, context: Context): Promise<unknown>;
+  /** The pages function, for the page routes; without it they are 404s. */
+  pages?(event: GatewayEvent, context: Context): Promise<unknown>;
 }
 
 /** One HTTP request as the gateway receives it. */
@@ -57,5 +59,5 @@ export interface GatewayCoreOptions extends GatewayHandlers {
   readonly clock?: Clock;
   readonly integrationTimeoutMs?: number;
   /** Called when a handler throws or answers malformed (the 500s), as Lambda would log it. */
-  readonly onError?: (error: unknown, handler: 'router' | 'authorizer') => void;
+  readonly onError?: (error: unknown, handler: 'router' | 'authorizer' | 'pages') => void;
 }

@@ -513,3 +513,24 @@ export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>): strin
 
 // The authorizer's verdict cache lives with the keys: the rotation schedule counts it.
 export { AUTHORIZER_CACHE_TTL_SECONDS } from './tokens/jwks';
+
+/**
+ * A page route: served by the pages function (lambda/pages) from the files pages/build.ts makes,
+ * not by the router, and not part of the API's OpenAPI document. Public: the pages call the API
+ * with the reader's token like any other client.
+ */
+export interface PageRouteDefinition {
+  readonly method: 'GET';
+  readonly path: string;
+  readonly access: 'public';
+  readonly summary: string;
+}
+
+/** The apps the pages function serves, each at its base path and every deep link under it. */
+export const PAGE_BASES = ['/account'] as const;
+
+export const pageRoutes = [
+  { method: 'GET', path: '/account', access: 'public', summary: 'The account pages' },
+  { method: 'GET', path: '/account/{page+}', access: 'public', summary: 'The account pages (deep links)' },
+  { method: 'GET', path: '/assets/{file}', access: 'public', summary: "The pages' scripts, styles and icon" },
+] as const satisfies readonly PageRouteDefinition[];

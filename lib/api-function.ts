@@ -4,7 +4,12 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type BundlingOptions,
+  type ICommandHooks,
+  NodejsFunction,
+  OutputFormat,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -57,6 +62,8 @@ export interface ApiFunctionProps {
   readonly secrets: Readonly<Record<string, ISecret>>;
   readonly environment?: Record<string, string>;
   readonly removalPolicy: RemovalPolicy;
+  /** Commands around the bundling (the pages function adds its built files). */
+  readonly commandHooks?: ICommandHooks;
 }
 
 export class ApiFunction extends Construct {
@@ -116,7 +123,9 @@ export class ApiFunction extends Construct {
             ),
           }
         : {}),
-      bundling: API_FUNCTION_BUNDLING,
+      bundling: props.commandHooks
+        ? { ...API_FUNCTION_BUNDLING, commandHooks: props.commandHooks }
+        : API_FUNCTION_BUNDLING,
     });
   }
 

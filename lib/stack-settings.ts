@@ -1,5 +1,6 @@
 // The optional settings a deployment takes from CDK context (`-c corsOrigins=… -c alarmEmail=…`
 // or cdk.json), parsed and checked at synth time, so a typo fails `cdk synth` and never reaches AWS.
+import { brandOf } from '../lambda/pages/create-pages-handler';
 import { isProductionBranch } from './branch';
 
 /** `aws-managed`: each service's AWS-managed key. `customer`: one customer-managed KMS key for the stack. */
@@ -24,8 +25,12 @@ export interface UserApiSettings {
   readonly logRetentionDays: number;
   /** The SES identity the mailer sends from (`mailFrom` context); undefined: mail is off. */
   readonly mailFrom?: string | undefined;
-  /** Where mailed links point (`appUrl` context); the API's own URL when unset. */
+  /** Where mailed links point (`appUrl` context); the account pages this API serves when unset. */
   readonly appUrl?: string | undefined;
+  /** The name the pages and the mail show (`productName` context). */
+  readonly productName: string;
+  /** The pages' accent colour (`accentColor` context), `#rgb` or `#rrggbb`. */
+  readonly accentColor: string;
 }
 
 export class SettingsError extends Error {}
@@ -50,6 +55,8 @@ export const parsePositiveInteger = (name: string, value: unknown): number | und
 export const KMS_KEY_CONTEXT = 'kmsKey';
 export const MAIL_FROM_CONTEXT = 'mailFrom';
 export const APP_URL_CONTEXT = 'appUrl';
+export const PRODUCT_NAME_CONTEXT = 'productName';
+export const ACCENT_COLOR_CONTEXT = 'accentColor';
 export const LOG_RETENTION_DAYS_CONTEXT = 'logRetentionDays';
 
 /** A year: what Control Tower's CT.CLOUDWATCH.PR.2 asks of every log group, and production's floor. */
@@ -139,6 +146,20 @@ export const parseAppUrl = (value: unknown): string | undefined => {
   return text;
 };
 
+/** `productName` and `accentColor` context: the pages' brand, held to the pages function's own rules. */
+export const parseBrand = (name: unknown, color: unknown): { productName: string; accentColor: string } => {
+  const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
+  try {
+    return brandOf(text(name), text(color));
+  } catch (error) {
+    throw new SettingsError(
+      (error as Error).message
+        .replace('PRODUCT_NAME', PRODUCT_NAME_CONTEXT)
+        .replace('ACCENT_COLOR', ACCENT_COLOR_CONTEXT),
+    );
+  }
+};
+
 /** `kmsKey` context: `customer` for a customer-managed key; absent, empty or `aws-managed` for AWS's. */
 export const parseKmsKey = (value: unknown): KmsKeyChoice => {
   const text = value === undefined || value === null ? '' : String(value).trim();
@@ -174,6 +195,7 @@ export const userApiSettings = (context: (key: string) => unknown, branch: strin
   alarmEmail: parseAlarmEmail(context(ALARM_EMAIL_CONTEXT)),
   mailFrom: parseMailFrom(context(MAIL_FROM_CONTEXT)),
   appUrl: parseAppUrl(context(APP_URL_CONTEXT)),
+  ...parseBrand(context(PRODUCT_NAME_CONTEXT), context(ACCENT_COLOR_CONTEXT)),
   ...throttleSettings(context),
   kmsKey: parseKmsKey(context(KMS_KEY_CONTEXT)),
   logRetentionDays: parseLogRetentionDays(context(LOG_RETENTION_DAYS_CONTEXT), branch),

@@ -4,12 +4,13 @@ import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { routes } from '../lambda/routes';
+import { pageRoutes, routes } from '../lambda/routes';
 import { UserApiAlarms } from './alarms';
 import { ApiFunction } from './api-function';
 import { branchTagValue, isProductionBranch, PROJECT } from './branch';
 import { DeploymentDefaults } from './deployment-defaults';
 import { Mailer } from './mailer';
+import { PagesFunction } from './pages-function';
 import { SigningKeys } from './signing-keys';
 import { type UserApiSettings, userApiSettings } from './stack-settings';
 import { UserHttpApi } from './user-http-api';
@@ -30,6 +31,7 @@ export class UserApiStack extends Stack {
   readonly http: UserHttpApi;
   readonly alarms: UserApiAlarms;
   readonly mailer: Mailer;
+  readonly pages: PagesFunction;
   readonly defaults: DeploymentDefaults;
 
   constructor(scope: Construct, id: string, props: UserApiStackProps) {
@@ -84,8 +86,17 @@ export class UserApiStack extends Stack {
       removalPolicy,
     });
 
+    // The account pages: a function of their own, so the router's bundle and cold start stay the API's.
+    this.pages = new PagesFunction(this, 'Pages', {
+      entry: lambdaEntry('pages'),
+      productName: settings.productName,
+      accentColor: settings.accentColor,
+      removalPolicy,
+    });
+
     this.http = new UserHttpApi(this, 'Api', {
       routes,
+      pages: { routes: pageRoutes, function: this.pages.api.function },
       // With warmRouters / warmAuthorizers > 0 the API invokes the `live` alias and its warm instances.
       router: this.router.invokedWithWarmInstances(settings.warmRouters),
       authorizer: this.authorizer.invokedWithWarmInstances(settings.warmAuthorizers),
@@ -96,7 +107,11 @@ export class UserApiStack extends Stack {
 
     this.alarms = new UserApiAlarms(this, 'Alarms', {
       stage: this.http.stage,
-      functions: { Router: this.router.function, Authorizer: this.authorizer.function },
+      functions: {
+        Router: this.router.function,
+        Authorizer: this.authorizer.function,
+        Pages: this.pages.api.function,
+      },
       deployment: `User API ${branchTagValue(props.branch)}`,
       alarmEmail: settings.alarmEmail,
     });
@@ -108,7 +123,9 @@ export class UserApiStack extends Stack {
       entry: lambdaEntry('mailer'),
       users: this.users,
       mailFrom: settings.mailFrom,
-      appUrl: settings.appUrl ?? this.http.url,
+      // By default the links open the account pages this API serves (its URL ends in a slash).
+      appUrl: settings.appUrl ?? `${this.http.url}account`,
+      productName: settings.productName,
       alarmTopic: this.alarms.topic,
       removalPolicy,
     });

@@ -8,7 +8,11 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { AUTHORIZER_CACHE_TTL_SECONDS, type RouteDefinition } from '../lambda/routes';
+import {
+  AUTHORIZER_CACHE_TTL_SECONDS,
+  type PageRouteDefinition,
+  type RouteDefinition,
+} from '../lambda/routes';
 import { DeploymentDefaults } from './deployment-defaults';
 
 /** Steady-state requests per second and burst, for the whole stage. */
@@ -38,6 +42,8 @@ export interface UserHttpApiProps {
   readonly routes: readonly RouteDefinition[];
   readonly router: IFunction;
   readonly authorizer: IFunction;
+  /** The page routes and the function that serves them (lib/pages-function.ts). */
+  readonly pages?: { readonly routes: readonly PageRouteDefinition[]; readonly function: IFunction };
   readonly removalPolicy: RemovalPolicy;
   /** Browser origins that may call the API; empty or absent: no CORS configuration at all. */
   readonly corsOrigins?: readonly string[] | undefined;
@@ -97,10 +103,27 @@ export class UserHttpApi extends Construct {
     });
 
     this.addRoutes(props);
+    if (props.pages) this.addPageRoutes(props.pages);
   }
 
   get url(): string {
     return this.stage.url;
+  }
+
+  /** Public by design: the pages are what a signed-out reader opens first. */
+  private addPageRoutes(pages: NonNullable<UserHttpApiProps['pages']>): void {
+    const integration = new HttpLambdaIntegration('Pages', pages.function, {
+      payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
+    });
+    for (const route of pages.routes) {
+      const [added] = this.api.addRoutes({ path: route.path, methods: [apigw.HttpMethod.GET], integration });
+      if (added) {
+        Validations.of(added).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${route.method} ${route.path} is a public page route in lambda/routes.ts (${route.summary}); the pages call the API with the reader's own token.`,
+        });
+      }
+    }
   }
 
   private addRoutes({ routes, router, authorizer }: UserHttpApiProps): void {

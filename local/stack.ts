@@ -10,6 +10,8 @@ import { createGatewayCore } from '../gateway/gateway-core';
 import type { Gateway, GatewayHandlers } from '../gateway/gateway-types';
 import type { RateLimits } from '../lambda/limits/rate-limits';
 import { createMailer } from '../lambda/mailer/create-mailer';
+import { type Brand, createPagesHandler, DEFAULT_BRAND } from '../lambda/pages/create-pages-handler';
+import type { PageFiles } from '../lambda/pages/page-files';
 import { type Clock, randomIds, systemClock } from '../lambda/shared/clock';
 import { ConfigurationError } from '../lambda/shared/env';
 import { ValidationError } from '../lambda/shared/errors';
@@ -71,6 +73,10 @@ export interface LocalStackOptions {
   readonly authorizerCacheTtlSeconds?: number;
   readonly onRequest?: GatewayOptions['onRequest'];
   readonly onError?: GatewayOptions['onError'];
+  /** The built pages (pages/build.ts) to serve at /account/; without them those routes are 404s. */
+  readonly pages?: PageFiles;
+  /** The product name and accent colour of the pages and the mail; DEFAULT_BRAND when absent. */
+  readonly brand?: Brand;
 }
 
 export interface LocalStack {
@@ -283,6 +289,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     await ensureUsersTable(baseClient, tableName);
     const url = `http://${gateway.host}:${gateway.port}`;
+    const brand = options.brand ?? DEFAULT_BRAND;
     const mailerClient = createDynamoDbClient(localClientOptions(endpoint));
     closers.push(() => mailerClient.destroy());
     catcher = await startMailCatcher();
@@ -293,7 +300,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       sender: smtp,
       // A base client of its own: one document client per base client.
       outbox: createDynamoDbOutbox({ tableName, client: createDocumentClient(mailerClient) }),
-      settings: { productName: 'User API', appUrl: url },
+      // Mailed links open the account pages this gateway serves.
+      settings: { productName: brand.productName, appUrl: `${url}/account` },
       logger,
       clock: systemClock,
     });
@@ -302,8 +310,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       ? await refusingAdmin(() => app.ensureAdmin(options.admin?.email ?? '', options.admin?.password ?? ''))
       : undefined;
 
+    const pages = options.pages && createPagesHandler(options.pages, brand);
     const core = createGatewayCore({
       ...app.handlers,
+      ...(pages && { pages }),
       clock,
       ...(options.authorizerCacheTtlSeconds !== undefined && {
         authorizerCacheTtlSeconds: options.authorizerCacheTtlSeconds,

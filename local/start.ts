@@ -1,8 +1,10 @@
 // `npm start`: reads flags and env, starts the local stack (stack.ts), prints where it is and one
 // line per request, and stops everything it started on Ctrl-C or SIGTERM. Every startup failure
 // is one line on stderr and a non-zero exit.
+import { brandOf } from '../lambda/pages/create-pages-handler';
 import { readRouterSettings } from '../lambda/router/dependencies';
 import { createLogger } from '../lambda/shared/logger';
+import { buildPages } from '../pages/build';
 import { type LocalStackOptions, startLocalStack } from './stack';
 
 // The SDK's notice that its releases from 2027 want Node 22; this project pins its SDK version.
@@ -14,7 +16,7 @@ Serves the User API on http://localhost:$PORT, on DynamoDB Local (needs Java 17+
   --in-memory      keep no data (default: kept under .local/, reused by the next start)
 Environment: PORT (3000), DYNAMODB_PORT (free port), ADMIN_EMAIL + ADMIN_PASSWORD (an admin that
 exists after start), LOCAL_DATA_DIR (.local: data and the signing keys, signing-keys.json),
-BCRYPT_COST, JWT_TTL_SECONDS, LOG_LEVEL (warn).`;
+BCRYPT_COST, JWT_TTL_SECONDS, LOG_LEVEL (warn), PRODUCT_NAME and ACCENT_COLOR (the pages' brand).`;
 
 const fail = (message: string, code = 1): never => {
   console.error(`npm start: ${message}`);
@@ -44,7 +46,7 @@ const optionsFromCommandLine = (): LocalStackOptions => {
   const dynamoDbPort = portFromEnv('DYNAMODB_PORT');
   let handlerSettings: Pick<
     LocalStackOptions,
-    'bcryptCost' | 'tokenTtlSeconds' | 'sessionTtlSeconds' | 'rateLimits'
+    'bcryptCost' | 'tokenTtlSeconds' | 'sessionTtlSeconds' | 'rateLimits' | 'brand'
   >;
   try {
     // The router's own rules for these, so a value the stack would refuse is refused here.
@@ -52,7 +54,13 @@ const optionsFromCommandLine = (): LocalStackOptions => {
       ...process.env,
       TABLE_NAME: 'local',
     });
-    handlerSettings = { bcryptCost, tokenTtlSeconds, sessionTtlSeconds, ...(rateLimits && { rateLimits }) };
+    handlerSettings = {
+      bcryptCost,
+      tokenTtlSeconds,
+      sessionTtlSeconds,
+      ...(rateLimits && { rateLimits }),
+      brand: brandOf(process.env.PRODUCT_NAME, process.env.ACCENT_COLOR),
+    };
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
   }
@@ -94,7 +102,8 @@ const main = async (): Promise<void> => {
   const parent = process.ppid;
   setInterval(() => process.ppid !== parent && onSignal(), 500).unref();
 
-  const stack = await startLocalStack(options);
+  // The pages are built in memory at every start (well under a second): no stale build to serve.
+  const stack = await startLocalStack({ ...options, pages: await buildPages() });
   stopStack = stack.stop;
   if (signalled) return shutdown(0);
   void stack.dynamoDbExited.then(() => {
@@ -108,6 +117,7 @@ const main = async (): Promise<void> => {
   if (options.admin) console.log(`Admin ${options.admin.email}: ${stack.admin}`);
   const body = JSON.stringify({ email: 'ada@example.com', name: 'Ada', password: 'correct horse battery' });
   console.log(`Try:  curl -i ${stack.url}/users -H 'content-type: application/json' -d '${body}'`);
+  console.log(`Account pages: ${stack.url}/account/`);
   console.log(`API reference: ${stack.url}/docs`);
   console.log(
     `Mail sent by the stack: ${stack.mailInboxUrl}  (for programs: ${stack.url}/_local/inbox?to=ADDRESS)`,

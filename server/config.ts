@@ -3,6 +3,7 @@
 // malformed setting is a ConfigurationError whose message starts with the variable's name: the
 // one line the server prints before it exits non-zero.
 import { resolve } from 'node:path';
+import { type Brand, BrandError, brandOf } from '../lambda/pages/create-pages-handler';
 import { type RouterSettings, readRouterSettings } from '../lambda/router/dependencies';
 import { ConfigurationError, type Environment, integerEnv } from '../lambda/shared/env';
 
@@ -33,8 +34,12 @@ export interface ServerConfig {
   readonly admin?: { readonly email: string; readonly password: string };
   /** The router's settings, by the router's own rules (`TABLE_NAME` aside, which only `dynamodb` uses). */
   readonly router: Omit<RouterSettings, 'tableName'>;
-  /** The base of the links in mails; the server's own URL when unset. */
+  /** The base of the links in mails; the server's own URL + /account (the account pages) when unset. */
   readonly appUrl?: string;
+  /** The pages' and the mail's product name and accent colour (PRODUCT_NAME, ACCENT_COLOR). */
+  readonly brand: Brand;
+  /** A folder `npm run build:pages` wrote (the image's); unset, the pages are built in memory at start. */
+  readonly pagesDir?: string;
   readonly logLevel: string;
   /** After SIGTERM, how long /readyz says 503 while requests are still served, so load balancers notice. */
   readonly shutdownDelaySeconds: number;
@@ -56,7 +61,7 @@ Serves the User API on a long-running HTTP server (see README, "Run it as a serv
 Environment: STORE (embedded | postgres | dynamodb), DATA_DIR (.data), DATABASE_URL, PORT (8080),
 HOST (0.0.0.0), KEY_ENCRYPTION_KEY, SMTP_URL, ADMIN_EMAIL + ADMIN_PASSWORD, BCRYPT_COST,
 JWT_TTL_SECONDS, SESSION_TTL_SECONDS, RATE_LIMIT_*, LOG_LEVEL (info), SHUTDOWN_DELAY_SECONDS (5),
-TRUST_PROXY_HOPS (0), APP_URL; with STORE=dynamodb: TABLE_NAME, DYNAMODB_ENDPOINT.`;
+TRUST_PROXY_HOPS (0), APP_URL, PRODUCT_NAME, ACCENT_COLOR, PAGES_DIR; with STORE=dynamodb: TABLE_NAME, DYNAMODB_ENDPOINT.`;
 
 const set = (env: Environment, name: string): string | undefined => {
   const value = env[name];
@@ -140,6 +145,16 @@ const appUrlFrom = (env: Environment): string | undefined => {
   return raw.replace(/\/+$/, '');
 };
 
+const brandFrom = (env: Environment): Brand => {
+  try {
+    return brandOf(set(env, 'PRODUCT_NAME'), set(env, 'ACCENT_COLOR'));
+  } catch (error) {
+    // Its message already starts with the variable's name.
+    if (error instanceof BrandError) throw new ConfigurationError(error.message);
+    throw error;
+  }
+};
+
 const routerSettingsFrom = (env: Environment): Omit<RouterSettings, 'tableName'> => {
   try {
     const { tableName: _unused, ...settings } = readRouterSettings({ ...env, TABLE_NAME: 'unused' });
@@ -187,6 +202,7 @@ export const readServerConfig = (env: Environment, args: readonly string[], cwd:
   const keyEncryptionKey = keyEncryptionKeyFrom(env, store);
   const smtpUrl = smtpUrlFrom(env);
   const appUrl = appUrlFrom(env);
+  const pagesDir = set(env, 'PAGES_DIR');
   return {
     store,
     dataDir: resolve(cwd, set(env, 'DATA_DIR') ?? DEFAULT_DATA_DIR),
@@ -198,6 +214,8 @@ export const readServerConfig = (env: Environment, args: readonly string[], cwd:
     ...(email && password && { admin: { email, password } }),
     router: routerSettingsFrom(env),
     ...(appUrl && { appUrl }),
+    brand: brandFrom(env),
+    ...(pagesDir && { pagesDir: resolve(cwd, pagesDir) }),
     logLevel: logLevelFrom(env),
     shutdownDelaySeconds: integerSetting(
       env,

@@ -7,6 +7,8 @@ import { createGatewayCore } from '../gateway/gateway-core';
 import type { Gateway } from '../gateway/gateway-types';
 import { createHttpListener } from '../gateway/http-listener';
 import type { MailSender } from '../lambda/mailer/create-mailer';
+import { createPagesHandler } from '../lambda/pages/create-pages-handler';
+import { type PageFiles, readPageFiles } from '../lambda/pages/page-files';
 import { problem } from '../lambda/router/responses';
 import type { Clock } from '../lambda/shared/clock';
 import { ConfigurationError } from '../lambda/shared/env';
@@ -25,7 +27,6 @@ import { openSqlStore } from './sql-store';
 import type { OpenedStore, StoreContext } from './store';
 
 export const MAIL_FROM = 'User API <no-reply@localhost>';
-const PRODUCT_NAME = 'User API';
 /** Back-off while the store does not answer at start: 0.5 s, doubling, at most this. */
 const MAX_RETRY_DELAY_MS = 15_000;
 
@@ -48,6 +49,16 @@ export interface RunningServer {
   /** The SIGTERM path: readyz 503, the delay (unless `immediate`), the drain, then the store and the pool are closed. */
   shutdown(options?: { readonly immediate?: boolean }): Promise<void>;
 }
+
+const readBuiltPages = (folder: string): PageFiles => {
+  try {
+    const files = readPageFiles(folder);
+    if (Object.keys(files.html).length > 0) return files;
+  } catch {
+    // Missing or unreadable: the same refusal.
+  }
+  throw new ConfigurationError(`PAGES_DIR ${folder} holds no built pages (npm run build:pages writes them)`);
+};
 
 const ADMIN_VARIABLES: Record<string, string> = { email: 'ADMIN_EMAIL', password: 'ADMIN_PASSWORD' };
 
@@ -144,6 +155,13 @@ export const startServer = async (config: ServerConfig, deps: ServerDependencies
     closers.push(() => close());
   }
 
+  // The account pages: an image serves the files its build stage wrote; a checkout builds them
+  // in memory (well under a second), so there is no stale build to serve.
+  const pageFiles: PageFiles = config.pagesDir
+    ? readBuiltPages(config.pagesDir)
+    : await (await import('../pages/build')).buildPages();
+  const pages = createPagesHandler(pageFiles, config.brand);
+
   const stopping = new AbortController();
   const context: StoreContext = {
     logger,
@@ -173,13 +191,14 @@ export const startServer = async (config: ServerConfig, deps: ServerDependencies
       if (stopping.signal.aborted) return false;
       if (sender) {
         const stopMail = await opened.startMail(sender, {
-          productName: PRODUCT_NAME,
-          appUrl: config.appUrl ?? url,
+          productName: config.brand.productName,
+          appUrl: config.appUrl ?? `${url}/account`,
         });
         closers.push(stopMail);
       }
       const core: Gateway = createGatewayCore({
         ...opened.app.handlers,
+        pages,
         clock: deps.clock,
         onError: (error, handler) => logger.error(`${handler} failed`, { error }),
       });

@@ -1,22 +1,10 @@
 // GET /docs in headless Chromium: Swagger UI renders docs/openapi.json with every route of the
 // table listed, loads nothing from another origin (there is no network here, and none is needed),
 // and reports no error.
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { routes } from '../../lambda/routes';
 import { ADMIN, startTestStack, type TestStack } from '../support/stack';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { launchBrowser } from './browser';
 
 let stack: TestStack;
 let browser: Browser;
@@ -25,11 +13,8 @@ const requested: string[] = [];
 const errors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`No Chromium at ${CHROMIUM}: run \`apt-get install chromium\`, or set CHROMIUM_PATH.`);
-  }
   stack = await startTestStack({ over: 'http', admin: ADMIN });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
   page = await browser.newPage();
   page.on('request', (request) => requested.push(request.url()));
   page.on('console', (message) => {

@@ -20,9 +20,11 @@ const mailedToken = async (url: string, to: string): Promise<string> => {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     const inbox = (await (await fetch(`${url}/_local/inbox?to=${to}`)).json()) as {
-      items: { token?: string }[];
+      items: { token?: string; text: string }[];
     };
     const token = inbox.items[0]?.token;
+    // The link opens the account page this server serves (APP_URL's default).
+    if (token) expect(inbox.items[0]?.text).toContain(`${url}/account/verify-email?token=${token}`);
     if (token) return token;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -32,6 +34,10 @@ const mailedToken = async (url: string, to: string): Promise<string> => {
 /** The whole walk: sign-up, the mailed verification, login, refresh, the admin's listing. */
 const walk = async (url: string): Promise<{ client: Client; email: string }> => {
   const client = createClient(overHttp(url));
+  const page = await fetch(`${url}/account/verify-email?token=x`);
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+  expect(await page.text()).toContain('<div id="app">');
   const email = `sql-${randomUUID().slice(0, 8)}@example.com`;
   const signUp = await client.call('POST', '/users', { json: { email, name: 'Ada', password: PASSWORD } });
   expect(signUp.status).toBe(201);

@@ -29,19 +29,20 @@ describe('alarms', () => {
     ]);
   });
 
-  it.each(['Errors', 'Throttles'])('watch %s of the router and of the authorizer', (metric) => {
+  it.each(['Errors', 'Throttles'])('watch %s of the router, the authorizer and the pages', (metric) => {
     const watched = byMetric('AWS/Lambda', metric).map((a) => a.Properties.Dimensions);
     expect(watched).toEqual(
       expect.arrayContaining([
         [{ Name: 'FunctionName', Value: ref(plain.stack.router.function) }],
         [{ Name: 'FunctionName', Value: ref(plain.stack.authorizer.function) }],
+        [{ Name: 'FunctionName', Value: ref(plain.stack.pages.api.function) }],
       ]),
     );
-    expect(watched).toHaveLength(2);
+    expect(watched).toHaveLength(3);
   });
 
   it('fire on the first occurrence in 5 minutes, and treat no data as healthy', () => {
-    expect(alarms()).toHaveLength(5);
+    expect(alarms()).toHaveLength(7);
     for (const alarm of alarms()) {
       expect(alarm.Properties).toMatchObject({
         Statistic: 'Sum',
@@ -121,8 +122,8 @@ describe('logs', () => {
 
   it('keep every log group of a feature branch a month by default, and delete them with it', () => {
     const groups = Object.values(plain.template.findResources('AWS::Logs::LogGroup'));
-    // The router's, the authorizer's, the first-key-set initializer's, the mailer's and the API's access log.
-    expect(groups).toHaveLength(5);
+    // The router's, the authorizer's, the pages', the first-key-set initializer's, the mailer's and the API's access log.
+    expect(groups).toHaveLength(6);
     for (const group of groups) {
       expect(group.Properties.RetentionInDays).toBe(30);
       expect(group.DeletionPolicy).toBe('Delete');
@@ -131,14 +132,14 @@ describe('logs', () => {
 
   it("keep a feature branch's logs as long as logRetentionDays says", () => {
     expect(retentions(synthUserApi('feature/ops', { logRetentionDays: '7' }).template)).toEqual([
-      7, 7, 7, 7, 7,
+      7, 7, 7, 7, 7, 7,
     ]);
   });
 
   it('keep production logs a year (Control Tower CT.CLOUDWATCH.PR.2), or longer when asked', () => {
-    expect(retentions(synthUserApi('main').template)).toEqual([365, 365, 365, 365, 365]);
+    expect(retentions(synthUserApi('main').template)).toEqual([365, 365, 365, 365, 365, 365]);
     expect(retentions(synthUserApi('main', { logRetentionDays: 731 }).template)).toEqual([
-      731, 731, 731, 731, 731,
+      731, 731, 731, 731, 731, 731,
     ]);
   });
 

@@ -1,8 +1,9 @@
 // What must never regress in the template, held to lambda/routes.ts and the table definition.
+import { isDeepStrictEqual } from 'node:util';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { AUTHORIZER_CACHE_TTL_SECONDS, routeKey, routes } from '../../lambda/routes';
+import { AUTHORIZER_CACHE_TTL_SECONDS, pageRoutes, routeKey, routes } from '../../lambda/routes';
 import {
   keyedIndexes,
   LISTED_ATTRIBUTES,
@@ -127,12 +128,13 @@ describe('removal policy by branch', () => {
 });
 
 describe('functions', () => {
-  it('are exactly the router, the authorizer, the first-key-set initializer and the mailer, on Node.js 24 and arm64', () => {
+  it('are exactly the router, the authorizer, the pages, the first-key-set initializer and the mailer, on Node.js 24 and arm64', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     expect(Object.keys(functions).sort()).toEqual(
       [
         logicalId(stack, stack.router.function),
         logicalId(stack, stack.authorizer.function),
+        logicalId(stack, stack.pages.api.function),
         logicalId(stack, stack.mailer.function),
         logicalId(stack, stack.signingKeys.initializer.function),
       ].sort(),
@@ -294,8 +296,8 @@ describe('HTTP API', () => {
       .map((route) => route.Properties.RouteKey as string)
       .sort();
 
-  it('has one route per row of the route table, and no other', () => {
-    expect(keysWhere(() => true)).toEqual(routes.map(routeKey).sort());
+  it('has one route per row of the route table and per page route, and no other', () => {
+    expect(keysWhere(() => true)).toEqual([...routes, ...pageRoutes].map(routeKey).sort());
   });
 
   it('puts the authorizer on exactly the bearer routes', () => {
@@ -314,10 +316,7 @@ describe('HTTP API', () => {
   });
 
   it('leaves the public routes without any authorization', () => {
-    const open = routes
-      .filter((route) => route.access === 'public')
-      .map(routeKey)
-      .sort();
+    const open = [...routes.filter((route) => route.access === 'public'), ...pageRoutes].map(routeKey).sort();
     expect(keysWhere((p) => p.AuthorizationType === 'NONE' && p.AuthorizerId === undefined)).toEqual(open);
   });
 
@@ -332,23 +331,39 @@ describe('HTTP API', () => {
     });
   });
 
-  it('sends every route to the router with payload format 2.0', () => {
-    const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
-    expect(Object.values(integrations)).toEqual([
-      expect.objectContaining({
-        Properties: expect.objectContaining({
-          IntegrationType: 'AWS_PROXY',
-          PayloadFormatVersion: '2.0',
-          IntegrationUri: getAtt(logicalId(stack, stack.router.function)),
-        }),
-      }),
-    ]);
-    const [integrationId] = Object.keys(integrations);
-    for (const route of routeResources(template)) {
-      expect(route.Properties.Target).toEqual({
-        'Fn::Join': ['', ['integrations/', { Ref: integrationId }]],
+  it('sends every API route to the router and every page route to the pages function, with payload format 2.0', () => {
+    const integrations = Object.entries(template.findResources('AWS::ApiGatewayV2::Integration'));
+    const integrationOf = (fn: Parameters<typeof logicalId>[1]) => {
+      const found = integrations.filter(([, integration]) =>
+        isDeepStrictEqual(integration.Properties.IntegrationUri, getAtt(logicalId(stack, fn))),
+      );
+      expect(found).toHaveLength(1);
+      expect(found[0]?.[1].Properties).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
       });
+      return { 'Fn::Join': ['', ['integrations/', { Ref: found[0]?.[0] }]] };
+    };
+    expect(integrations).toHaveLength(2);
+    const toRouter = integrationOf(stack.router.function);
+    const toPages = integrationOf(stack.pages.api.function);
+    const pageKeys = new Set<string>(pageRoutes.map(routeKey));
+    for (const route of routeResources(template)) {
+      expect(route.Properties.Target).toEqual(pageKeys.has(route.Properties.RouteKey) ? toPages : toRouter);
     }
+  });
+
+  it('builds the pages into the pages function, which reads nothing but its own files', () => {
+    const fn = template.findResources('AWS::Lambda::Function')[logicalId(stack, stack.pages.api.function)];
+    expect(fn?.Properties.Environment.Variables).toEqual({
+      PRODUCT_NAME: 'User API',
+      ACCENT_COLOR: '#2250c8',
+    });
+    expect(fn?.Properties.Layers).toBeUndefined();
+    expect(statementsOf(stack.pages.api).flatMap((statement) => asList(statement.Action))).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
   });
 
   it('has a default stage with throttling and JSON access logs to a log group with a retention', () => {

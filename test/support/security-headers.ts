@@ -1,5 +1,7 @@
 // The router's security headers, and the answers that come from the gateway instead (which
 // carry none).
+
+import { isPagePath } from '../../gateway/route-matching';
 import { isDocsPath } from '../../local/docs-page';
 import { isLocalPagePath } from '../../local/pages';
 import { HEALTH_PATHS } from '../../server/http-server';
@@ -14,11 +16,11 @@ const GATEWAY_MESSAGES: Readonly<Record<number, string>> = {
 };
 
 /**
- * The local-only pages of `npm start` (the API reference, the mail inbox, the pages mailed links
- * open) and the server's health checks: not the API.
+ * The local-only pages of `npm start` (the API reference, the mail inbox), the account pages and
+ * the server's health checks: not the API.
  */
 export const isLocalOnlyPath = (path: string): boolean =>
-  isDocsPath(path) || isLocalPagePath(path) || HEALTH_PATHS.has(path);
+  isDocsPath(path) || isLocalPagePath(path) || isPagePath(path) || HEALTH_PATHS.has(path);
 
 /** API Gateway's own answer (`{"message": …}`), as opposed to one the router produced. */
 export const isGatewayAnswer = (status: number, text: string): boolean =>

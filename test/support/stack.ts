@@ -10,6 +10,7 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { createGatewayCore } from '../../gateway/gateway-core';
 import type { Gateway, GatewayHandlers } from '../../gateway/gateway-types';
 import { RATE_LIMIT_BUCKETS, type RateLimits } from '../../lambda/limits/rate-limits';
+import { DEFAULT_BRAND } from '../../lambda/pages/create-pages-handler';
 import type { RouterDependencies } from '../../lambda/router/dependencies';
 import { type Clock, randomIds, systemClock } from '../../lambda/shared/clock';
 import { type Logger, silentLogger } from '../../lambda/shared/logger';
@@ -21,6 +22,7 @@ import { createLocalApp, type LocalApp } from '../../local/app';
 import { localClientOptions } from '../../local/dynamodb-local';
 import { memoryKeySetStore } from '../../local/signing-keys';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
+import { buildPages } from '../../pages/build';
 import { startServer } from '../../server/serve';
 import { createClient } from './client';
 import { claimsOf, signToken } from './forged-tokens';
@@ -39,6 +41,13 @@ export const ADMIN = { email: 'admin@kit.example.com', password: 'test kit admin
 export const UNREACHED_RATE_LIMITS: RateLimits = Object.fromEntries(
   RATE_LIMIT_BUCKETS.map((bucket) => [bucket, { limit: 1_000_000, windowSeconds: 60 }]),
 ) as RateLimits;
+
+let pagesBuild: ReturnType<typeof buildPages> | undefined;
+/** The pages as `npm start` serves them, built once per test process. */
+export const builtPages = (): ReturnType<typeof buildPages> => {
+  pagesBuild ??= buildPages();
+  return pagesBuild;
+};
 
 export const uniqueEmail = (label = 'user'): string => `${label}-${randomUUID().slice(0, 12)}@example.com`;
 
@@ -73,6 +82,8 @@ export interface TestStackOptions {
   readonly authorizerCacheTtlSeconds?: number;
   /** The admin bootstrapped at start and logged in as `stack.admin`; none by default. */
   readonly admin?: { readonly email: string; readonly password: string };
+  /** Serve the account pages, built once per test process (`http` only). */
+  readonly pages?: boolean;
   /** More for the local stack (`http` only): its own DynamoDB Local, a fixed table, a request log. */
   readonly local?: Partial<LocalStackOptions>;
 }
@@ -194,6 +205,7 @@ const startOverHttp = async (options: TestStackOptions, keys: KeySetStore): Prom
     ...(options.authorizerCacheTtlSeconds !== undefined && {
       authorizerCacheTtlSeconds: options.authorizerCacheTtlSeconds,
     }),
+    ...(options.pages && { pages: await builtPages() }),
     ...options.local,
   });
   const dynamoDb = createDynamoDbClient(localClientOptions(local.dynamoDb.endpoint));
@@ -242,6 +254,7 @@ const startOverServer = async (
         auditRetentionDays: 365,
         rateLimits,
       },
+      brand: DEFAULT_BRAND,
       logLevel: 'silent',
       shutdownDelaySeconds: 0,
       trustProxyHops: 0,

@@ -1,5 +1,5 @@
-// The SES client belongs to the mailer alone: the router's bundle (cold start, size) must not
-// carry it. Bundled here as CDK bundles them (esbuild, ESM), read through the metafile.
+// The SES client belongs to the mailer alone, and the pages to their own function: the router's
+// bundle (cold start, size) must carry neither. Bundled here as CDK bundles them (esbuild, ESM), read through the metafile.
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -27,6 +27,13 @@ describe('bundles', () => {
     const inputs = await bundleInputs('lambda/router/index.ts');
     expect(inputs.filter((input) => SES.test(input))).toEqual([]);
     expect(inputs.some((input) => input.includes('mail/request-mail'))).toBe(true);
+  }, 60_000);
+
+  it('keeps the pages out of the router, and the SDK and the router out of the pages function', async () => {
+    const router = await bundleInputs('lambda/router/index.ts');
+    expect(router.filter((input) => /lambda\/pages|preact|uqr/.test(input))).toEqual([]);
+    const pages = await bundleInputs('lambda/pages/index.ts');
+    expect(pages.filter((input) => /@aws-sdk|lambda\/(router|users|store)/.test(input))).toEqual([]);
   }, 60_000);
 
   it('puts it in the mailer', async () => {
