@@ -36,6 +36,9 @@ const withStores = {
 // Every response these suites receive is held to docs/openapi.json (test/support/openapi-contract.ts).
 const withOpenApiContract = { setupFilesAfterEnv: ['<rootDir>/test/support/openapi-contract-setup.ts'] };
 
+/** The e2e suites that speak only HTTP to the stack, and so run on every target. */
+const SERVED_SUITES = ['api', 'email', 'mfa', 'sessions'];
+
 /** @type {import('jest').Config} */
 module.exports = {
   // bcrypt at cost 10 (~55 ms a hash) on two shared cores: give setup-heavy tests room.
@@ -67,6 +70,16 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
     },
+    // The API's end-to-end suites again, against `npm run serve` on each SQL store (test/support/stack.ts
+    // reads E2E_SERVE): the same requests and answers as on the local stack.
+    ...['embedded', 'postgres'].map((store) => ({
+      ...base,
+      ...withStores,
+      ...withOpenApiContract,
+      displayName: `e2e-serve-${store}`,
+      globals: { E2E_SERVE: store },
+      testMatch: SERVED_SUITES.map((suite) => `<rootDir>/test/e2e/${suite}.test.ts`),
+    })),
     // The SQL store on PGlite and a real PostgreSQL 15 (migrations, the key set), and the one
     // contract every store's repositories are held to: DynamoDB Local, PGlite, PostgreSQL.
     { ...base, ...withStores, displayName: 'sql', testMatch: ['<rootDir>/test/sql/**/*.test.ts'] },

@@ -50,6 +50,7 @@ export const openDynamoDbStore = async (
     );
     return {
       app,
+      keys,
       ready: async () => {
         await app.dependencies.repository.getById(PROBE_ID);
         return true;

@@ -39,6 +39,8 @@ interface ClaimedRow {
   name: string;
   token: string | null;
   attempts: number;
+  /** bigint: pg hands it over as a string. */
+  seq: string | number;
 }
 
 const MAX_BACKOFF_SECONDS = 600;
@@ -54,8 +56,8 @@ export const startOutboxSender = (options: OutboxSenderOptions): OutboxSender =>
       await db.query<ClaimedRow>(
         `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $3
          WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1
-                      ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-         RETURNING id, kind, to_address, name, token, attempts`,
+                      ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING id, kind, to_address, name, token, attempts, seq`,
         [at(0), options.batchSize ?? 10, at(options.leaseSeconds ?? 60)],
       )
     ).rows;
@@ -100,9 +102,12 @@ export const startOutboxSender = (options: OutboxSenderOptions): OutboxSender =>
     return true;
   };
 
+  /** One by one, oldest first: mails caused one after another arrive in that order. */
   const runOnce = async (): Promise<number> => {
-    const sent = await Promise.all((await claim()).map(deliver));
-    return sent.filter(Boolean).length;
+    const claimed = (await claim()).sort((a, b) => Number(a.seq) - Number(b.seq));
+    let sent = 0;
+    for (const row of claimed) if (await deliver(row)) sent += 1;
+    return sent;
   };
 
   let stopped = false;

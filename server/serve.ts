@@ -4,6 +4,7 @@
 // reads process.env; server/index.ts hands in the configuration.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { createGatewayCore } from '../gateway/gateway-core';
+import type { Gateway } from '../gateway/gateway-types';
 import { createHttpListener } from '../gateway/http-listener';
 import type { MailSender } from '../lambda/mailer/create-mailer';
 import { createPagesHandler } from '../lambda/pages/create-pages-handler';
@@ -43,6 +44,8 @@ export interface RunningServer {
    * rejects on a ConfigurationError.
    */
   readonly opened: Promise<boolean>;
+  /** The store and the gateway behind the socket once serving: for the test kit's checks. */
+  serving(): { readonly store: OpenedStore; readonly gateway: Gateway } | undefined;
   /** The SIGTERM path: readyz 503, the delay (unless `immediate`), the drain, then the store and the pool are closed. */
   shutdown(options?: { readonly immediate?: boolean }): Promise<void>;
 }
@@ -110,6 +113,7 @@ export const startServer = async (config: ServerConfig, deps: ServerDependencies
   };
 
   let listener: RequestListener = notYetServing;
+  let serving: { store: OpenedStore; gateway: Gateway } | undefined;
   let store: OpenedStore | undefined;
   const http = createHttpServer({
     listener: (req, res) => listener(req, res),
@@ -192,12 +196,13 @@ export const startServer = async (config: ServerConfig, deps: ServerDependencies
         });
         closers.push(stopMail);
       }
-      const core = createGatewayCore({
+      const core: Gateway = createGatewayCore({
         ...opened.app.handlers,
         pages,
         clock: deps.clock,
         onError: (error, handler) => logger.error(`${handler} failed`, { error }),
       });
+      serving = { store: opened, gateway: core };
       listener = createHttpListener(core, {
         ...(localPages && { localPages }),
         clientAddress: (req) =>
@@ -221,6 +226,7 @@ export const startServer = async (config: ServerConfig, deps: ServerDependencies
     url,
     port,
     opened,
+    serving: () => serving,
     shutdown(options) {
       stopped ??= (async () => {
         await http.shutdown(options);

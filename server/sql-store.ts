@@ -48,6 +48,7 @@ export const openSqlStore = async (
     const sweeper = startSweeper({ db, clock: context.clock, logger: context.logger });
     return {
       app,
+      keys,
       ready: async () => (await schemaVersion(db)) === latest,
       async startMail(sender, settings) {
         const outbox = startOutboxSender({

@@ -8,6 +8,7 @@ import type { RouterSettings } from '../lambda/router/dependencies';
 import type { Clock } from '../lambda/shared/clock';
 import type { Logger } from '../lambda/shared/logger';
 import type { PasswordHasher } from '../lambda/shared/passwords';
+import type { KeySetStore } from '../lambda/tokens/rotation';
 import type { LocalApp } from '../local/app';
 
 export interface StoreContext {
@@ -20,6 +21,8 @@ export interface StoreContext {
 
 export interface OpenedStore {
   readonly app: LocalApp;
+  /** Where this store keeps its signing key set. */
+  readonly keys: KeySetStore;
   /** The store answers and its schema is current. */
   ready(): Promise<boolean>;
   /** Starts sending the outbox through `sender`; the returned function stops it. */

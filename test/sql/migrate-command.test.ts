@@ -21,6 +21,9 @@ const migrate = async (env: Record<string, string>) => {
   return { code: await run.exit, stdout: run.stdout().trim(), stderr: run.stderr().trim() };
 };
 
+// Each run starts node and, for the embedded store, PGlite (seconds each on a loaded machine).
+jest.setTimeout(120_000);
+
 describe('npm run migrate', () => {
   it('migrates the embedded store in DATA_DIR once, keeping a key-encryption key beside it', async () => {
     const dataDir = newDataDir();

@@ -4,12 +4,13 @@
 // socket) or over real HTTP (`over: 'http'`, the e2e and security suites: the local stack on a
 // free port). Both come with a leak-checking client (client.ts), helpers that make accounts
 // through the API, and, when asked for, the bootstrap admin logged in.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { createGatewayCore } from '../../gateway/gateway-core';
 import type { Gateway, GatewayHandlers } from '../../gateway/gateway-types';
 import { RATE_LIMIT_BUCKETS, type RateLimits } from '../../lambda/limits/rate-limits';
+import { DEFAULT_BRAND } from '../../lambda/pages/create-pages-handler';
 import type { RouterDependencies } from '../../lambda/router/dependencies';
 import { type Clock, randomIds, systemClock } from '../../lambda/shared/clock';
 import { type Logger, silentLogger } from '../../lambda/shared/logger';
@@ -22,8 +23,11 @@ import { localClientOptions } from '../../local/dynamodb-local';
 import { memoryKeySetStore } from '../../local/signing-keys';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
 import { buildPages } from '../../pages/build';
+import { startServer } from '../../server/serve';
 import { createClient } from './client';
 import { claimsOf, signToken } from './forged-tokens';
+import { newDataDir } from './server-process';
+import { createPostgresDatabase } from './sql';
 import { createTestTable, harnessEndpoint, testDocumentClient, testDynamoDbClient } from './tables';
 import { type ApiResponse, type Client, newSecrets, overCore, overHttp, type Transport } from './transport';
 
@@ -127,6 +131,10 @@ interface Started {
   readonly gateway: Gateway;
   readonly app: LocalApp;
   readonly local: LocalStack | undefined;
+  /** The base URL, over http. */
+  readonly url: string | undefined;
+  /** The store's own key set, when the stack keeps it (the server on a SQL store). */
+  readonly keys?: KeySetStore;
   readonly dynamoDb: DynamoDBClient;
   readonly transport: (sourceIp?: string) => Transport;
   stop(): Promise<void>;
@@ -175,6 +183,7 @@ const startInProcess = async (options: TestStackOptions, keys: KeySetStore): Pro
     gateway,
     app,
     local: undefined,
+    url: undefined,
     dynamoDb,
     transport: (sourceIp) => overCore(gateway, sourceIp),
     stop: async () => {
@@ -209,6 +218,7 @@ const startOverHttp = async (options: TestStackOptions, keys: KeySetStore): Prom
     gateway: local.gateway,
     app: local.app,
     local,
+    url: local.url,
     dynamoDb,
     transport: (sourceIp) => overHttp(local.url, sourceIp),
     stop: async () => {
@@ -219,12 +229,82 @@ const startOverHttp = async (options: TestStackOptions, keys: KeySetStore): Prom
   };
 };
 
-export const startTestStack = async (options: TestStackOptions): Promise<TestStack> => {
+/**
+ * The e2e suites run a second and third time against `npm run serve` on the SQL stores: their
+ * Jest projects set E2E_SERVE (jest.config.js), and `over: 'http'` then starts the server in
+ * this process, on a PGlite folder or a fresh PostgreSQL database, instead of the local stack.
+ */
+const serveTarget = (): 'embedded' | 'postgres' | undefined =>
+  (globalThis as { E2E_SERVE?: 'embedded' | 'postgres' }).E2E_SERVE;
+
+const startOverServer = async (
+  options: TestStackOptions,
+  kind: 'embedded' | 'postgres',
+): Promise<Started> => {
+  const { rateLimits, logger, clock } = appSettings(options);
+  const server = await startServer(
+    {
+      store: kind === 'postgres' ? { kind, databaseUrl: await createPostgresDatabase() } : { kind },
+      dataDir: newDataDir(),
+      port: 0,
+      host: '127.0.0.1',
+      keyEncryptionKey: randomBytes(32),
+      catchMail: true,
+      ...(options.admin && { admin: options.admin }),
+      router: {
+        bcryptCost: 10,
+        tokenTtlSeconds: options.tokenTtlSeconds ?? 900,
+        sessionTtlSeconds: 30 * 24 * 3600,
+        auditRetentionDays: 365,
+        rateLimits,
+      },
+      brand: DEFAULT_BRAND,
+      logLevel: 'silent',
+      shutdownDelaySeconds: 0,
+      trustProxyHops: 0,
+    },
+    { logger, clock },
+  );
+  await server.opened;
+  const serving = server.serving();
+  if (!serving) throw new Error('the server stopped before it served');
+  const dynamoDb = testDynamoDbClient();
+  return {
+    tableName: `serve-${kind}`,
+    gateway: serving.gateway,
+    app: serving.store.app,
+    local: undefined,
+    url: server.url,
+    keys: serving.store.keys,
+    dynamoDb,
+    transport: (sourceIp) => overHttp(server.url, sourceIp),
+    stop: () => server.shutdown({ immediate: true }),
+  };
+};
+
+/** The key set the kit hands the stack it starts: the test's, or a fresh one in memory. */
+const kitKeys = async (options: TestStackOptions): Promise<KeySetStore> => {
   const keys = options.keys ?? memoryKeySetStore();
   await ensureKeySet(keys, (options.clock ?? systemClock)());
+  return keys;
+};
+
+const startStack = async (options: TestStackOptions): Promise<{ started: Started; keys: KeySetStore }> => {
+  const serve = options.over === 'http' ? serveTarget() : undefined;
+  if (serve) {
+    const started = await startOverServer(options, serve);
+    if (!started.keys) throw new Error('the server keeps no key set');
+    return { started, keys: started.keys };
+  }
+  const keys = await kitKeys(options);
   const started = await (options.over === 'core'
     ? startInProcess(options, keys)
     : startOverHttp(options, keys));
+  return { started, keys };
+};
+
+export const startTestStack = async (options: TestStackOptions): Promise<TestStack> => {
+  const { started, keys } = await startStack(options);
   const secrets = newSecrets(options.admin ? [options.admin.password] : []);
   /** The key set now; its private members join what no response may show. */
   const keySet = async (): Promise<KeySet> => {
@@ -293,7 +373,7 @@ export const startTestStack = async (options: TestStackOptions): Promise<TestSta
       return httpOnly(started.local, 'local stack');
     },
     get url() {
-      return httpOnly(started.local?.url, 'URL');
+      return httpOnly(started.url, 'URL');
     },
     dynamoDb: started.dynamoDb,
     get admin() {
