@@ -53,10 +53,10 @@ step('lint', 'npx', ['biome', 'check', '.']);
 
 mkdirSync('reports', { recursive: true });
 const extra = process.argv.slice(2);
-// The burst and outage suites measure how the service holds when it is pushed to its limits on
+// The flood, burst and outage suites measure how the service holds when it is pushed to its limits on
 // DynamoDB Local: beside the other suites, a saturated machine (not the service) decides what they
 // see. They run after the rest, alone.
-const ALONE = 'test/security/(login-bursts|faults)\\.test\\.ts$';
+const ALONE = 'test/security/(login-bursts|faults|abuse-resistance)\\.test\\.ts$';
 const results =
   extra.length > 0
     ? [jest('jest', 'reports/jest.json', extra)]
