@@ -1,6 +1,7 @@
 // Jest projects: unit (pure logic), integration (handlers on DynamoDB Local), infra (the CDK
-// template), e2e (real HTTP through the local gateway), sql (PGlite and PostgreSQL), security.
-// `npm test` runs them all.
+// template), e2e (real HTTP through the local gateway), e2e-serve-embedded and e2e-serve-postgres
+// (the API's e2e suites against `npm run serve`), sql (PGlite and PostgreSQL), security.
+// `npm test` runs them all, then the browser suites (jest.browser.config.js).
 const swc = [
   '@swc/jest',
   {
