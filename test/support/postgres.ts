@@ -8,7 +8,8 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../local/dynamodb-local';
 
-export const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
+/** Debian's PostgreSQL 15; POSTGRES_BIN points elsewhere (GitHub's Ubuntu runner has 16). */
+export const POSTGRES_BIN = process.env.POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
 
 export interface RunningPostgres {
   /** `postgres://postgres@127.0.0.1:PORT/postgres` */
