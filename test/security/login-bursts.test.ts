@@ -33,13 +33,13 @@ const eventsOf = async (userId: string, type: AuditEvent['type']): Promise<Audit
 
 /**
  * Resolves once the client's attempts are past the free ones (a hold is on its record: six are
- * claimed), or, on a service that counts only after checking, once the first of `inFlight` is
- * answered: either way while the rest of the burst is still in flight. The burst's last request
- * is sent then, so that it is the last to arrive, as an attacker's last guess would be.
+ * claimed), so that the burst's last request, sent then, arrives as an attacker's last guess
+ * would: after the back-off has started. On a service that never holds (one that counts only
+ * after checking) it resolves when the whole burst is answered, and the counts below fail.
  */
 const whileInFlight = async (email: string, ip: string, inFlight: readonly Promise<unknown>[]) => {
   let answered = false;
-  const first = Promise.race(inFlight).then(() => {
+  const all = Promise.all(inFlight).then(() => {
     answered = true;
   });
   const held = (async () => {
@@ -55,7 +55,7 @@ const whileInFlight = async (email: string, ip: string, inFlight: readonly Promi
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   })();
-  await Promise.race([first, held]);
+  await Promise.race([all, held]);
 };
 
 /**
