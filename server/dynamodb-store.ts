@@ -13,8 +13,8 @@ import { createLocalApp } from '../local/app';
 import { fileKeySetStore } from '../local/signing-keys';
 import type { OpenedStore, StoreContext } from './store';
 
-/** DynamoDB Local takes any region and alphanumeric credentials. */
-const clientOptions = (endpoint: string | undefined) =>
+/** DynamoDB Local takes any region and alphanumeric credentials. Also `create-admin --store`'s. */
+export const clientOptions = (endpoint: string | undefined) =>
   endpoint
     ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
     : {};

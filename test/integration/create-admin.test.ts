@@ -15,12 +15,12 @@ interface Run {
   readonly stderr: string;
 }
 
-const createAdmin = (args: string[], stdin: string): Promise<Run> =>
+const createAdmin = (args: string[], stdin: string, env: NodeJS.ProcessEnv = {}): Promise<Run> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', ...args], {
       cwd: ROOT,
       // The harness's DynamoDB Local endpoint and local credentials reach the child through env.
-      env: { ...process.env, LOG_LEVEL: 'warn', TABLE_NAME: '' },
+      env: { ...process.env, LOG_LEVEL: 'warn', TABLE_NAME: '', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -146,12 +146,40 @@ describe('npm run create-admin', () => {
     expect(run.stderr).not.toContain('hunter2');
   });
 
+  it("with --store, finds the table by the server's variables (STORE=dynamodb)", async () => {
+    const email = uniqueEmail('server-store');
+    const password = 'the server store admin';
+    const env = {
+      STORE: 'dynamodb',
+      TABLE_NAME: table,
+      DYNAMODB_ENDPOINT: process.env.AWS_ENDPOINT_URL_DYNAMODB,
+    };
+
+    const run = await createAdmin(['--store', '--email', email], `${password}\n`, env);
+    const again = await createAdmin(['--store', '--email', email], `${password}\n`, env);
+
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(`created admin: ${email} in table ${table}.\n`);
+    expect(again.stdout).toContain('already an admin with this password; nothing changed');
+    const stored = await repository.getByEmail(email);
+    expect(stored?.role).toBe('admin');
+    expect(await bcrypt.compare(password, stored?.passwordHash ?? '')).toBe(true);
+  });
+
+  it('refuses --store with --table or --branch', async () => {
+    const run = await createAdmin(['--store', '--table', table, '--email', uniqueEmail('both')], 'password');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('give one of --branch, --table or --store.');
+  });
+
   it('asks for the branch or the table, and the email', async () => {
     const noTarget = await createAdmin(['--email', uniqueEmail('usage')], 'password');
     const noEmail = await createAdmin(['--table', table], 'password');
 
     expect(noTarget.code).toBe(2);
-    expect(noTarget.stderr).toContain('name the branch (--branch) or the table (--table)');
+    expect(noTarget.stderr).toContain(
+      "name the branch (--branch), the table (--table) or the server's store (--store)",
+    );
     expect(noEmail.code).toBe(2);
     expect(noEmail.stderr).toContain('--email is required');
   });

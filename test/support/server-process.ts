@@ -15,7 +15,7 @@ export interface ServerProcess extends CollectedProcess {
 }
 
 /** What a container's environment has: none of the variables the Jest harness and other suites set. */
-const cleanEnv = (): NodeJS.ProcessEnv => {
+export const cleanEnv = (): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = {};
   for (const name of ['PATH', 'HOME', 'LANG', 'TMPDIR']) if (process.env[name]) env[name] = process.env[name];
   return env;
