@@ -15,6 +15,8 @@ export const en = {
     code: 'Code',
     recoveryCode: 'Recovery code',
   },
+  /** Announced (role=status) when a form has saved in place. */
+  saved: 'Saved.',
   buttons: {
     signIn: 'Sign in',
     signUp: 'Sign up',
@@ -95,7 +97,6 @@ export const en = {
     passwordHint: 'Changing your password signs you out everywhere.',
     verified: 'Confirmed',
     unverified: 'Not confirmed yet',
-    saved: 'Saved.',
     resent: 'If the address still needs confirming, a mail is on its way.',
     role: 'Role',
     memberSince: 'Member since',

@@ -151,7 +151,7 @@ describe('the console', () => {
     await field(details, fields.name).fill('Renamed By Admin');
     await field(details, t.users.role).selectOption('admin');
     await button(details, buttons.save).click();
-    await expectText(details.getByRole('status'), strings.profile.saved);
+    await expectText(details.getByRole('status'), strings.saved);
     const edited = await stack.call('GET', `/users/${user.id}`, { token: stack.admin.token });
     expect(edited.body).toMatchObject({ name: 'Renamed By Admin', role: 'admin' });
 

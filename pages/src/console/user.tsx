@@ -7,13 +7,13 @@ import { navigate } from '../router';
 import { strings } from '../strings';
 import {
   describeFailure,
+  EmailField,
   Field,
-  Form,
   type FormState,
   formatTime,
   Notice,
   Page,
-  Submit,
+  SavingSection,
   useForm,
 } from '../ui';
 import { Confirmed } from './confirm';
@@ -211,31 +211,24 @@ export const UserPage = ({ id }: { id: string }) => {
 
 const UserFields = ({ user, saved }: { user: User; saved: (user: User) => void }) => {
   const form = useForm({ name: user.name, email: user.email, role: user.role });
-  const [done, setDone] = useState(false);
   return (
-    <section aria-labelledby="fields-title">
-      <h2 id="fields-title">{t.fieldsTitle}</h2>
-      <Form
-        form={form}
-        label="fields-title"
-        onSubmit={async () => {
-          setDone(false);
-          const { name, email, role } = form.values;
-          const changed = Object.fromEntries(
-            Object.entries({ name, email, role }).filter(([key, value]) => value !== user[key as keyof User]),
-          );
-          if (Object.keys(changed).length > 0)
-            saved(await call<User>('PATCH', `/users/${user.id}`, { body: changed }));
-          setDone(true);
-        }}
-      >
-        <Field form={form} name="name" label={strings.fields.name} autoComplete="off" />
-        <Field form={form} name="email" label={strings.fields.email} type="email" autoComplete="off" />
-        <RoleField form={form} />
-        <Submit form={form}>{strings.buttons.save}</Submit>
-        {done && <Notice>{strings.profile.saved}</Notice>}
-      </Form>
-    </section>
+    <SavingSection
+      id="fields-title"
+      title={t.fieldsTitle}
+      form={form}
+      save={async () => {
+        const { name, email, role } = form.values;
+        const changed = Object.fromEntries(
+          Object.entries({ name, email, role }).filter(([key, value]) => value !== user[key as keyof User]),
+        );
+        if (Object.keys(changed).length > 0)
+          saved(await call<User>('PATCH', `/users/${user.id}`, { body: changed }));
+      }}
+    >
+      <Field form={form} name="name" label={strings.fields.name} autoComplete="off" />
+      <EmailField form={form} name="email" autoComplete="off" />
+      <RoleField form={form} />
+    </SavingSection>
   );
 };
 
