@@ -212,6 +212,7 @@ export const en = {
       everywhereQuestion: (email: string) => `Sign ${email} out everywhere?`,
       signedOut: 'Every session has ended.',
       eventsTitle: 'Events',
+      olderEvents: 'Older events',
     },
     newUser: {
       title: 'Create a user',
@@ -227,6 +228,9 @@ export const en = {
       actor: 'Actor',
       nobody: '—',
       none: 'No events.',
+      emailOrId: 'An email or a user id',
+      unknownUser: 'No user has this email.',
+      notEmailOrId: 'Type an email or a user id.',
     },
   },
 } as const;

@@ -36,11 +36,23 @@ export const Page = ({ title, children }: { title: string; children: ComponentCh
 
 export type FieldErrors = Readonly<Record<string, string>>;
 
+/** A field the page itself refuses (before or instead of an API call), said beside that field. */
+export class FieldError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** How a form reads the API's problem: field errors by the body's field name, or one message. */
 export const describeFailure = (
   error: unknown,
   fields: readonly string[],
 ): { fieldErrors: FieldErrors; message: string | undefined } => {
+  if (error instanceof FieldError)
+    return { fieldErrors: { [error.field]: error.message }, message: undefined };
   if (error instanceof NetworkError) return { fieldErrors: {}, message: strings.errors.network };
   if (!(error instanceof ApiError)) return { fieldErrors: {}, message: strings.errors.unexpected };
   if (error.status === 429) return { fieldErrors: {}, message: strings.errors.tooMany(error.retryAfter) };
