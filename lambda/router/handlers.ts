@@ -259,7 +259,7 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   },
 
   async removeTotp(request) {
-    const { removeTotp } = await import('../mfa/manage-factor');
+    const { removeTotp } = await import('../mfa/remove-totp');
     await removeTotp(
       request.deps,
       signedIn(request.caller),
@@ -271,7 +271,7 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   },
 
   async regenerateRecoveryCodes(request) {
-    const { regenerateRecoveryCodes } = await import('../mfa/manage-factor');
+    const { regenerateRecoveryCodes } = await import('../mfa/regenerate-recovery-codes');
     const codes = await regenerateRecoveryCodes(
       request.deps,
       signedIn(request.caller),
