@@ -122,6 +122,16 @@ describe('the Kubernetes schemas', () => {
     expect(verdict?.errors).toContain('containerPort must be integer');
   });
 
+  it('accept the PostgreSQL that the image workflow runs on its kind cluster', () => {
+    const postgres = parseAllDocuments(
+      readFileSync(path.join(ROOT, '.github', 'kind', 'postgres.yaml'), 'utf8'),
+    ).map((doc) => doc.toJSON() as object);
+    expect(validate(postgres).map(({ kind, errors }) => `${kind}: ${errors ?? 'valid'}`)).toEqual([
+      'Deployment: valid',
+      'Service: valid',
+    ]);
+  });
+
   it('put every object in the namespace', () => {
     expect(manifests.objects.map((object) => object.metadata.namespace)).toEqual(
       manifests.objects.map(() => 'user-api'),
