@@ -47,14 +47,15 @@ export const DEFAULT_OPTIONS: UserApiK8sOptions = {
   env: {},
 };
 
-/** The variables that come from the Secret and so may never be given as plain settings. */
-export const SECRET_VARIABLES = [
-  'DATABASE_URL',
-  'KEY_ENCRYPTION_KEY',
-  'SMTP_URL',
-  'ADMIN_EMAIL',
-  'ADMIN_PASSWORD',
-] as const;
+/**
+ * The server's variables that come from the Secret, by reference: what the store needs (the server
+ * and the migration Job), and what the server may go without (mail waits, no admin is made at start).
+ */
+export const SECRET_VARIABLES = {
+  store: ['DATABASE_URL', 'KEY_ENCRYPTION_KEY'],
+  optional: ['SMTP_URL', 'ADMIN_EMAIL', 'ADMIN_PASSWORD'],
+} as const;
+const SECRET_NAMES: readonly string[] = [...SECRET_VARIABLES.store, ...SECRET_VARIABLES.optional];
 /** Set by the manifests themselves. */
 const FIXED_VARIABLES = ['STORE', 'PORT', 'HOST', 'DATA_DIR', 'SHUTDOWN_DELAY_SECONDS'];
 
@@ -109,7 +110,7 @@ export const resolveOptions = (given: Partial<UserApiK8sOptions> = {}): UserApiK
   );
   for (const name of Object.keys(options.env)) {
     check(
-      !(SECRET_VARIABLES as readonly string[]).includes(name),
+      !SECRET_NAMES.includes(name),
       `${name} comes from the Secret "${options.secretName}", never from a plain setting`,
     );
     check(!FIXED_VARIABLES.includes(name), `${name} is set by the manifests themselves`);

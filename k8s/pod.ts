@@ -1,7 +1,7 @@
 // What the server's pods and the migration Job's pod share: the image's user, a read-only root with
 // a writable /tmp, no privilege, no service-account token, and the store's settings from the Secret.
 import { k8s } from 'cdk8s-plus-32';
-import type { UserApiK8sOptions } from './options';
+import { SECRET_VARIABLES, type UserApiK8sOptions } from './options';
 
 /** The image's user and group (the Dockerfile's). */
 export const IMAGE_UID = 10001;
@@ -74,13 +74,9 @@ const fromSecret = (options: UserApiK8sOptions, name: string, optional: boolean)
 /** STORE=postgres and what it needs, read from the Secret by reference: no value is ever in a manifest. */
 export const storeEnv = (options: UserApiK8sOptions): k8s.EnvVar[] => [
   { name: 'STORE', value: 'postgres' },
-  fromSecret(options, 'DATABASE_URL', false),
-  fromSecret(options, 'KEY_ENCRYPTION_KEY', false),
+  ...SECRET_VARIABLES.store.map((name) => fromSecret(options, name, false)),
 ];
 
-/** The server's optional secrets: unset, mail waits in the outbox and no admin is created at start. */
-export const optionalSecretEnv = (options: UserApiK8sOptions): k8s.EnvVar[] => [
-  fromSecret(options, 'SMTP_URL', true),
-  fromSecret(options, 'ADMIN_EMAIL', true),
-  fromSecret(options, 'ADMIN_PASSWORD', true),
-];
+/** The server's optional secrets: a Secret without them still starts it. */
+export const optionalSecretEnv = (options: UserApiK8sOptions): k8s.EnvVar[] =>
+  SECRET_VARIABLES.optional.map((name) => fromSecret(options, name, true));
