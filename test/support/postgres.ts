@@ -15,6 +15,8 @@ export interface RunningPostgres {
   /** `postgres://postgres@127.0.0.1:PORT/postgres` */
   readonly url: string;
   readonly port: number;
+  /** Its data folder (postmaster.pid names the server's process). */
+  readonly dataDir: string;
   /** A URL for another database on this server. */
   urlOf(database: string): string;
   /** Shuts the server down (`fast`: ends sessions cleanly; `immediate`: as a crash) and keeps its data. */
@@ -76,6 +78,7 @@ export const startPostgres = async (): Promise<RunningPostgres> => {
   return {
     url: urlOf('postgres'),
     port,
+    dataDir: data,
     urlOf,
     halt: (mode) => run('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']),
     resume: start,
