@@ -7,6 +7,7 @@ import { ConfigurationError } from '../lambda/shared/env';
 import { createLogger } from '../lambda/shared/logger';
 import { sourceMappedStack } from '../lambda/shared/source-mapped-stack';
 import { readServerConfig, USAGE } from './config';
+import { batchedLogWriter } from './log-writer';
 import { startServer } from './serve';
 
 // The SDK's notice that its releases from 2027 want Node 22; this project pins its SDK version.
@@ -25,7 +26,9 @@ const main = async () => {
     return;
   }
   const config = readServerConfig(process.env, args, process.cwd());
-  const logger = createLogger({ level: config.logLevel, stack: sourceMappedStack });
+  const lines = batchedLogWriter();
+  process.on('exit', () => lines.flush());
+  const logger = createLogger({ level: config.logLevel, stack: sourceMappedStack, write: lines.write });
   const server = await startServer(config, { logger, clock: systemClock });
   let signalled = false;
   const stop = (signal: string) => {
