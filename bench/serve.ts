@@ -25,13 +25,16 @@ import { alternate, load, throughputInTurns } from './load-runs';
 import { startRawPostgresServer } from './raw-pg-server';
 import type { Throughput } from './report';
 
-const LATENCY_SECONDS = 10;
-const THROUGHPUT_CONNECTIONS = 50;
-const CONCURRENT_LOGINS = 60;
-const QUIET_SECONDS = 5;
-const RSS_REQUESTS = 10_000;
-const SCALING_SECONDS = 8;
-const REPLICAS = [1, 2, 3] as const;
+/** The phases' sizes: about three minutes in all on two shared cores. */
+const SIZES = {
+  latencySeconds: 10,
+  throughputConnections: 50,
+  concurrentLogins: 60,
+  quietSeconds: 5,
+  rssRequests: 10_000,
+  scalingSeconds: 8,
+  replicas: [1, 2, 3],
+} as const;
 
 /** Every limit out of the bench's way: the counting writes are still made, as on every request. */
 const UNLIMITED = {
@@ -115,11 +118,15 @@ const loginOf = (base: string, user: Account): Target => ({
 const postmasterOf = (postgres: RunningPostgres): number =>
   Number(readFileSync(join(postgres.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 
-/** Names the limit of a phase from where its CPU went. */
+/**
+ * Names the limit of a phase from where its CPU went: the machine's cores when they are nearly all
+ * busy (and who spends them), else one replica's event loop when it holds most of a core (a
+ * process that waits for a core now and then never shows a full one), else waiting.
+ */
 export const nameBottleneck = (cores: ScalingRow['cores'], machineCores: number): string => {
   const hottest = Math.max(...cores.replicas);
   const serving = cores.replicas.reduce((sum, value) => sum + value, 0);
-  const parts = `replicas ${round(serving, 2)}, PostgreSQL ${round(cores.postgres, 2)}, HAProxy ${round(cores.haproxy, 2)}, load generator and the rest ${round(cores.rest, 2)} of ${machineCores} cores`;
+  const parts = `replicas ${round(serving, 2)}, PostgreSQL ${round(cores.postgres, 2)}, HAProxy ${round(cores.haproxy, 2)}, load generator and the rest ${round(cores.rest, 2)}, idle ${round(cores.idle, 2)} of ${machineCores} cores`;
   if (cores.idle < 0.1 * machineCores) {
     const [name] = [
       ['the replicas (node)', serving],
@@ -127,11 +134,11 @@ export const nameBottleneck = (cores: ScalingRow['cores'], machineCores: number)
       ['HAProxy', cores.haproxy],
       ['the load generator and the rest', cores.rest],
     ].sort((a, b) => Number(b[1]) - Number(a[1]))[0] as [string, number];
-    return `the machine's CPU is saturated; ${name} spend most of it (${parts})`;
+    return `the machine's CPU, saturated; ${name} spend most of it (${parts})`;
   }
-  if (hottest >= 0.85) return `one replica's event loop, a full core (${parts})`;
-  if (cores.postgres >= 0.85) return `PostgreSQL (${parts})`;
-  return `neither CPU nor one process: waiting (${parts})`;
+  if (hottest >= 0.6) return `one replica's event loop, ${round(hottest, 2)} of a core (${parts})`;
+  if (cores.postgres >= 0.6 * machineCores) return `PostgreSQL (${parts})`;
+  return `no CPU limit: waiting (${parts})`;
 };
 
 const scalingPhase = async (
@@ -149,7 +156,7 @@ const scalingPhase = async (
     // HAProxy marks a server up after its first /readyz check.
     await sleep(1_000);
     const target = getOwn(balancer.url, user);
-    await load([{ kind: 'autocannon', ...target, connections: THROUGHPUT_CONNECTIONS, seconds: 1 }]);
+    await load([{ kind: 'autocannon', ...target, connections: SIZES.throughputConnections, seconds: 1 }]);
     const postmaster = postmasterOf(postgres);
     const postgresCpu = () =>
       processCpuSeconds(postmaster, { reaped: true }) +
@@ -163,7 +170,12 @@ const scalingPhase = async (
     });
     const before = sample();
     const [result] = (await load([
-      { kind: 'autocannon', ...target, connections: THROUGHPUT_CONNECTIONS, seconds: SCALING_SECONDS },
+      {
+        kind: 'autocannon',
+        ...target,
+        connections: SIZES.throughputConnections,
+        seconds: SIZES.scalingSeconds,
+      },
     ])) as AutocannonResult[];
     const after = sample();
     const wall = (after.at - before.at) / 1000;
@@ -195,14 +207,20 @@ const scalingPhase = async (
   }
 };
 
-/** A fresh replica on `env`'s store: its RSS once serving, and after RSS_REQUESTS GETs of a user's own record. */
+/** A fresh replica on `env`'s store: its RSS once serving, and after SIZES.rssRequests GETs of a user's own record. */
 const rssAfterRequests = async (env: Record<string, string>) => {
   const replica = await startReplica(env);
   try {
     const user = await signedUp(replica.url, `rss-${randomBytes(4).toString('hex')}@example.com`);
     const started = round(rssMb(replica.pid), 1);
     const [result] = (await load([
-      { kind: 'autocannon', ...getOwn(replica.url, user), connections: 10, seconds: 0, amount: RSS_REQUESTS },
+      {
+        kind: 'autocannon',
+        ...getOwn(replica.url, user),
+        connections: 10,
+        seconds: 0,
+        amount: SIZES.rssRequests,
+      },
     ])) as AutocannonResult[];
     return { started, after: round(rssMb(replica.pid), 1), requests: (result?.requests ?? 0) + 3 };
   } finally {
@@ -229,61 +247,63 @@ export const measureServe = async (progress: (message: string) => void): Promise
     const raw = await startRawPostgresServer(postgres.url);
     closers.unshift(() => raw.close());
 
-    progress(`server: GET own user and login vs raw node:http + pg, in turns, ${LATENCY_SECONDS} s each`);
+    progress(
+      `server: GET own user and login vs raw node:http + pg, in turns, ${SIZES.latencySeconds} s each`,
+    );
     const [rawGet, serveGet] = (await alternate(
       [getOwn(raw.url, user), getOwn(first.url, user)],
-      LATENCY_SECONDS,
+      SIZES.latencySeconds,
     )) as [Latencies, Latencies];
     const [rawLogin, serveLogin] = (await alternate(
       [loginOf(raw.url, user), loginOf(first.url, user)],
-      LATENCY_SECONDS,
+      SIZES.latencySeconds,
     )) as [Latencies, Latencies];
 
-    progress(`server: throughput, ${THROUGHPUT_CONNECTIONS} connections, raw and one replica in turns`);
+    progress(`server: throughput, ${SIZES.throughputConnections} connections, raw and one replica in turns`);
     const [rawThroughput, serveThroughput] = (await throughputInTurns(
       [getOwn(raw.url, user), getOwn(first.url, user)],
-      THROUGHPUT_CONNECTIONS,
+      SIZES.throughputConnections,
     )) as [Throughput, Throughput];
 
-    progress(`server: GET own user quiet, then during ${CONCURRENT_LOGINS} concurrent logins`);
+    progress(`server: GET own user quiet, then during ${SIZES.concurrentLogins} concurrent logins`);
     // One account per connection: logins racing on one account from one address are refused
     // past its few claimed attempts (the back-off claims before bcrypt checks).
     const crowd: Account[] = [];
-    for (let i = 0; i < CONCURRENT_LOGINS; i += 10)
+    for (let i = 0; i < SIZES.concurrentLogins; i += 10)
       crowd.push(
         ...(await Promise.all(
           Array.from({ length: 10 }, (_, j) => signedUp(first.url, `crowd-${i + j}@example.com`)),
         )),
       );
-    const [quiet] = (await alternate([getOwn(first.url, user)], QUIET_SECONDS)) as [Latencies];
+    const [quiet] = (await alternate([getOwn(first.url, user)], SIZES.quietSeconds)) as [Latencies];
     const [flood, loaded] = await Promise.all([
       load([
         {
           kind: 'autocannon',
           ...loginOf(first.url, user),
           bodies: crowd.map((member) => loginOf(first.url, member).body ?? ''),
-          connections: CONCURRENT_LOGINS,
-          seconds: QUIET_SECONDS + 4,
+          connections: SIZES.concurrentLogins,
+          seconds: SIZES.quietSeconds + 4,
         },
       ]) as Promise<AutocannonResult[]>,
       // The logins' connections open and their queue fills before the first GET is timed.
-      sleep(2_000).then(() => alternate([getOwn(first.url, user)], QUIET_SECONDS)),
+      sleep(2_000).then(() => alternate([getOwn(first.url, user)], SIZES.quietSeconds)),
     ]);
-    const [quietAfter] = (await alternate([getOwn(first.url, user)], QUIET_SECONDS)) as [Latencies];
+    const [quietAfter] = (await alternate([getOwn(first.url, user)], SIZES.quietSeconds)) as [Latencies];
 
     progress('server: 1, 2, 3 replicas behind HAProxy on the one PostgreSQL');
     const replicas = [first];
-    for (let i = 1; i < Math.max(...REPLICAS); i++) {
+    for (let i = 1; i < Math.max(...SIZES.replicas); i++) {
       const replica = await startReplica(postgresEnv);
       closers.unshift(() => replica.process.stop('SIGKILL'));
       replicas.push(replica);
     }
     const scaling: ScalingRow[] = [];
-    for (const count of REPLICAS) scaling.push(await scalingPhase(replicas, user, postgres, count));
+    for (const count of SIZES.replicas) scaling.push(await scalingPhase(replicas, user, postgres, count));
     for (const replica of replicas.slice(1)) await replica.process.stop('SIGTERM');
 
     progress(
-      `server: RSS of one fresh replica after ${RSS_REQUESTS.toLocaleString('en')} requests, each store`,
+      `server: RSS of one fresh replica after ${SIZES.rssRequests.toLocaleString('en')} requests, each store`,
     );
     const rss: ServeMeasurements['rssMb'] = {};
     rss.postgres = await rssAfterRequests(postgresEnv);
@@ -300,9 +320,9 @@ export const measureServe = async (progress: (message: string) => void): Promise
       loadAverage1m,
       get: { raw: rawGet, serve: serveGet },
       login: { raw: rawLogin, serve: serveLogin },
-      throughput: { connections: THROUGHPUT_CONNECTIONS, raw: rawThroughput, serve: serveThroughput },
+      throughput: { connections: SIZES.throughputConnections, raw: rawThroughput, serve: serveThroughput },
       underLogins: {
-        logins: CONCURRENT_LOGINS,
+        logins: SIZES.concurrentLogins,
         quiet,
         loaded: loaded[0] as Latencies,
         quietAfter,
