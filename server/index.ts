@@ -13,8 +13,13 @@ import { startServer } from './serve';
 // The SDK's notice that its releases from 2027 want Node 22; this project pins its SDK version.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// Flushed at exit (a crash included), and before the one line a failed start ends with.
+const lines = batchedLogWriter();
+process.on('exit', () => lines.flush());
+
 const fail = (error: unknown): never => {
   const message = error instanceof Error ? error.message : String(error);
+  lines.flush();
   console.error(`npm run serve: ${message}`);
   process.exit(error instanceof ConfigurationError ? 2 : 1);
 };
@@ -26,8 +31,6 @@ const main = async () => {
     return;
   }
   const config = readServerConfig(process.env, args, process.cwd());
-  const lines = batchedLogWriter();
-  process.on('exit', () => lines.flush());
   const logger = createLogger({ level: config.logLevel, stack: sourceMappedStack, write: lines.write });
   const server = await startServer(config, { logger, clock: systemClock });
   let signalled = false;
