@@ -7,7 +7,6 @@ import {
   INTERNAL,
   isRecord,
   MalformedResultError,
-  NOT_FOUND,
   TIMED_OUT,
   TOO_LARGE,
   UNAUTHORIZED,
@@ -68,8 +67,11 @@ export const createGatewayCore = (options: GatewayCoreOptions): Gateway => {
     const matched = match(request.method, rawPath);
     if (!matched) {
       const page = matchPageRoute(request.method, rawPath);
-      if (!page || !options.pages) return NOT_FOUND;
-      return invoke('pages', options.pages, payloadEvent(request, { matched: page, requestId }), requestId);
+      if (page && options.pages)
+        return invoke('pages', options.pages, payloadEvent(request, { matched: page, requestId }), requestId);
+      // The stack's `$default` route: whatever matches no route goes to the router, unauthorized,
+      // which answers a 404 problem as every other error is answered.
+      return invoke('router', options.router, payloadEvent(request, { requestId }), requestId);
     }
     const event = payloadEvent(request, { matched, requestId });
 

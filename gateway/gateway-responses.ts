@@ -1,5 +1,5 @@
 // Results → responses: a handler's result as HTTP API turns it into an answer, and the gateway's
-// own answers (404, 401, 403, 413, 500, 503).
+// own answers (401, 403, 413, 500, 503).
 import type { GatewayResponse } from './gateway-types';
 
 const gatewayMessage = (status: number, message: string): GatewayResponse => ({
@@ -8,7 +8,6 @@ const gatewayMessage = (status: number, message: string): GatewayResponse => ({
   body: Buffer.from(JSON.stringify({ message })),
 });
 
-export const NOT_FOUND = gatewayMessage(404, 'Not Found');
 export const UNAUTHORIZED = gatewayMessage(401, 'Unauthorized');
 export const FORBIDDEN = gatewayMessage(403, 'Forbidden');
 export const TOO_LARGE = gatewayMessage(413, 'Request Entity Too Large');

@@ -25,7 +25,7 @@ export type GatewayEvent = APIGatewayProxyEventV2 & {
 export interface GatewayHandlers {
   router(event: GatewayEvent, context: Context): Promise<unknown>;
   authorizer(event: APIGatewayRequestAuthorizerEventV2, context: Context): Promise<unknown>;
-  /** The pages function, for the page routes; without it they are 404s. */
+  /** The pages function, for the page routes; without it they go to the router (`$default`): 404 problems. */
   pages?(event: GatewayEvent, context: Context): Promise<unknown>;
 }
 

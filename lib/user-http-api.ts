@@ -152,5 +152,18 @@ export class UserHttpApi extends Construct {
         });
       }
     }
+
+    // Whatever matches no route reaches the router, which answers a 404 problem (SPEC: every
+    // error body is problem details) instead of API Gateway's own {"message":"Not Found"}.
+    const unknownRoutes = new apigw.HttpRoute(this, 'UnknownRoutes', {
+      httpApi: this.api,
+      routeKey: apigw.HttpRouteKey.DEFAULT,
+      integration,
+    });
+    Validations.of(unknownRoutes).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'The $default route only answers 404 problem details for requests that match no route of lambda/routes.ts; it reaches no data.',
+    });
   }
 }

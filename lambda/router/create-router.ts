@@ -47,7 +47,8 @@ export const createRouter = (dependencies: RouterDependencies): RouterHandler =>
     let callerId: string | undefined;
     try {
       const route = routesByKey.get(event.routeKey);
-      if (!route) throw new NotFoundError(`No route ${event.routeKey}.`);
+      // `$default`: the request matched no route of the table (nor a page).
+      if (!route) throw new NotFoundError('No route matches this method and path.');
       // A public, limited route checks its body first: a malformed flood is refused with 400s
       // that cost no write at all (the handler reads the body again; parsing is cheap).
       if ('rateLimit' in route) readRouteBody(route, event);

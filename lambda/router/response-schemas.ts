@@ -222,7 +222,7 @@ const gatewayMessageSchema = v.pipe(
   v.strictObject({ message: v.string() }),
   v.title('GatewayMessage'),
   v.description(
-    'An answer from API Gateway itself, before or instead of the API: `Unauthorized`, `Forbidden`, `Not Found`, `Request Entity Too Large`, `Internal Server Error`, `Service Unavailable`.',
+    'An answer from API Gateway itself, before or instead of the API: `Unauthorized`, `Forbidden`, `Request Entity Too Large`, `Internal Server Error`, `Service Unavailable`.',
   ),
 );
 

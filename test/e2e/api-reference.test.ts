@@ -2,7 +2,7 @@
 // and the local-only GET /docs page with the renderer's files, all from this origin.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectGateway } from '../support/expect';
+import { expectProblem } from '../support/expect';
 import { ADMIN, testStackForThisFile } from '../support/stack';
 import type { Call } from '../support/transport';
 
@@ -64,7 +64,10 @@ describe('GET /docs', () => {
     ['GET', '/docs/assets/'],
     ['GET', '/docs/nope'],
     ['POST', '/docs'],
-  ])('answers %s %s with the gateway 404: only the page and its files are served', async (method, path) => {
-    expectGateway(await call(method, path), 404);
-  });
+  ])(
+    'answers %s %s with the 404 problem of an unknown route: only the page and its files are served',
+    async (method, path) => {
+      expectProblem(await call(method, path), 404);
+    },
+  );
 });

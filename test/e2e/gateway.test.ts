@@ -154,14 +154,21 @@ describe('routing', () => {
     ['GET', '/users/'],
     ['PATCH', '/users'],
     ['OPTIONS', '/users'],
-  ])('answers %s %s with 404 {"message":"Not Found"} without calling anything', async (method, path) => {
-    const answer = await send(port, method, path);
+  ])(
+    'sends %s %s, which matches no route, to the router as `$default`, unauthorized',
+    async (method, path) => {
+      const answer = await send(port, method, path, { headers: { authorization: 'Bearer not-checked' } });
 
-    expect(answer.status).toBe(404);
-    expect(answer.json).toEqual({ message: 'Not Found' });
-    expect(answer.headers['content-type']).toBe('application/json');
-    expect(routerEvents).toEqual([]);
-  });
+      expect(answer.status).toBe(404);
+      expect(answer.headers['content-type']).toBe('application/problem+json');
+      expect(answer.json).toMatchObject({ status: 404, type: expect.stringMatching(/\/not-found$/) });
+      expect(routerEvents).toHaveLength(1);
+      expect(lastRouterEvent().routeKey).toBe('$default');
+      expect(lastRouterEvent().rawPath).toBe(path);
+      // No authorizer ran: the event carries no verdict.
+      expect(lastRouterEvent().requestContext.authorizer).toBeUndefined();
+    },
+  );
 });
 
 describe('the Lambda authorizer', () => {

@@ -59,7 +59,9 @@ describe.each([
     );
     expect(found['AwsSolutions-SQS3']).toEqual([`${stack.node.path}/Mailer/DeadLetterQueue`]);
     if (unencryptedTopic) expect(found['AwsSolutions-SNS2']).toEqual([`${stack.node.path}/Alarms/Topic`]);
-    expect(found['AwsSolutions-APIG4']).toHaveLength(publicRoutes.length);
+    // Each public route, and `$default` (unknown routes, answered with a 404 problem by the router).
+    expect(found['AwsSolutions-APIG4']).toHaveLength(publicRoutes.length + 1);
+    expect(found['AwsSolutions-APIG4']).toContain(`${stack.node.path}/Api/UnknownRoutes`);
     expect(found['AwsSolutions-SMG4']).toEqual([
       `${stack.node.path}/SigningKeys/KeySet`,
       `${stack.node.path}/SigningKeys/PublicKeys`,

@@ -297,8 +297,8 @@ describe('HTTP API', () => {
       .map((route) => route.Properties.RouteKey as string)
       .sort();
 
-  it('has one route per row of the route table and per page route, and no other', () => {
-    expect(keysWhere(() => true)).toEqual([...routes, ...pageRoutes].map(routeKey).sort());
+  it('has one route per row of the route table and per page route, and `$default` for the rest', () => {
+    expect(keysWhere(() => true)).toEqual([...[...routes, ...pageRoutes].map(routeKey), '$default'].sort());
   });
 
   it('puts the authorizer on exactly the bearer routes', () => {
@@ -316,8 +316,11 @@ describe('HTTP API', () => {
     ).toEqual(bearer);
   });
 
-  it('leaves the public routes without any authorization', () => {
-    const open = [...routes.filter((route) => route.access === 'public'), ...pageRoutes].map(routeKey).sort();
+  it('leaves the public routes and `$default` (a 404 problem from the router) without any authorization', () => {
+    const open = [
+      ...[...routes.filter((route) => route.access === 'public'), ...pageRoutes].map(routeKey),
+      '$default',
+    ].sort();
     expect(keysWhere((p) => p.AuthorizationType === 'NONE' && p.AuthorizerId === undefined)).toEqual(open);
   });
 

@@ -20,8 +20,7 @@ let userId = '';
 let keySet: KeySet;
 
 const isGatewayAnswer = (response: ApiResponse) =>
-  ['Unauthorized', 'Forbidden', 'Not Found'].includes(response.body?.message) &&
-  Object.keys(response.body).length === 1;
+  ['Unauthorized', 'Forbidden'].includes(response.body?.message) && Object.keys(response.body).length === 1;
 
 beforeAll(async () => {
   const api = await startTestStack({

@@ -112,7 +112,7 @@ const send = async (request: FuzzRequest): Promise<Answer> => {
   return { status: response.status, headers: headersOf(response.headers), text, origin };
 };
 
-const GATEWAY_ANSWERS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
+const GATEWAY_ANSWERS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden' };
 
 /** Strings a request sent as a password and nowhere else: none may come back. */
 const passwordsOnlyIn = (request: FuzzRequest): string[] => {

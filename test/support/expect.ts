@@ -31,7 +31,6 @@ export const expectProblem = (answer: ApiResponse, status: number): void => {
 const GATEWAY_MESSAGES = {
   401: 'Unauthorized',
   403: 'Forbidden',
-  404: 'Not Found',
   413: 'Request Entity Too Large',
 } as const;
 

@@ -60,8 +60,15 @@ export const createContract = (document: Json = committedDocument as Json) => {
   const matchRoute = createRouteMatcher();
 
   const checkNotFound = (exchange: Exchange, what: string): string[] => {
-    if (exchange.status === 404 && exchange.text === JSON.stringify({ message: 'Not Found' })) return [];
-    return [`${what} matches no route, yet the answer is not API Gateway's 404 {"message":"Not Found"}`];
+    let body: unknown;
+    try {
+      body = JSON.parse(exchange.text);
+    } catch {
+      body = undefined;
+    }
+    const type = (body as { type?: unknown } | undefined)?.type;
+    if (exchange.status === 404 && typeof type === 'string' && type.endsWith('/not-found')) return [];
+    return [`${what} matches no route, yet the answer is not the router's 404 not-found problem`];
   };
 
   const checkHeaders = (exchange: Exchange, response: Json, base: string): string[] => {

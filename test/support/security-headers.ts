@@ -9,7 +9,6 @@ import { HEALTH_PATHS } from '../../server/http-server';
 const GATEWAY_MESSAGES: Readonly<Record<number, string>> = {
   401: 'Unauthorized',
   403: 'Forbidden',
-  404: 'Not Found',
   413: 'Request Entity Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
