@@ -39,8 +39,8 @@ export interface BodyDefinition {
 }
 
 /**
- * The response bodies a success may name: the OpenAPI document's response schemas
- * (scripts/openapi/schemas.ts) and the two documents the router serves as they are
+ * The response bodies a success may name: the response schemas the handlers are typed by
+ * (router/response-schemas.ts) and the two documents the router serves as they are
  * (scripts/openapi/references.ts, INLINE_SCHEMAS). Both sides are checked against this list.
  */
 export type ResponseBodyName =

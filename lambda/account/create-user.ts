@@ -23,13 +23,15 @@ export const createUser = async (
     { ...deps, meta },
     { type: 'user.created', userId: user.id, actorId: caller?.id ?? null, details: { role: user.role } },
   );
-  // The verification takes the address's slot and daily cap like every mail: sign-up and delete
-  // cycles cannot aim a stream of mails at an address. Past them the account is made without one.
-  if (!(await claimMail(deps, mail))) {
-    await deps.repository.create(user, { events: [created] });
-    return profileOf(user);
+  await deps.repository.create(user, { events: [created] });
+  // The verification takes the address's slot and daily cap like every mail, so sign-up and delete
+  // cycles cannot aim a stream of mails at an address; past them the account has none (the user
+  // asks again later). Claimed only once the address is this user's: a racer that lost it to
+  // another sign-up claims nothing, so it cannot take the winner's verification. If this second
+  // write fails, the account stands and a new verification mail can be asked for.
+  if (await claimMail(deps, mail)) {
+    const mailed = tokenMailedEvent({ ...deps, meta }, user, 'verify-email', caller?.id ?? null);
+    await deps.mail.issueToken(token, mail, [mailed]);
   }
-  const mailed = tokenMailedEvent({ ...deps, meta }, user, 'verify-email', caller?.id ?? null);
-  await deps.repository.create(user, { events: [created, mailed], newTokens: [token], mails: [mail] });
   return profileOf(user);
 };

@@ -31,13 +31,14 @@ import { getUser } from '../users/get-user';
 import { listUsers } from '../users/list-users';
 import { profileOf, type StoredUser, type User } from '../users/user';
 import { expectedVersions, notModified, readBody, readQuery, sourceIp } from './request';
+import type { ResponseBody } from './response-schemas';
 import {
   accepted,
   etagOf,
   type HttpResponse,
   json,
   noContent,
-  presentEvent,
+  presentEventPage,
   presentSession,
   presentUser,
   userResponse,
@@ -165,7 +166,7 @@ const sessionResponse = (
       refresh_expires_in: tokens.refreshExpiresIn,
       user: presentUser(user),
       ...(tokens.deviceToken !== undefined && { device_token: tokens.deviceToken }),
-    },
+    } satisfies ResponseBody<'LoginResponse'>,
     { Pragma: 'no-cache' },
   );
 
@@ -205,7 +206,11 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
     if ('mfaToken' in result) {
       return json(
         200,
-        { mfa_required: true, mfa_token: result.mfaToken, expires_in: result.expiresIn },
+        {
+          mfa_required: true,
+          mfa_token: result.mfaToken,
+          expires_in: result.expiresIn,
+        } satisfies ResponseBody<'MfaRequired'>,
         { Pragma: 'no-cache' },
       );
     }
@@ -233,7 +238,10 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
       pathId(request.event),
       stepUp(request, () => stepUpProof(request.body())),
     );
-    return json(201, { secret: enrolment.secret, otpauth_uri: enrolment.otpauthUri });
+    return json(201, {
+      secret: enrolment.secret,
+      otpauth_uri: enrolment.otpauthUri,
+    } satisfies ResponseBody<'TotpEnrolment'>);
   },
 
   async verifyTotp(request) {
@@ -247,11 +255,11 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
       stepUp(request, () => ({ currentPassword: request.body().current_password })),
       request.meta,
     );
-    return json(200, { recovery_codes: codes });
+    return json(200, { recovery_codes: codes } satisfies ResponseBody<'RecoveryCodes'>);
   },
 
   async removeTotp(request) {
-    const { removeTotp } = await import('../mfa/manage-factor');
+    const { removeTotp } = await import('../mfa/remove-totp');
     await removeTotp(
       request.deps,
       signedIn(request.caller),
@@ -263,7 +271,7 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
   },
 
   async regenerateRecoveryCodes(request) {
-    const { regenerateRecoveryCodes } = await import('../mfa/manage-factor');
+    const { regenerateRecoveryCodes } = await import('../mfa/regenerate-recovery-codes');
     const codes = await regenerateRecoveryCodes(
       request.deps,
       signedIn(request.caller),
@@ -271,7 +279,7 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
       stepUp(request, () => stepUpProof(request.body())),
       request.meta,
     );
-    return json(200, { recovery_codes: codes });
+    return json(200, { recovery_codes: codes } satisfies ResponseBody<'RecoveryCodes'>);
   },
 
   async refresh({ body, deps, meta }) {
@@ -293,7 +301,7 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
       request.sessionId,
       pathId(request.event),
     );
-    return json(200, { items: sessions.map(presentSession) });
+    return json(200, { items: sessions.map(presentSession) } satisfies ResponseBody<'SessionList'>);
   },
 
   async revokeSession(request) {
@@ -318,7 +326,10 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
       const { limit, cursor, email_prefix, status } = query();
       return { limit, cursor, emailPrefix: email_prefix, status };
     });
-    return json(200, { items: page.users.map(presentUser), next_cursor: page.nextCursor });
+    return json(200, {
+      items: page.users.map(presentUser),
+      next_cursor: page.nextCursor,
+    } satisfies ResponseBody<'UserList'>);
   },
 
   async listUserEvents(request) {
@@ -329,7 +340,7 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
       pathId(request.event),
       request.query,
     );
-    return json(200, { items: page.events.map(presentEvent), next_cursor: page.nextCursor });
+    return json(200, presentEventPage(page));
   },
 
   async listEvents({ query, deps, caller }) {
@@ -338,7 +349,7 @@ export const handlers: { [K in HandlerKey]: RouteHandler<K> } = {
       const { user_id, actor_id, ...rest } = query();
       return { ...rest, userId: user_id, actorId: actor_id };
     });
-    return json(200, { items: page.events.map(presentEvent), next_cursor: page.nextCursor });
+    return json(200, presentEventPage(page));
   },
 
   async getUser(request) {

@@ -6,6 +6,7 @@ import type { ListedSession } from '../sessions/list-sessions';
 import { AppError } from '../shared/errors';
 import type { User } from '../users/user';
 import { headersOf, statusOf } from './problems';
+import type { ResponseBody } from './response-schemas';
 
 export type HttpResponse<S extends number = number> = APIGatewayProxyStructuredResultV2 & {
   statusCode: S;
@@ -42,7 +43,7 @@ export const accepted = (): HttpResponse<202> => ({
 });
 
 /** The wire form of a user: snake_case, credentials long gone (User has none). */
-export const presentUser = (user: User) => ({
+export const presentUser = (user: User): ResponseBody<'User'> => ({
   id: user.id,
   email: user.email,
   name: user.name,
@@ -56,7 +57,7 @@ export const presentUser = (user: User) => ({
 });
 
 /** The wire form of a session: what it is and where from, never a token or a hash. */
-export const presentSession = (session: ListedSession) => ({
+export const presentSession = (session: ListedSession): ResponseBody<'SessionList'>['items'][number] => ({
   id: session.id,
   created_at: session.createdAt,
   last_used_at: session.lastUsedAt,
@@ -66,12 +67,18 @@ export const presentSession = (session: ListedSession) => ({
 });
 
 /** The wire form of an audit event. */
-export const presentEvent = (event: AuditEvent) => ({
+export const presentEvent = (event: AuditEvent): ResponseBody<'Event'> => ({
   id: event.id,
   ...snakeCaseEvent(event),
   // Read-only in the domain; the wire form is a plain JSON object.
   details: event.details as Record<string, string | number | boolean | string[]>,
 });
+
+/** A page of the trail: its events and the cursor of the next page. */
+export const presentEventPage = (page: {
+  readonly events: readonly AuditEvent[];
+  readonly nextCursor: string | null;
+}): ResponseBody<'EventList'> => ({ items: page.events.map(presentEvent), next_cursor: page.nextCursor });
 
 export const etagOf = (user: User): string => `"${user.version}"`;
 

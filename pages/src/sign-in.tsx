@@ -4,7 +4,18 @@ import { useState } from 'preact/hooks';
 import { login, loginWithSecondFactor } from './api';
 import { navigate } from './router';
 import { strings } from './strings';
-import { Button, CodeField, Field, Form, Notice, Page, Submit, useForm } from './ui';
+import {
+  Button,
+  CodeField,
+  EmailField,
+  Field,
+  Form,
+  Notice,
+  Page,
+  PasswordField,
+  Submit,
+  useForm,
+} from './ui';
 
 const t = strings.signIn;
 
@@ -45,14 +56,8 @@ export const SignIn = ({
           else navigate(home);
         }}
       >
-        <Field form={form} name="email" label={strings.fields.email} type="email" autoComplete="username" />
-        <Field
-          form={form}
-          name="password"
-          label={strings.fields.password}
-          type="password"
-          autoComplete="current-password"
-        />
+        <EmailField form={form} name="email" autoComplete="username" />
+        <PasswordField form={form} name="password" kind="signIn" />
         <Submit form={form}>{strings.buttons.signIn}</Submit>
       </Form>
       {forgot && (

@@ -15,6 +15,8 @@ export const en = {
     code: 'Code',
     recoveryCode: 'Recovery code',
   },
+  /** Announced (role=status) when a form has saved in place. */
+  saved: 'Saved.',
   buttons: {
     signIn: 'Sign in',
     signUp: 'Sign up',
@@ -95,7 +97,6 @@ export const en = {
     passwordHint: 'Changing your password signs you out everywhere.',
     verified: 'Confirmed',
     unverified: 'Not confirmed yet',
-    saved: 'Saved.',
     resent: 'If the address still needs confirming, a mail is on its way.',
     role: 'Role',
     memberSince: 'Member since',
@@ -211,6 +212,7 @@ export const en = {
       everywhereQuestion: (email: string) => `Sign ${email} out everywhere?`,
       signedOut: 'Every session has ended.',
       eventsTitle: 'Events',
+      olderEvents: 'Older events',
     },
     newUser: {
       title: 'Create a user',
@@ -226,6 +228,9 @@ export const en = {
       actor: 'Actor',
       nobody: '—',
       none: 'No events.',
+      emailOrId: 'An email or a user id',
+      unknownUser: 'No user has this email.',
+      notEmailOrId: 'Type an email or a user id.',
     },
   },
 } as const;

@@ -36,11 +36,23 @@ export const Page = ({ title, children }: { title: string; children: ComponentCh
 
 export type FieldErrors = Readonly<Record<string, string>>;
 
+/** A field the page itself refuses (before or instead of an API call), said beside that field. */
+export class FieldError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** How a form reads the API's problem: field errors by the body's field name, or one message. */
 export const describeFailure = (
   error: unknown,
   fields: readonly string[],
 ): { fieldErrors: FieldErrors; message: string | undefined } => {
+  if (error instanceof FieldError)
+    return { fieldErrors: { [error.field]: error.message }, message: undefined };
   if (error instanceof NetworkError) return { fieldErrors: {}, message: strings.errors.network };
   if (!(error instanceof ApiError)) return { fieldErrors: {}, message: strings.errors.unexpected };
   if (error.status === 429) return { fieldErrors: {}, message: strings.errors.tooMany(error.retryAfter) };
@@ -278,9 +290,13 @@ export const Submit = <F extends string>({
 const PASSWORDS = {
   current: { label: strings.fields.currentPassword, autoComplete: 'current-password', hint: undefined },
   new: { label: strings.fields.newPassword, autoComplete: 'new-password', hint: strings.signUp.passwordHint },
+  /** Signing in: the account's password, which a password manager fills in. */
+  signIn: { label: strings.fields.password, autoComplete: 'current-password', hint: undefined },
+  /** A password chosen for a new account, by its owner or by an admin. */
+  chosen: { label: strings.fields.password, autoComplete: 'new-password', hint: strings.signUp.passwordHint },
 } as const;
 
-/** "Current password" or "New password", with what a password manager needs to know. */
+/** A password field, labelled and hinted for what it is, with what a password manager needs to know. */
 export const PasswordField = <F extends string>({
   form,
   name,
@@ -293,6 +309,66 @@ export const PasswordField = <F extends string>({
   const { label, autoComplete, hint } = PASSWORDS[kind];
   return (
     <Field form={form} name={name} label={label} type="password" autoComplete={autoComplete} hint={hint} />
+  );
+};
+
+/** An email address field; `username` where it signs in, `off` where an admin types someone else's. */
+export const EmailField = <F extends string>({
+  form,
+  name,
+  autoComplete = 'email',
+  hint,
+}: {
+  form: FormState<F>;
+  name: F;
+  autoComplete?: 'email' | 'username' | 'off';
+  hint?: string;
+}) => (
+  <Field
+    form={form}
+    name={name}
+    label={strings.fields.email}
+    type="email"
+    autoComplete={autoComplete}
+    hint={hint}
+  />
+);
+
+/**
+ * A titled section holding one form that saves in place: the notice says it was saved, and goes
+ * away when the next save starts, so a second "Saved." is announced again.
+ */
+export const SavingSection = <F extends string>({
+  id,
+  title,
+  form,
+  save,
+  children,
+}: {
+  id: string;
+  title: string;
+  form: FormState<F>;
+  save: () => Promise<void>;
+  children: ComponentChildren;
+}) => {
+  const [saved, setSaved] = useState(false);
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      <Form
+        form={form}
+        label={id}
+        onSubmit={async () => {
+          setSaved(false);
+          await save();
+          setSaved(true);
+        }}
+      >
+        {children}
+        <Submit form={form}>{strings.buttons.save}</Submit>
+        {saved && <Notice>{strings.saved}</Notice>}
+      </Form>
+    </section>
   );
 };
 

@@ -1,9 +1,10 @@
 // The document's building blocks: its JSON type, references to its components, the schemas
 // written inline, and an example from examples.ts.
 
+import type { ResponseSchemaName } from '../../lambda/router/response-schemas';
 import type { ResponseBodyName } from '../../lambda/routes';
 import { examples } from './examples';
-import type { RequestSchemaName, ResponseSchemaName } from './schemas';
+import type { RequestSchemaName } from './schemas';
 
 export type Json = Record<string, unknown>;
 

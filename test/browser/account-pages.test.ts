@@ -159,7 +159,7 @@ describe('the account pages', () => {
     const nameForm = page.getByRole('form', { name: strings.profile.nameTitle });
     await field(nameForm, fields.name).fill('Grace Hopper');
     await button(nameForm, buttons.save).click();
-    await expectText(nameForm.getByRole('status'), strings.profile.saved);
+    await expectText(nameForm.getByRole('status'), strings.saved);
 
     const moved = uniqueEmail('moved');
     const emailForm = page.getByRole('form', { name: strings.profile.emailTitle });
@@ -174,7 +174,7 @@ describe('the account pages', () => {
     await eventually(() => isFocused(current), 'the focus on current');
     await current.fill(PASSWORD);
     await button(emailForm, buttons.save).click();
-    await expectText(emailForm.getByRole('status'), strings.profile.saved);
+    await expectText(emailForm.getByRole('status'), strings.saved);
     await page.getByText(moved).first().waitFor();
 
     const passwordForm = page.getByRole('form', { name: strings.profile.passwordTitle });

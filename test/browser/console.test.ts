@@ -151,7 +151,7 @@ describe('the console', () => {
     await field(details, fields.name).fill('Renamed By Admin');
     await field(details, t.users.role).selectOption('admin');
     await button(details, buttons.save).click();
-    await expectText(details.getByRole('status'), strings.profile.saved);
+    await expectText(details.getByRole('status'), strings.saved);
     const edited = await stack.call('GET', `/users/${user.id}`, { token: stack.admin.token });
     expect(edited.body).toMatchObject({ name: 'Renamed By Admin', role: 'admin' });
 
@@ -179,11 +179,103 @@ describe('the console', () => {
     await page.getByRole('link', { name: t.events.title, exact: true }).click();
     await heading(page, t.events.title).waitFor();
     await field(page, t.events.type).fill('user.created');
-    await field(page, t.events.user).fill(id);
+    // By email: the console finds the id; the URL keeps what the admin typed.
+    await field(page, t.events.user).fill(email.toUpperCase());
     await button(page, t.users.search).click();
     await eventually(async () => (await page.locator('tbody tr').count()) === 1, 'one user.created event');
+    expect(new URL(page.url()).searchParams.get('user')).toBe(email.toUpperCase());
     await expectAccessible(page, 'events');
-    await page.locator('tbody tr').getByRole('link', { name: id }).click();
+    const row = page.locator('tbody tr');
+    // The user and the actor are named by their email, each a link to their page.
+    await row.getByRole('link', { name: ADMIN.email }).waitFor();
+    await page.reload();
+    await row.getByRole('link', { name: email }).click();
     await heading(page, email).waitFor();
+  });
+
+  it('filters the trail by its actor, and says beside the field when an email names nobody', async () => {
+    const { page } = tab;
+    const target = await stack.signUp('acted-on');
+    const updated = await stack.call('PATCH', `/users/${target.id}`, {
+      token: stack.admin.token,
+      json: { name: 'Changed By The Admin' },
+    });
+    expect(updated.status).toBe(200);
+    await signInAsAdmin(page, `/console/events?type=user.updated&actor=${encodeURIComponent(ADMIN.email)}`);
+    await heading(page, t.events.title).waitFor();
+    await page.locator('tbody tr').getByRole('link', { name: target.email }).first().waitFor();
+    const rows = page.locator('tbody tr');
+    for (const actor of await rows.locator('td:nth-child(5)').allTextContents())
+      expect(actor).toBe(ADMIN.email);
+
+    await field(page, t.events.actor).fill(uniqueEmail('nobody'));
+    await button(page, t.users.search).click();
+    const actor = field(page, t.events.actor);
+    await eventually(
+      async () => (await actor.getAttribute('aria-invalid')) === 'true',
+      'the actor field marked',
+    );
+    const describedBy = (await actor.getAttribute('aria-describedby')) ?? '';
+    await expectText(page.locator(`[id="${describedBy.split(' ').pop()}"]`), t.events.unknownUser);
+    expect(await page.locator('tbody tr').count()).toBe(0);
+    await expectAccessible(page, 'events-unknown-actor');
+
+    await actor.fill('not-an-id');
+    await button(page, t.users.search).click();
+    await expectText(page.locator(`[id="${describedBy.split(' ').pop()}"]`), t.events.notEmailOrId);
+  });
+
+  it("pages through a user's events, newest first, without losing the first page", async () => {
+    const { page } = tab;
+    const user = await stack.signUp('busy');
+    for (let index = 1; index <= 30; index += 1) {
+      const renamed = await stack.call('PATCH', `/users/${user.id}`, {
+        token: stack.admin.token,
+        json: { name: `Name ${index}` },
+      });
+      expect(renamed.status).toBe(200);
+    }
+    const all = await stack.call('GET', `/users/${user.id}/events?limit=100`, { token: stack.admin.token });
+    const trail = all.body.items as { type: string; at: string }[];
+    expect(trail.length).toBeGreaterThan(30);
+
+    await signInAsAdmin(page, `/console/users/${user.id}`);
+    await heading(page, user.email).waitFor();
+    const events = page.getByRole('region', { name: t.user.eventsTitle }).locator('tbody tr');
+    await eventually(async () => (await events.count()) === 25, 'the first 25 events');
+    await button(page, t.user.olderEvents).click();
+    await eventually(async () => (await events.count()) === trail.length, 'every event');
+    expect(await events.locator('th').allTextContents()).toEqual(trail.map((event) => event.type));
+    expect(await button(page, t.user.olderEvents).count()).toBe(0);
+  });
+});
+
+describe('the console at 375 px, in the dark', () => {
+  it('the users, a user and the events fit a 375 px screen and pass axe', async () => {
+    const page = await tab.reopen({ width: 375, colorScheme: 'dark' });
+    const user = await stack.signUp('narrow');
+    await signInAsAdmin(page);
+    await heading(page, t.users.title).waitFor();
+    for (const path of [
+      '/console/users',
+      `/console/users/${user.id}`,
+      '/console/events',
+      '/console/users/new',
+    ]) {
+      await page.goto(`${stack.url}${path}`);
+      await page.locator('h1').waitFor();
+      await page
+        .getByRole('status')
+        .filter({ hasText: strings.status.loading })
+        .waitFor({ state: 'detached' });
+      const overflow = await page.evaluate(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      );
+      expect({ path, overflow }).toEqual({ path, overflow: 0 });
+      expect(await axeViolations(page)).toEqual([]);
+    }
+    await page.goto(`${stack.url}/console/users/${user.id}`);
+    await heading(page, user.email).waitFor();
+    await screenshot(page, 'console-user-375-dark');
   });
 });

@@ -4,19 +4,19 @@
 // once the account has one) and send the same call again with them.
 
 import { Secret, TOTP } from 'otpauth';
-import type { Page, Request } from 'playwright-core';
+import type { Locator, Page, Request } from 'playwright-core';
 import { strings } from '../../pages/src/strings';
-import { testStackForThisFile, uniqueEmail } from '../support/stack';
+import { ADMIN, testStackForThisFile, uniqueEmail } from '../support/stack';
 import { axeViolations, browserForThisFile, eventually, expectText } from './browser';
 
 const { fields, buttons } = strings;
 const PASSWORD = 'a long enough password';
 
-const stack = testStackForThisFile({ over: 'http', pages: true, reauthMaxAgeSeconds: 0 });
+const stack = testStackForThisFile({ over: 'http', pages: true, reauthMaxAgeSeconds: 0, admin: ADMIN });
 const tab = browserForThisFile();
 
 const field = (page: Page, name: string) => page.getByLabel(name, { exact: true }).and(page.locator('input'));
-const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+const button = (scope: Page | Locator, name: string) => scope.getByRole('button', { name, exact: true });
 const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name });
 const stepUpPrompt = (page: Page) => page.getByRole('heading', { level: 2, name: strings.stepUp.title });
 
@@ -36,6 +36,18 @@ const signedUpAndIn = async (page: Page): Promise<string> => {
   return email;
 };
 
+/** The step-up prompt is shown, accessible, and a wrong password is refused beside its field. */
+const promptRefusesAWrongPassword = async (page: Page) => {
+  await stepUpPrompt(page).waitFor();
+  expect(await axeViolations(page)).toEqual([]);
+  await field(page, fields.currentPassword).fill('not the password');
+  await button(page, buttons.continue).click();
+  await eventually(
+    async () => (await field(page, fields.currentPassword).getAttribute('aria-invalid')) === 'true',
+    'a wrong current password refused beside its field',
+  );
+};
+
 const loginBodies = (page: Page): Record<string, unknown>[] => {
   const bodies: Record<string, unknown>[] = [];
   page.on('request', (request: Request) => {
@@ -53,14 +65,7 @@ describe('step-up in the account pages', () => {
     await heading(page, strings.twoStep.title).waitFor();
     await button(page, buttons.turnOnTwoStep).click();
 
-    await stepUpPrompt(page).waitFor();
-    expect(await axeViolations(page)).toEqual([]);
-    await field(page, fields.currentPassword).fill('not the password');
-    await button(page, buttons.continue).click();
-    await eventually(
-      async () => (await field(page, fields.currentPassword).getAttribute('aria-invalid')) === 'true',
-      'a wrong current password refused beside its field',
-    );
+    await promptRefusesAWrongPassword(page);
     await field(page, fields.currentPassword).fill(PASSWORD);
     await button(page, buttons.continue).click();
     await page.getByRole('img', { name: strings.twoStep.qrLabel }).waitFor();
@@ -93,6 +98,41 @@ describe('step-up in the account pages', () => {
     await button(page, buttons.deleteAccount).click();
     await expectText(page.getByRole('status'), strings.deleteAccount.done);
     expect((await stack.call('POST', '/login', { json: { email, password: PASSWORD } })).status).toBe(401);
+  });
+});
+
+describe('step-up in the console', () => {
+  it('an admin deleting their own user is asked for the password; a wrong one is refused beside its field, the right one deletes', async () => {
+    const { page } = tab;
+    const email = uniqueEmail('self-deleting-admin');
+    const created = await stack.call('POST', '/users', {
+      token: stack.admin.token,
+      json: { email, name: 'Ada Admin', password: PASSWORD, role: 'admin' },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await page.goto(`${stack.url}/console/users/${id}`);
+    await field(page, fields.email).fill(email);
+    await field(page, fields.password).fill(PASSWORD);
+    await button(page, buttons.signIn).click();
+    await heading(page, email).waitFor();
+
+    await button(page, strings.console.user.deleteUser).click();
+    await button(
+      page.getByRole('group', { name: strings.console.user.deleteUser }),
+      strings.console.user.deleteUser,
+    ).click();
+    await promptRefusesAWrongPassword(page);
+    expect((await stack.call('GET', `/users/${id}`, { token: stack.admin.token })).status).toBe(200);
+
+    await field(page, fields.currentPassword).fill(PASSWORD);
+    await button(page, buttons.continue).click();
+    await expectText(page.getByRole('status'), strings.deleteAccount.done);
+    expect((await stack.call('GET', `/users/${id}`, { token: stack.admin.token })).status).toBe(404);
+    const trail = await stack.call('GET', `/users/${id}/events?type=user.deleted`, {
+      token: stack.admin.token,
+    });
+    expect((trail.body.items as { actor_id: string }[]).map((event) => event.actor_id)).toEqual([id]);
   });
 });
 

@@ -3,7 +3,7 @@
 // PostgreSQL 15. Sign-up mails a verification through the outbox sender to the catcher; the
 // mailed token confirms the address once; login, refresh and the admin's listing work. On
 // PostgreSQL, a burst of wrong passwords from several addresses is counted as the same guesses one
-// after another (issue 24's done-when, on the SQL store's claims).
+// after another (the SQL store's claims, counted before the check).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createClient } from '../support/client';
 import {

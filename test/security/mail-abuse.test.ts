@@ -32,7 +32,7 @@ const settledInbox = async (to: string, atLeast: number): Promise<Mail[]> => {
   return inbox(to);
 };
 
-describe('mail bombing through email changes (finding 3)', () => {
+describe('mail bombing through email changes', () => {
   it('bursts of ten concurrent alternating changes put at most one mail of each kind into either inbox', async () => {
     const attacker = await api.signUp('bomber');
     const [a, b] = [uniqueEmail('stranger-a'), uniqueEmail('stranger-b')];
@@ -81,7 +81,7 @@ describe('mail bombing through email changes (finding 3)', () => {
   });
 });
 
-describe('the address slot and daily cap, for sign-ups too (finding 3)', () => {
+describe('the address slot and daily cap, for sign-ups too', () => {
   it('a verification request right after sign-up sends nothing more; one 60 s later does (the injected clock)', async () => {
     const email = uniqueEmail('slot');
     await api.signUp({ email });
@@ -117,7 +117,7 @@ describe('the address slot and daily cap, for sign-ups too (finding 3)', () => {
   });
 });
 
-describe('attacker text in the service mail (finding 4)', () => {
+describe('attacker text in the service mail', () => {
   const LURE = 'URGENT call +1-555-0100 or visit https://evil.example/verify';
 
   it("greets a victim's address, not yet proven to be the user's, without the name the attacker chose", async () => {

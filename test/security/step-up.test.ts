@@ -53,7 +53,7 @@ const otpSession = async (user: Account, secret: string): Promise<string> => {
   return done.body.token;
 };
 
-describe('binding a factor with a stolen access token (finding 5)', () => {
+describe('binding a factor with a stolen access token', () => {
   it('refuses enrolment and verification on a session older than REAUTH_MAX_AGE_SECONDS', async () => {
     const victim = await api.signUp('victim');
     const pending = await api.call('POST', `/users/${victim.id}/mfa/totp`, { token: victim.token });
@@ -179,7 +179,7 @@ describe('the other sensitive actions', () => {
     expect(replayed.body.errors).toEqual([expect.objectContaining({ path: 'code' })]);
   });
 
-  it('lets an otp session signed in within the window replace the codes, and records it (finding 10)', async () => {
+  it('lets an otp session signed in within the window replace the codes, and records it', async () => {
     const owner = await api.signUp('codes');
     const secret = await withFactor(owner);
     const token = await otpSession(owner, secret);
@@ -199,7 +199,7 @@ describe('the other sensitive actions', () => {
   });
 });
 
-describe('deleting one own account (finding 6)', () => {
+describe('deleting one own account', () => {
   it('refuses a session that never passed the second factor, and deletes with password and code', async () => {
     const owner = await api.signUp('delete-me');
     const secret = await withFactor(owner);
@@ -225,7 +225,7 @@ describe('deleting one own account (finding 6)', () => {
   });
 });
 
-describe("a user's own trail (finding 10)", () => {
+describe("a user's own trail", () => {
   it("shows an admin actor's id but not its ip or user_agent; an admin still sees them", async () => {
     const user = await api.signUp('audited');
     const admin = await api.newAdmin();

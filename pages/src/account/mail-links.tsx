@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { call, currentUser, type User, updateUser } from '../api';
 import { strings } from '../strings';
-import { Field, Form, Notice, Page, PasswordField, Submit, useForm } from '../ui';
+import { EmailField, Field, Form, Notice, Page, PasswordField, Submit, useForm } from '../ui';
 import { paths } from './paths';
 
 export const SignUp = () => {
@@ -29,15 +29,8 @@ export const SignUp = () => {
         }}
       >
         <Field form={form} name="name" label={strings.fields.name} autoComplete="name" />
-        <Field form={form} name="email" label={strings.fields.email} type="email" autoComplete="email" />
-        <Field
-          form={form}
-          name="password"
-          label={strings.fields.password}
-          type="password"
-          autoComplete="new-password"
-          hint={t.passwordHint}
-        />
+        <EmailField form={form} name="email" />
+        <PasswordField form={form} name="password" kind="chosen" />
         <Submit form={form}>{strings.buttons.signUp}</Submit>
       </Form>
       <p>
@@ -64,7 +57,7 @@ export const ForgotPassword = () => {
           }}
         >
           <p>{t.intro}</p>
-          <Field form={form} name="email" label={strings.fields.email} type="email" autoComplete="email" />
+          <EmailField form={form} name="email" />
           <Submit form={form}>{strings.buttons.sendResetLink}</Submit>
         </Form>
       )}

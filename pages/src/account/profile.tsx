@@ -4,7 +4,19 @@ import { useEffect, useState } from 'preact/hooks';
 import { call, forget, type User, updateUser } from '../api';
 import { navigate } from '../router';
 import { strings } from '../strings';
-import { Button, Field, Form, formatTime, Notice, Page, PasswordField, Submit, useForm } from '../ui';
+import {
+  Button,
+  EmailField,
+  Field,
+  Form,
+  formatTime,
+  Notice,
+  Page,
+  PasswordField,
+  SavingSection,
+  Submit,
+  useForm,
+} from '../ui';
 import { paths } from './paths';
 
 const t = strings.profile;
@@ -55,64 +67,38 @@ const ResendVerification = ({ email }: { email: string }) => {
   );
 };
 
-const useSaved = () => {
-  const [saved, setSaved] = useState(false);
-  return { saved, setSaved };
-};
-
 const NameForm = ({ user }: { user: User }) => {
   const form = useForm({ name: user.name });
-  const { saved, setSaved } = useSaved();
   return (
-    <section aria-labelledby="name-title">
-      <h2 id="name-title">{t.nameTitle}</h2>
-      <Form
-        form={form}
-        label="name-title"
-        onSubmit={async () => {
-          setSaved(false);
-          updateUser(await call<User>('PATCH', `/users/${user.id}`, { body: { name: form.values.name } }));
-          setSaved(true);
-        }}
-      >
-        <Field form={form} name="name" label={strings.fields.name} autoComplete="name" />
-        <Submit form={form}>{strings.buttons.save}</Submit>
-        {saved && <Notice>{t.saved}</Notice>}
-      </Form>
-    </section>
+    <SavingSection
+      id="name-title"
+      title={t.nameTitle}
+      form={form}
+      save={async () => {
+        updateUser(await call<User>('PATCH', `/users/${user.id}`, { body: { name: form.values.name } }));
+      }}
+    >
+      <Field form={form} name="name" label={strings.fields.name} autoComplete="name" />
+    </SavingSection>
   );
 };
 
 const EmailForm = ({ user }: { user: User }) => {
   const form = useForm({ email: user.email, current_password: '' });
-  const { saved, setSaved } = useSaved();
   return (
-    <section aria-labelledby="email-title">
-      <h2 id="email-title">{t.emailTitle}</h2>
-      <Form
-        form={form}
-        label="email-title"
-        onSubmit={async () => {
-          setSaved(false);
-          const { email, current_password } = form.values;
-          updateUser(await call<User>('PATCH', `/users/${user.id}`, { body: { email, current_password } }));
-          form.reset({ email: email.trim().toLowerCase() });
-          setSaved(true);
-        }}
-      >
-        <Field
-          form={form}
-          name="email"
-          label={strings.fields.email}
-          type="email"
-          autoComplete="email"
-          hint={t.emailHint}
-        />
-        <PasswordField form={form} name="current_password" kind="current" />
-        <Submit form={form}>{strings.buttons.save}</Submit>
-        {saved && <Notice>{t.saved}</Notice>}
-      </Form>
-    </section>
+    <SavingSection
+      id="email-title"
+      title={t.emailTitle}
+      form={form}
+      save={async () => {
+        const { email, current_password } = form.values;
+        updateUser(await call<User>('PATCH', `/users/${user.id}`, { body: { email, current_password } }));
+        form.reset({ email: email.trim().toLowerCase() });
+      }}
+    >
+      <EmailField form={form} name="email" hint={t.emailHint} />
+      <PasswordField form={form} name="current_password" kind="current" />
+    </SavingSection>
   );
 };
 

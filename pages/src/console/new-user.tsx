@@ -2,7 +2,7 @@
 import { call, type User } from '../api';
 import { navigate } from '../router';
 import { strings } from '../strings';
-import { Field, Form, Page, Submit, useForm } from '../ui';
+import { EmailField, Field, Form, Page, PasswordField, Submit, useForm } from '../ui';
 import { consolePaths } from './paths';
 import { RoleField } from './user';
 
@@ -18,14 +18,8 @@ export const NewUser = () => {
         }}
       >
         <Field form={form} name="name" label={strings.fields.name} autoComplete="off" />
-        <Field form={form} name="email" label={strings.fields.email} type="email" autoComplete="off" />
-        <Field
-          form={form}
-          name="password"
-          label={strings.fields.password}
-          type="password"
-          autoComplete="new-password"
-        />
+        <EmailField form={form} name="email" autoComplete="off" />
+        <PasswordField form={form} name="password" kind="chosen" />
         <RoleField form={form} />
         <Submit form={form}>{strings.console.newUser.create}</Submit>
       </Form>

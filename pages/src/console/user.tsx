@@ -2,18 +2,20 @@
 // the second factor, a password-reset mail, deletion and their events. Every change goes through
 // the public API with the admin's own token, so the trail names the admin as its actor.
 import { useEffect, useState } from 'preact/hooks';
-import { call, type User } from '../api';
+import { call, currentUser, forget, type User } from '../api';
 import { navigate } from '../router';
+import { type Proof, useStepUp } from '../step-up';
 import { strings } from '../strings';
 import {
+  Button,
   describeFailure,
+  EmailField,
   Field,
-  Form,
   type FormState,
   formatTime,
   Notice,
   Page,
-  Submit,
+  SavingSection,
   useForm,
 } from '../ui';
 import { Confirmed } from './confirm';
@@ -21,6 +23,12 @@ import { EventList, type TrailEvent } from './events';
 import { consolePaths } from './paths';
 
 const t = strings.console.user;
+const EVENTS_PER_PAGE = 25;
+
+interface EventPage {
+  readonly items: TrailEvent[];
+  readonly next_cursor: string | null;
+}
 
 interface ListedSession {
   readonly id: string;
@@ -33,6 +41,7 @@ export const UserPage = ({ id }: { id: string }) => {
   const [user, setUser] = useState<User | undefined>();
   const [sessions, setSessions] = useState<readonly ListedSession[]>([]);
   const [events, setEvents] = useState<readonly TrailEvent[]>([]);
+  const [olderEvents, setOlderEvents] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | undefined>();
   const [message, setMessage] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
@@ -41,26 +50,44 @@ export const UserPage = ({ id }: { id: string }) => {
     const [read, listed, trail] = await Promise.all([
       call<User>('GET', `/users/${id}`),
       call<{ items: ListedSession[] }>('GET', `/users/${id}/sessions`),
-      call<{ items: TrailEvent[] }>('GET', `/users/${id}/events?limit=25`),
+      call<EventPage>('GET', `/users/${id}/events?limit=${EVENTS_PER_PAGE}`),
     ]);
     setUser(read);
     setSessions(listed.items);
     setEvents(trail.items);
+    setOlderEvents(trail.next_cursor);
   };
+  const readOlderEvents = async (cursor: string) => {
+    const query = new URLSearchParams({ limit: String(EVENTS_PER_PAGE), cursor });
+    const older = await call<EventPage>('GET', `/users/${id}/events?${query}`);
+    setEvents((shown) => [...shown, ...older.items]);
+    setOlderEvents(older.next_cursor);
+  };
+  const stepUp = useStepUp();
   useEffect(() => {
     load().catch((error: unknown) => setMessage(describeFailure(error, []).message));
   }, [id]);
 
-  /** Runs one action with its button busy; its outcome is said, and the page read again. */
-  const act = async (key: string, done: string, work: () => Promise<unknown>): Promise<void> => {
+  /**
+   * Runs one action with its button busy; its outcome is said, and the page read again. An admin
+   * acting on their own user may be asked for recent authentication (step-up): the prompt then
+   * sends the same call again with the proof.
+   */
+  const act = async (
+    key: string,
+    done: string,
+    work: (proof: Proof | undefined) => Promise<unknown>,
+  ): Promise<void> => {
     if (busy) return;
     setBusy(key);
     setMessage(undefined);
     setNotice(undefined);
     try {
-      await work();
-      setNotice(done);
-      await load();
+      await stepUp.run(async (proof) => {
+        await work(proof);
+        setNotice(done);
+        await load();
+      });
     } catch (error) {
       setMessage(describeFailure(error, []).message);
     } finally {
@@ -89,6 +116,7 @@ export const UserPage = ({ id }: { id: string }) => {
         </p>
       )}
       {notice && <Notice>{notice}</Notice>}
+      {stepUp.prompt}
       <dl class="details">
         <dt>{strings.console.users.status}</dt>
         <dd>{user.status}</dd>
@@ -144,7 +172,11 @@ export const UserPage = ({ id }: { id: string }) => {
               action={t.removeFactor}
               question={t.removeFactorQuestion(user.email)}
               busy={busy === 'factor'}
-              onConfirm={() => act('factor', t.factorRemoved, () => call('DELETE', `/users/${id}/mfa/totp`))}
+              onConfirm={() =>
+                act('factor', t.factorRemoved, (proof) =>
+                  call('DELETE', `/users/${id}/mfa/totp`, { body: proof }),
+                )
+              }
             />
           )}
           <Confirmed
@@ -152,9 +184,13 @@ export const UserPage = ({ id }: { id: string }) => {
             question={t.deleteQuestion(user.email)}
             busy={busy === 'delete'}
             onConfirm={async () => {
-              await act('delete', t.deleted, async () => {
-                await call('DELETE', `/users/${id}`);
-                navigate(`${consolePaths.users}?deleted=1`);
+              await act('delete', t.deleted, async (proof) => {
+                await call('DELETE', `/users/${id}`, { body: proof });
+                // An admin who deleted their own user has no session left.
+                if (id === currentUser()?.id) {
+                  forget();
+                  navigate(`${consolePaths.signIn}?notice=deleted`);
+                } else navigate(`${consolePaths.users}?deleted=1`);
               });
             }}
           />
@@ -204,6 +240,23 @@ export const UserPage = ({ id }: { id: string }) => {
       <section aria-labelledby="events-title">
         <h2 id="events-title">{t.eventsTitle}</h2>
         <EventList events={events} />
+        {olderEvents && (
+          <div class="actions">
+            <Button
+              type="button"
+              kind="secondary"
+              busy={busy === 'older'}
+              onClick={() => {
+                setBusy('older');
+                readOlderEvents(olderEvents)
+                  .catch((error: unknown) => setMessage(describeFailure(error, []).message))
+                  .finally(() => setBusy(undefined));
+              }}
+            >
+              {t.olderEvents}
+            </Button>
+          </div>
+        )}
       </section>
     </Page>
   );
@@ -211,31 +264,24 @@ export const UserPage = ({ id }: { id: string }) => {
 
 const UserFields = ({ user, saved }: { user: User; saved: (user: User) => void }) => {
   const form = useForm({ name: user.name, email: user.email, role: user.role });
-  const [done, setDone] = useState(false);
   return (
-    <section aria-labelledby="fields-title">
-      <h2 id="fields-title">{t.fieldsTitle}</h2>
-      <Form
-        form={form}
-        label="fields-title"
-        onSubmit={async () => {
-          setDone(false);
-          const { name, email, role } = form.values;
-          const changed = Object.fromEntries(
-            Object.entries({ name, email, role }).filter(([key, value]) => value !== user[key as keyof User]),
-          );
-          if (Object.keys(changed).length > 0)
-            saved(await call<User>('PATCH', `/users/${user.id}`, { body: changed }));
-          setDone(true);
-        }}
-      >
-        <Field form={form} name="name" label={strings.fields.name} autoComplete="off" />
-        <Field form={form} name="email" label={strings.fields.email} type="email" autoComplete="off" />
-        <RoleField form={form} />
-        <Submit form={form}>{strings.buttons.save}</Submit>
-        {done && <Notice>{strings.profile.saved}</Notice>}
-      </Form>
-    </section>
+    <SavingSection
+      id="fields-title"
+      title={t.fieldsTitle}
+      form={form}
+      save={async () => {
+        const { name, email, role } = form.values;
+        const changed = Object.fromEntries(
+          Object.entries({ name, email, role }).filter(([key, value]) => value !== user[key as keyof User]),
+        );
+        if (Object.keys(changed).length > 0)
+          saved(await call<User>('PATCH', `/users/${user.id}`, { body: changed }));
+      }}
+    >
+      <Field form={form} name="name" label={strings.fields.name} autoComplete="off" />
+      <EmailField form={form} name="email" autoComplete="off" />
+      <RoleField form={form} />
+    </SavingSection>
   );
 };
 
