@@ -33,4 +33,6 @@ COPY --from=build /out /app
 VOLUME ["/data"]
 USER 10001:10001
 EXPOSE 8080
+# node is process 1 and gets SIGTERM itself: no shell, no npm, no base image's entrypoint script.
+ENTRYPOINT []
 CMD ["node", "/app/server.mjs"]
