@@ -49,7 +49,9 @@ export const openSqlStore = async (
     return {
       app,
       keys,
-      ready: async () => (await schemaVersion(db)) === latest,
+      // Ahead counts as current: an upgrade runs the next release's migrations (the Kubernetes
+      // Job) before its rollout, and this release's replicas must keep serving until replaced.
+      ready: async () => (await schemaVersion(db)) >= latest,
       async startMail(sender, settings) {
         const outbox = startOutboxSender({
           db,

@@ -5,6 +5,8 @@
 // PostgreSQL, a burst of wrong passwords from several addresses is counted as the same guesses one
 // after another (the SQL store's claims, counted before the check).
 import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { readMigrations } from '../../lambda/store/sql/migrate';
 import { createClient } from '../support/client';
 import {
   newDataDir,
@@ -100,6 +102,32 @@ describe('npm run serve on the SQL stores', () => {
     const url = await waitForServing(server);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
     await walk(url);
+    expect(await server.stop()).toBe(0);
+  });
+
+  it('stays ready on PostgreSQL when the next release’s migration has moved the schema ahead (migrations before the rollout)', async () => {
+    const databaseUrl = await createPostgresDatabase();
+    const server = start({
+      STORE: 'postgres',
+      DATABASE_URL: databaseUrl,
+      KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    });
+    const url = await waitForServing(server);
+    const next = readMigrations().length + 1;
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      await db.query("INSERT INTO schema_migrations (version, name) VALUES ($1, 'from_the_next_release')", [
+        next,
+      ]);
+    } finally {
+      await db.end();
+    }
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    const signUp = await createClient(overHttp(url)).call('POST', '/users', {
+      json: { email: `ahead-${randomUUID().slice(0, 8)}@example.com`, name: 'Ada', password: PASSWORD },
+    });
+    expect(signUp.status).toBe(201);
     expect(await server.stop()).toBe(0);
   });
 

@@ -6,7 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { MANIFEST_FILES } from '../../k8s/app';
+import { migrationJobName } from '../../k8s/migration-chart';
+import { resolveOptions } from '../../k8s/options';
+import { SERVICE_PORT } from '../../k8s/server-chart';
+import { readServerConfig } from '../../server/config';
 
 interface LintFinding {
   readonly message: string;
@@ -34,6 +39,7 @@ interface Step {
 }
 interface Job {
   readonly if?: string;
+  readonly needs?: string | string[];
   readonly permissions?: Record<string, string>;
   readonly env?: Record<string, string>;
   readonly steps: Step[];
@@ -67,8 +73,8 @@ const runStep = (script: string, env: Record<string, string>, cwd?: string) => {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 };
 
-it('has the four workflows', () => {
-  expect(files.sort()).toEqual(['ci.yml', 'deploy.yml', 'infra-diff.yml', 'teardown.yml']);
+it('has the five workflows', () => {
+  expect(files.sort()).toEqual(['ci.yml', 'deploy.yml', 'image.yml', 'infra-diff.yml', 'teardown.yml']);
 });
 
 describe.each(files)('%s', (file) => {
@@ -94,14 +100,22 @@ describe.each(files)('%s', (file) => {
     expect(workflow(file).permissions).toEqual({ contents: 'read' });
   });
 
-  it('asks for an OIDC token only in jobs that assume the AWS role', () => {
+  it('asks for an OIDC token only in jobs that assume the AWS role, and to write packages only in the one that pushes', () => {
     for (const job of jobsOf(file)) {
       const assumesRole = job.steps.some((step) =>
         step.uses?.startsWith('aws-actions/configure-aws-credentials@'),
       );
+      const logsInToRegistry = job.steps.some((step) => step.uses?.startsWith('docker/login-action@'));
       expect(job.permissions?.['id-token'] === 'write').toBe(assumesRole);
+      expect(job.permissions?.packages === 'write').toBe(logsInToRegistry);
       if (job.permissions)
-        expect(job.permissions).toEqual(assumesRole ? { contents: 'read', 'id-token': 'write' } : {});
+        expect(job.permissions).toEqual(
+          assumesRole
+            ? { contents: 'read', 'id-token': 'write' }
+            : logsInToRegistry
+              ? { packages: 'write' }
+              : {},
+        );
     }
   });
 
@@ -375,6 +389,178 @@ describe('infra-diff.yml', () => {
   });
 });
 
+describe('image.yml', () => {
+  const image = workflow('image.yml');
+  const jobs = image.jobs as Record<string, Job>;
+  const build = jobs.build as Job;
+  const kind = jobs.kind as Job;
+  const push = jobs.push as Job;
+  const k8sDefaults = resolveOptions();
+  const usesIndex = (job: Job, action: string) =>
+    job.steps.findIndex((step) => step.uses?.startsWith(`${action}@`));
+  const namedIndex = (job: Job, name: string) => job.steps.findIndex((step) => step.name === name);
+  /** Stubs that print each command they were given, one line each, instead of reaching a cluster or a daemon. */
+  const printing = (...commands: string[]) =>
+    commands.map((command) => `${command}() { printf '%s\\n' "${command} $*"; }\n`).join('');
+
+  it('runs on every push, the cluster test after the build, the push after both', () => {
+    expect(Object.keys(image.on)).toEqual(['push']);
+    expect(image.on.push).toBeNull();
+    expect(build.if).toBe(expr('!github.event.deleted'));
+    expect(kind.needs).toBe('build');
+    expect(push.needs).toEqual(['build', 'kind']);
+  });
+
+  it('builds the root Dockerfile with Buildx into the local daemon, then scans that image', () => {
+    const buildx = usesIndex(build, 'docker/setup-buildx-action');
+    const buildStep = build.steps[usesIndex(build, 'docker/build-push-action')];
+    expect(buildx).toBeGreaterThanOrEqual(0);
+    expect(buildStep?.with).toMatchObject({ context: '.', load: true, tags: expr('env.IMAGE') });
+    expect(buildStep?.with).not.toHaveProperty('push');
+    expect(usesIndex(build, 'docker/build-push-action')).toBeGreaterThan(buildx);
+    expect(usesIndex(build, 'aquasecurity/trivy-action')).toBeGreaterThan(
+      usesIndex(build, 'docker/build-push-action'),
+    );
+  });
+
+  it('fails the build on a critical or high vulnerability that has a fix', () => {
+    const trivy = build.steps[usesIndex(build, 'aquasecurity/trivy-action')];
+    expect(trivy?.with).toMatchObject({
+      'image-ref': expr('env.IMAGE'),
+      severity: 'CRITICAL,HIGH',
+      'ignore-unfixed': true,
+      'exit-code': '1',
+    });
+    // Pinned to a commit, not a tag that can be moved.
+    expect(trivy?.uses).toMatch(/@[0-9a-f]{40}$/);
+    // Only the image that passed the scan is saved for the cluster and the registry.
+    expect(namedIndex(build, 'Save the image')).toBeGreaterThan(
+      usesIndex(build, 'aquasecurity/trivy-action'),
+    );
+  });
+
+  it('pushes only on main, with the only write permission of the workflow', () => {
+    expect(push.if).toBe("github.ref == 'refs/heads/main'");
+    expect(push.permissions).toEqual({ packages: 'write' });
+    expect(build.permissions).toBeUndefined();
+    expect(kind.permissions).toBeUndefined();
+    const login = push.steps[usesIndex(push, 'docker/login-action')];
+    expect(login?.with).toEqual({
+      registry: 'ghcr.io',
+      username: expr('github.actor'),
+      password: expr('secrets.GITHUB_TOKEN'),
+    });
+    for (const job of [build, kind]) {
+      expect(job.steps.some((step) => /docker push|login-action/.test(step.run ?? step.uses ?? ''))).toBe(
+        false,
+      );
+    }
+  });
+
+  it('pushes to ghcr.io under the repository’s name in lower case, tagged with the commit', () => {
+    const { run = '' } = namedStep(
+      'image.yml',
+      "Push to GitHub's container registry, tagged with the commit",
+    );
+    const root = mkdtempSync(path.join(tmpdir(), 'image-push-'));
+    const summary = path.join(root, 'summary.md');
+    const result = runStep(printing('docker') + run, {
+      IMAGE: 'user-api:ci',
+      GITHUB_REPOSITORY: 'Acme-Corp/User-API',
+      GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    expect(result.code).toBe(0);
+    const target = 'ghcr.io/acme-corp/user-api:0123456789abcdef0123456789abcdef01234567';
+    expect(result.stdout.trimEnd().split('\n')).toEqual([
+      `docker tag user-api:ci ${target}`,
+      `docker push ${target}`,
+    ]);
+    expect(readFileSync(summary, 'utf8')).toContain(target);
+  });
+
+  it('loads the built image into kind before anything is applied', () => {
+    const kindAction = usesIndex(kind, 'helm/kind-action');
+    const load = namedIndex(kind, "Put the image on the cluster's node");
+    expect(kindAction).toBeGreaterThan(namedIndex(kind, 'Load the image'));
+    expect(load).toBeGreaterThan(kindAction);
+    expect(namedIndex(kind, 'Apply the manifests')).toBeGreaterThan(load);
+    const clusterName = kind.steps[kindAction]?.with?.cluster_name;
+    expect(kind.steps[load]?.run).toBe(`kind load docker-image "$IMAGE" --name ${clusterName}`);
+  });
+
+  it('makes the Secret the manifests read, with a DATABASE_URL for the cluster’s PostgreSQL and a key the server accepts', () => {
+    const { run = '' } = namedStep('image.yml', 'PostgreSQL and the Secrets');
+    const result = runStep(printing('kubectl') + run, { NAMESPACE: 'user-api' });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    const secret = lines.find((line) =>
+      line.startsWith('kubectl -n user-api create secret generic user-api '),
+    );
+    expect(secret).toBeDefined();
+    expect(secret).toContain(`generic ${k8sDefaults.secretName} `);
+    const literal = (name: string) => secret?.match(new RegExp(`--from-literal=${name}=(\\S+)`))?.[1] ?? '';
+    const databaseUrl = new URL(literal('DATABASE_URL'));
+    // The server takes them as its configuration: a postgres URL and 32 bytes of base64.
+    expect(() =>
+      readServerConfig(
+        {
+          STORE: 'postgres',
+          DATABASE_URL: databaseUrl.href,
+          KEY_ENCRYPTION_KEY: literal('KEY_ENCRYPTION_KEY'),
+        },
+        [],
+        ROOT,
+      ),
+    ).not.toThrow();
+    // ... and they name the PostgreSQL that .github/kind/postgres.yaml runs, with the password its Secret got.
+    const [deployment, service] = parseAllDocuments(
+      readFileSync(path.join(ROOT, '.github/kind/postgres.yaml'), 'utf8'),
+    ).map((doc) => doc.toJSON());
+    const env = Object.fromEntries(
+      deployment.spec.template.spec.containers[0].env
+        .filter((variable: { value?: string }) => variable.value !== undefined)
+        .map((variable: { name: string; value: string }) => [variable.name, variable.value]),
+    );
+    expect(databaseUrl.hostname).toBe(service.metadata.name);
+    expect(Number(databaseUrl.port)).toBe(service.spec.ports[0].port);
+    expect(databaseUrl.username).toBe(env.POSTGRES_USER);
+    expect(databaseUrl.pathname).toBe(`/${env.POSTGRES_DB}`);
+    const postgresSecret = lines.find((line) => line.includes('create secret generic postgres '));
+    expect(postgresSecret).toContain(`--from-literal=POSTGRES_PASSWORD=${databaseUrl.password}`);
+    // Both secrets are masked in the log.
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `::add-mask::${databaseUrl.password}`,
+        `::add-mask::${literal('KEY_ENCRYPTION_KEY')}`,
+      ]),
+    );
+  });
+
+  it('runs the migration Job to completion, then applies dist/k8s/ and waits for the rollout and the autoscaler’s 2 replicas', () => {
+    const { run = '' } = namedStep('image.yml', 'Apply the manifests');
+    const result = runStep(printing('kubectl', 'npm') + run, { NAMESPACE: 'user-api', IMAGE: 'user-api:ci' });
+    expect(result.code).toBe(0);
+    expect(result.stdout.trimEnd().split('\n')).toEqual([
+      'npm run k8s -- --namespace user-api',
+      `kubectl apply -f dist/k8s/${MANIFEST_FILES.migrate}`,
+      `kubectl -n user-api wait --for=condition=complete job/${migrationJobName(k8sDefaults)} --timeout=180s`,
+      'kubectl apply -f dist/k8s/',
+      `kubectl -n user-api rollout status deployment/${k8sDefaults.name} --timeout=300s`,
+      `kubectl -n user-api wait --for=jsonpath={.status.readyReplicas}=${k8sDefaults.minReplicas} deployment/${k8sDefaults.name} --timeout=180s`,
+    ]);
+    // `npm run k8s` takes the image from the workflow's IMAGE, the one loaded into kind.
+    expect(image).toHaveProperty(['env', 'IMAGE'], 'user-api:ci');
+  });
+
+  it('smoke-tests the Service through a port-forward once it is ready', () => {
+    const { run = '' } = namedStep('image.yml', 'Smoke test through a port-forward to the Service');
+    expect(run).toContain(`port-forward service/${k8sDefaults.name} 8080:${SERVICE_PORT}`);
+    expect(run).toContain('curl -fsS http://127.0.0.1:8080/readyz');
+    expect(run.trimEnd().split('\n').at(-1)).toBe('npm run smoke-test -- http://127.0.0.1:8080/');
+  });
+});
+
 describe('concurrency', () => {
   it('serializes every deploy and teardown of the same branch in one group, never cancelling one halfway', () => {
     const deploy = workflow('deploy.yml').concurrency;
@@ -386,6 +572,13 @@ describe('concurrency', () => {
     expect(teardown).toEqual({
       group: `user-api-stack-${expr('inputs.branch || github.event.ref')}`,
       'cancel-in-progress': false,
+    });
+  });
+
+  it('gives the image workflow one group per ref, cancelling an older run except on main', () => {
+    expect(workflow('image.yml').concurrency).toEqual({
+      group: `image-${expr('github.ref')}`,
+      'cancel-in-progress': expr("github.ref != 'refs/heads/main'"),
     });
   });
 
