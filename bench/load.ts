@@ -13,12 +13,19 @@ import { percentile, round } from '../test/support/stats';
 export interface Target {
   readonly url: string;
   readonly headers?: Record<string, string>;
+  /** GET unless said; a body is sent as given (the caller sets its content-type). */
+  readonly method?: string;
+  readonly body?: string;
 }
 
 export interface AutocannonJob extends Target {
   readonly kind: 'autocannon';
   readonly connections: number;
   readonly seconds: number;
+  /** Stop after this many requests instead of after `seconds`. */
+  readonly amount?: number;
+  /** One body per connection, in turn (each connection keeps its own: 60 users logging in at once). */
+  readonly bodies?: readonly string[];
   /** A first, unrecorded run: connections open, JIT and caches warm. */
   readonly warmupSeconds?: number;
 }
@@ -59,12 +66,27 @@ const latencies = (samples: readonly number[]): Latencies => ({
   p99Ms: round(percentile(samples, 99), 3),
 });
 
+const bodyPerConnection = (bodies: readonly string[]) => {
+  let next = 0;
+  return (client: autocannon.Client) => {
+    client.setBody(bodies[next++ % bodies.length] ?? '');
+  };
+};
+
 const runAutocannon = async (job: AutocannonJob, seconds: number): Promise<AutocannonResult> => {
   const samples: number[] = [];
   let failed = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
-      { url: job.url, headers: job.headers, connections: job.connections, duration: seconds },
+      {
+        url: job.url,
+        headers: job.headers,
+        method: (job.method ?? 'GET') as autocannon.Request['method'],
+        body: job.body,
+        connections: job.connections,
+        ...(job.amount ? { amount: job.amount } : { duration: seconds }),
+        ...(job.bodies ? { setupClient: bodyPerConnection(job.bodies) } : {}),
+      },
       (error, finished) => (error ? reject(error) : resolve(finished)),
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
@@ -85,8 +107,8 @@ const runAutocannon = async (job: AutocannonJob, seconds: number): Promise<Autoc
 
 const agents = new Map<string, Agent>();
 
-/** One GET over a kept-alive connection of its own origin; resolves with its time in ms. */
-const timedGet = (target: Target): Promise<number> =>
+/** One request over a kept-alive connection of its own origin; resolves with its time in ms. */
+const timedRequest = (target: Target): Promise<number> =>
   new Promise((resolve, reject) => {
     const url = new URL(target.url);
     let agent = agents.get(url.origin);
@@ -95,7 +117,7 @@ const timedGet = (target: Target): Promise<number> =>
       agents.set(url.origin, agent);
     }
     const started = performance.now();
-    const req = request(url, { agent, headers: target.headers }, (res) => {
+    const req = request(url, { agent, headers: target.headers, method: target.method ?? 'GET' }, (res) => {
       res.resume();
       res.once('end', () => {
         const ms = performance.now() - started;
@@ -105,14 +127,14 @@ const timedGet = (target: Target): Promise<number> =>
       });
     });
     req.once('error', reject);
-    req.end();
+    req.end(target.body);
   });
 
 const runAlternate = async (job: AlternateJob, seconds: number): Promise<AlternateResult> => {
   const samples = job.targets.map((): number[] => []);
   const until = performance.now() + seconds * 1000;
   while (performance.now() < until) {
-    for (const [index, target] of job.targets.entries()) samples[index]?.push(await timedGet(target));
+    for (const [index, target] of job.targets.entries()) samples[index]?.push(await timedRequest(target));
   }
   return { kind: 'alternate', targets: samples.map(latencies) };
 };

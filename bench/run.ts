@@ -41,6 +41,8 @@ import { startRawGetItemServer, startRawRefreshServer, timeRawGetItem } from './
 import { CHART_FILE, printColdStarts, report, type Throughput, writeChart } from './report';
 import { type SecretsExtensionStandIn, startSecretsExtension } from './secrets-extension';
 import { seedUsers } from './seed';
+import { measureServe } from './serve';
+import { reportServe } from './serve-report';
 
 const TABLE_NAME = 'users-bench';
 
@@ -49,6 +51,8 @@ const TABLE_NAME = 'users-bench';
 const COLD_ONLY = process.argv.includes('--cold-only');
 /** `npm run bench -- --chart-only`: redraws docs/bench.svg from bench/results.json, measures nothing. */
 const CHART_ONLY = process.argv.includes('--chart-only');
+/** `npm run bench -- --serve-only`: the server figures alone (bench/serve.ts), the rest of bench/results.json kept. */
+const SERVE_ONLY = process.argv.includes('--serve-only');
 const COLD_START_ROUNDS = 20;
 const PYTHON_ROUNDS = 10;
 const LATENCY_SECONDS = 12;
@@ -419,10 +423,19 @@ const main = async (): Promise<void> => {
   }
 };
 
+const serve = async (): Promise<void> => {
+  const started = performance.now();
+  reportServe(await measureServe(progress), (performance.now() - started) / 1000);
+};
+
 const run = async (): Promise<void> => {
-  if (!CHART_ONLY) return main();
-  writeChart();
-  console.log(`${CHART_FILE} drawn from bench/results.json.`);
+  if (CHART_ONLY) {
+    writeChart();
+    console.log(`${CHART_FILE} drawn from bench/results.json.`);
+    return;
+  }
+  if (!SERVE_ONLY) await main();
+  if (!COLD_ONLY) await serve();
 };
 
 run().catch((error: unknown) => {

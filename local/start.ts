@@ -6,18 +6,10 @@ import { readRouterSettings } from '../lambda/router/dependencies';
 import { createLogger } from '../lambda/shared/logger';
 import { buildPages } from '../pages/build';
 import { type LocalStackOptions, startLocalStack } from './stack';
+import { USAGE } from './usage';
 
 // The SDK's notice that its releases from 2027 want Node 22; this project pins its SDK version.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-const USAGE = `Usage: npm start [-- --in-memory]
-
-Serves the User API on http://localhost:$PORT, on DynamoDB Local (needs Java 17+).
-  --in-memory      keep no data (default: kept under .local/, reused by the next start)
-Environment: PORT (3000), DYNAMODB_PORT (free port), ADMIN_EMAIL + ADMIN_PASSWORD (an admin that
-exists after start), LOCAL_DATA_DIR (.local: data and the signing keys, signing-keys.json),
-BCRYPT_COST, JWT_TTL_SECONDS, SESSION_TTL_SECONDS, REAUTH_MAX_AGE_SECONDS, LOG_LEVEL (warn), PRODUCT_NAME
-and ACCENT_COLOR (the pages' brand).`;
 
 const fail = (message: string, code = 1): never => {
   console.error(`npm start: ${message}`);

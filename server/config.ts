@@ -60,7 +60,8 @@ Serves the User API on a long-running HTTP server (see README, "Run it as a serv
   --catch-mail   keep mail in the in-process catcher: GET /_local/inbox?to= and /_local/mail
 Environment: STORE (embedded | postgres | dynamodb), DATA_DIR (.data), DATABASE_URL, PORT (8080),
 HOST (0.0.0.0), KEY_ENCRYPTION_KEY, SMTP_URL, ADMIN_EMAIL + ADMIN_PASSWORD, BCRYPT_COST,
-JWT_TTL_SECONDS, SESSION_TTL_SECONDS, RATE_LIMIT_*, LOG_LEVEL (info), SHUTDOWN_DELAY_SECONDS (5),
+JWT_TTL_SECONDS, SESSION_TTL_SECONDS, REAUTH_MAX_AGE_SECONDS (300), AUDIT_RETENTION_DAYS (365),
+MFA_ISSUER (User API), RATE_LIMIT_* (e.g. RATE_LIMIT_LOGIN=20/60), LOG_LEVEL (info), SHUTDOWN_DELAY_SECONDS (5),
 TRUST_PROXY_HOPS (0), APP_URL, PRODUCT_NAME, ACCENT_COLOR, PAGES_DIR; with STORE=dynamodb: TABLE_NAME, DYNAMODB_ENDPOINT.`;
 
 const set = (env: Environment, name: string): string | undefined => {

@@ -7,13 +7,19 @@ import { ConfigurationError } from '../lambda/shared/env';
 import { createLogger } from '../lambda/shared/logger';
 import { sourceMappedStack } from '../lambda/shared/source-mapped-stack';
 import { readServerConfig, USAGE } from './config';
+import { batchedLogWriter } from './log-writer';
 import { startServer } from './serve';
 
 // The SDK's notice that its releases from 2027 want Node 22; this project pins its SDK version.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// Flushed at exit (a crash included), and before the one line a failed start ends with.
+const lines = batchedLogWriter();
+process.on('exit', () => lines.flush());
+
 const fail = (error: unknown): never => {
   const message = error instanceof Error ? error.message : String(error);
+  lines.flush();
   console.error(`npm run serve: ${message}`);
   process.exit(error instanceof ConfigurationError ? 2 : 1);
 };
@@ -25,7 +31,7 @@ const main = async () => {
     return;
   }
   const config = readServerConfig(process.env, args, process.cwd());
-  const logger = createLogger({ level: config.logLevel, stack: sourceMappedStack });
+  const logger = createLogger({ level: config.logLevel, stack: sourceMappedStack, write: lines.write });
   const server = await startServer(config, { logger, clock: systemClock });
   let signalled = false;
   const stop = (signal: string) => {

@@ -28,8 +28,12 @@ export const deleteUser = async (
       { ...deps, meta },
       { type: 'user.deleted', userId: current.id, actorId: caller.id },
     );
+    const ended = auditEvent(
+      { ...deps, meta },
+      { type: 'session.ended', userId: current.id, actorId: caller.id, details: { reason: 'user_deleted' } },
+    );
     await deps.repository.delete(current, {
-      events: [deleted],
+      events: [deleted, ended],
       clearFailures: { at: deps.clock().toISOString(), keepForSeconds: failureMemorySeconds },
     });
     return current;

@@ -42,6 +42,9 @@ const eventsOf = (
   fields: readonly string[],
 ): AuditEvent[] => {
   const about = { userId: current.id, actorId: caller.id };
+  // The write that disables or sets a new password ends every session: the trail says so and why.
+  const disabling = fields.includes('status') && current.status === 'active';
+  const endedBy = disabling ? 'disabled' : fields.includes('password') ? 'password_changed' : undefined;
   return [
     auditEvent(context, { type: 'user.updated', ...about, details: { fields } }),
     ...(fields.includes('status')
@@ -53,6 +56,9 @@ const eventsOf = (
         ]
       : []),
     ...(fields.includes('password') ? [auditEvent(context, { type: 'password.changed', ...about })] : []),
+    ...(endedBy
+      ? [auditEvent(context, { type: 'session.ended', ...about, details: { reason: endedBy } })]
+      : []),
   ];
 };
 

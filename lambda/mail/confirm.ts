@@ -89,7 +89,13 @@ export const confirmPasswordReset = async (
       updatedAt: now.toISOString(),
     });
     await deps.repository.replace(user, next, {
-      events: [auditEvent({ ...deps, meta }, { type: 'password.reset', userId: user.id, actorId: user.id })],
+      events: [
+        auditEvent({ ...deps, meta }, { type: 'password.reset', userId: user.id, actorId: user.id }),
+        auditEvent(
+          { ...deps, meta },
+          { type: 'session.ended', userId: user.id, actorId: user.id, details: { reason: 'password_reset' } },
+        ),
+      ],
       spendToken: { token, nowEpoch: epochSeconds(now) },
       // The owner proved themselves by mail: every client's failures and the account's lock are
       // lifted in the same transaction (what clearLoginFailures() does outside one).

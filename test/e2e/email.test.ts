@@ -263,6 +263,7 @@ describe('who gets mail, and what the trail says', () => {
       'email.verified',
       'password.reset_requested',
       'password.reset',
+      'session.ended',
     ]) {
       expect(types).toContain(type);
     }

@@ -64,3 +64,35 @@ it('login, refresh, logout, then the refresh token and the access token are refu
   expect(again.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   expect((await call('GET', `/users/${id}`, { token })).status).toBe(401);
 });
+
+it('every write that ends all of a user’s sessions leaves session.ended with its reason', async () => {
+  const admin = stack.admin.token;
+  const reasons = async (id: string) => {
+    const trail = await call('GET', `/events?user_id=${id}&type=session.ended&limit=100`, { token: admin });
+    expect(trail.status).toBe(200);
+    return (trail.body.items as { details: { reason: string }; actor_id: string }[]).map((event) => ({
+      reason: event.details.reason,
+      actor_id: event.actor_id,
+    }));
+  };
+
+  const changed = await signUpAndLogIn();
+  const newPassword = await call('PATCH', `/users/${changed.id}`, {
+    token: changed.body.token,
+    json: { password: 'another fine password', current_password: PASSWORD },
+  });
+  expect(newPassword.status).toBe(200);
+  expect((await call('GET', `/users/${changed.id}`, { token: changed.body.token })).status).toBe(401);
+  expect(await reasons(changed.id)).toEqual([{ reason: 'password_changed', actor_id: changed.id }]);
+
+  const disabled = await signUpAndLogIn();
+  expect(
+    (await call('PATCH', `/users/${disabled.id}`, { token: admin, json: { status: 'disabled' } })).status,
+  ).toBe(200);
+  expect((await call('GET', `/users/${disabled.id}`, { token: disabled.body.token })).status).toBe(401);
+  expect(await reasons(disabled.id)).toEqual([{ reason: 'disabled', actor_id: stack.admin.id }]);
+
+  const deleted = await signUpAndLogIn();
+  expect((await call('DELETE', `/users/${deleted.id}`, { token: admin })).status).toBe(204);
+  expect(await reasons(deleted.id)).toEqual([{ reason: 'user_deleted', actor_id: stack.admin.id }]);
+});

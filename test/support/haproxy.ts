@@ -14,6 +14,8 @@ export const haproxyIsInstalled = (): boolean => existsSync(HAPROXY);
 
 export interface RunningHaproxy {
   readonly url: string;
+  /** Its process (the bench reads its CPU time). */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export const startHaproxy = async (port: number, backends: readonly number[]): P
   }
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

@@ -15,8 +15,14 @@ export interface RunningPostgres {
   /** `postgres://postgres@127.0.0.1:PORT/postgres` */
   readonly url: string;
   readonly port: number;
+  /** Its data folder (postmaster.pid names the server's process). */
+  readonly dataDir: string;
   /** A URL for another database on this server. */
   urlOf(database: string): string;
+  /** Shuts the server down (`fast`: ends sessions cleanly; `immediate`: as a crash) and keeps its data. */
+  halt(mode: 'fast' | 'immediate'): void;
+  /** Starts it again after halt(): the same data folder, the same port. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -55,22 +61,27 @@ export const startPostgres = async (): Promise<RunningPostgres> => {
     '--locale=C.UTF-8',
     '--no-sync',
   ]);
-  run('pg_ctl', [
-    '-D',
-    data,
-    '-w',
-    '-l',
-    join(root, 'server.log'),
-    '-o',
-    `-p ${port} -k ${sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
-    'start',
-  ]);
+  const start = () =>
+    run('pg_ctl', [
+      '-D',
+      data,
+      '-w',
+      '-l',
+      join(root, 'server.log'),
+      '-o',
+      `-p ${port} -k ${sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+      'start',
+    ]);
+  start();
   const urlOf = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
   let stopped: Promise<void> | undefined;
   return {
     url: urlOf('postgres'),
     port,
+    dataDir: data,
     urlOf,
+    halt: (mode) => run('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']),
+    resume: start,
     stop() {
       stopped ??= (async () => {
         try {

@@ -39,10 +39,18 @@ export const openPostgres = (options: PostgresOptions): SqlDatabase => {
       retryingConflicts(async () => {
         const connection = await orUnavailable(pool.connect());
         let broken = false;
+        // A server that ends the connection while it is checked out (shut down, restarted) emits
+        // an error no query is waiting for; unheard, it would end the process. The statement
+        // that follows fails as unavailable, and the connection is thrown away.
+        const lost = () => {
+          broken = true;
+        };
+        connection.on('error', lost);
         try {
-          await connection.query('BEGIN');
+          await orUnavailable(connection.query('BEGIN'));
           const result = await work(clientOf(connection));
-          await connection.query('COMMIT');
+          // A COMMIT whose answer was lost may have landed: 503, never 2xx, and the client retries.
+          await orUnavailable(connection.query('COMMIT'));
           return result;
         } catch (error) {
           await connection.query('ROLLBACK').catch(() => {
@@ -50,6 +58,7 @@ export const openPostgres = (options: PostgresOptions): SqlDatabase => {
           });
           throw error;
         } finally {
+          connection.off('error', lost);
           connection.release(broken);
         }
       }),

@@ -28,6 +28,15 @@ describe.each(STORES)('sessions on %s', (kind) => {
       session: undefined,
       user: undefined,
     });
+    // Either one without the other: each is read for itself.
+    expect(await store.ports.sessions.getWithUser(randomUUID(), owner.id)).toEqual({
+      session: undefined,
+      user: owner,
+    });
+    expect(await store.ports.sessions.getWithUser(opened.id, randomUUID())).toEqual({
+      session: opened,
+      user: undefined,
+    });
   });
 
   it('lets exactly one of eight racing rotations of one refresh token win, across replicas', async () => {

@@ -7,10 +7,14 @@ import type { Session, SessionSummary } from '../../../sessions/session';
 import type { StoredUser } from '../../../users/user';
 import type { SqlClient, SqlDatabase } from '../database';
 import { insertEvents } from './audit-events';
-import { selectUser } from './user-rows';
+import { USER_COLUMNS, type UserRow, userOf } from './user-rows';
 
 const SUMMARY_COLUMNS = 'id, user_id, created_at, last_used_at, expires_at, user_agent, token_version';
 const SESSION_COLUMNS = `${SUMMARY_COLUMNS}, amr, refresh_hash, generation, rotated_at`;
+/** The session's columns as `s_…`, beside a user's in one row. */
+const PREFIXED_SESSION_COLUMNS = SESSION_COLUMNS.split(', ')
+  .map((column) => `${column} AS s_${column}`)
+  .join(', ');
 
 interface SessionRow {
   id: string;
@@ -25,6 +29,15 @@ interface SessionRow {
   generation: number;
   rotated_at: Date | null;
 }
+
+type PrefixedSessionRow = { [Column in keyof SessionRow as `s_${Column}`]: SessionRow[Column] | null };
+
+const unprefixed = (row: PrefixedSessionRow): SessionRow =>
+  Object.fromEntries(
+    Object.entries(row)
+      .filter(([column]) => column.startsWith('s_'))
+      .map(([column, value]) => [column.slice(2), value]),
+  ) as unknown as SessionRow;
 
 const summaryOf = (row: SessionRow): SessionSummary => ({
   id: row.id,
@@ -89,8 +102,18 @@ export class SqlSessionRepository implements SessionRepository {
     sessionId: string,
     userId: string,
   ): Promise<{ readonly session: Session | undefined; readonly user: StoredUser | undefined }> {
-    const [session, user] = await Promise.all([this.get(sessionId), selectUser(this.db, userId)]);
-    return { session, user };
+    // One round trip on every authenticated call: either row may be missing without the other.
+    const { rows } = await this.db.query<UserRow & PrefixedSessionRow>(
+      `SELECT u.*, s.* FROM (SELECT ${USER_COLUMNS} FROM users WHERE id = $2) u
+       FULL JOIN (SELECT ${PREFIXED_SESSION_COLUMNS} FROM sessions WHERE id = $1) s ON true`,
+      [sessionId, userId],
+    );
+    const row = rows[0];
+    if (!row) return { session: undefined, user: undefined };
+    return {
+      session: row.s_id === null ? undefined : sessionOf(unprefixed(row)),
+      user: row.id === null ? undefined : userOf(row),
+    };
   }
 
   async rotate(id: string, { fromHash, toHash, at }: Rotation): Promise<boolean> {
