@@ -1,8 +1,9 @@
 // `npm test`: typecheck, lint, then every Jest project, then the browser suites (jest.browser.config.js)
-// when a Chromium is found. Its last line is the summary CI reads: `tests: N passed, N failed`.
-// Extra arguments go to Jest (e.g. `npm test -- --selectProjects unit`; the browser suites then stay out).
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+// when a Chromium is found, and beside them the image suite (jest.image.config.js) when podman is.
+// Its last line is the summary CI reads: `tests: N passed, N failed`. Extra arguments go to Jest
+// (e.g. `npm test -- --selectProjects unit`; the browser and image suites then stay out).
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 
 const run = (command: string, args: string[]): number =>
   spawnSync(command, args, {
@@ -29,11 +30,8 @@ interface Counts {
   readonly code: number;
 }
 
-/** One Jest run, counted from its JSON report (a suite that fails to load counts as a failure). */
-const jest = (name: string, report: string, args: string[]): Counts => {
-  rmSync(report, { force: true });
-  console.log(`\n> ${name}`);
-  const code = run('npx', ['jest', '--json', `--outputFile=${report}`, ...args]);
+/** A Jest run's counts from its JSON report (a suite that fails to load counts as a failure). */
+const countsOf = (report: string, code: number): Counts => {
   try {
     const results = JSON.parse(readFileSync(report, 'utf8')) as {
       numPassedTests: number;
@@ -45,6 +43,44 @@ const jest = (name: string, report: string, args: string[]): Counts => {
   } catch {
     return { passed: 0, failed: 1, code: code || 1 };
   }
+};
+
+const jest = (name: string, report: string, args: string[]): Counts => {
+  rmSync(report, { force: true });
+  console.log(`\n> ${name}`);
+  return countsOf(report, run('npx', ['jest', '--json', `--outputFile=${report}`, ...args]));
+};
+
+/** A Jest run beside whatever runs next; its output goes to `log` and is printed when it ends. */
+const jestInBackground = (
+  name: string,
+  report: string,
+  log: string,
+  args: string[],
+): (() => Promise<Counts>) => {
+  rmSync(report, { force: true });
+  console.log(`\n> ${name}: started in the background (output in ${log})`);
+  const out = openSync(log, 'w');
+  const child = spawn('npx', ['jest', '--json', `--outputFile=${report}`, ...args], {
+    stdio: ['ignore', out, out],
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
+  closeSync(out);
+  const exit = new Promise<number>((resolve) => {
+    child.once('exit', (code) => resolve(code ?? 1));
+    child.once('error', () => resolve(1));
+  });
+  return async () => {
+    const code = await exit;
+    console.log(`\n> ${name}\n${readFileSync(log, 'utf8')}`);
+    return countsOf(report, code);
+  };
+};
+
+const skipped = (lines: string[]): void => {
+  console.log(`\n${'!'.repeat(100)}`);
+  for (const line of lines) console.log(`!!! ${line}`);
+  console.log('!'.repeat(100));
 };
 
 step('typecheck', 'npx', ['tsc', '--noEmit']);
@@ -71,23 +107,41 @@ const results =
         ]),
       ];
 
+// The image suite shares nothing with the others; it waits mostly on npm ci and podman, so it
+// runs beside the browser suites (one Chromium, one worker), never beside the suites above.
+const hasPodman = spawnSync('podman', ['--version'], { stdio: 'ignore' }).status === 0;
+let imageSuite: (() => Promise<Counts>) | undefined;
+if (extra.length > 0) {
+  console.log('\n> image suite: not run (arguments were given to Jest)');
+} else if (!hasPodman) {
+  skipped([
+    'SKIPPED: the image suite (test/image) builds and runs the Dockerfile with podman, and there is none.',
+    'Install podman and mmdebstrap (the packages .ci/run installs when podman is missing).',
+  ]);
+} else {
+  imageSuite = jestInBackground('image suite', 'reports/jest-image.json', 'reports/jest-image.log', [
+    '--config',
+    'jest.image.config.js',
+  ]);
+}
+
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (extra.length > 0) {
   console.log('\n> browser suites: not run (arguments were given to Jest)');
 } else if (!existsSync(chromium)) {
-  console.log(`\n${'!'.repeat(100)}`);
-  console.log(
-    `!!! SKIPPED: the browser suites (test/browser) need Chromium, and there is none at ${chromium}.`,
-  );
-  console.log('!!! Install it (`apt-get install chromium`, as .ci/run does) or set CHROMIUM_PATH.');
-  console.log('!'.repeat(100));
+  skipped([
+    `SKIPPED: the browser suites (test/browser) need Chromium, and there is none at ${chromium}.`,
+    'Install it (`apt-get install chromium`, as .ci/run does) or set CHROMIUM_PATH.',
+  ]);
 } else {
   results.push(jest('browser suites', 'reports/jest-browser.json', ['--config', 'jest.browser.config.js']));
 }
-
-const total = results.reduce((sum, counts) => ({
-  passed: sum.passed + counts.passed,
-  failed: sum.failed + counts.failed,
-  code: sum.code || counts.code,
-}));
-finish(total.passed, total.failed, total.code);
+const total = async (): Promise<Counts> => {
+  if (imageSuite) results.push(await imageSuite());
+  return results.reduce((sum, counts) => ({
+    passed: sum.passed + counts.passed,
+    failed: sum.failed + counts.failed,
+    code: sum.code || counts.code,
+  }));
+};
+total().then(({ passed, failed, code }) => finish(passed, failed, code));
