@@ -57,7 +57,7 @@ export const SECRET_VARIABLES = {
 } as const;
 const SECRET_NAMES: readonly string[] = [...SECRET_VARIABLES.store, ...SECRET_VARIABLES.optional];
 /** Set by the manifests themselves. */
-const FIXED_VARIABLES = ['STORE', 'PORT', 'HOST', 'DATA_DIR', 'SHUTDOWN_DELAY_SECONDS'];
+const FIXED_VARIABLES = ['STORE', 'PORT', 'HOST', 'DATA_DIR', 'SHUTDOWN_DELAY_SECONDS', 'PASSWORD_THREADS'];
 
 export class K8sOptionsError extends Error {}
 
@@ -88,6 +88,11 @@ export const resolveOptions = (given: Partial<UserApiK8sOptions> = {}): UserApiK
   check(IMAGE.test(options.image), `image must be name:tag or name@sha256:digest, got "${options.image}"`);
   for (const [key, value] of Object.entries(options.resources))
     check(QUANTITY.test(value), `${key} must be a Kubernetes quantity (250m, 1, 512Mi), got "${value}"`);
+  for (const key of ['cpuRequest', 'cpuLimit'] as const)
+    check(
+      /^\d+(\.\d+)?m?$/.test(options.resources[key]),
+      `${key} must be cores or millicores (1, 1.5, 250m), got "${options.resources[key]}"`,
+    );
   check(
     Number.isInteger(options.minReplicas) && options.minReplicas >= 2,
     `min replicas must be at least 2 (one node's drain must leave a replica serving), got ${options.minReplicas}`,

@@ -17,6 +17,15 @@ const EXIT_MARGIN_SECONDS = 5;
 export const terminationGracePeriodSeconds = (options: UserApiK8sOptions): number =>
   options.shutdownDelaySeconds + Math.ceil(DRAIN_TIMEOUT_MS / 1000) + EXIT_MARGIN_SECONDS;
 
+/**
+ * bcrypt's threads for a CPU limit: its whole cores, at least one (`1` → 1, `2500m` → 2, `500m` → 1).
+ * The server's default, one per node core but one, would start a thread for every core of a big node.
+ */
+export const passwordThreads = (cpuLimit: string): number => {
+  const cores = cpuLimit.endsWith('m') ? Number(cpuLimit.slice(0, -1)) / 1000 : Number(cpuLimit);
+  return Math.max(1, Math.floor(cores));
+};
+
 const probe = (path: string, timing: Omit<k8s.Probe, 'httpGet'>): k8s.Probe => ({
   httpGet: { path, port: k8s.IntOrString.fromString(PORT_NAME) },
   timeoutSeconds: 2,
@@ -64,6 +73,8 @@ export class ServerChart extends Chart {
                 ...optionalSecretEnv(options),
                 { name: 'PORT', value: String(DEFAULT_PORT) },
                 { name: 'SHUTDOWN_DELAY_SECONDS', value: String(options.shutdownDelaySeconds) },
+                // The node's core count is not the pod's: bcrypt gets the cores the limit grants.
+                { name: 'PASSWORD_THREADS', value: String(passwordThreads(options.resources.cpuLimit)) },
                 ...Object.entries(options.env).map(([name, value]) => ({ name, value })),
               ],
               resources: resources(options),

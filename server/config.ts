@@ -45,6 +45,8 @@ export interface ServerConfig {
   readonly shutdownDelaySeconds: number;
   /** 0: the client is the socket's peer. N: the Nth address from the right of X-Forwarded-For. */
   readonly trustProxyHops: number;
+  /** bcrypt's worker threads (PASSWORD_THREADS); unset, one per core but one. A container sets its CPU limit. */
+  readonly passwordThreads?: number;
 }
 
 export const DEFAULT_PORT = 8080;
@@ -62,7 +64,7 @@ Environment: STORE (embedded | postgres | dynamodb), DATA_DIR (.data), DATABASE_
 HOST (0.0.0.0), KEY_ENCRYPTION_KEY, SMTP_URL, ADMIN_EMAIL + ADMIN_PASSWORD, BCRYPT_COST,
 JWT_TTL_SECONDS, SESSION_TTL_SECONDS, REAUTH_MAX_AGE_SECONDS (300), AUDIT_RETENTION_DAYS (365),
 MFA_ISSUER (User API), RATE_LIMIT_* (e.g. RATE_LIMIT_LOGIN=20/60), LOG_LEVEL (info), SHUTDOWN_DELAY_SECONDS (5),
-TRUST_PROXY_HOPS (0), APP_URL, PRODUCT_NAME, ACCENT_COLOR, PAGES_DIR; with STORE=dynamodb: TABLE_NAME, DYNAMODB_ENDPOINT.`;
+TRUST_PROXY_HOPS (0), PASSWORD_THREADS (cores - 1), APP_URL, PRODUCT_NAME, ACCENT_COLOR, PAGES_DIR; with STORE=dynamodb: TABLE_NAME, DYNAMODB_ENDPOINT.`;
 
 const set = (env: Environment, name: string): string | undefined => {
   const value = env[name];
@@ -226,5 +228,8 @@ export const readServerConfig = (env: Environment, args: readonly string[], cwd:
       120,
     ),
     trustProxyHops: integerSetting(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
+    ...(set(env, 'PASSWORD_THREADS') && {
+      passwordThreads: integerSetting(env, 'PASSWORD_THREADS', 1, 1, 64),
+    }),
   };
 };

@@ -106,7 +106,7 @@ export const startServer = async (config: ServerConfig, deps: ServerDependencies
   const openStore = storeOpener(config);
   // PostgreSQL keeps nothing in DATA_DIR; the embedded database and DynamoDB's key file do.
   const lock = config.store.kind === 'postgres' ? { release: () => {} } : lockDataDir(config.dataDir);
-  const passwords = createPasswordPool(config.router.bcryptCost);
+  const passwords = createPasswordPool(config.router.bcryptCost, config.passwordThreads);
   const closers: (() => Promise<void> | void)[] = [() => passwords.close(), () => lock.release()];
   const closeAll = async () => {
     for (const close of closers.splice(0).reverse()) await close();

@@ -372,6 +372,18 @@ describe('options', () => {
       requests: { cpu: '500m', memory: '384Mi' },
       limits: { cpu: '2', memory: '1Gi' },
     });
+    // bcrypt's threads follow the CPU limit, not the node's cores.
+    const env = (synthesized: typeof custom) =>
+      synthesized.find('Deployment').spec.template.spec.containers[0].env as {
+        name: string;
+        value?: string;
+      }[];
+    expect(env(custom).find((variable) => variable.name === 'PASSWORD_THREADS')?.value).toBe('2');
+    expect(env(synth({})).find((variable) => variable.name === 'PASSWORD_THREADS')?.value).toBe('1');
+    const half = synth({
+      resources: { cpuRequest: '250m', cpuLimit: '500m', memoryRequest: '256Mi', memoryLimit: '512Mi' },
+    });
+    expect(env(half).find((variable) => variable.name === 'PASSWORD_THREADS')?.value).toBe('1');
     // The Secret follows the name unless it is given.
     expect(custom.yaml).toContain('name: accounts\n');
     expect(custom.yaml).not.toContain('name: user-api');
@@ -388,6 +400,11 @@ describe('options', () => {
       'cpuRequest must be',
     ],
     [{ env: { STORE: 'embedded' } }, 'STORE is set by the manifests themselves'],
+    [{ env: { PASSWORD_THREADS: '16' } }, 'PASSWORD_THREADS is set by the manifests themselves'],
+    [
+      { resources: { cpuRequest: '250m', cpuLimit: '1Gi', memoryRequest: '1Gi', memoryLimit: '1Gi' } },
+      'cpuLimit must be cores or millicores',
+    ],
   ] as [Partial<UserApiK8sOptions>, string][])('refuse %j', (given, message) => {
     expect(() => resolveOptions(given)).toThrow(message);
   });

@@ -31,6 +31,8 @@ describe('server configuration', () => {
     });
     expect(config.keyEncryptionKey).toBeUndefined();
     expect(config.router.bcryptCost).toBe(10);
+    // Unset: the pool picks one thread per core but one.
+    expect(config.passwordThreads).toBeUndefined();
   });
 
   it('reads every setting it is given', () => {
@@ -52,6 +54,7 @@ describe('server configuration', () => {
         LOG_LEVEL: 'WARN',
         SHUTDOWN_DELAY_SECONDS: '0',
         TRUST_PROXY_HOPS: '2',
+        PASSWORD_THREADS: '3',
         APP_URL: 'https://id.example.com/account/',
       },
       ['--catch-mail'],
@@ -67,6 +70,7 @@ describe('server configuration', () => {
       logLevel: 'warn',
       shutdownDelaySeconds: 0,
       trustProxyHops: 2,
+      passwordThreads: 3,
       appUrl: 'https://id.example.com/account',
     });
     expect(config.keyEncryptionKey?.equals(key)).toBe(true);
@@ -111,6 +115,7 @@ describe('server configuration', () => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
     [{ SHUTDOWN_DELAY_SECONDS: '-1' }, /^SHUTDOWN_DELAY_SECONDS must be an integer/],
     [{ TRUST_PROXY_HOPS: 'yes' }, /^TRUST_PROXY_HOPS must be an integer/],
+    [{ PASSWORD_THREADS: '0' }, /^PASSWORD_THREADS must be an integer from 1 to 64/],
   ])('refuses %j, naming the variable', (env, message) => {
     expect(refusal(env)).toMatch(message);
   });
