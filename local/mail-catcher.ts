@@ -23,7 +23,20 @@ export interface MailCatcher {
   stop(): Promise<void>;
 }
 
-export const startMailCatcher = async (): Promise<MailCatcher> => {
+/** What the local pages read the caught mail from: this catcher's memory, or a store replicas share. */
+export interface Mailbox {
+  /** Newest first; only mail to `to` (lower-cased) when given. */
+  list(to?: string): Promise<readonly CaughtMail[]>;
+}
+
+export const mailboxOf = (catcher: MailCatcher): Mailbox => ({ list: async (to) => catcher.inbox(to) });
+
+export interface MailCatcherOptions {
+  /** Also keeps each mail elsewhere (replicas' shared inbox) before the SMTP answer says it is taken. */
+  readonly onCaught?: (mail: CaughtMail) => Promise<void>;
+}
+
+export const startMailCatcher = async (options: MailCatcherOptions = {}): Promise<MailCatcher> => {
   const mails: CaughtMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -31,18 +44,20 @@ export const startMailCatcher = async (): Promise<MailCatcher> => {
     logger: false,
     onData(stream, session, callback) {
       simpleParser(stream)
-        .then((parsed) => {
+        .then(async (parsed) => {
           const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase());
           for (const to of recipients) {
             const text = parsed.text ?? '';
             const token = LINK_TOKEN.exec(text)?.[1];
-            mails.push({
+            const mail: CaughtMail = {
               to,
               subject: parsed.subject ?? '',
               text,
               sent_at: new Date().toISOString(),
               ...(token && { token }),
-            });
+            };
+            await options.onCaught?.(mail);
+            mails.push(mail);
           }
           callback();
         })

@@ -4,7 +4,7 @@
 // The pages mailed links open are the account pages (/account/verify-email, /account/reset-password),
 // which every target serves.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { MailCatcher } from './mail-catcher';
+import type { CaughtMail, Mailbox } from './mail-catcher';
 
 export const INBOX_PAGE_PATH = '/_local/mail';
 
@@ -32,12 +32,11 @@ const page = (title: string, body: string) => `<!doctype html>
 article{border-bottom:1px solid #ccc;padding:.5rem 0}</style>
 </head><body>${body}</body></html>`;
 
-const inboxPage = (catcher: MailCatcher) =>
+const inboxPage = (mails: readonly CaughtMail[]) =>
   page(
     'Local mail',
     `<h1>Local mail</h1><p>Every mail the local stack sent, newest first. Reload for new ones.</p>${
-      catcher
-        .inbox()
+      mails
         .map(
           (mail) =>
             `<article><p><b>${escapeHtml(mail.subject)}</b><br>to ${escapeHtml(mail.to)} at ${escapeHtml(mail.sent_at)}</p><pre>${escapeHtml(mail.text)}</pre></article>`,
@@ -46,20 +45,27 @@ const inboxPage = (catcher: MailCatcher) =>
     }`,
   );
 
+/** Answers the local pages (true), or leaves the request to the next handler (false). */
 export const localPages =
-  (catcher: MailCatcher) =>
+  (mailbox: Mailbox) =>
   (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'GET') return false;
     const url = new URL(req.url ?? '/', 'http://local');
+    const answer = (render: (mails: readonly CaughtMail[]) => [type: string, body: string], to?: string) => {
+      mailbox.list(to).then(
+        (mails) => send(res, 200, ...render(mails)),
+        () => send(res, 503, 'text/plain; charset=utf-8', 'The shared inbox is not answering; try again.'),
+      );
+      return true;
+    };
     switch (url.pathname) {
-      case '/_local/inbox': {
-        const to = url.searchParams.get('to') ?? undefined;
-        send(res, 200, 'application/json', JSON.stringify({ items: catcher.inbox(to) }));
-        return true;
-      }
+      case '/_local/inbox':
+        return answer(
+          (items) => ['application/json', JSON.stringify({ items })],
+          url.searchParams.get('to') ?? undefined,
+        );
       case INBOX_PAGE_PATH:
-        send(res, 200, 'text/html; charset=utf-8', inboxPage(catcher));
-        return true;
+        return answer((mails) => ['text/html; charset=utf-8', inboxPage(mails)]);
       default:
         return false;
     }

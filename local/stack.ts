@@ -26,7 +26,7 @@ import { adminAccountSchema } from '../lambda/users/schemas';
 import { createLocalApp, type LocalApp } from './app';
 import { type DynamoDbLocal, freePort, localClientOptions, startDynamoDbLocal } from './dynamodb-local';
 import { createLocalListener, type GatewayOptions } from './gateway';
-import { type MailCatcher, startMailCatcher } from './mail-catcher';
+import { type MailCatcher, mailboxOf, startMailCatcher } from './mail-catcher';
 import { INBOX_PAGE_PATH, localPages } from './pages';
 import { fileKeySetStore, KEY_SET_FILE, memoryKeySetStore } from './signing-keys';
 import { createSmtpSender } from './smtp-sender';
@@ -326,7 +326,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       onError: options.onError,
     });
     gateway.serve(
-      createLocalListener(core, { onRequest: options.onRequest, localPages: localPages(catcher) }),
+      createLocalListener(core, { onRequest: options.onRequest, localPages: localPages(mailboxOf(catcher)) }),
     );
     const exited = dynamoDb
       ? new Promise<void>((resolveExit) => dynamoDb?.process.once('exit', () => resolveExit()))

@@ -139,12 +139,18 @@ export const startServer = async (config: ServerConfig, deps: ServerDependencies
   let localPages: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
   if (config.catchMail) {
     // Loaded only when asked for: the catcher is a tool for trying it out and for tests.
-    const { startMailCatcher } = await import('../local/mail-catcher');
+    const { mailboxOf, startMailCatcher } = await import('../local/mail-catcher');
     const { localPages: pagesOf } = await import('../local/pages');
-    const catcher = await startMailCatcher();
+    // On PostgreSQL the replicas share one inbox: whichever sends a mail, any of them shows it.
+    const shared =
+      config.store.kind === 'postgres'
+        ? (await import('./shared-mailbox')).openSharedMailbox(config.store.databaseUrl)
+        : undefined;
+    if (shared) closers.push(() => shared.close());
+    const catcher = await startMailCatcher(shared && { onCaught: (mail) => shared.add(mail) });
     closers.push(() => catcher.stop());
     sender = createSmtpSender(catcher.port, MAIL_FROM);
-    localPages = pagesOf(catcher);
+    localPages = pagesOf(shared ?? mailboxOf(catcher));
   } else if (config.smtpUrl) {
     sender = createSmtpSender(config.smtpUrl, MAIL_FROM);
   } else {

@@ -105,6 +105,39 @@ describe('npm run serve on the SQL stores', () => {
     expect(await server.stop()).toBe(0);
   });
 
+  it('shares one --catch-mail inbox between replicas on PostgreSQL: any replica shows a mail, whichever sent it', async () => {
+    const env = {
+      STORE: 'postgres',
+      DATABASE_URL: await createPostgresDatabase(),
+      KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    };
+    const [first, second] = await Promise.all(
+      [start(env), start(env)].map((server) => waitForServing(server)),
+    );
+    if (!first || !second) throw new Error('two replicas');
+    const emails = Array.from({ length: 4 }, () => `shared-${randomUUID().slice(0, 8)}@example.com`);
+    for (const [index, email] of emails.entries()) {
+      const via = createClient(overHttp(index % 2 ? second : first));
+      expect(
+        (await via.call('POST', '/users', { json: { email, name: 'Ada', password: PASSWORD } })).status,
+      ).toBe(201);
+    }
+    const inboxOf = async (url: string, to: string) =>
+      ((await (await fetch(`${url}/_local/inbox?to=${to}`)).json()) as { items: { token?: string }[] }).items;
+    for (const email of emails) {
+      // Read on both replicas: each shows the one verification, whichever replica's sender took it.
+      const deadline = Date.now() + 20_000;
+      let seen = [await inboxOf(first, email), await inboxOf(second, email)];
+      while (seen.some((items) => items.length === 0) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        seen = [await inboxOf(first, email), await inboxOf(second, email)];
+      }
+      expect(seen.map((items) => items.length)).toEqual([1, 1]);
+      expect(seen[0]?.[0]?.token).toBeDefined();
+      expect(seen[0]?.[0]?.token).toBe(seen[1]?.[0]?.token);
+    }
+  });
+
   it('stays ready on PostgreSQL when the next release’s migration has moved the schema ahead (migrations before the rollout)', async () => {
     const databaseUrl = await createPostgresDatabase();
     const server = start({
