@@ -28,6 +28,9 @@ export const openSharedMailbox = (databaseUrl: string): SharedMailbox => {
   let created: Promise<unknown> | undefined;
   const ready = async () => {
     created ??= pool.query(CREATE).catch((error: unknown) => {
+      // Replicas starting together race to create it: PostgreSQL lets one win and fails the others
+      // on the winner's row type (23505, 42710) or table (42P07), which means it is there.
+      if (['23505', '42710', '42P07'].includes((error as { code?: string }).code ?? '')) return;
       created = undefined;
       throw error;
     });
@@ -51,7 +54,7 @@ export const openSharedMailbox = (databaseUrl: string): SharedMailbox => {
         sent_at: Date;
       }>(
         `SELECT to_address, subject, body, token, sent_at FROM caught_mail
-         WHERE $1::text IS NULL OR to_address = $1 ORDER BY id DESC`,
+         WHERE $1::text IS NULL OR to_address = $1 ORDER BY sent_at DESC, id DESC`,
         [to === undefined ? null : to.trim().toLowerCase()],
       );
       return rows.map((row) => ({
